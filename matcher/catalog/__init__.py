@@ -1,0 +1,37 @@
+"""The local catalog: an SQLite + FTS5 database and the importers that fill it.
+
+store.py       CatalogStore: open, upsert, search (FTS5 MATCH), by_id / by_isrc
+importers.py   read_catalog_source: catalog CSV (.gz), Rekordbox XML, Traktor NML, folder
+collection.py  DJ collection entries -> catalog rows
+audiofiles.py  audio files' tags -> catalog rows
+fields.py      cleaning single values (numbers, keys, artist lists, versions)
+hashing.py     content hashes of files and folders
+sync.py        import_catalog (`cratematch catalog import`), resolve_catalog (`--catalog`)
+"""
+
+from __future__ import annotations
+
+from matcher.catalog.fields import ReadStats
+from matcher.catalog.hashing import content_hash
+from matcher.catalog.importers import (
+    UnsupportedCatalogSource,
+    detect_source_kind,
+    read_catalog_source,
+)
+from matcher.catalog.store import CatalogStore, folded_fields, normalise_isrc
+from matcher.catalog.sync import ImportReport, SourceReport, import_catalog, resolve_catalog
+
+__all__ = [
+    "CatalogStore",
+    "ImportReport",
+    "ReadStats",
+    "SourceReport",
+    "UnsupportedCatalogSource",
+    "content_hash",
+    "detect_source_kind",
+    "folded_fields",
+    "import_catalog",
+    "normalise_isrc",
+    "read_catalog_source",
+    "resolve_catalog",
+]

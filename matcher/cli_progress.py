@@ -1,0 +1,47 @@
+"""Progress bars for the terminal: one for the playlist being matched, one for the batch."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from tqdm import tqdm
+
+__all__ = ["ProgressBars"]
+
+
+class ProgressBars:
+    """Two tqdm bars on stderr, shown only on a terminal. `update` takes an object with
+    playlist, done, total, batch_done and batch_total attributes."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._batch: tqdm | None = None
+        self._playlist: tqdm | None = None
+        self._current = ""
+
+    def __enter__(self) -> ProgressBars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for bar in (self._playlist, self._batch):
+            if bar is not None:
+                bar.close()
+
+    def update(self, p: Any) -> None:
+        if not self.enabled:
+            return
+        if self._batch is None:
+            self._batch = tqdm(total=p.batch_total, desc="all playlists", unit="trk",
+                               position=0, file=sys.stderr, dynamic_ncols=True)  # fmt: skip
+        if p.playlist != self._current:
+            if self._playlist is not None:
+                self._playlist.close()
+            self._current = p.playlist
+            self._playlist = tqdm(total=p.total, desc=p.playlist[:30], unit="trk", position=1,
+                                  leave=False, file=sys.stderr, dynamic_ncols=True)  # fmt: skip
+        assert self._playlist is not None
+        self._playlist.n = p.done
+        self._playlist.refresh()
+        self._batch.n = p.batch_done
+        self._batch.refresh()

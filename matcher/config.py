@@ -1,0 +1,43 @@
+"""What a batch runs with: provider, catalog, preset, workers and where outputs go."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from matcher.errors import InputError
+from matcher.presets import PRESETS
+
+__all__ = ["PROVIDERS", "EngineConfig"]
+
+PROVIDERS = ("local", "musicbrainz", "beatport", "discogs")
+
+
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    provider: str = "local"
+    catalog: Path | str | None = None  # a catalog database or any importable file
+    preset: str = "balanced"
+    workers: int | None = None  # None: one per CPU
+    out_dir: Path | str | None = None  # None: matcher.paths.default_out_dir()
+
+    def checked(self) -> EngineConfig:
+        """This config with paths resolved, or InputError for a bad value."""
+        if self.provider not in PROVIDERS:
+            raise InputError(
+                f"unknown provider {self.provider!r}; choose one of {', '.join(PROVIDERS)}"
+            )
+        if self.preset not in PRESETS:
+            raise InputError(f"unknown preset {self.preset!r}; choose one of {', '.join(PRESETS)}")
+        if self.workers is not None and self.workers < 1:
+            raise InputError("--workers must be at least 1")
+        from matcher.paths import default_out_dir
+
+        out = Path(self.out_dir).expanduser() if self.out_dir else default_out_dir()
+        catalog = Path(self.catalog).expanduser() if self.catalog else None
+        return replace(self, out_dir=out, catalog=catalog)
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers or max(1, os.cpu_count() or 1)

@@ -1,0 +1,76 @@
+"""Deciding from scored candidates: matched, review or unmatched, with a reason.
+
+Candidates compete for one belief: each unguarded candidate's share is
+`exp(score) / (1 + sum of exp(score))`, where the 1 stands for "this entry is not in the
+catalog". Two near-identical candidates therefore split the belief and neither is
+matched: ambiguity lowers confidence by itself, and the confidence stays a probability
+that was calibrated on labelled data.
+
+Tiered, like a careful person would: a guard vetoes; a best whose share clears the
+match threshold (and the runner-up by the margin) is a match; a plausible best goes to
+review; anything less is unmatched. The reason reaches `matches.csv`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from matcher.model import Candidate, MatchStatus
+from matcher.presets import Preset
+
+__all__ = ["Decision", "decide", "shares"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    status: MatchStatus
+    reason: str
+    best: Candidate | None
+    ranked: tuple[Candidate, ...]  # best first, each with its share and why it lost
+
+
+def shares(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """The candidates with `confidence` set to their share of the belief, best first."""
+    cands = list(candidates)
+    live = [c.score for c in cands if not c.guard]
+    top = max([0.0, *live])
+    denominator = math.exp(-top) + sum(math.exp(s - top) for s in live)
+    shared = [
+        replace(c, confidence=0.0 if c.guard else round(math.exp(c.score - top) / denominator, 4))
+        for c in cands
+    ]
+    return sorted(shared, key=lambda c: (-c.confidence, -c.score, c.track.catalog_id))
+
+
+def decide(candidates: Iterable[Candidate], preset: Preset) -> Decision:
+    ranked = shares(candidates)
+    if not ranked:
+        return Decision(MatchStatus.UNMATCHED, "no candidates found", None, ())
+    best = ranked[0]
+    runner = ranked[1] if len(ranked) > 1 else None
+    margin = best.confidence - (runner.confidence if runner else 0.0)
+
+    if best.guard:
+        status, reason = MatchStatus.UNMATCHED, f"guard: {best.guard}"
+    elif best.confidence >= preset.match_threshold and margin >= preset.margin:
+        status, reason = MatchStatus.MATCHED, "confident"
+    elif runner and best.confidence >= preset.review_threshold and runner.confidence >= 0.2:
+        status = MatchStatus.REVIEW
+        reason = f"ambiguous: {runner.track.catalog_id} is almost as likely"
+    elif best.confidence >= preset.review_threshold:
+        weakest = max(best.penalties, key=lambda k: best.penalties[k], default="")
+        status, reason = MatchStatus.REVIEW, f"thin evidence (weakest: {weakest})"
+    else:
+        status, reason = MatchStatus.UNMATCHED, "below threshold"
+
+    noted = [replace(best, note="chosen" if status is MatchStatus.MATCHED else "best")]
+    for c in ranked[1:]:
+        if c.guard:
+            note = f"guard: {c.guard}"
+        else:
+            worst = max(c.penalties, key=lambda k: c.penalties[k], default="")
+            note = f"{best.score - c.score:.2f} log-odds below the best (weakest: {worst})"
+        noted.append(replace(c, note=note))
+    return Decision(status, reason, noted[0], tuple(noted))

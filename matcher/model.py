@@ -1,0 +1,232 @@
+"""The records that flow through CrateMatch.
+
+Everything here is a small frozen dataclass with plain-typed fields, so it pickles
+cheaply between processes and can be compared in tests:
+
+    PlaylistEntry  one row of a user's playlist, as the file wrote it
+    CatalogTrack   one catalog row (local catalog or an online provider)
+    Candidate      a catalog track scored against an entry, with its feature scores
+    QueryRecord    one query the planner ran and what it returned
+    MatchResult    the decision for one entry: the `matches.csv` row plus its audit trail
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+__all__ = [
+    "MATCH_COLUMNS",
+    "Candidate",
+    "CatalogTrack",
+    "MatchResult",
+    "MatchStatus",
+    "Playlist",
+    "PlaylistEntry",
+    "PlaylistInfo",
+    "PlaylistRef",
+    "QueryRecord",
+]
+
+
+class MatchStatus(StrEnum):
+    MATCHED = "matched"  # confident: the catalog track is this entry
+    REVIEW = "review"  # a close call or thin evidence: the best candidate is shown, not accepted
+    UNMATCHED = "unmatched"  # nothing in the catalog is this entry
+    ERROR = "error"  # the entry could not be matched (provider down, worker crash, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistEntry:
+    """One playlist position, with the fields as the source file wrote them.
+
+    Readers do no cleaning beyond decoding: normalisation is the matcher's job, so the
+    reports can show what the user's file really said.
+    """
+
+    playlist_file: str  # the input's file name
+    playlist: str  # playlist name; "Folder/Sub/Name" for Rekordbox and Traktor trees
+    entry_index: int  # 0-based position in the playlist
+    source_id: str = ""  # Rekordbox TrackID, Traktor key, Spotify URI, ...
+    title: str = ""
+    artist: str = ""
+    remixer: str = ""
+    mix: str = ""
+    album: str = ""
+    label: str = ""
+    genre: str = ""
+    comments: str = ""
+    year: str = ""  # a year or a date, as written
+    duration_s: float | None = None
+    bpm: float | None = None
+    key: str = ""  # as written: "8A", "Am", "A Minor", "1m", ...
+    isrc: str = ""
+    location: str = ""  # local file path (decoded) or URL
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistInfo:
+    """A playlist found in a file, before its entries are read (for pickers and listings)."""
+
+    path: str  # "Folder/Sub/Name"
+    entries: int
+    is_folder: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistRef:
+    """A playlist to match: a file and, for multi-playlist files, which playlist in it."""
+
+    path: Path
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Playlist:
+    """A playlist read from a file."""
+
+    source: Path  # the file it came from
+    name: str  # "Folder/Name" or the file's stem
+    format: str  # "rekordbox", "m3u", "csv", "nml"
+    entries: tuple[PlaylistEntry, ...]
+
+    @property
+    def file_name(self) -> str:
+        return self.source.name
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogTrack:
+    """One catalog row, in the catalog CSV's terms (DESIGN.md)."""
+
+    catalog_id: str
+    title: str
+    mix: str = ""
+    artists: tuple[str, ...] = ()
+    remixers: tuple[str, ...] = ()
+    label: str = ""
+    release: str = ""
+    release_date: str = ""
+    bpm: float | None = None
+    key: str = ""  # "A Minor" / "F# Major"
+    genre: str = ""
+    duration_s: float | None = None
+    isrc: str = ""
+    location: str = ""  # the owner's audio file, for catalogs imported from a collection
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A catalog track scored against an entry.
+
+    `features` maps a signal name (title, artists, version, duration, bpm, key) to its
+    similarity in [0, 1]; signals the entry or the track lacks are absent. `penalties`
+    holds each signal's share of the distance, which is the "why" in the reports.
+    """
+
+    track: CatalogTrack
+    confidence: float  # its share of the belief among the candidates and "not in the catalog"
+    features: dict[str, float] = field(default_factory=dict)
+    penalties: dict[str, float] = field(default_factory=dict)
+    guard: str = ""  # why a hard rule rejected it, "" if none
+    note: str = ""  # why it lost, filled by the decision step
+    score: float = 0.0  # log-odds against "not in the catalog", before sharing
+
+
+@dataclass(frozen=True, slots=True)
+class QueryRecord:
+    """One query the planner ran: its kind, its text, how many rows it returned."""
+
+    kind: str  # "isrc", "catalog-id", "title+artist", "title", "fuzzy", ...
+    text: str
+    hits: int
+    elapsed_ms: float = 0.0
+
+
+MATCH_COLUMNS: tuple[str, ...] = (
+    "playlist_file", "playlist", "entry_index", "source_id", "source_artist",
+    "source_title", "status", "confidence", "provider", "catalog_id", "artists", "title",
+    "mix", "remixers", "label", "release", "release_date", "bpm", "key", "genre",
+    "duration_s", "isrc", "queries", "candidates", "elapsed_ms", "reason",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """The decision for one entry.
+
+    For `matched` and `review`, `best` is the chosen (or proposed) candidate; for
+    `unmatched` and `error` it is None and `reason` says why. `candidates` keeps the
+    scored shortlist (best first) and `query_log` the queries, for the audit files.
+    """
+
+    entry: PlaylistEntry
+    status: MatchStatus
+    confidence: float
+    provider: str
+    reason: str
+    best: Candidate | None = None
+    candidates: tuple[Candidate, ...] = ()
+    query_log: tuple[QueryRecord, ...] = ()
+    elapsed_ms: float = 0.0
+    candidates_evaluated: int = 0  # all scored, though `candidates` keeps only the shortlist
+
+    @property
+    def playlist_file(self) -> str:
+        return self.entry.playlist_file
+
+    @property
+    def entry_index(self) -> int:
+        return self.entry.entry_index
+
+    @property
+    def catalog_id(self) -> str:
+        if self.best is None or self.status in (MatchStatus.UNMATCHED, MatchStatus.ERROR):
+            return ""
+        return self.best.track.catalog_id
+
+    @property
+    def track(self) -> CatalogTrack | None:
+        """The accepted catalog track (only for `matched`)."""
+        return self.best.track if self.best and self.status == MatchStatus.MATCHED else None
+
+    def row(self) -> dict[str, str]:
+        """This result as a `matches.csv` row (every value a string, columns in order)."""
+        e = self.entry
+        t = self.best.track if self.best and self.catalog_id else None
+        values = {
+            "playlist_file": e.playlist_file,
+            "playlist": e.playlist,
+            "entry_index": str(e.entry_index),
+            "source_id": e.source_id,
+            "source_artist": e.artist,
+            "source_title": e.title,
+            "status": str(self.status),
+            "confidence": f"{self.confidence:.3f}",
+            "provider": self.provider,
+            "catalog_id": t.catalog_id if t else "",
+            "artists": ", ".join(t.artists) if t else "",
+            "title": t.title if t else "",
+            "mix": t.mix if t else "",
+            "remixers": ", ".join(t.remixers) if t else "",
+            "label": t.label if t else "",
+            "release": t.release if t else "",
+            "release_date": t.release_date if t else "",
+            "bpm": _num(t.bpm) if t else "",
+            "key": t.key if t else "",
+            "genre": t.genre if t else "",
+            "duration_s": _num(t.duration_s) if t else "",
+            "isrc": t.isrc if t else "",
+            "queries": str(len(self.query_log)),
+            "candidates": str(max(self.candidates_evaluated, len(self.candidates))),
+            "elapsed_ms": f"{self.elapsed_ms:.2f}",
+            "reason": self.reason,
+        }
+        return {c: values[c] for c in MATCH_COLUMNS}
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"

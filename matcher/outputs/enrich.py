@@ -1,0 +1,73 @@
+"""Which Rekordbox TRACK fields a matched catalog track may fill, and how.
+
+The rule users rely on: a field they filled is never overwritten; only empty fields
+(and Rekordbox's "0" placeholders for year and BPM) take the catalog's value. Keys are
+written in the notation the user's file already uses, so a Camelot library stays
+Camelot.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from matcher.keys import format_key, parse_key
+from matcher.model import CatalogTrack
+
+__all__ = ["ENRICHED_FIELDS", "fill_fields", "format_bpm", "year_of"]
+
+ENRICHED_FIELDS = ("Label", "Remixer", "Mix", "Genre", "Tonality", "AverageBpm", "Year")
+
+_YEAR = re.compile(r"^\s*(\d{4})")
+
+
+def year_of(date: str) -> str:
+    """The year of "2019-05-01", "2019" or "2019-05"; "" when there is none."""
+    m = _YEAR.match(date or "")
+    return m.group(1) if m and m.group(1) != "0000" else ""
+
+
+def format_bpm(bpm: float | None) -> str:
+    return f"{bpm:.2f}" if bpm and bpm > 0 else ""
+
+
+def _is_empty(value: str | None) -> bool:
+    return not (value or "").strip()
+
+
+def _is_zero(value: str | None) -> bool:
+    text = (value or "").strip()
+    if not text:
+        return True
+    try:
+        return float(text) == 0
+    except ValueError:
+        return False
+
+
+def fill_fields(current: Mapping[str, str], track: CatalogTrack, notation: str) -> dict[str, str]:
+    """The attributes to set on a TRACK whose attributes are `current`.
+
+    Only fields that are empty in `current` and known in `track` appear in the result.
+    """
+    offered = {
+        "Label": track.label,
+        "Remixer": ", ".join(track.remixers),
+        "Mix": track.mix,
+        "Genre": track.genre,
+    }
+    updates = {
+        name: value.strip()
+        for name, value in offered.items()
+        if value.strip() and _is_empty(current.get(name))
+    }
+    key = parse_key(track.key)
+    if key and _is_empty(current.get("Tonality")):
+        updates["Tonality"] = format_key(key, notation)
+    bpm = format_bpm(track.bpm)
+    if bpm and _is_zero(current.get("AverageBpm")):
+        updates["AverageBpm"] = bpm
+    year = year_of(track.release_date)
+    if year and (current.get("Year") or "").strip() in ("", "0"):
+        updates["Year"] = year
+    return updates

@@ -1,0 +1,138 @@
+"""Writing every output of a playlist, and the batch summary.
+
+Files are written one by one, each atomically, the CSV reports first and
+`summary.json` last, so a summary on disk always describes files that are complete.
+Nothing here reads settings: provider, preset, timing and metrics come in as arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from matcher.errors import OutputError
+from matcher.model import MATCH_COLUMNS, MatchResult, Playlist
+from matcher.outputs.atomic import atomic_open, atomic_write_text, describe_os_error
+from matcher.outputs.found import found_playlist
+from matcher.outputs.rekordbox_new import write_rekordbox_new
+from matcher.outputs.rekordbox_rewrite import write_rekordbox_rewrite
+from matcher.outputs.reports import (
+    CANDIDATE_COLUMNS,
+    MISSING_COLUMNS,
+    QUERY_COLUMNS,
+    REVIEW_COLUMNS,
+    candidate_rows,
+    match_rows,
+    missing_rows,
+    query_rows,
+    review_rows,
+    write_csv,
+)
+from matcher.outputs.summary import (
+    OUTPUT_FILES,
+    PlaylistOutputs,
+    batch_summary,
+    count_statuses,
+    dump_json,
+    playlist_summary,
+)
+
+__all__ = ["BATCH_SUMMARY", "write_batch_summary", "write_playlist_outputs"]
+
+BATCH_SUMMARY = "batch_summary.json"
+
+
+def _in_entry_order(results: Sequence[MatchResult]) -> list[MatchResult]:
+    """Results sorted by entry; when an entry has several (a retried chunk), the last
+    one received wins."""
+    latest: dict[int, MatchResult] = {}
+    for result in results:
+        latest[result.entry_index] = result
+    return [latest[i] for i in sorted(latest)]
+
+
+def write_enriched(path: Path, playlist: Playlist, results: Sequence[MatchResult]) -> int:
+    """Write enriched.xml (the Rekordbox rewrite or a new file); returns its TRACK count."""
+    writer = write_rekordbox_rewrite if playlist.format == "rekordbox" else write_rekordbox_new
+    with atomic_open(path, "wb") as handle:
+        return writer(handle, playlist, results)
+
+
+def write_playlist_outputs(
+    folder: Path,
+    playlist: Playlist,
+    results: Sequence[MatchResult],
+    *,
+    provider: str,
+    preset: str,
+    partial: bool = False,
+    elapsed_s: float = 0.0,
+    metrics: Mapping[str, float] | None = None,
+) -> PlaylistOutputs:
+    """Write all eight outputs of `playlist` into `folder` (see OUTPUT_FILES).
+
+    Raises OutputError when a file cannot be written (the files before it are complete
+    and the one that failed keeps its previous content), UnsafeXmlError or
+    PlaylistParseError when a Rekordbox source can no longer be read safely.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create {folder}: {describe_os_error(err)}") from err
+    ordered = _in_entry_order(results)
+    paths = {kind: folder / name for kind, name in OUTPUT_FILES.items()}
+
+    write_csv(paths["matches"], MATCH_COLUMNS, match_rows(ordered))
+    write_csv(paths["candidates"], CANDIDATE_COLUMNS, candidate_rows(ordered))
+    write_csv(paths["queries"], QUERY_COLUMNS, query_rows(ordered))
+    write_csv(paths["review"], REVIEW_COLUMNS, review_rows(ordered))
+    write_csv(paths["missing"], MISSING_COLUMNS, missing_rows(ordered))
+    found = found_playlist(ordered, playlist.source.parent)
+    atomic_write_text(paths["found"], found.text)
+    write_enriched(paths["enriched"], playlist, ordered)
+
+    outputs = PlaylistOutputs(
+        playlist=playlist.name,
+        playlist_file=playlist.file_name,
+        folder=folder,
+        **paths,
+        counts=count_statuses(ordered),
+        total=len(playlist.entries),
+        processed=len(ordered),
+        found_without_file=found.without_file,
+        partial=partial,
+        elapsed_s=elapsed_s,
+    )
+    document = playlist_summary(
+        outputs=outputs,
+        results=ordered,
+        fmt=playlist.format,
+        provider=provider,
+        preset=preset,
+        metrics=metrics,
+    )
+    dump_json(paths["summary"], document)
+    return outputs
+
+
+def write_batch_summary(
+    out_dir: Path,
+    outputs: Sequence[PlaylistOutputs],
+    *,
+    partial: bool,
+    elapsed_s: float,
+    extra: Mapping[str, Any] | None = None,
+) -> Path:
+    """Write `<out_dir>/batch_summary.json` and return its path."""
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create {out_dir}: {describe_os_error(err)}") from err
+    path = out_dir / BATCH_SUMMARY
+    dump_json(
+        path, batch_summary(out_dir, outputs, partial=partial, elapsed_s=elapsed_s, extra=extra)
+    )
+    return path

@@ -1,0 +1,119 @@
+"""Reading users' playlists: Rekordbox XML, Traktor NML, M3U/M3U8 and CSV.
+
+    detect_format(path)             which format, from the content
+    list_playlists(path)            the playlist tree, for a picker
+    read_playlists(path, names, all_playlists)   the chosen playlists' entries
+    iter_collection(path)           every track of a Rekordbox/Traktor collection, streamed
+
+Each format has a module with `scan(path)`: what the file holds, with `.infos`. For the
+collections (Rekordbox, NML) that is the playlist tree and `load(path, tree, chosen)`
+reads the chosen playlists in a second pass; M3U and CSV files are parsed at once and
+picked from. `select.choose` applies the selection rules in between.
+
+Whatever bytes a file holds, the result is entries or one of the InputError family with
+a one-line message naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from lxml import etree
+
+from matcher.errors import CrateMatchError, PlaylistParseError, UnsupportedFormat
+from matcher.model import Playlist, PlaylistEntry, PlaylistInfo
+from matcher.playlists import csvfile, m3u, nml, rekordbox
+from matcher.playlists.detect import detect_format
+from matcher.playlists.filenames import FileNameInfo, parse_filename
+from matcher.playlists.parsed import ParsedFile
+from matcher.playlists.select import COLLECTION, choose
+from matcher.playlists.sources import file_error
+
+__all__ = [
+    "COLLECTION",
+    "FileNameInfo",
+    "detect_format",
+    "iter_collection",
+    "list_playlists",
+    "parse_filename",
+    "read_playlists",
+]
+
+_COLLECTIONS = {"rekordbox": rekordbox, "nml": nml}
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Turn what can still go wrong while reading into one typed, one-line error."""
+    try:
+        yield
+    except CrateMatchError:
+        raise
+    except OSError as err:
+        raise file_error(path, err) from None
+    except (csv.Error, etree.LxmlError, UnicodeError, ValueError, LookupError) as err:
+        raise PlaylistParseError(f"{path.name}: cannot be read ({err})") from None
+    except RecursionError:
+        raise PlaylistParseError(f"{path.name}: nested too deeply to read") from None
+
+
+def _parse(path: Path, fmt: str) -> ParsedFile:
+    return m3u.scan(path) if fmt == "m3u" else csvfile.scan(path)
+
+
+def list_playlists(path: Path) -> list[PlaylistInfo]:
+    """Folders and playlists in `path`, as "Folder/Sub/Name" paths in file order.
+
+    Folders carry the total entries below them; single-playlist files (M3U, most CSV)
+    give one item named after the file.
+    """
+    path = Path(path)
+    fmt = detect_format(path)
+    with _reading(path):
+        if fmt in _COLLECTIONS:
+            return list(_COLLECTIONS[fmt].scan(path).infos)
+        return list(_parse(path, fmt).infos)
+
+
+def read_playlists(
+    path: Path, names: Sequence[str] = (), all_playlists: bool = False
+) -> list[Playlist]:
+    """The playlists of `path` that `names` / `all_playlists` select (see `select`).
+
+    Raises PlaylistSelectionError when a choice is needed or a name matches nothing.
+    """
+    path = Path(path)
+    names = [names] if isinstance(names, str) else list(names)
+    fmt = detect_format(path)
+    with _reading(path):
+        if fmt in _COLLECTIONS:
+            reader = _COLLECTIONS[fmt]
+            tree = reader.scan(path)
+            chosen = choose(tree.infos, names, all_playlists, file_name=path.name, collection=True)
+            return reader.load(path, tree, chosen)
+        parsed = _parse(path, fmt)
+        return parsed.pick(choose(parsed.infos, names, all_playlists, file_name=path.name))
+
+
+def iter_collection(path: Path) -> Iterator[PlaylistEntry]:
+    """Every track of a Rekordbox or Traktor collection, streamed in file order.
+
+    Entries belong to a playlist named "COLLECTION"; `entry_index` is the position.
+    The format is checked at once; reading errors surface while iterating.
+    """
+    path = Path(path)
+    fmt = detect_format(path)
+    if fmt not in _COLLECTIONS:
+        raise UnsupportedFormat(
+            f"{path.name}: {'an M3U' if fmt == 'm3u' else 'a CSV'} playlist has no collection "
+            "(import a Rekordbox XML or Traktor NML)"
+        )
+    return _guarded(path, _COLLECTIONS[fmt].iter_collection(path))
+
+
+def _guarded(path: Path, entries: Iterator[PlaylistEntry]) -> Iterator[PlaylistEntry]:
+    with _reading(path):
+        yield from entries

@@ -1,0 +1,72 @@
+"""Accuracy on the labelled development set, through the real command line.
+
+    python tests/bench/accuracy.py [--preset balanced] [--stress] [--errors N]
+
+Runs `cratematch match` on the devset playlists against the devset catalog (imported
+once into a benchmark home, reused on later runs), turns every `matches.csv` into the
+results file `score.py` reads (a `matched` row gives its catalog id; review, unmatched
+and error rows give none) and prints score.py's report: precision, recall, false-match
+rate on absent tracks, per playlist and per noise tag.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEVSET = ROOT.parent / "shared" / "devset"
+STRESS = "rekordbox_stress_10k.xml"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--preset", default="balanced")
+    ap.add_argument("--stress", action="store_true", help="also match the 10k stress playlist")
+    ap.add_argument("--errors", type=int, default=0)
+    ap.add_argument("--workers", type=int, default=None)
+    a = ap.parse_args()
+    if not DEVSET.is_dir():
+        sys.exit("../shared/devset is not here")
+    env = dict(
+        os.environ, CRATEMATCH_HOME=str(Path(tempfile.gettempdir()) / "cratematch-bench-home")
+    )
+    playlists = sorted(p for p in (DEVSET / "playlists").iterdir() if a.stress or p.name != STRESS)
+    out = Path(tempfile.mkdtemp(prefix="cratematch-accuracy-"))
+    cmd = [sys.executable, "-m", "matcher", "match", *map(str, playlists), "--all-playlists",
+           "--catalog", str(DEVSET / "catalog.csv.gz"), "--preset", a.preset, "--out", str(out),
+           "--quiet"]  # fmt: skip
+    if a.workers:
+        cmd += ["--workers", str(a.workers)]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    print(proc.stdout.strip())
+    if proc.returncode not in (0, 1):
+        sys.exit(f"cratematch exited {proc.returncode}: {proc.stderr.strip()}")
+    results = out / "results_for_score.csv"
+    rows = 0
+    with open(results, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["playlist_file", "entry_index", "matched_catalog_id", "confidence"])
+        for matches in sorted(out.glob("*/matches.csv")):
+            with open(matches, newline="", encoding="utf-8") as src:
+                for r in csv.DictReader(src):
+                    got = r["catalog_id"] if r["status"] == "matched" else ""
+                    writer.writerow([r["playlist_file"], r["entry_index"], got, r["confidence"]])
+                    rows += 1
+    print(f"{rows} result rows in {elapsed:.1f} s (preset {a.preset}); outputs in {out}\n")
+    score = [sys.executable, str(DEVSET / "score.py"), str(results), "--tags", "60"]
+    if a.errors:
+        score += ["--errors", str(a.errors)]
+    subprocess.run(score, check=True)
+
+
+if __name__ == "__main__":
+    main()
