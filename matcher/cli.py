@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from matcher import __version__
 from matcher.config import PROVIDERS, EngineConfig
-from matcher.errors import CrateMatchError
+from matcher.errors import CrateMatchError, InputError
 from matcher.presets import PRESETS
 
 __all__ = ["main"]
@@ -115,10 +118,14 @@ def _run(config: EngineConfig, inputs: Sequence[Path], names: Sequence[str], all
     from matcher.cli_progress import ProgressBars
     from matcher.inline import run_inline
 
-    with ProgressBars(enabled=not quiet and sys.stderr.isatty()) as bars:
+    with (
+        _stop_on_interrupt() as stop_requested,
+        ProgressBars(enabled=not quiet and sys.stderr.isatty()) as bars,
+    ):
         report = run_inline(
-            inputs, config, names=names, all_playlists=all_playlists, progress=bars.update
-        )
+            inputs, config, names=names, all_playlists=all_playlists, progress=bars.update,
+            should_stop=stop_requested,
+        )  # fmt: skip
     c = report.counts
     rate = report.total / report.elapsed_s if report.elapsed_s else 0.0
     print(
@@ -127,8 +134,30 @@ def _run(config: EngineConfig, inputs: Sequence[Path], names: Sequence[str], all
         f"{report.elapsed_s:.1f} s ({rate:.0f} tracks/s). Results: {report.out_dir}"
     )
     if report.cancelled:
+        print(f"cratematch: cancelled; partial results in {report.out_dir}", file=sys.stderr)
         return EXIT_CANCELLED
     return EXIT_TRACK_ERRORS if c["error"] else EXIT_OK
+
+
+@contextmanager
+def _stop_on_interrupt() -> Iterator[Callable[[], bool]]:
+    """Turn the first Ctrl-C into a stop request, so the batch ends after the current
+    track and writes what it matched (marked partial); a second Ctrl-C interrupts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False  # signal handlers can only be set from the main thread
+        return
+    requested = threading.Event()
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        if requested.is_set():
+            raise KeyboardInterrupt
+        requested.set()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield requested.is_set
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _catalog(args: argparse.Namespace) -> int:
@@ -137,11 +166,15 @@ def _catalog(args: argparse.Namespace) -> int:
 
     target = args.catalog or default_catalog_path()
     if args.catalog_command == "info":
+        if args.catalog is None and not target.exists():
+            raise InputError(
+                "no local catalog yet: import one with `cratematch catalog import FILE`"
+            )
         with CatalogStore.open(target, readonly=True) as store:
             print(f"{target}: {store.count()} tracks")
         return EXIT_OK
     report = import_catalog(args.sources, target)
-    print(report.describe() if hasattr(report, "describe") else str(report))
+    print("\n".join(report.lines()))
     return EXIT_OK
 
 

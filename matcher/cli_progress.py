@@ -34,7 +34,8 @@ class ProgressBars:
         if self._batch is None:
             self._batch = tqdm(total=p.batch_total, desc="all playlists", unit="trk",
                                position=0, file=sys.stderr, dynamic_ncols=True)  # fmt: skip
-        if p.playlist != self._current:
+        # a count going back means the next playlist, even when it has the same name
+        if p.playlist != self._current or self._playlist is None or p.done < self._playlist.n:
             if self._playlist is not None:
                 self._playlist.close()
             self._current = p.playlist

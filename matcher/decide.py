@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from matcher.model import Candidate, MatchStatus
 from matcher.presets import Preset
 
-__all__ = ["Decision", "decide", "shares"]
+__all__ = ["Decision", "best_share", "decide", "shares"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,15 @@ class Decision:
     reason: str
     best: Candidate | None
     ranked: tuple[Candidate, ...]  # best first, each with its share and why it lost
+
+
+def best_share(candidates: Iterable[Candidate]) -> float:
+    """The best candidate's share, without building the ranked list (the early-exit test)."""
+    live = [c.score for c in candidates if not c.guard]
+    if not live:
+        return 0.0
+    top = max(live)
+    return 1.0 / (math.exp(-top) + sum(math.exp(s - top) for s in live))
 
 
 def shares(candidates: Iterable[Candidate]) -> list[Candidate]:

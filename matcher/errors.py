@@ -19,6 +19,7 @@ __all__ = [
     "CatalogImportError",
     "CrateMatchError",
     "InputError",
+    "JournalError",
     "OutputError",
     "PlaylistParseError",
     "PlaylistSelectionError",
@@ -57,6 +58,10 @@ class CatalogImportError(InputError):
 
 
 class CatalogError(CrateMatchError):
+    pass
+
+
+class JournalError(CrateMatchError):
     pass
 
 

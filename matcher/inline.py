@@ -96,7 +96,12 @@ def run_inline(
     progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> BatchReport:
-    """Run a whole batch here and now. Outputs of a stopped batch are marked partial."""
+    """Run a whole batch here and now.
+
+    `should_stop` is asked before every track: once it says yes, the playlist in progress
+    is written with what was matched so far and marked partial, later playlists are
+    skipped, and the report and batch_summary.json say `cancelled` / partial.
+    """
     config = config.checked()
     preset = get_preset(config.preset)
     started = time.perf_counter()
@@ -108,11 +113,14 @@ def run_inline(
     report = BatchReport(out_dir=out_dir)
     batch_total = sum(len(p.entries) for p in playlists)
     batch_done = 0
-    time_match = time_write = 0.0
+    time_match = time_write = time_search = 0.0
     queries = candidates = 0
     taken: set[str] = set()
     with open_provider(config.provider, catalog) as provider:
         for playlist in playlists:
+            if should_stop():  # stopped between playlists: nothing of this one to write
+                report.cancelled = True
+                break
             results: list[MatchResult] = []
             p_started = time.perf_counter()
             for entry in playlist.entries:
@@ -122,6 +130,7 @@ def run_inline(
                 result = match_entry(entry, provider, preset)
                 results.append(result)
                 queries += len(result.query_log)
+                time_search += sum(q.elapsed_ms for q in result.query_log) / 1000
                 candidates += result.candidates_evaluated
                 batch_done += 1
                 if progress:
@@ -146,6 +155,7 @@ def run_inline(
             report.counts.update(str(r.status) for r in results)
             if report.cancelled:
                 break
+        counters = provider.counters.take()
     report.elapsed_s = time.perf_counter() - started
     done = report.total
     report.metrics = {
@@ -159,7 +169,13 @@ def run_inline(
         "tracks_per_second": done / time_match if time_match else 0.0,
         "queries_executed": queries,
         "candidates_evaluated": candidates,
+        "cache_hits": counters.get("cache_hits", 0),
+        "cache_misses": counters.get("cache_misses", 0),
+        "http_requests": counters.get("http_requests", 0),
+        "http_retries": counters.get("http_retries", 0),
         "time_parse": time_parse,
+        "time_search": time_search,
+        "time_score": max(0.0, time_match - time_search),  # scoring and deciding
         "time_match": time_match,
         "time_write": time_write,
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from matcher.decide import decide, shares
+from matcher.decide import best_share, decide
 from matcher.errors import CrateMatchError
 from matcher.model import (
     Candidate,
@@ -34,9 +34,7 @@ SHORTLIST = 10  # candidates kept per result for the audit files and the review 
 
 def _certain(pool: dict[str, Candidate], preset: Preset) -> bool:
     """Whether the best candidate so far is sure enough to stop querying."""
-    if not pool:
-        return False
-    return shares(pool.values())[0].confidence >= preset.early_exit
+    return best_share(pool.values()) >= preset.early_exit
 
 
 def match_entry(
