@@ -50,7 +50,7 @@ def shares(candidates: Iterable[Candidate]) -> list[Candidate]:
         replace(c, confidence=0.0 if c.guard else round(math.exp(c.score - top) / denominator, 4))
         for c in cands
     ]
-    return sorted(shared, key=lambda c: (-c.confidence, -c.score, c.track.catalog_id))
+    return sorted(shared, key=lambda c: (bool(c.guard), -c.confidence, -c.score, c.track.catalog_id))
 
 
 def decide(candidates: Iterable[Candidate], preset: Preset) -> Decision:
@@ -69,8 +69,7 @@ def decide(candidates: Iterable[Candidate], preset: Preset) -> Decision:
         status = MatchStatus.REVIEW
         reason = f"ambiguous: {runner.track.catalog_id} is almost as likely"
     elif best.confidence >= preset.review_threshold:
-        weakest = max(best.penalties, key=lambda k: best.penalties[k], default="")
-        status, reason = MatchStatus.REVIEW, f"thin evidence (weakest: {weakest})"
+        status, reason = MatchStatus.REVIEW, "thin evidence" + _weakest(best)
     else:
         status, reason = MatchStatus.UNMATCHED, "below threshold"
 
@@ -79,7 +78,12 @@ def decide(candidates: Iterable[Candidate], preset: Preset) -> Decision:
         if c.guard:
             note = f"guard: {c.guard}"
         else:
-            worst = max(c.penalties, key=lambda k: c.penalties[k], default="")
-            note = f"{best.score - c.score:.2f} log-odds below the best (weakest: {worst})"
+            note = f"{best.score - c.score:.2f} log-odds below the best" + _weakest(c)
         noted.append(replace(c, note=note))
     return Decision(status, reason, noted[0], tuple(noted))
+
+
+def _weakest(c: Candidate) -> str:
+    """" (weakest: title)": the signal that cost the candidate most, if any did."""
+    costs = {k: v for k, v in c.penalties.items() if v > 0}
+    return f" (weakest: {max(costs, key=lambda k: costs[k])})" if costs else ""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from matcher.catalog import resolve_catalog
 from matcher.config import EngineConfig
-from matcher.errors import InputError
+from matcher.errors import InputError, OutputError
 from matcher.match import match_entry
 from matcher.model import MatchResult, Playlist, PlaylistRef
 from matcher.outputs import (
@@ -24,6 +24,7 @@ from matcher.outputs import (
     write_batch_summary,
     write_playlist_outputs,
 )
+from matcher.outputs.atomic import describe_os_error
 from matcher.playlists import detect_format, read_playlists
 from matcher.presets import get_preset
 from matcher.providers import open_provider
@@ -87,6 +88,15 @@ def prepare_catalog(config: EngineConfig) -> Path | None:
     return path
 
 
+def _create_out_dir(out_dir: Path) -> None:
+    """Create the output folder before matching: an unusable --out fails at once, not
+    after the first playlist has been matched."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"cannot create {out_dir}: {describe_os_error(err)}") from err
+
+
 def run_inline(
     inputs: Sequence[Path | PlaylistRef],
     config: EngineConfig,
@@ -117,6 +127,7 @@ def run_inline(
     queries = candidates = 0
     taken: set[str] = set()
     with open_provider(config.provider, catalog) as provider:
+        _create_out_dir(out_dir)
         for playlist in playlists:
             if should_stop():  # stopped between playlists: nothing of this one to write
                 report.cancelled = True

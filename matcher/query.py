@@ -9,6 +9,7 @@ run; the matcher stops early once a candidate is certain.
 
 from __future__ import annotations
 
+from matcher.normalize import GENERIC_ARTISTS
 from matcher.presets import Preset
 from matcher.providers.base import Query
 from matcher.readings import EntryReading
@@ -33,7 +34,7 @@ def plan(entry: EntryReading, preset: Preset) -> tuple[Query, ...]:
     primary = entry.primary
     title_words = tuple(primary.title.split())
     for reading in entry.readings[:2]:
-        if reading.artists and reading.title:
+        if reading.artists and reading.title and reading.artists[0] not in GENERIC_ARTISTS:
             queries.append(
                 Query(
                     "title+artist", tuple(reading.title.split()), tuple(reading.artists[0].split())
@@ -41,7 +42,7 @@ def plan(entry: EntryReading, preset: Preset) -> tuple[Query, ...]:
             )
     if title_words:
         queries.append(Query("title", title_words))
-    if primary.artists and title_words:
+    if primary.artists and title_words and primary.artists[0] not in GENERIC_ARTISTS:
         queries.append(
             Query(
                 "artist+any-title",

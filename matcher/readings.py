@@ -120,10 +120,12 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
     file_info = parse_filename(entry.location) if entry.location else None
     raw_title = entry.title.strip()
     raw_artist = entry.artist.strip()
+    title_id = ""
     if raw_title and _FILE_NAME_LIKE.search(raw_title):
         info = parse_filename(raw_title)
         raw_title = info.title or raw_title
         raw_artist = raw_artist or info.artist
+        title_id = info.beatport_id or ""
     if not raw_title and file_info:
         raw_title, raw_artist = file_info.title, raw_artist or file_info.artist
     if fold(raw_artist) in GENERIC_ARTISTS:
@@ -166,6 +168,7 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
     if version.is_named and not version.name and remixers:
         version = Version("named", " ".join(remixers), version.kind, version.length)
 
+    readings = [Reading(r.title, tuple(dict.fromkeys(r.artists)), r.prior) for r in readings]
     unique = tuple(dict.fromkeys(r for r in readings if r.title))
     return EntryReading(
         readings=unique or (Reading(fold(raw_title), artists),),
@@ -176,7 +179,7 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
         bpm=entry.bpm if entry.bpm and entry.bpm > 0 else None,
         key=parse_key(entry.key) if entry.key else None,
         isrc=_norm_isrc(entry.isrc),
-        store_id=(file_info.beatport_id if file_info else "") or "",
+        store_id=(file_info.beatport_id if file_info else "") or title_id,
         label=fold(label),
         album=fold(entry.album),
         surface=surface_form(entry.title),

@@ -145,13 +145,13 @@ def version_similarity(
         name = max(
             _pair(entry.name, track.name), fuzz.token_set_ratio(entry.name, track.name) / 100
         )
-    elif entry.name or track.name:
+    elif entry.name or track.name:  # one side names the remixer, the other just says "Remix"
         named = entry.name or track.name
-        name = 0.8 if any(_pair(named, n) >= 0.85 for n in track_names) else 0.5
+        name = 0.8 if any(_pair(named, n) >= 0.85 for n in track_names) else 0.7
     else:
         name = 1.0
     kinds = _kinds_agree(entry.kind, track.kind)
-    if name < 0.6:
+    if name < 0.6:  # both name a remixer, and they differ
         return "version", 0.0, "different remix"
     if not kinds:
         return "version", min(name, 0.6) * 0.5, "different version kind"

@@ -19,7 +19,8 @@ def fts_expression(query: Query) -> str:
     """The FTS5 MATCH expression for a query (columns title, artists, mix)."""
     title, artists = _quoted(query.title), _quoted(query.artists)
     if query.mode == "any":
-        return "{title artists} : (" + " OR ".join(title + artists) + ")"
+        words = title + artists
+        return "{title artists} : (" + " OR ".join(words) + ")" if words else ""
     parts = []
     if title:
         joiner = " OR " if query.mode == "artist+any" else " "

@@ -1,0 +1,208 @@
+"""The local catalog provider over a real SQLite FTS5 catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from matcher.catalog.store import CatalogStore
+from matcher.errors import CatalogError
+from matcher.model import CatalogTrack
+from matcher.providers import open_provider
+from matcher.providers.base import Query
+from matcher.providers.local import LocalCatalog, fts_expression
+
+TRACKS = [
+    CatalogTrack("40001", "Glass Tide", mix="Original Mix", artists=("Nova Reyes",),
+                 isrc="USABC1234567"),
+    CatalogTrack("40002", "Glass Tide", mix="Kaito Brenn Remix", artists=("Nova Reyes",),
+                 remixers=("Kaito Brenn",)),
+    CatalogTrack("40003", "Amber Road", artists=("Glass Harbour",)),
+    CatalogTrack("40004", "Or Not Near", artists=("And Band",)),
+    CatalogTrack("40005", "Glass Tide", mix="Original Mix", artists=("Corin Adebayo",),
+                 isrc="USABC1234567"),
+    CatalogTrack("40006", "Déjà Blue", artists=("Mira Solen",)),
+]  # fmt: skip
+
+
+def build(path: Path, tracks: list[CatalogTrack]) -> Path:
+    with CatalogStore.open(path) as store:
+        store.upsert_many(tracks)
+    return path
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Iterator[LocalCatalog]:
+    with LocalCatalog(build(tmp_path / "catalog.db", TRACKS)) as provider:
+        yield provider
+
+
+def ids(tracks: list[CatalogTrack]) -> list[str]:
+    return [t.catalog_id for t in tracks]
+
+
+# -- expressions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expression"),
+    [
+        pytest.param(
+            Query("title+artist", ("glass", "tide"), ("nova", "reyes")),
+            'title : ("glass" "tide") AND artists : ("nova" "reyes")',
+            id="all",
+        ),
+        pytest.param(Query("title", ("glass", "tide")), 'title : ("glass" "tide")', id="title"),
+        pytest.param(
+            Query("artist+any-title", ("glass", "tide"), ("nova",), mode="artist+any"),
+            'title : ("glass" OR "tide") AND artists : ("nova")',
+            id="artist+any",
+        ),
+        pytest.param(
+            Query("any-word", ("glass", "tide"), ("nova",), mode="any"),
+            '{title artists} : ("glass" OR "tide" OR "nova")',
+            id="any",
+        ),
+        pytest.param(Query("title"), "", id="empty"),
+        pytest.param(
+            Query("title", ("or", "not", "near"), ("and",)),
+            'title : ("or" "not" "near") AND artists : ("and")',
+            id="fts-keywords-quoted",
+        ),
+        pytest.param(Query("title", ('a"b',)), 'title : ("a""b")', id="quote-doubled"),
+        pytest.param(Query("title", ("", "glass")), 'title : ("glass")', id="empty-word-skipped"),
+        pytest.param(Query("title", ("tide*",)), 'title : ("tide*")', id="star-is-literal"),
+    ],
+)
+def test_fts_expression(query: Query, expression: str) -> None:
+    assert fts_expression(query) == expression
+
+
+# -- searching -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param(
+            Query("title+artist", ("glass", "tide"), ("nova", "reyes")),
+            {"40001", "40002"},
+            id="title-and-artist",
+        ),
+        pytest.param(Query("title", ("glass", "tide")), {"40001", "40002", "40005"}, id="title"),
+        pytest.param(Query("title", ("brenn",)), set(), id="title-column-only"),
+        pytest.param(
+            Query("title+artist", ("glass",), ("brenn",)), {"40002"}, id="remixer-is-an-artist"
+        ),
+        pytest.param(
+            Query("artist+any-title", ("glas", "tide"), ("nova",), mode="artist+any"),
+            {"40001", "40002"},
+            id="typo-survives-artist+any",
+        ),
+        pytest.param(
+            Query("any-word", ("harbour",), mode="any"), {"40003"}, id="any-finds-artist-word"
+        ),
+        pytest.param(
+            Query("title+artist", ("or", "not", "near"), ("and",)), {"40004"}, id="fts-keywords"
+        ),
+        pytest.param(Query("title", ("deja", "blue")), {"40006"}, id="folded-index"),
+        pytest.param(Query("title", ('a"b',)), set(), id="odd-token-no-error"),
+    ],
+)
+def test_search(catalog: LocalCatalog, query: Query, expected: set[str]) -> None:
+    assert set(ids(catalog.search(query, 10))) == expected
+
+
+def test_title_hits_rank_above_artist_hits(catalog: LocalCatalog) -> None:
+    found = ids(catalog.search(Query("any-word", ("glass",), mode="any"), 10))
+    assert found[-1] == "40003"  # "glass" only in its artist
+    assert set(found[:-1]) == {"40001", "40002", "40005"}
+
+
+def test_search_respects_the_limit(catalog: LocalCatalog) -> None:
+    assert len(catalog.search(Query("title", ("glass", "tide")), 2)) == 2
+    assert catalog.search(Query("title", ("glass", "tide")), 0) == []
+
+
+def test_search_returns_whole_tracks(catalog: LocalCatalog) -> None:
+    (track,) = catalog.search(Query("title", ("glass",), ("brenn",)), 5)
+    assert track == TRACKS[1]
+
+
+def test_an_empty_any_query_finds_nothing(catalog: LocalCatalog) -> None:
+    assert catalog.search(Query("any-word", mode="any"), 10) == []
+
+
+# -- identifiers ---------------------------------------------------------------------------
+
+
+def test_by_id(catalog: LocalCatalog) -> None:
+    assert catalog.by_id("40002") == TRACKS[1]
+    assert catalog.by_id("99999999") is None
+
+
+@pytest.mark.parametrize(
+    ("isrc", "expected"),
+    [
+        pytest.param("USABC1234567", ["40001", "40005"], id="bare"),
+        pytest.param("us-abc-12-34567", ["40001", "40005"], id="written-loosely"),
+        pytest.param("GBXYZ0000000", [], id="unknown"),
+        pytest.param("", [], id="empty"),
+    ],
+)
+def test_by_isrc(catalog: LocalCatalog, isrc: str, expected: list[str]) -> None:
+    assert ids(catalog.by_isrc(isrc)) == expected
+
+
+@pytest.mark.parametrize(
+    ("catalog_ids", "accepts"),
+    [
+        pytest.param(["40001", "40002"], True, id="numeric"),
+        pytest.param(["nr-glass-tide", "40002"], False, id="text"),
+    ],
+)
+def test_accepts_store_ids(tmp_path: Path, catalog_ids: list[str], accepts: bool) -> None:
+    path = build(tmp_path / "c.db", [CatalogTrack(i, "Glass Tide") for i in catalog_ids])
+    with LocalCatalog(path) as provider:
+        assert provider.accepts_store_ids is accepts
+
+
+# -- counters, lifecycle -------------------------------------------------------------------
+
+
+def test_every_lookup_counts_a_query(catalog: LocalCatalog) -> None:
+    catalog.search(Query("title", ("glass",)), 5)
+    catalog.search(Query("title"), 5)  # nothing to ask: not a query
+    catalog.by_id("40001")
+    catalog.by_isrc("USABC1234567")
+    assert catalog.counters.queries == 3
+    taken = catalog.counters.take()
+    assert taken["queries_executed"] == 3
+    assert catalog.counters.queries == 0
+
+
+def test_name_and_open_provider(tmp_path: Path) -> None:
+    path = build(tmp_path / "c.db", TRACKS)
+    with open_provider("local", path) as provider:
+        assert isinstance(provider, LocalCatalog)
+        assert provider.name == "local"
+        assert provider.by_id("40003") == TRACKS[2]
+
+
+def test_missing_catalog_is_a_catalog_error(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="not found"):
+        LocalCatalog(tmp_path / "absent.db")
+
+
+def test_closed_provider_refuses_searches(tmp_path: Path) -> None:
+    provider = LocalCatalog(build(tmp_path / "c.db", TRACKS))
+    provider.close()
+    with pytest.raises(CatalogError, match="closed"):
+        provider.search(Query("title", ("glass",)), 5)
+
+
+def test_provider_opens_read_only(catalog: LocalCatalog) -> None:
+    with pytest.raises(CatalogError, match="read-only"):
+        catalog.store.upsert_many([CatalogTrack("1", "x")])
