@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from matcher import __version__
@@ -23,7 +20,7 @@ from matcher.presets import PRESETS
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_TRACK_ERRORS, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+from matcher.cli_run import EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_OK
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     info = csub.add_parser("info", help="show the catalog's size and sources")
     info.add_argument("--catalog", type=Path, default=None)
 
+    sub.add_parser("batches", help="list recent batches and their state")
+    resume = sub.add_parser("resume", help="finish a cancelled or cut-off batch")
+    resume.add_argument("batch_id", nargs="?", default=None, metavar="BATCH_ID",
+                        help="default: the most recent unfinished batch")  # fmt: skip
+    resume.add_argument("--workers", type=int, default=None)
+    resume.add_argument("--quiet", action="store_true", help="no progress bar")
+
     demo = sub.add_parser("demo", help="run the bundled demo, fully offline")
     demo.add_argument("--out", type=Path, default=None)
     demo.add_argument("--quiet", action="store_true")
@@ -77,6 +81,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _catalog(args)
         if args.command == "demo":
             return _demo(args)
+        if args.command == "batches":
+            from matcher.cli_run import list_batches
+
+            return list_batches()
+        if args.command == "resume":
+            from matcher.cli_run import resume_batch
+
+            return resume_batch(args.batch_id, args.workers, quiet=args.quiet)
     except KeyboardInterrupt:
         print("cratematch: cancelled", file=sys.stderr)
         return EXIT_CANCELLED
@@ -106,58 +118,13 @@ def _write_crash_log() -> Path:
 
 
 def _match(args: argparse.Namespace) -> int:
+    from matcher.cli_run import run_batch
+
     config = EngineConfig(
         provider=args.provider, catalog=args.catalog, preset=args.preset,
         workers=args.workers, out_dir=args.out,
     )  # fmt: skip
-    return _run(config, args.inputs, args.playlist, args.all_playlists, quiet=args.quiet)
-
-
-def _run(config: EngineConfig, inputs: Sequence[Path], names: Sequence[str], all_playlists: bool,
-         *, quiet: bool) -> int:  # fmt: skip
-    from matcher.cli_progress import ProgressBars
-    from matcher.inline import run_inline
-
-    with (
-        _stop_on_interrupt() as stop_requested,
-        ProgressBars(enabled=not quiet and sys.stderr.isatty()) as bars,
-    ):
-        report = run_inline(
-            inputs, config, names=names, all_playlists=all_playlists, progress=bars.update,
-            should_stop=stop_requested,
-        )  # fmt: skip
-    c = report.counts
-    rate = report.total / report.elapsed_s if report.elapsed_s else 0.0
-    print(
-        f"{c['matched']} matched, {c['review']} to review, {c['unmatched']} unmatched, "
-        f"{c['error']} errors of {report.total} tracks in {len(report.outputs)} playlist(s), "
-        f"{report.elapsed_s:.1f} s ({rate:.0f} tracks/s). Results: {report.out_dir}"
-    )
-    if report.cancelled:
-        print(f"cratematch: cancelled; partial results in {report.out_dir}", file=sys.stderr)
-        return EXIT_CANCELLED
-    return EXIT_TRACK_ERRORS if c["error"] else EXIT_OK
-
-
-@contextmanager
-def _stop_on_interrupt() -> Iterator[Callable[[], bool]]:
-    """Turn the first Ctrl-C into a stop request, so the batch ends after the current
-    track and writes what it matched (marked partial); a second Ctrl-C interrupts at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield lambda: False  # signal handlers can only be set from the main thread
-        return
-    requested = threading.Event()
-
-    def on_interrupt(signum: int, frame: object) -> None:
-        if requested.is_set():
-            raise KeyboardInterrupt
-        requested.set()
-
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    try:
-        yield requested.is_set
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    return run_batch(config, args.inputs, args.playlist, args.all_playlists, quiet=args.quiet)
 
 
 def _catalog(args: argparse.Namespace) -> int:
@@ -187,7 +154,9 @@ def _demo(args: argparse.Namespace) -> int:
     config = EngineConfig(catalog=folder / DEMO_CATALOG, out_dir=out, workers=2)
     inputs = [folder / name for name in DEMO_PLAYLISTS]
     print(f"CrateMatch demo: matching {len(inputs)} bundled playlists against the bundled catalog")
-    code = _run(config, inputs, (), True, quiet=args.quiet)
+    from matcher.cli_run import run_batch
+
+    code = run_batch(config, inputs, (), True, quiet=args.quiet)
     print(f"Open {out} to see matches.csv, review.csv, enriched.xml and the rest per playlist.")
     return code
 

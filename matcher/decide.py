@@ -50,7 +50,9 @@ def shares(candidates: Iterable[Candidate]) -> list[Candidate]:
         replace(c, confidence=0.0 if c.guard else round(math.exp(c.score - top) / denominator, 4))
         for c in cands
     ]
-    return sorted(shared, key=lambda c: (bool(c.guard), -c.confidence, -c.score, c.track.catalog_id))
+    return sorted(
+        shared, key=lambda c: (bool(c.guard), -c.confidence, -c.score, c.track.catalog_id)
+    )
 
 
 def decide(candidates: Iterable[Candidate], preset: Preset) -> Decision:
@@ -84,6 +86,6 @@ def decide(candidates: Iterable[Candidate], preset: Preset) -> Decision:
 
 
 def _weakest(c: Candidate) -> str:
-    """" (weakest: title)": the signal that cost the candidate most, if any did."""
+    """ " (weakest: title)": the signal that cost the candidate most, if any did."""
     costs = {k: v for k, v in c.penalties.items() if v > 0}
     return f" (weakest: {max(costs, key=lambda k: costs[k])})" if costs else ""

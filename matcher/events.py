@@ -50,6 +50,7 @@ class BatchState(StrEnum):
     RUNNING = "running"  # chunks are being matched
     PAUSING = "pausing"  # no new chunks are sent; waiting for the ones in flight
     PAUSED = "paused"  # nothing in flight; resume() continues where it stopped
+    CANCELLING = "cancelling"  # no new chunks; those in flight get a moment, then workers stop
     CANCELLED = "cancelled"  # stopped by the user; resumable from the journal
     FAILED = "failed"  # stopped by an error (bad input, catalog unusable)
     FINISHED = "finished"  # every entry has a result and the outputs are written

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from matcher.catalog import resolve_catalog
+from matcher.catalog import CatalogStore, resolve_catalog
 from matcher.config import EngineConfig
 from matcher.errors import InputError, OutputError
 from matcher.match import match_entry
@@ -85,6 +85,8 @@ def prepare_catalog(config: EngineConfig) -> Path | None:
             "no local catalog yet: import one with `cratematch catalog import FILE` "
             "or pass --catalog FILE"
         )
+    with CatalogStore.open(path, readonly=True):  # a corrupt catalog fails here, before outputs
+        pass
     return path
 
 

@@ -39,9 +39,21 @@ def main() -> None:
     )
     playlists = sorted(p for p in (DEVSET / "playlists").iterdir() if a.stress or p.name != STRESS)
     out = Path(tempfile.mkdtemp(prefix="cratematch-accuracy-"))
-    cmd = [sys.executable, "-m", "matcher", "match", *map(str, playlists), "--all-playlists",
-           "--catalog", str(DEVSET / "catalog.csv.gz"), "--preset", a.preset, "--out", str(out),
-           "--quiet"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "matcher",
+        "match",
+        *map(str, playlists),
+        "--all-playlists",
+        "--catalog",
+        str(DEVSET / "catalog.csv.gz"),
+        "--preset",
+        a.preset,
+        "--out",
+        str(out),
+        "--quiet",
+    ]
     if a.workers:
         cmd += ["--workers", str(a.workers)]
     t0 = time.perf_counter()

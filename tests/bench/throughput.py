@@ -65,25 +65,41 @@ def main() -> None:
             rates.append(len(entries) / (time.perf_counter() - t0))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"stress playlist: {len(entries)} entries, read in {t_read:.2f} s")
-    print(f"single process, matching only ({a.preset}): median {statistics.median(rates):,.0f} "
-          f"tracks/s over {a.repeat} runs (min {min(rates):,.0f}, max {max(rates):,.0f})")  # fmt: skip
+    print(
+        f"single process, matching only ({a.preset}): median {statistics.median(rates):,.0f} "
+        f"tracks/s over {a.repeat} runs (min {min(rates):,.0f}, max {max(rates):,.0f})"
+    )
     print(f"statuses: {statuses}")
     print(f"peak RSS of this process: {peak_mb:.0f} MB")
 
     runs = [None] + ([a.workers] if a.workers else [])
     for workers in runs:
         out = Path(tempfile.mkdtemp(prefix="cratematch-throughput-"))
-        cmd = [sys.executable, "-m", "matcher", "match", str(STRESS), "--all-playlists",
-               "--catalog", str(DEVSET / "catalog.csv.gz"), "--preset", a.preset,
-               "--out", str(out), "--quiet"]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "matcher",
+            "match",
+            str(STRESS),
+            "--all-playlists",
+            "--catalog",
+            str(DEVSET / "catalog.csv.gz"),
+            "--preset",
+            a.preset,
+            "--out",
+            str(out),
+            "--quiet",
+        ]
         if workers:
             cmd += ["--workers", str(workers)]
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True)
         wall = time.perf_counter() - t0
         label = f"{workers} workers" if workers else "default workers"
-        print(f"whole CLI run ({label}): {wall:.2f} s wall, {len(entries) / wall:,.0f} tracks/s "
-              f"end to end (exit {proc.returncode})")  # fmt: skip
+        print(
+            f"whole CLI run ({label}): {wall:.2f} s wall, {len(entries) / wall:,.0f} tracks/s "
+            f"end to end (exit {proc.returncode})"
+        )
         print("  " + proc.stdout.strip())
 
 

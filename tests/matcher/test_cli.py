@@ -28,11 +28,10 @@ from lxml import etree
 from matcher import __version__
 from matcher.cli import main
 from matcher.cli_progress import ProgressBars
-from matcher.errors import ProviderError
+from matcher.events import BatchCancelled, BatchFinished, BatchStarted, EngineError
 from matcher.inline import Progress
 from matcher.model import MATCH_COLUMNS
 from matcher.outputs.summary import OUTPUT_FILES
-from matcher.providers.local import LocalCatalog
 
 # -- fixtures: an invented catalog and playlists in four formats --------------------------
 
@@ -591,14 +590,35 @@ def test_ctrl_c_exits_130_and_leaves_valid_partial_outputs(files: Files) -> None
     etree.parse(str(folders["long"] / "enriched.xml"))  # complete, well-formed
 
 
-def test_first_interrupt_asks_to_stop_and_a_second_one_interrupts() -> None:
-    from matcher.cli import _stop_on_interrupt  # private: the handler behind Ctrl-C
+class _FakeBatch:
+    """Stands in for an engine Batch: replays events, records cancel()."""
 
+    def __init__(self, events: list[object]) -> None:
+        self.batch_id = "20260101-000000-abcdef"
+        self._events = list(events)
+        self.final = None
+        self.cancelled = 0
+
+    def events(self, timeout: float = 0.05) -> list[object]:
+        out, self._events = self._events, []
+        for event in out:
+            if isinstance(event, BatchFinished | BatchCancelled):
+                self.final = event
+        return out
+
+    def cancel(self) -> None:
+        self.cancelled += 1
+
+
+def test_first_interrupt_cancels_the_batch_and_a_second_one_interrupts() -> None:
+    from matcher.cli_run import _cancel_on_interrupt  # private: the handler behind Ctrl-C
+
+    batch = _FakeBatch([])
     before = signal.getsignal(signal.SIGINT)
-    with _stop_on_interrupt() as stop_requested:
-        assert stop_requested() is False
+    with _cancel_on_interrupt(batch):  # type: ignore[arg-type]
+        assert batch.cancelled == 0
         signal.raise_signal(signal.SIGINT)
-        assert stop_requested() is True
+        assert batch.cancelled == 1
         with pytest.raises(KeyboardInterrupt):
             signal.raise_signal(signal.SIGINT)
     assert signal.getsignal(signal.SIGINT) is before
@@ -610,7 +630,7 @@ def test_interrupt_before_matching_exits_130(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("matcher.inline.load_playlists", interrupted)
+    monkeypatch.setattr("matcher.cli_run.Engine", interrupted)
     code = main(["match", str(files.m3u), "--catalog", str(files.catalog),
                  "--out", str(files.out), "--quiet"])  # fmt: skip
     captured = capsys.readouterr()
@@ -619,30 +639,36 @@ def test_interrupt_before_matching_exits_130(
     assert not files.out.exists()
 
 
-# -- exit 1: some tracks ended in `error` -------------------------------------------------
+# -- exit codes from how a batch ended -----------------------------------------------------
 
 
-def test_provider_errors_for_some_tracks_exit_1(
-    files: Files, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("final", "code", "said"),
+    [
+        pytest.param(BatchFinished("b", 9, True, 3, 3, {"matched": 3}, 1.0, "out"), 0,
+                     "3 matched", id="finished"),
+        pytest.param(BatchFinished("b", 9, True, 3, 3, {"matched": 2, "error": 1}, 1.0, "out"), 1,
+                     "1 errors of 3 tracks", id="some-errors"),
+        pytest.param(BatchCancelled("b", 9, 1, 3, "out"), 130, "cancelled after 1 of 3",
+                     id="cancelled"),
+        pytest.param(BatchFinished("b", 9, False, 0, 0, {}, 0.0, "out"), 2, "error: bad file",
+                     id="failed"),
+    ],
+)  # fmt: skip
+def test_exit_code_follows_how_the_batch_ended(
+    final: object, code: int, said: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real_search = LocalCatalog.search
+    from matcher.cli_run import _follow
 
-    def flaky_search(self: LocalCatalog, query, limit: int):  # noqa: ANN001, ANN202
-        if "moss" in query.title:
-            raise ProviderError("catalog went away")
-        return real_search(self, query, limit)
-
-    monkeypatch.setattr(LocalCatalog, "search", flaky_search)
-    code = main(["match", str(files.m3u), "--catalog", str(files.catalog),
-                 "--out", str(files.out), "--quiet"])  # fmt: skip
+    events = [
+        BatchStarted("b", 1, 3, ((0, "set.m3u8", "set", 3),), 2),
+        EngineError("b", 2, "bad file", fatal=True),
+        final,
+    ]
+    assert _follow(_FakeBatch(events), quiet=True) == code  # type: ignore[arg-type]
     captured = capsys.readouterr()
-    assert code == 1
-    assert "1 errors of 3 tracks" in captured.out
-    rows = read_csv(files.out / "set" / "matches.csv")[1]
-    assert [r["status"] for r in rows] == ["matched", "error", "unmatched"]
-    assert rows[1]["catalog_id"] == ""
-    assert "catalog went away" in rows[1]["reason"]
-    assert batch_summary(files.out)["counts"]["error"] == 1
+    assert said in captured.out + captured.err
+    assert "Traceback" not in captured.out + captured.err
 
 
 # -- the progress bars ---------------------------------------------------------------------

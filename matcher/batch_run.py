@@ -1,0 +1,477 @@
+"""One batch inside the engine host: read, dispatch chunks, journal, write, report.
+
+    BatchRun.begin()   read every playlist (bad input fails here, before any output),
+                       journal the batch and its playlists, skip what a resumed batch
+                       already has, announce BatchStarted
+    BatchRun.step()    send chunks to idle workers (unless pausing), collect finished
+                       chunks: journal them (one transaction each), emit TracksMatched +
+                       PlaylistProgress, write a playlist's outputs when it is complete,
+                       retry a dead worker's chunk once, then turn it into error rows
+    pause/resume/cancel  as the commands arrive; cancel terminates the workers at once
+
+Everything a finished chunk produced is in the journal before any event says so, so a
+crash at any point loses at most the chunks in flight.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from matcher.chunking import ChunkSizer
+from matcher.config import EngineConfig
+from matcher.errors import CrateMatchError
+from matcher.events import (
+    BatchCancelled,
+    BatchFinished,
+    BatchPaused,
+    BatchResumed,
+    BatchStarted,
+    BatchState,
+    EngineError,
+    MetricsSnapshot,
+    PlaylistFinished,
+    PlaylistProgress,
+    PlaylistStarted,
+    TracksMatched,
+)
+from matcher.journal import Journal
+from matcher.metrics import MetricsAccumulator
+from matcher.model import MatchResult, MatchStatus, Playlist, PlaylistEntry, PlaylistRef
+from matcher.outputs import (
+    PlaylistOutputs,
+    playlist_folder,
+    write_batch_summary,
+    write_playlist_outputs,
+)
+from matcher.pool import ChunkDone, WorkerDied, WorkerFailed, WorkerPool
+
+__all__ = ["BatchRun", "BatchSpec"]
+
+SNAPSHOT_EVERY_S = 0.25
+MAX_ATTEMPTS = 2  # a chunk whose worker died is sent once more, then becomes error rows
+CANCEL_GRACE_S = 0.8  # on cancel, chunks in flight may finish this long before workers stop
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSpec:
+    """What to run: the caller's inputs and settings (or a journal batch to resume)."""
+
+    batch_id: str
+    inputs: tuple[tuple[str, str | None], ...] = ()  # (path, playlist name or None)
+    names: tuple[str, ...] = ()
+    all_playlists: bool = False
+    config: EngineConfig = field(default_factory=EngineConfig)
+    resume: bool = False
+
+
+@dataclass(slots=True)
+class _Chunk:
+    chunk_id: int
+    playlist_id: int
+    entries: list[PlaylistEntry]
+    attempt: int = 0
+
+
+@dataclass(slots=True)
+class _PlaylistState:
+    playlist_id: int
+    playlist: Playlist
+    folder: Path
+    pending: deque[int]
+    done: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    started: bool = False
+    finished: bool = False
+    began_at: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return len(self.playlist.entries)
+
+
+Emit = Callable[..., None]  # emit(EventClass, **fields); the host adds batch_id and seq
+
+
+class BatchRun:
+    def __init__(
+        self,
+        spec: BatchSpec,
+        journal: Journal,
+        pool: WorkerPool,
+        emit: Emit,
+        *,
+        catalog: Path | None,
+        parse_s: float = 0.0,
+    ) -> None:
+        self.spec = spec
+        self.batch_id = spec.batch_id
+        self.config = spec.config
+        self.journal = journal
+        self.pool = pool
+        self.emit = emit
+        self.catalog = catalog
+        self.state = BatchState.PENDING
+        self.playlists: list[_PlaylistState] = []
+        self.in_flight: dict[int, _Chunk] = {}
+        self.retry: deque[_Chunk] = deque()
+        self.sizer = ChunkSizer()
+        self.outputs: dict[int, PlaylistOutputs] = {}
+        self._next_chunk = 0
+        self._started = time.perf_counter()
+        self._last_snapshot = 0.0
+        self._paused_at: float | None = None
+        self._cancel_deadline = 0.0
+        self._dirty = False
+        self.metrics = MetricsAccumulator(
+            total_tracks=0, workers=pool.size, preset=self.config.preset, started=self._started
+        )
+        self.metrics.add_time("parse", parse_s)
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    @property
+    def over(self) -> bool:
+        return self.state in (BatchState.FINISHED, BatchState.CANCELLED, BatchState.FAILED)
+
+    def begin(self, playlists: list[Playlist]) -> None:
+        """Journal the batch and its playlists and announce it."""
+        config = self.config
+        out_dir = Path(config.out_dir)  # type: ignore[arg-type]
+        if not self.spec.resume:
+            self.journal.create_batch(
+                self.batch_id,
+                config=_config_record(self.spec, self.catalog),
+                inputs=[{"path": p, "name": n} for p, n in self.spec.inputs],
+                out_dir=str(out_dir),
+            )
+        taken: set[str] = set()
+        already: Counter[str] = Counter()
+        for playlist_id, playlist in enumerate(playlists):
+            folder = playlist_folder(out_dir, playlist, taken)
+            self.journal.add_playlist(
+                self.batch_id,
+                playlist_id,
+                file=playlist.file_name,
+                source=str(playlist.source),
+                name=playlist.name,
+                format=playlist.format,
+                total=len(playlist.entries),
+            )
+            done = self.journal.done_indices(self.batch_id, playlist_id)
+            state = _PlaylistState(
+                playlist_id,
+                playlist,
+                folder,
+                pending=deque(i for i in range(len(playlist.entries)) if i not in done),
+                done=len(done),
+            )
+            if done:
+                state.counts.update(self.journal.counts(self.batch_id, playlist_id))
+                already.update(state.counts)
+            self.playlists.append(state)
+        total = sum(p.total for p in self.playlists)
+        self.metrics = MetricsAccumulator(
+            total_tracks=total, workers=self.pool.size, preset=config.preset, started=self._started
+        )
+        self.metrics.add_done(already)
+        self.journal.set_state(self.batch_id, BatchState.RUNNING)
+        self.state = BatchState.RUNNING
+        self.emit(
+            BatchStarted,
+            total_tracks=total,
+            playlists=tuple(
+                (p.playlist_id, p.playlist.file_name, p.playlist.name, p.total)
+                for p in self.playlists
+            ),
+            workers=self.pool.size,
+            resumed=self.spec.resume,
+            already_done=sum(already.values()),
+        )
+        for p in self.playlists:  # a resumed playlist may already be complete
+            if not p.pending and not p.finished:
+                self._finish_playlist(p)
+        self._maybe_finish()
+
+    def pause(self) -> None:
+        if self.state is BatchState.RUNNING:
+            self.state = BatchState.PAUSING
+            self.journal.set_state(self.batch_id, BatchState.PAUSING)
+            self._settle_pause()
+
+    def resume(self) -> None:
+        if self.state in (BatchState.PAUSING, BatchState.PAUSED):
+            if self._paused_at is not None:
+                self.metrics.add_time("paused", time.perf_counter() - self._paused_at)
+                self._paused_at = None
+            self.state = BatchState.RUNNING
+            self.journal.set_state(self.batch_id, BatchState.RUNNING)
+            self.emit(BatchResumed, done=self._done())
+
+    def cancel(self) -> None:
+        """Stop: no new chunks; keep what the chunks in flight finish within a moment, then
+        terminate the workers, write partial outputs and keep the journal for resume."""
+        if self.over or self.state is BatchState.CANCELLING:
+            return
+        self.state = BatchState.CANCELLING
+        self._cancel_deadline = time.perf_counter() + CANCEL_GRACE_S
+        self.journal.set_state(self.batch_id, BatchState.CANCELLING)
+        if not self.in_flight:
+            self._finish_cancel()
+
+    def _finish_cancel(self) -> None:
+        self.pool.terminate()
+        self.in_flight.clear()
+        self.retry.clear()
+        for p in self.playlists:
+            if not p.finished and p.done:
+                self._write_outputs(p, partial=True)
+        self._write_batch_summary(partial=True)
+        self.state = BatchState.CANCELLED
+        self.journal.set_state(self.batch_id, BatchState.CANCELLED)
+        self._snapshot(force=True)
+        self.emit(
+            BatchCancelled, done=self._done(), total=self._total(), out_dir=str(self.config.out_dir)
+        )
+
+    def fail(self, message: str, detail: str = "") -> None:
+        self.pool.terminate()
+        self.state = BatchState.FAILED
+        self.journal.set_state(self.batch_id, BatchState.FAILED, note=message)
+        self.emit(EngineError, message=message, fatal=True, detail=detail)
+        self.emit(
+            BatchFinished,
+            ok=False,
+            done=self._done(),
+            total=self._total(),
+            counts={},
+            elapsed_s=time.perf_counter() - self._started,
+            out_dir=str(self.config.out_dir),
+        )
+
+    # -- the work ----------------------------------------------------------------
+
+    def step(self, timeout: float) -> None:
+        """Dispatch what can go out, then wait up to `timeout` for what comes back."""
+        if self.over:
+            return
+        if self.state is BatchState.RUNNING:
+            self._dispatch()
+        for item in self.pool.poll(timeout):
+            if isinstance(item, ChunkDone):
+                self._on_done(item)
+            elif isinstance(item, WorkerDied):
+                self._on_death(item)
+            elif isinstance(item, WorkerFailed):
+                self.fail(item.message, item.detail)
+                return
+        if self.state is BatchState.PAUSING:
+            self._settle_pause()
+        if self.state is BatchState.CANCELLING:
+            if not self.in_flight or time.perf_counter() >= self._cancel_deadline:
+                self._finish_cancel()
+            return
+        self._snapshot()
+        self._maybe_finish()
+
+    def _dispatch(self) -> None:
+        for worker in self.pool.idle():
+            chunk = self._next()
+            if chunk is None:
+                return
+            if not self.pool.submit(worker, chunk.chunk_id, chunk.entries):
+                self.retry.appendleft(chunk)
+                return
+            self.in_flight[chunk.chunk_id] = chunk
+
+    def _next(self) -> _Chunk | None:
+        if self.retry:
+            return self.retry.popleft()
+        for p in self.playlists:
+            if p.pending:
+                if not p.started:
+                    p.started, p.began_at = True, time.perf_counter()
+                    self.emit(
+                        PlaylistStarted,
+                        playlist_id=p.playlist_id,
+                        name=p.playlist.name,
+                        total=p.total,
+                    )
+                size = self.sizer.next_size()
+                indices = [p.pending.popleft() for _ in range(min(size, len(p.pending)))]
+                self._next_chunk += 1
+                entries = [p.playlist.entries[i] for i in indices]
+                return _Chunk(self._next_chunk, p.playlist_id, entries)
+        return None
+
+    def _on_done(self, item: ChunkDone) -> None:
+        chunk = self.in_flight.pop(item.chunk_id, None)
+        if chunk is None:  # a chunk of a batch already cancelled
+            return
+        self.sizer.observe(item.stats.tracks, item.stats.busy_s)
+        self.metrics.add_chunk(item.stats, len(chunk.entries))
+        self._record(chunk.playlist_id, item.results)
+
+    def _on_death(self, item: WorkerDied) -> None:
+        chunk = self.in_flight.pop(item.chunk_id, None) if item.chunk_id is not None else None
+        if chunk is None:
+            return
+        chunk.attempt += 1
+        if chunk.attempt < MAX_ATTEMPTS:
+            self.retry.appendleft(chunk)
+            return
+        reason = f"worker died twice on this chunk (exit code {item.exitcode})"
+        results = [
+            MatchResult(entry, MatchStatus.ERROR, 0.0, self.config.provider, reason)
+            for entry in chunk.entries
+        ]
+        self._record(chunk.playlist_id, results)
+
+    def _record(self, playlist_id: int, results: list[MatchResult]) -> None:
+        p = self.playlists[playlist_id]
+        self.journal.record_results(self.batch_id, playlist_id, results)
+        p.done += len(results)
+        p.counts.update(str(r.status) for r in results)
+        self._dirty = True
+        self.emit(TracksMatched, playlist_id=playlist_id, results=tuple(results))
+        self.emit(
+            PlaylistProgress,
+            playlist_id=playlist_id,
+            done=p.done,
+            total=p.total,
+            counts=dict(p.counts),
+        )
+        if not p.pending and p.done >= p.total and not self._playlist_in_flight(playlist_id):
+            self._finish_playlist(p)
+
+    def _playlist_in_flight(self, playlist_id: int) -> bool:
+        return any(c.playlist_id == playlist_id for c in (*self.in_flight.values(), *self.retry))
+
+    def _finish_playlist(self, p: _PlaylistState) -> None:
+        self._write_outputs(p, partial=False)
+        p.finished = True
+        self.journal.set_playlist_finished(self.batch_id, p.playlist_id, str(p.folder))
+        self.emit(
+            PlaylistFinished,
+            playlist_id=p.playlist_id,
+            name=p.playlist.name,
+            out_dir=str(p.folder),
+            counts=dict(p.counts),
+        )
+
+    def _write_outputs(self, p: _PlaylistState, *, partial: bool) -> None:
+        t0 = time.perf_counter()
+        results = self.journal.results(self.batch_id, p.playlist_id)
+        self.outputs[p.playlist_id] = write_playlist_outputs(
+            p.folder,
+            p.playlist,
+            results,
+            provider=self.config.provider,
+            preset=self.config.preset,
+            partial=partial,
+            elapsed_s=time.perf_counter() - (p.began_at or self._started),
+        )
+        self.metrics.add_time("write", time.perf_counter() - t0)
+
+    def _write_batch_summary(self, *, partial: bool) -> Path:
+        outputs = [self.outputs[k] for k in sorted(self.outputs)]
+        return write_batch_summary(
+            Path(self.config.out_dir),
+            outputs,
+            partial=partial,  # type: ignore[arg-type]
+            elapsed_s=time.perf_counter() - self._started,
+            extra={
+                "batch_id": self.batch_id,
+                "provider": self.config.provider,
+                "preset": self.config.preset,
+                "metrics": self.metrics.snapshot(time.perf_counter()),
+            },
+        )
+
+    def _maybe_finish(self) -> None:
+        if self.state is not BatchState.RUNNING or self.in_flight or self.retry:
+            return
+        if any(not p.finished for p in self.playlists):
+            return
+        summary = self._write_batch_summary(partial=False)
+        self.state = BatchState.FINISHED
+        self.journal.set_state(self.batch_id, BatchState.FINISHED)
+        self._snapshot(force=True)
+        counts: Counter[str] = Counter()
+        for p in self.playlists:
+            counts.update(p.counts)
+        self.emit(
+            BatchFinished,
+            ok=True,
+            done=self._done(),
+            total=self._total(),
+            counts=dict(counts),
+            elapsed_s=time.perf_counter() - self._started,
+            out_dir=str(self.config.out_dir),
+            summary_path=str(summary),
+        )
+
+    def _settle_pause(self) -> None:
+        if self.state is BatchState.PAUSING and not self.in_flight:
+            self.state = BatchState.PAUSED
+            self._paused_at = time.perf_counter()
+            self.journal.set_state(self.batch_id, BatchState.PAUSED)
+            self._snapshot(force=True)
+            self.emit(BatchPaused, done=self._done())
+
+    def _snapshot(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if force or (self._dirty and now - self._last_snapshot >= SNAPSHOT_EVERY_S):
+            self._last_snapshot, self._dirty = now, False
+            self.emit(MetricsSnapshot, metrics=self.metrics.snapshot(now))
+
+    def _done(self) -> int:
+        return sum(p.done for p in self.playlists)
+
+    def _total(self) -> int:
+        return sum(p.total for p in self.playlists)
+
+
+def _config_record(spec: BatchSpec, catalog: Path | None) -> dict[str, Any]:
+    c = spec.config
+    return {
+        "provider": c.provider,
+        "catalog": str(catalog) if catalog else None,
+        "preset": c.preset,
+        "workers": c.workers,
+        "out_dir": str(c.out_dir),
+        "names": list(spec.names),
+        "all_playlists": spec.all_playlists,
+    }
+
+
+def spec_from_journal(journal: Journal, batch_id: str, workers: int | None = None) -> BatchSpec:
+    """Rebuild the spec of a journal batch, to resume it."""
+    record = journal.batch(batch_id)
+    if record is None:
+        raise CrateMatchError(f"no batch {batch_id} in the journal")
+    c = record.config
+    config = EngineConfig(
+        provider=c.get("provider", "local"),
+        catalog=c.get("catalog"),
+        preset=c.get("preset", "balanced"),
+        workers=workers or c.get("workers"),
+        out_dir=c.get("out_dir") or record.out_dir,
+    )
+    inputs = tuple((i["path"], i.get("name")) for i in record.inputs)
+    return BatchSpec(
+        batch_id,
+        inputs,
+        tuple(c.get("names", ())),
+        bool(c.get("all_playlists")),
+        config.checked(),
+        resume=True,
+    )
+
+
+def refs_of(spec: BatchSpec) -> list[PlaylistRef]:
+    return [PlaylistRef(Path(path), name) for path, name in spec.inputs]

@@ -1,0 +1,175 @@
+"""Running batches from the command line: `match`, `demo`, `resume` and `batches`.
+
+The batch runs on the engine (a host process and a worker pool); this module only turns
+its events into progress bars, a summary line and an exit code. The first Ctrl-C cancels
+the batch cleanly (partial outputs are written and marked, the journal keeps every
+finished chunk, `cratematch resume` finishes it); a second Ctrl-C leaves at once.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from matcher.config import EngineConfig
+from matcher.engine import Batch, Engine
+from matcher.errors import InputError
+from matcher.events import (
+    BatchCancelled,
+    BatchFinished,
+    BatchStarted,
+    EngineError,
+    PlaylistProgress,
+)
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_CANCELLED",
+    "EXIT_OK",
+    "EXIT_TRACK_ERRORS",
+    "list_batches",
+    "resume_batch",
+    "run_batch",
+]
+
+EXIT_OK, EXIT_TRACK_ERRORS, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+
+
+@dataclass(frozen=True, slots=True)
+class _Progress:
+    playlist: str
+    done: int
+    total: int
+    batch_done: int
+    batch_total: int
+
+
+def run_batch(
+    config: EngineConfig,
+    inputs: Sequence[Path],
+    names: Sequence[str],
+    all_playlists: bool,
+    *,
+    quiet: bool,
+) -> int:
+    """Match `inputs` on a new engine; returns the exit code."""
+    with Engine(config) as engine:
+        batch = engine.start(inputs, names=names, all_playlists=all_playlists)
+        return _follow(batch, quiet=quiet)
+
+
+def resume_batch(batch_id: str | None, workers: int | None, *, quiet: bool) -> int:
+    from matcher.journal import Journal
+
+    with Journal.open() as journal:
+        if batch_id is None:
+            unfinished = journal.unfinished()
+            if not unfinished:
+                raise InputError("no unfinished batch to resume")
+            batch_id = unfinished[0].batch_id
+        record = journal.batch(batch_id)
+        if record is None:
+            raise InputError(f"no batch {batch_id} in the journal (see `cratematch batches`)")
+        if str(record.state) == "finished":
+            raise InputError(f"batch {batch_id} is already finished; results in {record.out_dir}")
+    print(f"Resuming batch {batch_id} ({record.done} of {record.total} tracks already done)")
+    with Engine(EngineConfig(workers=workers), prepare=False) as engine:
+        return _follow(engine.resume_batch(batch_id), quiet=quiet)
+
+
+def list_batches(limit: int = 20) -> int:
+    from matcher.journal import Journal
+
+    with Journal.open() as journal:
+        records = journal.batches(limit)
+    if not records:
+        print("No batches yet.")
+        return EXIT_OK
+    print(f"{'batch':24} {'started':16} {'state':10} {'done':>13}  output")
+    for r in records:
+        started = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created))
+        print(f"{r.batch_id:24} {started:16} {r.state!s:10} {r.done:>6}/{r.total:<6}  {r.out_dir}")
+    return EXIT_OK
+
+
+def _follow(batch: Batch, *, quiet: bool) -> int:
+    from matcher.cli_progress import ProgressBars
+
+    names: dict[int, str] = {}
+    done: dict[int, int] = {}
+    total = 0
+    error: EngineError | None = None
+    with (
+        _cancel_on_interrupt(batch),
+        ProgressBars(enabled=not quiet and sys.stderr.isatty()) as bars,
+    ):
+        while batch.final is None:
+            for event in batch.events(timeout=0.1):
+                if isinstance(event, BatchStarted):
+                    total = event.total_tracks
+                    names = {pid: name for pid, _file, name, _n in event.playlists}
+                    if event.resumed:
+                        done = {pid: 0 for pid in names}
+                elif isinstance(event, PlaylistProgress):
+                    done[event.playlist_id] = event.done
+                    bars.update(
+                        _Progress(
+                            names.get(event.playlist_id, ""),
+                            event.done,
+                            event.total,
+                            sum(done.values()),
+                            total,
+                        )
+                    )
+                elif isinstance(event, EngineError) and event.fatal:
+                    error = event
+    final = batch.final
+    if isinstance(final, BatchCancelled):
+        print(
+            f"cratematch: cancelled after {final.done} of {final.total} tracks; partial results "
+            f"in {final.out_dir}; finish with: cratematch resume {batch.batch_id}",
+            file=sys.stderr,
+        )
+        return EXIT_CANCELLED
+    assert isinstance(final, BatchFinished)
+    if not final.ok:
+        message = error.message if error else "the batch failed"
+        print(f"cratematch: error: {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    c = final.counts
+    rate = final.done / final.elapsed_s if final.elapsed_s else 0.0
+    print(
+        f"{c.get('matched', 0)} matched, {c.get('review', 0)} to review, "
+        f"{c.get('unmatched', 0)} unmatched, {c.get('error', 0)} errors of {final.total} tracks "
+        f"in {len(names)} playlist(s), {final.elapsed_s:.1f} s ({rate:.0f} tracks/s). "
+        f"Results: {final.out_dir}"
+    )
+    return EXIT_TRACK_ERRORS if c.get("error") else EXIT_OK
+
+
+@contextmanager
+def _cancel_on_interrupt(batch: Batch) -> Iterator[None]:
+    """The first Ctrl-C cancels the batch (and we keep following it to its end); a second
+    one raises KeyboardInterrupt, which leaves at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    asked = threading.Event()
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        if asked.is_set():
+            raise KeyboardInterrupt
+        asked.set()
+        batch.cancel()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

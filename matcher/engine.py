@@ -1,0 +1,213 @@
+"""The batch engine, as its callers see it: `Engine`, `Batch` and the event stream.
+
+    from matcher import Engine, EngineConfig
+    with Engine(EngineConfig(catalog="catalog.csv", workers=2, out_dir="out")) as engine:
+        batch = engine.start(["house.xml", "set.m3u8"])
+        for event in batch.events(timeout=0.05): ...
+        summary = batch.wait()
+
+    caller process                       engine host process (matcher/host.py)
+    ┌──────────────┐  commands (Queue)   ┌────────────────────────────────────┐
+    │ Engine/Batch │ ──────────────────▶ │ batch runs, journal, outputs       │
+    │              │ ◀────────────────── │ WorkerPool ── N spawned workers    │
+    └──────────────┘   events (Queue)    └────────────────────────────────────┘
+
+The host is spawned (never forked) when the Engine is made, so parsing, writing and
+matching never run in the caller; a window stays responsive by draining `events()`
+with a small timeout. Every event is also kept per batch, so several `Batch` objects can
+share one engine.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from matcher.batch_run import BatchSpec
+from matcher.config import EngineConfig
+from matcher.events import BatchCancelled, BatchFinished, EngineError, Event
+from matcher.host import host_main
+from matcher.model import PlaylistRef
+
+__all__ = ["Batch", "Engine", "new_batch_id"]
+
+_FINAL = (BatchFinished, BatchCancelled)
+
+
+def new_batch_id() -> str:
+    """Sortable by time, unique: "20261128-061502-3fa2c1"."""
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+class Engine:
+    """Owns one engine host process. Close it (or use `with`) when done."""
+
+    def __init__(self, config: EngineConfig | None = None, *, prepare: bool = True) -> None:
+        """Spawn the host. With `prepare`, it imports the catalog and starts the workers
+        right away, so the first batch starts matching sooner."""
+        self.config = (config or EngineConfig()).checked()
+        ctx = mp.get_context("spawn")
+        self._commands = ctx.Queue()
+        self._events = ctx.Queue()
+        self._host = ctx.Process(
+            target=host_main,
+            args=(self._commands, self._events, os.getpid(), self.config),
+            name="cratematch-engine",
+        )
+        self._host.start()
+        self._batches: dict[str, Batch] = {}
+        self._closed = False
+        if prepare:
+            self._commands.put(("prepare",))
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- batches ---------------------------------------------------------------------
+
+    def start(
+        self,
+        inputs: Iterable[str | Path | PlaylistRef],
+        *,
+        names: Sequence[str] = (),
+        all_playlists: bool = False,
+    ) -> Batch:
+        """Start matching `inputs` (files, or PlaylistRefs naming a playlist in a file)."""
+        refs = []
+        for item in inputs:
+            if isinstance(item, PlaylistRef):
+                refs.append((str(Path(item.path).expanduser().absolute()), item.name))
+            else:
+                refs.append((str(Path(item).expanduser().absolute()), None))
+        spec = BatchSpec(new_batch_id(), tuple(refs), tuple(names), all_playlists, self.config)
+        batch = Batch(self, spec.batch_id)
+        self._batches[spec.batch_id] = batch
+        self._commands.put(("start", spec))
+        return batch
+
+    @classmethod
+    def resume(cls, batch_id: str, config: EngineConfig | None = None) -> Batch:
+        """A new Batch that finishes a batch cut off by cancel, crash or kill -9.
+
+        The batch's own settings come from the journal; `config` may only change the
+        number of workers. The returned batch owns a new engine and closes it when done.
+        """
+        engine = cls(config, prepare=False)
+        batch = engine.resume_batch(batch_id)
+        batch._owns_engine = True
+        return batch
+
+    def resume_batch(self, batch_id: str) -> Batch:
+        batch = Batch(self, batch_id)
+        self._batches[batch_id] = batch
+        self._commands.put(("resume", batch_id, self.config.workers))
+        return batch
+
+    # -- plumbing used by Batch ------------------------------------------------------
+
+    def _send(self, *command: Any) -> None:
+        if not self._closed:
+            self._commands.put(command)
+
+    def _pump(self, timeout: float, limit: int = 2000) -> None:
+        """Move arrived events into their batches' inboxes (block up to `timeout` for one)."""
+        try:
+            event = self._events.get(timeout=timeout) if timeout > 0 else self._events.get_nowait()
+        except queue.Empty:
+            self._check_host()
+            return
+        for _ in range(limit):
+            batch = self._batches.get(event.batch_id)
+            if batch is not None:
+                batch._inbox.append(event)
+            try:
+                event = self._events.get_nowait()
+            except queue.Empty:
+                return
+
+    def _check_host(self) -> None:
+        """If the host died, end every open batch with an error instead of hanging."""
+        if self._host.is_alive() or self._closed:
+            return
+        for batch in self._batches.values():
+            if batch.final is None and not any(isinstance(e, _FINAL) for e in batch._inbox):
+                message = f"the engine stopped unexpectedly (exit code {self._host.exitcode})"
+                batch._inbox.append(EngineError(batch.batch_id, -1, message, fatal=True))
+                batch._inbox.append(
+                    BatchFinished(
+                        batch.batch_id, -1, False, 0, 0, {}, 0.0, str(self.config.out_dir)
+                    )
+                )
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the host (cancelling a running batch) and wait for it to exit."""
+        if self._closed:
+            return
+        self._commands.put(("shutdown",))
+        self._host.join(timeout)
+        if self._host.is_alive():
+            self._host.terminate()
+            self._host.join(1.0)
+        self._closed = True
+        for q in (self._commands, self._events):
+            q.close()
+            q.cancel_join_thread()
+
+
+class Batch:
+    """A running (or finished) batch: drain its events, pause, resume, cancel, wait."""
+
+    def __init__(self, engine: Engine, batch_id: str) -> None:
+        self._engine = engine
+        self.batch_id = batch_id
+        self._inbox: deque[Event] = deque()
+        self.final: BatchFinished | BatchCancelled | None = None
+        self._owns_engine = False
+
+    def events(self, timeout: float = 0.05, limit: int = 2000) -> list[Event]:
+        """The events that have arrived, waiting up to `timeout` for the first."""
+        if not self._inbox and self.final is None:
+            self._engine._pump(timeout)
+        elif self.final is None:
+            self._engine._pump(0)
+        out = []
+        while self._inbox and len(out) < limit:
+            event = self._inbox.popleft()
+            if isinstance(event, _FINAL):
+                self.final = event
+            out.append(event)
+        if self.final is not None and self._owns_engine:
+            self._engine.close()
+        return out
+
+    @property
+    def done(self) -> bool:
+        return self.final is not None
+
+    def pause(self) -> None:
+        self._engine._send("pause", self.batch_id)
+
+    def resume(self) -> None:
+        self._engine._send("resume_batch", self.batch_id)
+
+    def cancel(self) -> None:
+        self._engine._send("cancel", self.batch_id)
+
+    def wait(self, timeout: float | None = None) -> BatchFinished | BatchCancelled | None:
+        """Block until the batch ends (its events are consumed); None on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.final is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
+            self.events(timeout=0.1)
+        return self.final

@@ -1,0 +1,209 @@
+"""The engine host process: owns the worker pool and the journal, runs batches one at a
+time, and talks to its caller only through two queues.
+
+    caller ──commands──▶ [commands queue] ──▶ host loop ──chunks──▶ workers
+    caller ◀──events──── [events queue]  ◀── host loop ◀──results──┘
+
+Commands are tuples: ("prepare",) warms the pool, ("start", BatchSpec),
+("resume", batch_id, workers), ("pause", batch_id), ("resume_batch", batch_id),
+("cancel", batch_id), ("shutdown",). The host ignores Ctrl-C (the caller decides what
+it means) and exits by itself when its caller dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import signal
+import time
+import traceback
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from matcher.batch_run import BatchRun, BatchSpec, refs_of, spec_from_journal
+from matcher.config import EngineConfig
+from matcher.errors import CrateMatchError
+from matcher.events import BatchCancelled, BatchFinished, EngineError
+from matcher.inline import load_playlists, prepare_catalog
+from matcher.journal import Journal
+from matcher.pool import WorkerPool
+from matcher.worker import exit_with_parent
+
+__all__ = ["host_main"]
+
+TICK_S = 0.05  # how long the loop waits for workers before looking at commands again
+
+
+class _Host:
+    def __init__(self, commands: Any, events: Any, config: EngineConfig) -> None:
+        self.commands = commands
+        self.events = events
+        self.config = config
+        self.pool: WorkerPool | None = None
+        self.pool_key: tuple[Any, ...] | None = None
+        self.journal: Journal | None = None
+        self.current: BatchRun | None = None
+        self.pending: deque[tuple[str, Any]] = deque()
+        self.seq: dict[str, int] = {}
+        self.running = True
+
+    def emit_for(self, batch_id: str) -> Any:
+        def emit(kind: type, **fields: Any) -> None:
+            self.seq[batch_id] = self.seq.get(batch_id, 0) + 1
+            self.events.put(kind(batch_id=batch_id, seq=self.seq[batch_id], **fields))
+
+        return emit
+
+    # -- resources -------------------------------------------------------------------
+
+    def _journal(self) -> Journal:
+        if self.journal is None:
+            self.journal = Journal.open()
+        return self.journal
+
+    def _pool_for(self, config: EngineConfig, catalog: Path | None) -> WorkerPool:
+        key = (config.provider, str(catalog), config.preset, config.worker_count)
+        if self.pool is not None and (self.pool_key != key or not self.pool._workers):
+            self.pool.close()
+            self.pool = None
+        if self.pool is None:
+            self.pool = WorkerPool(
+                config.worker_count,
+                config.provider,
+                str(catalog) if catalog else None,
+                config.preset,
+            )
+            self.pool.start()
+            self.pool_key = key
+        return self.pool
+
+    def prepare(self) -> None:
+        """Import the catalog and start the workers before the first batch asks for them."""
+        with contextlib.suppress(CrateMatchError):  # reported when a batch starts
+            self._pool_for(self.config, prepare_catalog(self.config))
+
+    # -- commands --------------------------------------------------------------------
+
+    def handle(self, command: tuple[Any, ...]) -> None:
+        kind = command[0]
+        if kind == "prepare":
+            self.prepare()
+        elif kind in ("start", "resume"):
+            self.pending.append((kind, command[1:]))
+        elif kind == "shutdown":
+            self.running = False
+            if self.current is not None:
+                self.current.cancel()
+        else:
+            batch_id = command[1]
+            if self.current is not None and self.current.batch_id == batch_id:
+                {
+                    "pause": self.current.pause,
+                    "resume_batch": self.current.resume,
+                    "cancel": self.current.cancel,
+                }[kind]()
+            elif kind == "cancel":
+                self._drop_pending(batch_id)
+
+    def _drop_pending(self, batch_id: str) -> None:
+        for item in list(self.pending):
+            spec_id = item[1][0].batch_id if item[0] == "start" else item[1][0]
+            if spec_id == batch_id:
+                self.pending.remove(item)
+                self.emit_for(batch_id)(BatchCancelled, done=0, total=0, out_dir="")
+
+    def start_next(self) -> None:
+        kind, args = self.pending.popleft()
+        batch_id = args[0].batch_id if kind == "start" else args[0]
+        emit = self.emit_for(batch_id)
+        try:
+            journal = self._journal()
+            spec = args[0] if kind == "start" else spec_from_journal(journal, args[0], args[1])
+            t0 = time.perf_counter()
+            playlists = load_playlists(refs_of(spec), spec.names, spec.all_playlists)
+            parse_s = time.perf_counter() - t0
+            if spec.resume:
+                _check_same_playlists(journal, batch_id, playlists)
+            catalog = prepare_catalog(spec.config) if not spec.resume else _journal_catalog(spec)
+            pool = self._pool_for(spec.config, catalog)
+            run = BatchRun(spec, journal, pool, emit, catalog=catalog, parse_s=parse_s)
+            self.current = run
+            run.begin(playlists)
+        except CrateMatchError as err:
+            self._fail(batch_id, emit, str(err), traceback.format_exc())
+        except Exception as err:  # noqa: BLE001 - the host must outlive a bug in one batch
+            self._fail(batch_id, emit, f"internal error: {err}", traceback.format_exc())
+
+    def _fail(self, batch_id: str, emit: Any, message: str, detail: str) -> None:
+        if self.current is not None and self.current.batch_id == batch_id:
+            self.current.fail(message, detail)
+            return
+        emit(EngineError, message=message, fatal=True, detail=detail)
+        emit(BatchFinished, ok=False, done=0, total=0, counts={}, elapsed_s=0.0, out_dir="")
+
+    # -- the loop --------------------------------------------------------------------
+
+    def run(self) -> None:
+        while self.running or (self.current is not None and not self.current.over):
+            self._drain_commands(block=self.current is None and not self.pending)
+            if self.current is None and self.pending and self.running:
+                self.start_next()
+            run = self.current
+            if run is None:
+                continue
+            try:
+                run.step(TICK_S)
+            except CrateMatchError as err:
+                run.fail(str(err), traceback.format_exc())
+            except Exception as err:  # noqa: BLE001
+                run.fail(f"internal error: {err}", traceback.format_exc())
+            if run.over:
+                self.current = None
+        if self.pool is not None:
+            self.pool.close()
+        if self.journal is not None:
+            self.journal.close()
+
+    def _drain_commands(self, block: bool) -> None:
+        try:
+            command = self.commands.get(timeout=0.2) if block else self.commands.get_nowait()
+        except queue.Empty:
+            return
+        while True:
+            self.handle(command)
+            try:
+                command = self.commands.get_nowait()
+            except queue.Empty:
+                return
+
+
+def _check_same_playlists(journal: Journal, batch_id: str, playlists: list[Any]) -> None:
+    recorded = journal.playlists(batch_id)
+    now = [(p.name, len(p.entries)) for p in playlists]
+    before = [(r.name, r.total) for r in recorded]
+    if now != before:
+        raise CrateMatchError(
+            f"the playlists of batch {batch_id} changed since it started; start a new batch instead"
+        )
+
+
+def _journal_catalog(spec: BatchSpec) -> Path | None:
+    if spec.config.provider != "local":
+        return None
+    catalog = Path(spec.config.catalog) if spec.config.catalog else None
+    if catalog is None or not catalog.exists():
+        return prepare_catalog(spec.config)
+    return catalog
+
+
+def host_main(commands: Any, events: Any, parent_pid: int, config: EngineConfig) -> None:
+    """Entry point of the engine host process (spawn target)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent_pid)
+    host = _Host(commands, events, config)
+    try:
+        host.run()
+    finally:
+        if host.pool is not None:
+            host.pool.terminate()

@@ -1,0 +1,94 @@
+"""A worker process: opens its catalog once, then matches the chunks it is sent.
+
+Protocol on the worker's pipe (the host holds the other end):
+
+    host -> worker   (chunk_id, [PlaylistEntry, ...])   match these
+                     None                               exit
+    worker -> host   ("ready", pid)                     the catalog is open
+                     ("done", chunk_id, results, stats) a chunk's MatchResults and ChunkStats
+                     ("fatal", message, detail)         the catalog could not be opened
+
+A bug while matching one entry turns that entry into an `error` result with the
+traceback as text (the batch goes on); a worker that dies costs the host at most the chunk
+it holds. The worker exits by itself when the host process goes away.
+
+This module is the spawn target: it must stay free of GUI imports and cheap to import.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+import traceback
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from matcher.errors import CrateMatchError
+from matcher.match import match_entry
+from matcher.metrics import chunk_stats
+from matcher.model import MatchResult, MatchStatus, PlaylistEntry
+from matcher.presets import get_preset
+from matcher.providers import open_provider
+
+__all__ = ["exit_with_parent", "worker_main"]
+
+
+def exit_with_parent(parent_pid: int, interval_s: float = 0.2) -> None:
+    """Exit this process soon after its parent dies (kill -9 included): a daemon thread
+    watches the parent pid. Orphans would otherwise keep a batch's files open."""
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(0)
+            time.sleep(interval_s)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _error_result(entry: PlaylistEntry, provider: str, err: BaseException) -> MatchResult:
+    return MatchResult(
+        entry=entry,
+        status=MatchStatus.ERROR,
+        confidence=0.0,
+        provider=provider,
+        reason=f"internal error: {type(err).__name__}: {err}",
+    )
+
+
+def worker_main(
+    conn: Connection, provider_name: str, catalog: str | None, preset_name: str, parent_pid: int
+) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to interpret
+    exit_with_parent(parent_pid)
+    try:
+        provider = open_provider(provider_name, Path(catalog) if catalog else None)
+        preset = get_preset(preset_name)
+    except CrateMatchError as err:
+        conn.send(("fatal", str(err), traceback.format_exc()))
+        return
+    conn.send(("ready", os.getpid()))
+    with provider:
+        while True:
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                return
+            if message is None:
+                return
+            chunk_id, entries = message
+            started = time.perf_counter()
+            results = []
+            for entry in entries:
+                try:
+                    results.append(match_entry(entry, provider, preset))
+                except Exception as err:  # noqa: BLE001 - one bad entry must not stop the batch
+                    results.append(_error_result(entry, provider.name, err))
+            busy = time.perf_counter() - started
+            stats = chunk_stats(results, busy, provider.counters.take())
+            try:
+                conn.send(("done", chunk_id, results, stats))
+            except (EOFError, OSError, BrokenPipeError):
+                return
