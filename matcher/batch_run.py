@@ -39,7 +39,7 @@ from matcher.events import (
     PlaylistStarted,
     TracksMatched,
 )
-from matcher.journal import Journal
+from matcher.journal import EncodedResult, Journal, encode_result
 from matcher.metrics import MetricsAccumulator
 from matcher.model import MatchResult, MatchStatus, Playlist, PlaylistEntry, PlaylistRef
 from matcher.outputs import (
@@ -49,11 +49,13 @@ from matcher.outputs import (
     write_playlist_outputs,
 )
 from matcher.pool import ChunkDone, WorkerDied, WorkerFailed, WorkerPool
+from matcher.serialize import loads_result
 
 __all__ = ["BatchRun", "BatchSpec"]
 
 SNAPSHOT_EVERY_S = 0.25
 MAX_ATTEMPTS = 2  # a chunk whose worker died is sent once more, then becomes error rows
+MEMORY_LIMIT = 20_000  # playlists up to this many entries are written from memory
 CANCEL_GRACE_S = 0.8  # on cancel, chunks in flight may finish this long before workers stop
 
 
@@ -88,6 +90,9 @@ class _PlaylistState:
     started: bool = False
     finished: bool = False
     began_at: float = 0.0
+    # results kept for writing the outputs without reading them back from the journal;
+    # None for playlists too big to hold, or resumed with results from an earlier run
+    memory: dict[int, bytes] | None = field(default_factory=dict)  # entry index -> journal row
 
     @property
     def total(self) -> int:
@@ -127,10 +132,10 @@ class BatchRun:
         self._paused_at: float | None = None
         self._cancel_deadline = 0.0
         self._dirty = False
+        self._parse_s = parse_s
         self.metrics = MetricsAccumulator(
             total_tracks=0, workers=pool.size, preset=self.config.preset, started=self._started
         )
-        self.metrics.add_time("parse", parse_s)
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -173,12 +178,15 @@ class BatchRun:
             if done:
                 state.counts.update(self.journal.counts(self.batch_id, playlist_id))
                 already.update(state.counts)
+            if done or len(playlist.entries) > MEMORY_LIMIT:
+                state.memory = None
             self.playlists.append(state)
         total = sum(p.total for p in self.playlists)
         self.metrics = MetricsAccumulator(
             total_tracks=total, workers=self.pool.size, preset=config.preset, started=self._started
         )
         self.metrics.add_done(already)
+        self.metrics.add_time("parse", self._parse_s)
         self.journal.set_state(self.batch_id, BatchState.RUNNING)
         self.state = BatchState.RUNNING
         self.emit(
@@ -314,7 +322,7 @@ class BatchRun:
             return
         self.sizer.observe(item.stats.tracks, item.stats.busy_s)
         self.metrics.add_chunk(item.stats, len(chunk.entries))
-        self._record(chunk.playlist_id, item.results)
+        self._record(chunk.playlist_id, item.results, item.rows)
 
     def _on_death(self, item: WorkerDied) -> None:
         chunk = self.in_flight.pop(item.chunk_id, None) if item.chunk_id is not None else None
@@ -329,15 +337,19 @@ class BatchRun:
             MatchResult(entry, MatchStatus.ERROR, 0.0, self.config.provider, reason)
             for entry in chunk.entries
         ]
-        self._record(chunk.playlist_id, results)
+        self._record(chunk.playlist_id, results, [encode_result(r) for r in results])
 
-    def _record(self, playlist_id: int, results: list[MatchResult]) -> None:
+    def _record(
+        self, playlist_id: int, briefs: list[MatchResult], rows: list[EncodedResult]
+    ) -> None:
         p = self.playlists[playlist_id]
-        self.journal.record_results(self.batch_id, playlist_id, results)
-        p.done += len(results)
-        p.counts.update(str(r.status) for r in results)
+        self.journal.record_encoded(self.batch_id, playlist_id, rows)
+        p.done += len(briefs)
+        p.counts.update(str(r.status) for r in briefs)
+        if p.memory is not None:
+            p.memory.update((row[0], row[4]) for row in rows)
         self._dirty = True
-        self.emit(TracksMatched, playlist_id=playlist_id, results=tuple(results))
+        self.emit(TracksMatched, playlist_id=playlist_id, results=tuple(r.brief() for r in briefs))
         self.emit(
             PlaylistProgress,
             playlist_id=playlist_id,
@@ -353,7 +365,7 @@ class BatchRun:
 
     def _finish_playlist(self, p: _PlaylistState) -> None:
         self._write_outputs(p, partial=False)
-        p.finished = True
+        p.finished, p.memory = True, None
         self.journal.set_playlist_finished(self.batch_id, p.playlist_id, str(p.folder))
         self.emit(
             PlaylistFinished,
@@ -365,7 +377,10 @@ class BatchRun:
 
     def _write_outputs(self, p: _PlaylistState, *, partial: bool) -> None:
         t0 = time.perf_counter()
-        results = self.journal.results(self.batch_id, p.playlist_id)
+        if p.memory is not None and len(p.memory) == p.done:
+            results = [loads_result(p.memory[i]) for i in sorted(p.memory)]
+        else:
+            results = self.journal.results(self.batch_id, p.playlist_id)
         self.outputs[p.playlist_id] = write_playlist_outputs(
             p.folder,
             p.playlist,

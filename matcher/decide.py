@@ -43,46 +43,56 @@ def best_share(candidates: Iterable[Candidate]) -> float:
 def shares(candidates: Iterable[Candidate]) -> list[Candidate]:
     """The candidates with `confidence` set to their share of the belief, best first."""
     cands = list(candidates)
-    live = [c.score for c in cands if not c.guard]
-    top = max([0.0, *live])
-    denominator = math.exp(-top) + sum(math.exp(s - top) for s in live)
-    shared = [
-        replace(c, confidence=0.0 if c.guard else round(math.exp(c.score - top) / denominator, 4))
-        for c in cands
-    ]
-    return sorted(
-        shared, key=lambda c: (bool(c.guard), -c.confidence, -c.score, c.track.catalog_id)
-    )
+    share = _share_of(cands)
+    ranked = sorted(cands, key=lambda c: _rank_key(c, share[id(c)]))
+    return [replace(c, confidence=share[id(c)]) for c in ranked]
 
 
 def decide(candidates: Iterable[Candidate], preset: Preset) -> Decision:
-    ranked = shares(candidates)
-    if not ranked:
+    cands = list(candidates)
+    if not cands:
         return Decision(MatchStatus.UNMATCHED, "no candidates found", None, ())
+    share = _share_of(cands)
+    ranked = sorted(cands, key=lambda c: _rank_key(c, share[id(c)]))
     best = ranked[0]
-    runner = ranked[1] if len(ranked) > 1 else None
-    margin = best.confidence - (runner.confidence if runner else 0.0)
+    best_share = share[id(best)]
+    runner_share = share[id(ranked[1])] if len(ranked) > 1 else 0.0
+    margin = best_share - runner_share
 
     if best.guard:
         status, reason = MatchStatus.UNMATCHED, f"guard: {best.guard}"
-    elif best.confidence >= preset.match_threshold and margin >= preset.margin:
+    elif best_share >= preset.match_threshold and margin >= preset.margin:
         status, reason = MatchStatus.MATCHED, "confident"
-    elif runner and best.confidence >= preset.review_threshold and runner.confidence >= 0.2:
+    elif len(ranked) > 1 and best_share >= preset.review_threshold and runner_share >= 0.2:
         status = MatchStatus.REVIEW
-        reason = f"ambiguous: {runner.track.catalog_id} is almost as likely"
-    elif best.confidence >= preset.review_threshold:
+        reason = f"ambiguous: {ranked[1].track.catalog_id} is almost as likely"
+    elif best_share >= preset.review_threshold:
         status, reason = MatchStatus.REVIEW, "thin evidence" + _weakest(best)
     else:
         status, reason = MatchStatus.UNMATCHED, "below threshold"
 
-    noted = [replace(best, note="chosen" if status is MatchStatus.MATCHED else "best")]
+    first = "chosen" if status is MatchStatus.MATCHED else "best"
+    noted = [replace(best, confidence=best_share, note=first)]
     for c in ranked[1:]:
         if c.guard:
             note = f"guard: {c.guard}"
         else:
             note = f"{best.score - c.score:.2f} log-odds below the best" + _weakest(c)
-        noted.append(replace(c, note=note))
+        noted.append(replace(c, confidence=share[id(c)], note=note))
     return Decision(status, reason, noted[0], tuple(noted))
+
+
+def _share_of(cands: list[Candidate]) -> dict[int, float]:
+    live = [c.score for c in cands if not c.guard]
+    top = max([0.0, *live])
+    denominator = math.exp(-top) + sum(math.exp(s - top) for s in live)
+    return {
+        id(c): 0.0 if c.guard else round(math.exp(c.score - top) / denominator, 4) for c in cands
+    }
+
+
+def _rank_key(c: Candidate, share: float) -> tuple[bool, float, float, str]:
+    return (bool(c.guard), -share, -c.score, c.track.catalog_id)
 
 
 def _weakest(c: Candidate) -> str:

@@ -40,7 +40,15 @@ from matcher.model import MatchResult, MatchStatus
 from matcher.paths import data_dir
 from matcher.serialize import dumps_result, loads_result
 
-__all__ = ["SCHEMA_VERSION", "BatchRecord", "Journal", "PlaylistRecord", "default_journal_path"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "BatchRecord",
+    "EncodedResult",
+    "Journal",
+    "PlaylistRecord",
+    "default_journal_path",
+    "encode_result",
+]
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x43724D4A  # "CrMJ": tells a journal from any other SQLite file
@@ -268,7 +276,14 @@ class Journal:
     ) -> None:
         """Journal a chunk in one transaction: all of it or none of it, and recording the
         same entries again replaces them (the done counters count distinct entries)."""
-        rows = [_result_row(batch_id, playlist_id, r) for r in results]
+        self.record_encoded(batch_id, playlist_id, [encode_result(r) for r in results])
+
+    def record_encoded(
+        self, batch_id: str, playlist_id: int, encoded: Sequence[EncodedResult]
+    ) -> None:
+        """`record_results` for results already encoded with `encode_result` (workers
+        encode their own chunks, so the host only stores bytes)."""
+        rows = [(batch_id, playlist_id, *row) for row in encoded]
         if not rows:
             return
         indices = json.dumps(sorted({row[2] for row in rows}))
@@ -486,11 +501,20 @@ def _to_json(value: object, what: str) -> str:
         raise JournalError(f"batch {what} holds a value JSON cannot store ({err})") from None
 
 
-def _result_row(batch_id: str, playlist_id: int, result: MatchResult) -> tuple:
+EncodedResult = tuple[
+    int, str, str, float, bytes
+]  # entry_index, status, catalog_id, confidence, data
+
+
+def encode_result(result: MatchResult) -> EncodedResult:
+    """A result as a journal row (without its batch and playlist keys)."""
     data = dumps_result(result, compress=_COMPRESS)
-    index = result.entry.entry_index
-    return (batch_id, playlist_id, index, result.status.value, result.catalog_id,
+    return (result.entry.entry_index, result.status.value, result.catalog_id,
             float(result.confidence), data)  # fmt: skip
+
+
+def _result_row(batch_id: str, playlist_id: int, result: MatchResult) -> tuple:
+    return (batch_id, playlist_id, *encode_result(result))
 
 
 def _require_batch(conn: sqlite3.Connection, batch_id: str) -> None:

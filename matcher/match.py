@@ -81,6 +81,7 @@ def match_entry(
         query_log=tuple(log),
         elapsed_ms=(clock() - started) * 1000,
         candidates_evaluated=len(pool),
+        queries_run=len(log),
     )
 
 

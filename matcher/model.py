@@ -12,7 +12,7 @@ cheaply between processes and can be compared in tests:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -171,6 +171,19 @@ class MatchResult:
     query_log: tuple[QueryRecord, ...] = ()
     elapsed_ms: float = 0.0
     candidates_evaluated: int = 0  # all scored, though `candidates` keeps only the shortlist
+    queries_run: int = 0  # queries run, though a brief result drops `query_log`
+
+    def brief(self) -> MatchResult:
+        """This result without its audit trail (candidates beyond the best, queries): what
+        progress events carry, so a window gets each chunk cheaply. The journal and the
+        output files keep the full result."""
+        return replace(
+            self,
+            candidates=self.candidates[:1],
+            query_log=(),
+            queries_run=max(self.queries_run, len(self.query_log)),
+            candidates_evaluated=max(self.candidates_evaluated, len(self.candidates)),
+        )
 
     @property
     def playlist_file(self) -> str:
@@ -218,7 +231,7 @@ class MatchResult:
             "genre": t.genre if t else "",
             "duration_s": _num(t.duration_s) if t else "",
             "isrc": t.isrc if t else "",
-            "queries": str(len(self.query_log)),
+            "queries": str(max(self.queries_run, len(self.query_log))),
             "candidates": str(max(self.candidates_evaluated, len(self.candidates))),
             "elapsed_ms": f"{self.elapsed_ms:.2f}",
             "reason": self.reason,

@@ -93,6 +93,7 @@ def _strip_junk(title: str) -> str:
     return t if t.strip() else title
 
 
+@lru_cache(maxsize=32768)
 def clean_title(title: str, *, label: str = "") -> str:
     """The title without junk, key marks, track number, label in brackets or an unclosed
     bracket left by truncation. Featured artists and the version stay."""
@@ -121,6 +122,7 @@ def _strip_label_bracket(title: str, label: str) -> str:
     return rest if rest else title
 
 
+@lru_cache(maxsize=32768)
 def split_feat(text: str) -> tuple[str, tuple[str, ...]]:
     """Split featured artists out of a title: ("Song (feat. A & B)") -> ("Song", ("A", "B"))."""
     featured: list[str] = []

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from matcher.journal import EncodedResult
 from matcher.metrics import ChunkStats
 from matcher.model import MatchResult, PlaylistEntry
 from matcher.worker import worker_main
@@ -38,7 +39,8 @@ class _Worker:
 @dataclass(frozen=True, slots=True)
 class ChunkDone:
     chunk_id: int
-    results: list[MatchResult]
+    results: list[MatchResult]  # brief results (see MatchResult.brief), for events
+    rows: list[EncodedResult]  # the full results, encoded for the journal
     stats: ChunkStats
 
 
@@ -130,9 +132,9 @@ class WorkerPool:
             return []
         if kind == "fatal":
             return [WorkerFailed(message[1], message[2])]
-        _, chunk_id, results, stats = message
+        _, chunk_id, results, rows, stats = message
         w.chunk = None
-        return [ChunkDone(chunk_id, results, stats)]
+        return [ChunkDone(chunk_id, results, rows, stats)]
 
     def terminate(self) -> None:
         """Stop every worker now (cancel, or shutdown with work in flight)."""

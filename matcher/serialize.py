@@ -14,7 +14,7 @@ their Python-level `__getstate__`/`__setstate__` and costs about 4x more to enco
 
     byte 0     format: 1 = plain pickle, 2 = deflated pickle (raw deflate, 4 KB window)
     bytes 1..  pickle of (entry, status, confidence, provider, reason, best, candidates,
-               query_log, elapsed_ms, candidates_evaluated), records as field tuples;
+               query_log, elapsed_ms, candidates_evaluated, queries_run), records as field tuples;
                `best` is an index into `candidates` when it is one of them (kept
                identical after loading), else the candidate's own tuple, else None
 
@@ -87,6 +87,7 @@ def _flatten(result: MatchResult) -> tuple:
         [_query_fields(q) for q in result.query_log],
         result.elapsed_ms,
         result.candidates_evaluated,
+        result.queries_run,
     )
 
 
@@ -182,7 +183,10 @@ def _rebuild_candidate(flat: tuple) -> Candidate:
 
 
 def _rebuild(flat: tuple) -> MatchResult:
-    entry, status, confidence, provider, reason, best, candidates, queries, elapsed, seen = flat
+    entry, status, confidence, provider, reason, best, candidates, queries, elapsed, seen = flat[
+        :10
+    ]
+    queries_run = flat[10] if len(flat) > 10 else len(queries)  # rows from before the field
     rebuilt = tuple([_rebuild_candidate(_record(c)) for c in candidates])
     if best is None:
         chosen = None
@@ -203,4 +207,5 @@ def _rebuild(flat: tuple) -> MatchResult:
         tuple([QueryRecord(*_record(q)) for q in queries]),
         elapsed,
         seen,
+        queries_run,
     )

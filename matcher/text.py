@@ -32,8 +32,11 @@ def fold(text: str) -> str:
     """Lowercase, accent-free, punctuation-free words separated by single spaces."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    elif "$" in text:
+        text = text.replace("$", "s")
     text = _JOIN.sub("", text.casefold())
     return _BREAK.sub(" ", text).strip()
 

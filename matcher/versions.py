@@ -122,6 +122,7 @@ def parse_version(text: str) -> Version:
     return Version("named", " ".join(name_words), kind, length)
 
 
+@lru_cache(maxsize=32768)
 def split_version(title: str) -> tuple[str, str]:
     """Split a title into (title without its version, version text).
 

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from matcher.errors import CrateMatchError
+from matcher.journal import encode_result
 from matcher.match import match_entry
 from matcher.metrics import chunk_stats
 from matcher.model import MatchResult, MatchStatus, PlaylistEntry
@@ -88,7 +89,9 @@ def worker_main(
                     results.append(_error_result(entry, provider.name, err))
             busy = time.perf_counter() - started
             stats = chunk_stats(results, busy, provider.counters.take())
+            briefs = [r.brief() for r in results]
+            rows = [encode_result(r) for r in results]
             try:
-                conn.send(("done", chunk_id, results, stats))
+                conn.send(("done", chunk_id, briefs, rows, stats))
             except (EOFError, OSError, BrokenPipeError):
                 return
