@@ -360,6 +360,16 @@ class BatchRun:
         if not p.pending and p.done >= p.total and not self._playlist_in_flight(playlist_id):
             self._finish_playlist(p)
 
+    def reviewed(self, playlist_id: int, result: MatchResult) -> None:
+        """A user's decision arrived while this batch runs: keep memory and counts in step
+        (the journal row and any written outputs were updated by `review.apply_review`)."""
+        p = self.playlists[playlist_id]
+        if p.memory is not None and result.entry_index in p.memory:
+            old = loads_result(p.memory[result.entry_index])
+            p.counts[str(old.status)] -= 1
+            p.counts[str(result.status)] += 1
+            p.memory[result.entry_index] = encode_result(result)[4]
+
     def _playlist_in_flight(self, playlist_id: int) -> bool:
         return any(c.playlist_id == playlist_id for c in (*self.in_flight.values(), *self.retry))
 

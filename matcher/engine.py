@@ -113,6 +113,54 @@ class Engine:
         self._commands.put(("resume", batch_id, self.config.workers))
         return batch
 
+    def review(
+        self, batch_id: str, playlist_id: int, entry_index: int, catalog_id: str | None
+    ) -> None:
+        """Record a user's decision on one entry: `catalog_id` (one of its candidates) is
+        the right track, or None for "not in the catalog". Answered by a ResultEdited
+        event on that batch once the journal and the outputs are updated."""
+        batch = self._batches.get(batch_id)
+        if batch is None:
+            self._batches[batch_id] = Batch(self, batch_id)
+        self._send("review", batch_id, playlist_id, entry_index, catalog_id)
+
+    def batch(self, batch_id: str) -> Batch:
+        """The Batch object for a batch id (one is made for a batch of an earlier run)."""
+        if batch_id not in self._batches:
+            self._batches[batch_id] = Batch(self, batch_id)
+        return self._batches[batch_id]
+
+    def events(self, timeout: float = 0.05, limit: int = 2000) -> list[Event]:
+        """Every event that has arrived, for any batch (a window's single pump). Use either
+        this or `Batch.events`, not both: an event is delivered once."""
+        out: list[Event] = []
+        for batch in self._batches.values():  # anything already routed to a batch
+            while batch._inbox and len(out) < limit:
+                out.append(batch._inbox.popleft())
+        if not out:
+            try:
+                out.append(
+                    self._events.get(timeout=timeout) if timeout > 0 else self._events.get_nowait()
+                )
+            except queue.Empty:
+                self._check_host()
+                for batch in self._batches.values():
+                    while batch._inbox and len(out) < limit:
+                        out.append(batch._inbox.popleft())
+                return self._note_finals(out)
+        while len(out) < limit:
+            try:
+                out.append(self._events.get_nowait())
+            except queue.Empty:
+                break
+        return self._note_finals(out)
+
+    def _note_finals(self, events: list[Event]) -> list[Event]:
+        for event in events:
+            if isinstance(event, _FINAL) and event.batch_id in self._batches:
+                self._batches[event.batch_id].final = event
+        return events
+
     # -- plumbing used by Batch ------------------------------------------------------
 
     def _send(self, *command: Any) -> None:

@@ -15,6 +15,9 @@ A batch's stream, in order:
       BatchPaused / BatchResumed          (in response to pause() / resume())
     BatchFinished | BatchCancelled        (always the last event of a batch)
 
+`ResultEdited` answers `Engine.review` (a user's decision on one entry), at any time,
+even for a batch that finished long ago.
+
 `EngineError` may come at any point: `fatal=True` means the batch stopped (bad input,
 catalog unusable) and is followed by `BatchFinished` with `ok=False`.
 """
@@ -39,6 +42,7 @@ __all__ = [
     "PlaylistFinished",
     "PlaylistProgress",
     "PlaylistStarted",
+    "ResultEdited",
     "TracksMatched",
 ]
 
@@ -132,6 +136,13 @@ class BatchFinished(Event):
     elapsed_s: float
     out_dir: str
     summary_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResultEdited(Event):
+    playlist_id: int
+    result: MatchResult  # the full result as the user decided it
+    out_dir: str  # the playlist's rewritten outputs, "" when it has none yet
 
 
 @dataclass(frozen=True, slots=True)

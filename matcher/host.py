@@ -6,7 +6,8 @@ time, and talks to its caller only through two queues.
 
 Commands are tuples: ("prepare",) warms the pool, ("start", BatchSpec),
 ("resume", batch_id, workers), ("pause", batch_id), ("resume_batch", batch_id),
-("cancel", batch_id), ("shutdown",). The host ignores Ctrl-C (the caller decides what
+("cancel", batch_id), ("review", batch_id, playlist_id, entry_index, catalog_id or None),
+("shutdown",). The host ignores Ctrl-C (the caller decides what
 it means) and exits by itself when its caller dies.
 """
 
@@ -24,10 +25,11 @@ from typing import Any
 from matcher.batch_run import BatchRun, BatchSpec, refs_of, spec_from_journal
 from matcher.config import EngineConfig
 from matcher.errors import CrateMatchError
-from matcher.events import BatchCancelled, BatchFinished, EngineError
+from matcher.events import BatchCancelled, BatchFinished, EngineError, ResultEdited
 from matcher.inline import load_playlists, prepare_catalog
 from matcher.journal import Journal
 from matcher.pool import WorkerPool
+from matcher.review import apply_review
 from matcher.worker import exit_with_parent
 
 __all__ = ["host_main"]
@@ -91,6 +93,8 @@ class _Host:
             self.prepare()
         elif kind in ("start", "resume"):
             self.pending.append((kind, command[1:]))
+        elif kind == "review":
+            self.review(*command[1:])
         elif kind == "shutdown":
             self.running = False
             if self.current is not None:
@@ -105,6 +109,21 @@ class _Host:
                 }[kind]()
             elif kind == "cancel":
                 self._drop_pending(batch_id)
+
+    def review(
+        self, batch_id: str, playlist_id: int, entry_index: int, catalog_id: str | None
+    ) -> None:
+        emit = self.emit_for(batch_id)
+        try:
+            run = self.current if self.current and self.current.batch_id == batch_id else None
+            result, folder = apply_review(
+                self._journal(), batch_id, playlist_id, entry_index, catalog_id
+            )
+            if run is not None:
+                run.reviewed(playlist_id, result)
+            emit(ResultEdited, playlist_id=playlist_id, result=result, out_dir=str(folder or ""))
+        except CrateMatchError as err:
+            emit(EngineError, message=f"could not save the review: {err}")
 
     def _drop_pending(self, batch_id: str) -> None:
         for item in list(self.pending):

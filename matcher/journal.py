@@ -327,6 +327,14 @@ class Journal:
     def results(self, batch_id: str, playlist_id: int) -> list[MatchResult]:
         return list(self.iter_results(batch_id, playlist_id))
 
+    def result(self, batch_id: str, playlist_id: int, entry_index: int) -> MatchResult | None:
+        """One entry's full result (with every candidate), e.g. for the review dialog."""
+        rows = self._read(
+            "SELECT data FROM results WHERE batch_id = ? AND playlist_id = ? AND entry_index = ?",
+            (batch_id, playlist_id, entry_index),
+        )
+        return loads_result(rows[0][0]) if rows else None
+
     def iter_results(self, batch_id: str, playlist_id: int) -> Iterator[MatchResult]:
         """Results by entry_index, fetched a page at a time (no read transaction is held
         open between pages, so a slow consumer never holds back the writer's WAL)."""
