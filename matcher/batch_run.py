@@ -20,11 +20,9 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from matcher.batch_spec import BatchSpec, config_record
 from matcher.chunking import ChunkSizer
-from matcher.config import EngineConfig
-from matcher.errors import CrateMatchError
 from matcher.events import (
     BatchCancelled,
     BatchFinished,
@@ -41,7 +39,7 @@ from matcher.events import (
 )
 from matcher.journal import EncodedResult, Journal, encode_result
 from matcher.metrics import MetricsAccumulator
-from matcher.model import MatchResult, MatchStatus, Playlist, PlaylistEntry, PlaylistRef
+from matcher.model import MatchResult, MatchStatus, Playlist, PlaylistEntry
 from matcher.outputs import (
     PlaylistOutputs,
     playlist_folder,
@@ -57,18 +55,6 @@ SNAPSHOT_EVERY_S = 0.25
 MAX_ATTEMPTS = 2  # a chunk whose worker died is sent once more, then becomes error rows
 MEMORY_LIMIT = 20_000  # playlists up to this many entries are written from memory
 CANCEL_GRACE_S = 0.8  # on cancel, chunks in flight may finish this long before workers stop
-
-
-@dataclass(frozen=True, slots=True)
-class BatchSpec:
-    """What to run: the caller's inputs and settings (or a journal batch to resume)."""
-
-    batch_id: str
-    inputs: tuple[tuple[str, str | None], ...] = ()  # (path, playlist name or None)
-    names: tuple[str, ...] = ()
-    all_playlists: bool = False
-    config: EngineConfig = field(default_factory=EngineConfig)
-    resume: bool = False
 
 
 @dataclass(slots=True)
@@ -150,7 +136,7 @@ class BatchRun:
         if not self.spec.resume:
             self.journal.create_batch(
                 self.batch_id,
-                config=_config_record(self.spec, self.catalog),
+                config=config_record(self.spec, self.catalog),
                 inputs=[{"path": p, "name": n} for p, n in self.spec.inputs],
                 out_dir=str(out_dir),
             )
@@ -459,44 +445,3 @@ class BatchRun:
 
     def _total(self) -> int:
         return sum(p.total for p in self.playlists)
-
-
-def _config_record(spec: BatchSpec, catalog: Path | None) -> dict[str, Any]:
-    c = spec.config
-    return {
-        "provider": c.provider,
-        "catalog": str(catalog) if catalog else None,
-        "preset": c.preset,
-        "workers": c.workers,
-        "out_dir": str(c.out_dir),
-        "names": list(spec.names),
-        "all_playlists": spec.all_playlists,
-    }
-
-
-def spec_from_journal(journal: Journal, batch_id: str, workers: int | None = None) -> BatchSpec:
-    """Rebuild the spec of a journal batch, to resume it."""
-    record = journal.batch(batch_id)
-    if record is None:
-        raise CrateMatchError(f"no batch {batch_id} in the journal")
-    c = record.config
-    config = EngineConfig(
-        provider=c.get("provider", "local"),
-        catalog=c.get("catalog"),
-        preset=c.get("preset", "balanced"),
-        workers=workers or c.get("workers"),
-        out_dir=c.get("out_dir") or record.out_dir,
-    )
-    inputs = tuple((i["path"], i.get("name")) for i in record.inputs)
-    return BatchSpec(
-        batch_id,
-        inputs,
-        tuple(c.get("names", ())),
-        bool(c.get("all_playlists")),
-        config.checked(),
-        resume=True,
-    )
-
-
-def refs_of(spec: BatchSpec) -> list[PlaylistRef]:
-    return [PlaylistRef(Path(path), name) for path, name in spec.inputs]

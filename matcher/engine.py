@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from matcher.batch_run import BatchSpec
+from matcher.batch_spec import BatchSpec
 from matcher.config import EngineConfig
 from matcher.events import BatchCancelled, BatchFinished, EngineError, Event
 from matcher.host import host_main

@@ -22,7 +22,8 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-from matcher.batch_run import BatchRun, BatchSpec, refs_of, spec_from_journal
+from matcher.batch_run import BatchRun
+from matcher.batch_spec import BatchSpec, refs_of, spec_from_journal
 from matcher.config import EngineConfig
 from matcher.errors import CrateMatchError
 from matcher.events import BatchCancelled, BatchFinished, EngineError, ResultEdited
