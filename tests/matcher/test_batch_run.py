@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 import matcher.batch_run as batch_run_module
-from matcher.batch_run import BatchRun, BatchSpec, spec_from_journal
+from matcher.batch_run import BatchRun
+from matcher.batch_spec import BatchSpec, spec_from_journal
 from matcher.chunking import ChunkSizer
 from matcher.config import EngineConfig
 from matcher.events import (
@@ -500,3 +501,28 @@ def test_resume_of_a_batch_with_everything_done_just_writes_and_finishes(
         assert read_summary(out_dir / name)["partial"] is False
     record = journal.batch(BATCH_ID)
     assert record is not None and record.state is BatchState.FINISHED
+
+
+def test_a_worker_dying_while_pausing_gets_its_chunk_retried_after_resume(
+    tmp_path: Path, journal: Journal, out_dir: Path
+) -> None:
+    pool = FakePool()
+    run, emit = new_run(journal, out_dir, pool)
+    run.begin([make_playlist(tmp_path, "alpha", 20)])
+    run.step(0)  # chunk 1 done
+    pool.hold = True
+    run.step(0)  # chunk 2 in flight
+    pool.deaths = {2: 1}
+    run.pause()
+    pool.hold = False
+    run.step(0)  # its worker dies: nothing in flight any more
+    assert run.state is BatchState.PAUSED and emit.of(BatchPaused)[0].done == CHUNK
+    sent = len(pool.submitted)
+    run.step(0)
+    assert len(pool.submitted) == sent  # the retry waits for resume too
+    run.resume()
+    drive(run)
+    assert pool.submitted[sent][0] == 2  # the retry goes first
+    assert sorted(journal_statuses(journal, 0)) == list(range(20))
+    assert "error" not in journal_statuses(journal, 0).values()
+    assert isinstance(emit.events[-1], BatchFinished) and emit.events[-1].ok
