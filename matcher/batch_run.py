@@ -15,6 +15,7 @@ crash at any point loses at most the chunks in flight.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter, deque
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from matcher.batch_spec import BatchSpec, config_record
+from matcher.catalog.hashing import content_hash
 from matcher.chunking import ChunkSizer
 from matcher.events import (
     BatchCancelled,
@@ -141,18 +143,21 @@ class BatchRun:
                 out_dir=str(out_dir),
             )
         taken: set[str] = set()
+        hashes: dict[Path, str] = {}
         already: Counter[str] = Counter()
         for playlist_id, playlist in enumerate(playlists):
             folder = playlist_folder(out_dir, playlist, taken)
-            self.journal.add_playlist(
-                self.batch_id,
-                playlist_id,
-                file=playlist.file_name,
-                source=str(playlist.source),
-                name=playlist.name,
-                format=playlist.format,
-                total=len(playlist.entries),
-            )
+            if not self.spec.resume:  # a resume keeps the hash of the files it started with
+                self.journal.add_playlist(
+                    self.batch_id,
+                    playlist_id,
+                    file=playlist.file_name,
+                    source=str(playlist.source),
+                    name=playlist.name,
+                    format=playlist.format,
+                    total=len(playlist.entries),
+                    content_hash=hashes.setdefault(playlist.source, _hash_of(playlist.source)),
+                )
             done = self.journal.done_indices(self.batch_id, playlist_id)
             state = _PlaylistState(
                 playlist_id,
@@ -224,6 +229,9 @@ class BatchRun:
         for p in self.playlists:
             if not p.finished and p.done:
                 self._write_outputs(p, partial=True)
+            elif not p.done:
+                with contextlib.suppress(OSError):  # never started: leave no empty folder
+                    p.folder.rmdir()
         self._write_batch_summary(partial=True)
         self.state = BatchState.CANCELLED
         self.journal.set_state(self.batch_id, BatchState.CANCELLED)
@@ -445,3 +453,11 @@ class BatchRun:
 
     def _total(self) -> int:
         return sum(p.total for p in self.playlists)
+
+
+def _hash_of(path: Path) -> str:
+    """The playlist file's content hash ("" when it cannot be read again)."""
+    try:
+        return content_hash(path)
+    except OSError:
+        return ""

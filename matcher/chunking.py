@@ -30,7 +30,11 @@ class ChunkSizer:
         if self.per_track_s is None:
             self.per_track_s = sample
         else:
-            self.per_track_s += self.smoothing * (sample - self.per_track_s)
+            # A chunk of a few tracks says less than a full one (weigh it by its size),
+            # and one slow moment must not collapse the size (cap the jump at 3x).
+            weight = self.smoothing * min(1.0, tracks / max(1, self.next_size()))
+            sample = min(sample, 3 * self.per_track_s)
+            self.per_track_s += weight * (sample - self.per_track_s)
 
     def next_size(self) -> int:
         if self.per_track_s is None:

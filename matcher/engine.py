@@ -169,6 +169,8 @@ class Engine:
 
     def _pump(self, timeout: float, limit: int = 2000) -> None:
         """Move arrived events into their batches' inboxes (block up to `timeout` for one)."""
+        if self._closed:
+            return
         try:
             event = self._events.get(timeout=timeout) if timeout > 0 else self._events.get_nowait()
         except queue.Empty:
@@ -198,15 +200,27 @@ class Engine:
                 )
 
     def close(self, timeout: float = 5.0) -> None:
-        """Stop the host (cancelling a running batch) and wait for it to exit."""
+        """Stop the host (cancelling a running batch) and wait for it to exit.
+
+        Events keep being read while waiting: a host with a full event queue could not
+        exit otherwise. Batches left without a final event get a BatchCancelled."""
         if self._closed:
             return
         self._commands.put(("shutdown",))
-        self._host.join(timeout)
+        deadline = time.monotonic() + timeout
+        while self._host.is_alive() and time.monotonic() < deadline:
+            self._pump(0.05)
+        self._host.join(0.5)
         if self._host.is_alive():
             self._host.terminate()
             self._host.join(1.0)
+        self._pump(0)
         self._closed = True
+        for batch in self._batches.values():
+            if batch.final is None and not any(isinstance(e, _FINAL) for e in batch._inbox):
+                batch._inbox.append(
+                    BatchCancelled(batch.batch_id, -1, 0, 0, str(self.config.out_dir))
+                )
         for q in (self._commands, self._events):
             q.close()
             q.cancel_join_thread()
@@ -224,7 +238,9 @@ class Batch:
 
     def events(self, timeout: float = 0.05, limit: int = 2000) -> list[Event]:
         """The events that have arrived, waiting up to `timeout` for the first."""
-        if not self._inbox and self.final is None:
+        if self._engine._closed:
+            pass  # nothing more can arrive
+        elif not self._inbox and self.final is None:
             self._engine._pump(timeout)
         elif self.final is None:
             self._engine._pump(0)

@@ -24,6 +24,7 @@ from typing import Any
 
 from matcher.batch_run import BatchRun
 from matcher.batch_spec import BatchSpec, refs_of, spec_from_journal
+from matcher.catalog.hashing import content_hash
 from matcher.config import EngineConfig
 from matcher.errors import CrateMatchError
 from matcher.events import BatchCancelled, BatchFinished, EngineError, ResultEdited
@@ -49,6 +50,7 @@ class _Host:
         self.current: BatchRun | None = None
         self.pending: deque[tuple[str, Any]] = deque()
         self.seq: dict[str, int] = {}
+        self.start_paused: set[str] = set()  # batches paused before they began
         self.running = True
 
     def emit_for(self, batch_id: str) -> Any:
@@ -109,7 +111,12 @@ class _Host:
                     "cancel": self.current.cancel,
                 }[kind]()
             elif kind == "cancel":
+                self.start_paused.discard(batch_id)
                 self._drop_pending(batch_id)
+            elif kind == "pause":  # not begun yet: it begins paused
+                self.start_paused.add(batch_id)
+            elif kind == "resume_batch":
+                self.start_paused.discard(batch_id)
 
     def review(
         self, batch_id: str, playlist_id: int, entry_index: int, catalog_id: str | None
@@ -150,6 +157,9 @@ class _Host:
             run = BatchRun(spec, journal, pool, emit, catalog=catalog, parse_s=parse_s)
             self.current = run
             run.begin(playlists)
+            if batch_id in self.start_paused:
+                self.start_paused.discard(batch_id)
+                run.pause()
         except CrateMatchError as err:
             self._fail(batch_id, emit, str(err), traceback.format_exc())
         except Exception as err:  # noqa: BLE001 - the host must outlive a bug in one batch
@@ -199,10 +209,16 @@ class _Host:
 
 
 def _check_same_playlists(journal: Journal, batch_id: str, playlists: list[Any]) -> None:
+    """A resumed batch must read the very playlists it started with: same names and sizes,
+    and files whose content has not changed (journaled results describe those entries)."""
     recorded = journal.playlists(batch_id)
     now = [(p.name, len(p.entries)) for p in playlists]
     before = [(r.name, r.total) for r in recorded]
-    if now != before:
+    changed = now != before or any(
+        r.content_hash and r.content_hash != content_hash(p.source)
+        for r, p in zip(recorded, playlists, strict=True)
+    )
+    if changed:
         raise CrateMatchError(
             f"the playlists of batch {batch_id} changed since it started; start a new batch instead"
         )

@@ -12,7 +12,7 @@ import csv
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +35,12 @@ __all__ = [
     "collect",
     "collect_until",
     "descendants",
+    "first_results",
     "matches_rows",
+    "playlist_tracks",
     "read_summary",
     "results_of",
+    "until",
     "wait_for",
     "write_catalog",
     "write_m3u8",
@@ -46,8 +49,7 @@ __all__ = [
 WAIT_S = 90.0  # the bound on any wait for a batch: generous for a loaded 2-core machine
 CATALOG_ROWS = 50
 CATALOG_HEADER = (
-    "catalog_id,title,mix,artists,remixers,label,release,release_date,bpm,key,genre,"
-    "duration_s,isrc"
+    "catalog_id,title,mix,artists,remixers,label,release,release_date,bpm,key,genre,duration_s,isrc"
 )
 
 _ONSETS = ("Br", "Ka", "Lo", "Mi", "Ne", "Or", "Pa", "Qu", "Ru", "Sa", "Te", "Vo", "Za")
@@ -146,6 +148,17 @@ def collect(batch: Batch, timeout: float = WAIT_S, into: list[Event] | None = No
     return events
 
 
+def first_results(batch: Batch, events: list[Event]) -> None:
+    """Collect until the first TracksMatched: the batch is under way, not finished."""
+    collect_until(batch, until(TracksMatched), into=events)
+    assert batch.final is None, "the batch ended before it could be interrupted"
+
+
+def until(kind: type) -> Callable[[list[Event]], bool]:
+    """A `collect_until` predicate: an event of `kind` has arrived."""
+    return lambda events: any(isinstance(e, kind) for e in events)
+
+
 def results_of(events: Iterable[Event]) -> list[MatchResult]:
     return [r for e in events if isinstance(e, TracksMatched) for r in e.results]
 
@@ -206,7 +219,3 @@ def wait_for(check: Callable[[], bool], timeout: float, what: str, step: float =
     while not check():
         assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
         time.sleep(step)
-
-
-def unique_indices(results: Sequence[MatchResult]) -> list[tuple[str, int]]:
-    return sorted((r.entry.playlist_file, r.entry.entry_index) for r in results)

@@ -145,8 +145,15 @@ class Recorder:
 def make_playlist(folder: Path, name: str, count: int) -> Playlist:
     source = folder / f"{name}.m3u8"
     entries = tuple(
-        PlaylistEntry(source.name, name, i, title=f"Quorlen {name} {i}", artist="Tavi Orrun",
-                      duration_s=300.0 + i, location=f"/music/{name}/{i}.mp3")  # fmt: skip
+        PlaylistEntry(
+            source.name,
+            name,
+            i,
+            title=f"Quorlen {name} {i}",
+            artist="Tavi Orrun",
+            duration_s=300.0 + i,
+            location=f"/music/{name}/{i}.mp3",
+        )  # fmt: skip
         for i in range(count)
     )
     return Playlist(source, name, "m3u", entries)
@@ -426,8 +433,13 @@ def cut_off_batch(tmp_path: Path, journal: Journal, out_dir: Path, done: dict[in
     playlists = [make_playlist(tmp_path, "alpha", 12), make_playlist(tmp_path, "beta", 8)]
     journal.create_batch(
         BATCH_ID,
-        config={"provider": "local", "catalog": None, "preset": "balanced", "workers": 1,
-                "out_dir": str(out_dir)},  # fmt: skip
+        config={
+            "provider": "local",
+            "catalog": None,
+            "preset": "balanced",
+            "workers": 1,
+            "out_dir": str(out_dir),
+        },  # fmt: skip
         inputs=[{"path": str(p.source), "name": None} for p in playlists],
         out_dir=str(out_dir),
     )
@@ -526,3 +538,20 @@ def test_a_worker_dying_while_pausing_gets_its_chunk_retried_after_resume(
     assert sorted(journal_statuses(journal, 0)) == list(range(20))
     assert "error" not in journal_statuses(journal, 0).values()
     assert isinstance(emit.events[-1], BatchFinished) and emit.events[-1].ok
+
+
+def test_a_playlist_too_big_to_hold_is_written_from_the_journal(
+    tmp_path: Path, journal: Journal, out_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch_run_module, "MEMORY_LIMIT", 10)
+    pool = FakePool(size=2)
+    run, emit = new_run(journal, out_dir, pool)
+    run.begin([make_playlist(tmp_path, "alpha", 23), make_playlist(tmp_path, "beta", 4)])
+    drive(run)
+    assert isinstance(emit.events[-1], BatchFinished) and emit.events[-1].ok
+    for name, count in (("alpha", 23), ("beta", 4)):  # from the journal / from memory
+        rows = matches_rows(out_dir / name)
+        assert [int(r["entry_index"]) for r in rows] == list(range(count))
+        assert [r["catalog_id"] for r in rows] == [
+            "" if i % 3 == 2 else f"cat-{i}" for i in range(count)
+        ]

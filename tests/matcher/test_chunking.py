@@ -73,10 +73,18 @@ def test_empty_observations_are_ignored(tracks: int, busy_s: float) -> None:
 
 def test_moving_average_weights_the_newest_by_smoothing() -> None:
     sizer = ChunkSizer(smoothing=0.3)
-    sizer.observe(10, 0.1)  # 10 ms per track
-    sizer.observe(10, 0.2)  # 20 ms per track
+    sizer.observe(10, 0.1)  # 10 ms per track -> next size 25
+    sizer.observe(25, 0.5)  # a full-size chunk at 20 ms per track
     assert sizer.per_track_s == pytest.approx(0.01 + 0.3 * (0.02 - 0.01))
     assert sizer.next_size() == round(0.25 / 0.013)
+
+
+def test_a_small_slow_chunk_moves_the_size_little() -> None:
+    sizer = ChunkSizer(smoothing=0.3)
+    for _ in range(5):
+        sizer.observe(50, 0.25)  # steady: 5 ms per track -> 50
+    sizer.observe(1, 1.0)  # a playlist's last track, on a slow moment
+    assert sizer.next_size() >= 35
 
 
 def test_one_outlier_moves_the_size_only_partly() -> None:
@@ -92,7 +100,8 @@ def test_converges_to_the_steady_rate() -> None:
     sizer = ChunkSizer(smoothing=0.3)
     sizer.observe(10, 1.0)  # 100 ms per track at first (a cold cache)
     for _ in range(40):
-        sizer.observe(100, 0.1)  # then 1 ms per track
+        size = sizer.next_size()
+        sizer.observe(size, size * 0.001)  # then 1 ms per track
     assert sizer.next_size() == 250
 
 

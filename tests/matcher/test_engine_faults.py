@@ -35,6 +35,7 @@ from tests.matcher.engine_fixtures import (
     collect,
     collect_until,
     descendants,
+    first_results,
     matches_rows,
     results_of,
     wait_for,
@@ -60,16 +61,15 @@ def keys(events: list[Event]) -> list[tuple[str, int]]:
     return sorted((r.entry.playlist_file, r.entry.entry_index) for r in results_of(events))
 
 
+def index_of(events: list[Event], kind: type) -> list[int]:
+    return [i for i, e in enumerate(events) if isinstance(e, kind)]
+
+
 def assert_every_entry_once(folder: Path, tracks: list[Track]) -> list[dict[str, str]]:
     rows = matches_rows(folder)
     assert [int(r["entry_index"]) for r in rows] == list(range(len(tracks)))
     assert [r["source_title"] for r in rows] == [t.title for t in tracks]
     return rows
-
-
-def first_results(batch, events: list[Event]) -> None:  # noqa: ANN001
-    collect_until(batch, lambda ev: any(isinstance(e, TracksMatched) for e in ev), into=events)
-    assert batch.final is None, "the batch ended before it could be interrupted"
 
 
 # -- inside the API ----------------------------------------------------------------------
@@ -80,10 +80,12 @@ def test_a_killed_worker_costs_nothing(catalog: Path, tmp_path: Path) -> None:
     with Engine(EngineConfig(catalog=catalog, workers=1, out_dir=tmp_path / "out")) as engine:
         batch = engine.start([tmp_path / "long.m3u8"])
         events: list[Event] = []
-        first_results(batch, events)
+        # after a few chunks the sizer sends ~0.25 s chunks: the worker is busy with one
+        collect_until(batch, lambda ev: len(index_of(ev, TracksMatched)) >= 3, into=events)
+        assert batch.final is None, "the batch ended before the worker could be killed"
         workers = descendants(engine._host.pid)
         assert len(workers) == 1, workers
-        os.kill(workers[0], signal.SIGKILL)  # the only worker: it holds the next chunk
+        os.kill(workers[0], signal.SIGKILL)
         collect(batch, into=events)
         replacement = descendants(engine._host.pid)
     final = events[-1]
@@ -130,6 +132,10 @@ def test_a_killed_host_ends_the_batch_and_its_workers(catalog: Path, tmp_path: P
 
 def cli(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "matcher", *map(str, args)]
+
+
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run(cli(*args), capture_output=True, text=True, timeout=WAIT_S, check=False)
 
 
 @pytest.fixture
@@ -192,8 +198,7 @@ def test_kill_9_of_the_caller_leaves_no_orphans_and_resume_finishes(started_cli)
     assert record is not None and record.state is BatchState.RUNNING
     assert 0 < record.done < record.total
 
-    done = subprocess.run(cli("resume", "--workers", "2", "--quiet"), capture_output=True, text=True,
-                          timeout=WAIT_S, check=False)  # fmt: skip
+    done = run_cli("resume", "--workers", "2", "--quiet")
     assert done.returncode == 0, done.stderr
     assert record.batch_id in done.stdout
     assert_every_entry_once(out / "long", tracks)
@@ -205,9 +210,11 @@ def test_kill_9_of_the_caller_leaves_no_orphans_and_resume_finishes(started_cli)
 @pytest.mark.slow
 def test_ctrl_c_cancels_with_exit_130_and_is_resumable(started_cli) -> None:
     proc, tracks, out = started_cli()
+    tree = descendants(proc.pid)
     proc.send_signal(signal.SIGINT)  # to the CLI only, as a terminal's Ctrl-C reaches it
     stdout, stderr = proc.communicate(timeout=WAIT_S)
     assert proc.returncode == 130, stderr
+    wait_for(lambda: not any(alive(pid) for pid in tree), ORPHAN_GRACE_S, "the engine to exit")
     record = _latest()
     assert record is not None and record.state is BatchState.CANCELLED
     lines = stderr.strip().splitlines()
@@ -215,8 +222,7 @@ def test_ctrl_c_cancels_with_exit_130_and_is_resumable(started_cli) -> None:
     assert f"cratematch resume {record.batch_id}" in lines[0]
     assert "Traceback" not in stdout
 
-    done = subprocess.run(cli("resume", record.batch_id, "--workers", "2", "--quiet"), capture_output=True,
-                          text=True, timeout=WAIT_S, check=False)  # fmt: skip
+    done = run_cli("resume", record.batch_id, "--workers", "2", "--quiet")
     assert done.returncode == 0, done.stderr
     assert_every_entry_once(out / "long", tracks)
     finished = _latest()

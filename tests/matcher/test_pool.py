@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,13 +46,16 @@ def make_pool() -> Iterator:
 
 def entries(count: int, start: int = 0) -> list[PlaylistEntry]:
     return [
-        PlaylistEntry("pool.m3u8", "pool", i, title=t.title, artist=t.artist,
-                      duration_s=float(t.duration_s))  # fmt: skip
+        PlaylistEntry(
+            "pool.m3u8", "pool", i, title=t.title, artist=t.artist, duration_s=float(t.duration_s)
+        )  # fmt: skip
         for i, t in enumerate(playlist_tracks(start + count)[start:], start=start)
     ]
 
 
-def poll_until(pool: WorkerPool, done: callable, timeout: float = WAIT_S) -> list[Item]:  # type: ignore[valid-type]
+def poll_until(
+    pool: WorkerPool, done: Callable[[list[Item]], bool], timeout: float = WAIT_S
+) -> list[Item]:
     items: list[Item] = []
     deadline = time.monotonic() + timeout
     while not done(items):
@@ -134,14 +137,17 @@ def test_an_idle_worker_that_dies_reports_no_chunk(make_pool, catalog_db: Path) 
     wait_ready(pool, 1)
 
 
+def not_sqlite(folder: Path) -> Path:
+    path = folder / "notes.sqlite"
+    path.write_text("not a database\n" * 200, encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize(
     "make_bad",
     [
         pytest.param(lambda d: d / "missing.sqlite", id="missing"),
-        pytest.param(
-            lambda d: (d / "notes.sqlite").write_text("not a database\n" * 200) and d / "notes.sqlite",
-            id="not-sqlite",
-        ),
+        pytest.param(not_sqlite, id="not-sqlite"),
     ],
 )
 def test_a_catalog_that_cannot_be_opened_fails_the_worker(
