@@ -35,6 +35,7 @@ def __getattr__(name: str) -> Any:
         return getattr(engine, name)
     raise AttributeError(f"module 'matcher' has no attribute {name!r}")
 
+
 __all__ = [
     "PRESETS",
     "Batch",
