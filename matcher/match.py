@@ -23,7 +23,6 @@ from matcher.model import (
 )
 from matcher.presets import Preset
 from matcher.providers.base import Provider
-from matcher.query import plan
 from matcher.readings import EntryReading, read_entry
 from matcher.scoring import score
 
@@ -52,7 +51,7 @@ def match_entry(
         reading = read_entry(entry)
         _identify(reading, provider, preset, pool, log, clock)
         if not _certain(pool, preset):
-            for query in plan(reading, preset):
+            for query in provider.plan(reading, preset):
                 if (clock() - started) * 1000 > preset.time_budget_ms and pool:
                     break
                 t0 = clock()

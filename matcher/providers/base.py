@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from matcher.model import CatalogTrack
+
+if TYPE_CHECKING:
+    from matcher.presets import Preset
+    from matcher.readings import EntryReading
 
 __all__ = ["Provider", "ProviderCounters", "Query"]
 
@@ -85,6 +90,13 @@ class Provider(ABC):
 
     @abstractmethod
     def by_isrc(self, isrc: str) -> list[CatalogTrack]: ...
+
+    def plan(self, reading: EntryReading, preset: Preset) -> tuple[Query, ...]:
+        """The text queries to run for an entry, most specific first. Online catalogs
+        override this: each request costs time and rate limit, so they ask less."""
+        from matcher.query import plan  # matcher.query imports this module
+
+        return plan(reading, preset)
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""
