@@ -1,0 +1,112 @@
+"""The dashboard chart's pure model: accumulation, the history cap and redraw pacing."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.chart_model import BREAKDOWN, ChartModel
+
+
+def _snapshot(t: float, tps: float = 10.0, match: float = 0.5, cache: float = 0.0, **times):
+    return {"total_time": t, "tracks_per_second": tps, "match_rate": match,
+            "cache_hit_rate": cache, **times}  # fmt: skip
+
+
+def test_accumulates_points_as_percent():
+    model = ChartModel()
+    model.add(_snapshot(0.25, tps=40.0, match=0.5, cache=0.25))
+    model.add(_snapshot(0.5, tps=80.0, match=0.75, cache=1.5))  # rates are capped at 100 %
+    series = model.series()
+    assert series.t == (0.25, 0.5)
+    assert series.tracks_per_second == (40.0, 80.0)
+    assert series.match_rate == (50.0, 75.0)
+    assert series.cache_hit_rate == (25.0, 100.0)
+
+
+def test_breakdown_is_the_latest_in_pipeline_order():
+    model = ChartModel()
+    model.add(_snapshot(1.0, time_parse=0.5, time_search=3.0))
+    model.add(_snapshot(2.0, time_parse=0.5, time_search=6.0, time_score=2.0, time_write=0.25))
+    assert model.series().breakdown == (("Reading", 0.5), ("Searching", 6.0),
+                                        ("Scoring", 2.0), ("Writing", 0.25))  # fmt: skip
+    assert [label for _k, label in BREAKDOWN] == ["Reading", "Searching", "Scoring", "Writing"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [pytest.param(None, id="none"), pytest.param(float("nan"), id="nan"),
+     pytest.param(-3.0, id="negative"), pytest.param("x", id="text")],
+)  # fmt: skip
+def test_bad_values_read_as_zero(bad):
+    model = ChartModel()
+    model.add({"total_time": 1.0, "tracks_per_second": bad, "match_rate": bad})
+    series = model.series()
+    assert (series.tracks_per_second, series.match_rate) == ((0.0,), (0.0,))
+
+
+def test_same_time_replaces_the_last_point():
+    model = ChartModel()
+    model.add(_snapshot(1.0, tps=5.0))
+    model.add(_snapshot(1.0, tps=7.0))
+    assert model.series().tracks_per_second == (7.0,)
+
+
+def test_history_is_capped_keeping_first_and_latest():
+    model = ChartModel(max_points=50)
+    for n in range(1, 1001):
+        model.add(_snapshot(n * 0.25, tps=float(n)))
+        assert len(model) <= 50
+    series = model.series()
+    assert series.t[0] == 0.25 and series.t[-1] == 250.0
+    assert list(series.t) == sorted(series.t)
+    assert len(model) >= 25  # halved at most once per overflow, never emptied
+
+
+def test_clock_going_back_starts_a_new_history():
+    model = ChartModel()
+    for t in (1.0, 2.0, 3.0):
+        model.add(_snapshot(t))
+    model.add(_snapshot(0.5))
+    assert model.series().t == (0.5,)
+
+
+def test_redraws_are_paced():
+    model = ChartModel(min_interval_s=0.35)
+    assert not model.redraw_due(0.0)  # nothing new
+    model.add(_snapshot(0.25))
+    assert model.redraw_due(10.0)
+    model.drawn(10.0)
+    assert not model.dirty
+    drawn = 0
+    now = 10.0
+    for _ in range(40):  # a snapshot every 50 ms for 2 s
+        now += 0.05
+        model.add(_snapshot(now - 9.0))
+        if model.redraw_due(now):
+            model.drawn(now)
+            drawn += 1
+    assert 4 <= drawn <= 6  # about 3 a second, not 40
+    assert model.dirty or model.wait_s(now) > 0
+
+
+def test_wait_tells_when_the_next_redraw_may_happen():
+    model = ChartModel(min_interval_s=0.4)
+    model.add(_snapshot(1.0))
+    model.drawn(5.0)
+    model.add(_snapshot(2.0))
+    assert model.wait_s(5.1) == pytest.approx(0.3)
+    assert model.wait_s(6.0) == 0.0
+
+
+def test_reset_empties_and_asks_for_a_redraw():
+    model = ChartModel()
+    model.add(_snapshot(1.0, time_search=2.0))
+    model.drawn(1.0)
+    model.reset()
+    assert len(model) == 0 and model.redraw_due(1.01)
+    assert all(v == 0.0 for _label, v in model.series().breakdown)
+
+
+def test_too_small_cap_is_refused():
+    with pytest.raises(ValueError):
+        ChartModel(max_points=2)

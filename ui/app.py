@@ -1,0 +1,346 @@
+"""The CrateMatch window: composes the views around one Controller and one EventPump.
+
+    ┌───────────────────────────┬───────────────────────────────────────────┐
+    │ CrateMatch                │  Results │ Dashboard │ Settings           │
+    │ [damaged-file banner]     │                                           │
+    │ [resume banner]           │                                           │
+    │ drop zone (+ Add…)        │  ResultsView / Dashboard / SettingsView   │
+    │ notices                   │                                           │
+    │ Queue: cards, Start/Pause │                                           │
+    ├───────────────────────────┴───────────────────────────────────────────┤
+    │ StatusBar: phase, progress, elapsed, ETA, tracks/s                    │
+    └───────────────────────────────────────────────────────────────────────┘
+
+The window never waits on the engine: commands go out at once and the pump brings
+events back on `after()`. Closing during a batch asks first, then cancels, waits
+(bounded) for BatchCancelled so the batch stays resumable, and closes the engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+import tkinter as tk
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from tkinter import filedialog
+
+import customtkinter as ctk
+from tkinterdnd2 import TkinterDnD
+
+from matcher.config import PROVIDERS
+from matcher.model import PlaylistInfo
+from ui import tk_gc
+from ui.bridge import EventPump
+from ui.controller import Controller
+from ui.settings import Settings, TokenStore, load_settings
+from ui.theme import GAP, MUTED, PAD, apply_scaling, font, setup_appearance
+from ui.views.confirm import ConfirmDialog
+from ui.views.dashboard import Dashboard
+from ui.views.drop_zone import DropZone, NoticeArea
+from ui.views.picker import PlaylistPicker
+from ui.views.queue_view import QueueView
+from ui.views.repair_prompt import RepairPrompt
+from ui.views.results_view import ResultsView
+from ui.views.resume_prompt import ResumePrompt
+from ui.views.settings_view import SettingsView
+from ui.views.status_bar import StatusBar
+
+__all__ = ["App", "LaunchOptions", "build_app", "parse_options"]
+
+CLOSE_WAIT_S = 5.0  # how long closing waits for BatchCancelled before closing anyway
+LEFT_WIDTH = 440
+PLAYLIST_TYPES = [("Playlists", "*.xml *.nml *.m3u *.m3u8 *.csv *.tsv"), ("All files", "*")]
+# the left column, top to bottom (the title is row 0)
+_ROW = {"repair": 1, "resume": 2, "drop": 3, "notices": 4, "queue": 5}
+_TYPING = ("Entry", "TEntry", "Text", "Spinbox", "TSpinbox", "TCombobox")
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchOptions:
+    files: tuple[Path, ...] = ()
+    catalog: str | None = None
+    provider: str | None = None
+    out: str | None = None
+    start: bool = False
+
+
+def parse_options(argv: Sequence[str] | None = None) -> LaunchOptions:
+    parser = argparse.ArgumentParser(prog="cratematch-gui", description="The CrateMatch window.")
+    parser.add_argument("files", nargs="*", type=Path, help="playlist files or folders to queue")
+    parser.add_argument("--catalog", help="catalog file for this session")
+    parser.add_argument("--provider", choices=PROVIDERS, help="provider for this session")
+    parser.add_argument("--out", help="output folder for this session")
+    parser.add_argument("--start", action="store_true", help="start the batch at once")
+    args = parser.parse_args(argv)
+    return LaunchOptions(tuple(args.files), args.catalog, args.provider, args.out, args.start)
+
+
+class Root(ctk.CTk, TkinterDnD.DnDWrapper):
+    """A customtkinter window that takes file drops."""
+
+    def __init__(self) -> None:
+        super().__init__(className="CrateMatch")  # WM_CLASS, as the .desktop file expects
+        self.TkdndVersion = TkinterDnD._require(self)
+        self._icon: tk.PhotoImage | None = None
+        icon = Path(__file__).parent / "assets" / "cratematch.png"
+        if icon.exists():
+            self._icon = tk.PhotoImage(master=self, file=str(icon))
+            self.iconphoto(True, self._icon)
+
+    def destroy(self) -> None:
+        self._icon = None  # freed here, on the Tk thread, not by a later collection elsewhere
+        super().destroy()
+
+
+class App:
+    def __init__(self, options: LaunchOptions, *, tokens: TokenStore | None = None) -> None:
+        tk_gc.take_over_collection()
+        setup_appearance()
+        self.root = root = Root()
+        root.title("CrateMatch")
+        root.geometry("1280x800")
+        root.minsize(1000, 640)
+        apply_scaling(root)  # after the size: customtkinter rescales the size it knows
+        settings, problem = load_settings()
+        settings = _with_overrides(settings, options)
+        self.pump = EventPump(root, lambda: self.controller.poll_events())
+        self.controller = Controller(settings, post=self.pump.call_soon, tokens=tokens)
+        self.controller.chooser = self._choose
+        self.ask_files: Callable[[], Sequence[str]] = self._ask_files
+        self.picker: PlaylistPicker | None = None
+        self.close_dialog: ConfirmDialog | None = None
+        self.closed = False
+        self._close_deadline = 0.0
+        self._start_when_read = False
+        self._empty: bool | None = None
+        self._build()
+        self._bind_keys()
+        self.pump.subscribe(self.controller.on_event)
+        self.pump.subscribe(self.results_view.on_event)
+        self.pump.subscribe(self.dashboard.on_event)
+        self.pump.subscribe_metrics(self.dashboard.on_metrics)
+        self.controller.watch(self._on_change)
+        root.protocol("WM_DELETE_WINDOW", self.request_close)
+        if problem:
+            self.controller.notice(problem)
+        self.controller.refresh_unfinished()
+        if options.files:
+            self.controller.add_paths(list(options.files))
+            self._start_when_read = options.start
+        if root.tk.call("tk", "windowingsystem") == "aqua":  # "Open With" from the Finder
+            root.createcommand(
+                "::tk::mac::OpenDocument",
+                lambda *paths: self.controller.add_paths([Path(p) for p in paths]),
+            )
+        self.pump.start()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root, c = self.root, self.controller
+        root.columnconfigure(1, weight=1)
+        root.rowconfigure(0, weight=1)
+        left = ctk.CTkFrame(root, width=LEFT_WIDTH, corner_radius=0, fg_color="transparent")
+        left.grid(row=0, column=0, sticky="ns", padx=(PAD + 4, PAD), pady=(PAD, GAP))
+        left.grid_propagate(False)
+        left.columnconfigure(0, weight=1)
+        left.rowconfigure(_ROW["queue"], weight=1)
+        title = ctk.CTkFrame(left, fg_color="transparent")
+        title.grid(row=0, column=0, sticky="ew", pady=(0, PAD - 4))
+        ctk.CTkLabel(title, text="CrateMatch", font=font("title", "bold")).grid(
+            row=0, column=0, sticky="w"
+        )
+        ctk.CTkLabel(
+            title,
+            text="Match DJ playlists against your catalog",
+            font=font("small"),
+            text_color=MUTED,
+        ).grid(row=1, column=0, sticky="w")
+        self.resume_prompt = ResumePrompt(left, c)
+        self.resume_prompt.on_visibility = self._show_resume_prompt
+        self.repair_prompt = RepairPrompt(left, c)
+        self.repair_prompt.on_visibility = self._show_repair_prompt
+        self.drop_zone = DropZone(left, on_paths=c.add_paths, on_add=self.add_dialog)
+        self.drop_zone.register(root)
+        self.notices = NoticeArea(left, on_dismiss=c.dismiss_notices)
+        self.queue_view = QueueView(left, c)
+        self.queue_view.grid(row=_ROW["queue"], column=0, sticky="nsew", pady=(PAD - 4, 0))
+        self.left = left
+
+        self.tabs = ctk.CTkTabview(root, corner_radius=10, anchor="w")
+        self.tabs.grid(row=0, column=1, sticky="nsew", padx=(0, PAD + 4), pady=(PAD - 12, GAP))
+        for name in ("Results", "Dashboard", "Settings"):
+            tab = self.tabs.add(name)
+            tab.columnconfigure(0, weight=1)
+            tab.rowconfigure(0, weight=1)
+        self.results_view = ResultsView(self.tabs.tab("Results"), c)
+        self.results_view.grid(row=0, column=0, sticky="nsew")
+        self.dashboard = Dashboard(self.tabs.tab("Dashboard"))
+        self.dashboard.grid(row=0, column=0, sticky="nsew")
+        self.settings_view = SettingsView(self.tabs.tab("Settings"), c)
+        self.settings_view.grid(row=0, column=0, sticky="nsew", padx=GAP, pady=GAP)
+
+        self.status_bar = StatusBar(root, c)
+        self.status_bar.grid(row=1, column=0, columnspan=2, sticky="ew")
+        self._on_change()
+        self.resume_prompt.refresh()
+        self.repair_prompt.refresh()
+
+    def _show_resume_prompt(self, visible: bool) -> None:
+        if visible:
+            self.resume_prompt.grid(row=_ROW["resume"], column=0, sticky="ew", pady=(0, GAP + 4))
+        else:
+            self.resume_prompt.grid_forget()
+
+    def _show_repair_prompt(self, visible: bool) -> None:
+        if visible:
+            self.repair_prompt.grid(row=_ROW["repair"], column=0, sticky="ew", pady=(0, GAP + 4))
+        else:
+            self.repair_prompt.grid_forget()
+
+    def _on_change(self) -> None:
+        c = self.controller
+        empty = not c.model.items
+        if self._empty is not empty:  # an inviting drop zone while nothing is queued
+            self._empty = empty
+            self.drop_zone.set_compact(not empty)
+            self.drop_zone.grid(row=_ROW["drop"], column=0, sticky="nsew" if empty else "ew")
+            self.left.rowconfigure(_ROW["drop"], weight=3 if empty else 0)
+        self.drop_zone.set_reading(c.reading)
+        self.notices.show(c.notices)
+        if c.notices:
+            self.notices.grid(row=_ROW["notices"], column=0, sticky="ew", pady=(GAP, 0))
+        else:
+            self.notices.grid_forget()
+        if self._start_when_read and not c.adding:  # --start: once the files are read
+            self._start_when_read = False
+            if c.model.waiting():
+                c.start()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def add_dialog(self) -> None:
+        paths = self.ask_files()
+        if paths:
+            self.controller.add_paths([Path(p) for p in paths])
+
+    def _ask_files(self) -> Sequence[str]:
+        return filedialog.askopenfilenames(
+            parent=self.root, title="Add playlists", filetypes=PLAYLIST_TYPES
+        )
+
+    def _choose(
+        self, path: Path, infos: list[PlaylistInfo], done: Callable[[list[str]], None]
+    ) -> None:
+        def finish(chosen: list[str]) -> None:
+            self.picker = None
+            done(chosen)
+
+        self.picker = PlaylistPicker(self.root, path, infos, finish)
+
+    def find(self) -> None:
+        self.tabs.set("Results")
+        self.results_view.focus_search()
+
+    @staticmethod
+    def _typing(event: tk.Event) -> bool:
+        """True when the key went to a text field (a space there is text, not Pause)."""
+        widget = event.widget
+        return isinstance(widget, tk.Misc) and widget.winfo_class() in _TYPING
+
+    def _bind_keys(self) -> None:
+        c = self.controller
+
+        def key(action: Callable[[], object], unless_typing: bool = False):  # noqa: ANN202
+            def handler(event: tk.Event) -> str | None:
+                if unless_typing and self._typing(event):
+                    return None
+                action()
+                return "break"
+
+            return handler
+
+        bindings: dict[str, Callable[[tk.Event], str | None]] = {
+            "<Control-o>": key(self.add_dialog),
+            "<Control-Return>": key(c.start),
+            "<Control-KP_Enter>": key(c.start),
+            "<F5>": key(c.start),
+            "<space>": key(c.toggle_pause, unless_typing=True),
+            "<Control-p>": key(c.toggle_pause),
+            "<Escape>": key(c.cancel, unless_typing=True),
+            "<Control-period>": key(c.cancel),
+            "<Control-f>": key(self.find),
+        }
+        for sequence, handler in bindings.items():
+            self.root.bind(sequence, handler)
+
+    # -- closing -------------------------------------------------------------------------
+
+    def request_close(self) -> None:
+        """The window's close button: ask first while a batch runs."""
+        if self.closed:
+            return
+        if not self.controller.model.active:
+            self._finish_close()
+        elif self.close_dialog is None:
+            self.close_dialog = ConfirmDialog(
+                self.root,
+                "Stop the batch and quit?",
+                "The batch is cancelled; everything matched so far is kept, and you can "
+                "resume it the next time you open CrateMatch.",
+                yes="Cancel batch and quit",
+                no="Keep running",
+                on_answer=self._close_answered,
+            )
+
+    def _close_answered(self, yes: bool) -> None:
+        self.close_dialog = None
+        if yes and not self.closed:
+            self.controller.cancel()
+            self._close_deadline = time.monotonic() + CLOSE_WAIT_S
+            self._wait_then_close()
+
+    def _wait_then_close(self) -> None:
+        if self.controller.model.active and time.monotonic() < self._close_deadline:
+            self.root.after(50, self._wait_then_close)
+        else:
+            self._finish_close()
+
+    def _finish_close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.pump.stop()
+        self.root.withdraw()
+        self.controller.close()
+        for job in self.root.tk.splitlist(self.root.tk.call("after", "info")):
+            self.root.tk.call("after", "cancel", job)  # customtkinter leaves some behind
+        self.root.destroy()
+        gc.collect()  # Tk images in reference cycles must go on this thread, not a worker's
+        tk_gc.flush()
+        gc.enable()  # the window is gone: automatic collection is safe again
+
+    def run(self) -> None:
+        self.root.mainloop()
+
+
+def _with_overrides(settings: Settings, options: LaunchOptions) -> Settings:
+    """Command-line choices apply to this session only (saved only if the user saves)."""
+    changes = {}
+    if options.catalog:
+        changes.update(catalog=str(Path(options.catalog).expanduser().absolute()), provider="local")
+    if options.provider:
+        changes["provider"] = options.provider
+    if options.out:
+        changes["out_dir"] = str(Path(options.out).expanduser().absolute())
+    return replace(settings, **changes)
+
+
+def build_app(options: LaunchOptions | Sequence[str] | None = None, **kwargs: object) -> App:
+    """The window for these launch options (or command-line arguments), not yet running."""
+    if options is None or not isinstance(options, LaunchOptions):
+        options = parse_options(options)
+    return App(options, **kwargs)  # type: ignore[arg-type]

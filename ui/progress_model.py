@@ -1,0 +1,101 @@
+"""Elapsed time, speed and time left for the status bar. Pure: the clock is an argument.
+
+Elapsed time counts only running time (pauses stop the clock), and the speed counts only
+tracks matched in this run, so a resumed batch does not look faster than it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["ProgressClock", "ProgressLine", "format_count", "format_duration"]
+
+MIN_RATE_S = 1.0  # below this much running time a speed is mostly start-up noise
+
+
+def format_duration(seconds: float) -> str:
+    """42 -> "0:42", 3725 -> "1:02:05"."""
+    total = max(0, int(round(seconds)))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_count(n: int) -> str:
+    return f"{n:,}"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressLine:
+    """What the status bar shows, already worded."""
+
+    fraction: float
+    tracks: str  # "1,234 of 5,000 tracks · 25 %"
+    timing: str  # "Elapsed 0:42 · ETA 2:10 · 118 tracks/s"
+
+
+class ProgressClock:
+    def __init__(self) -> None:
+        self.start(None)
+
+    def start(self, now: float | None, already_done: int = 0) -> None:
+        """Begin timing a run at `now` (None: no run yet)."""
+        self._started: float | None = now
+        self._paused_at: float | None = None
+        self._stopped_at: float | None = None
+        self._paused_total = 0.0
+        self._base_done = already_done  # tracks done before this run (a resumed batch)
+
+    def pause(self, now: float) -> None:
+        if self._started is not None and self._paused_at is None and self._stopped_at is None:
+            self._paused_at = now
+
+    def resume(self, now: float) -> None:
+        if self._paused_at is not None:
+            self._paused_total += now - self._paused_at
+            self._paused_at = None
+
+    def stop(self, now: float) -> None:
+        if self._started is not None and self._stopped_at is None:
+            self.resume(now)
+            self._stopped_at = now
+
+    @property
+    def running(self) -> bool:
+        return self._started is not None and self._stopped_at is None
+
+    def elapsed(self, now: float) -> float:
+        if self._started is None:
+            return 0.0
+        end = self._stopped_at if self._stopped_at is not None else now
+        if self._paused_at is not None:
+            end = self._paused_at
+        return max(0.0, end - self._started - self._paused_total)
+
+    def rate(self, done: int, now: float) -> float | None:
+        """Tracks per second in this run, or None while too early to say."""
+        elapsed = self.elapsed(now)
+        matched = done - self._base_done
+        if elapsed < MIN_RATE_S or matched <= 0:
+            return None
+        return matched / elapsed
+
+    def eta(self, done: int, total: int, now: float) -> float | None:
+        rate = self.rate(done, now)
+        if rate is None or total <= done:
+            return None
+        return (total - done) / rate
+
+    def line(self, done: int, total: int, now: float) -> ProgressLine:
+        fraction = min(1.0, done / total) if total else 0.0
+        if self._started is None:
+            return ProgressLine(0.0, "No batch yet", "")
+        tracks = f"{format_count(done)} of {format_count(total)} tracks · {fraction:.0%}"
+        parts = [f"Elapsed {format_duration(self.elapsed(now))}"]
+        eta = self.eta(done, total, now) if self.running and self._paused_at is None else None
+        if eta is not None:
+            parts.append(f"ETA {format_duration(eta)}")
+        rate = self.rate(done, now)
+        if rate is not None:
+            parts.append(f"{rate:,.0f} tracks/s" if rate >= 10 else f"{rate:.1f} tracks/s")
+        return ProgressLine(fraction, tracks, " · ".join(parts))

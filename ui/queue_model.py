@@ -1,0 +1,331 @@
+"""The batch queue as data: playlists waiting, running and done, and how engine events
+move them along. Pure (no Tk), so every transition is tested without a window.
+
+    add()  ──▶ QUEUED ──bind() at Start──▶ QUEUED in a batch ──PlaylistStarted──▶ RUNNING
+                                            │                   BatchPaused ⇅ BatchResumed
+                                            │                          PAUSED
+    PlaylistFinished ──▶ DONE       BatchCancelled ──▶ CANCELLED    fatal error ──▶ FAILED
+
+BatchStarted lists the batch's playlists in the order they were asked for, so the items
+bound at Start (in queue order) are paired with them by position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+
+from matcher.events import (
+    BatchCancelled,
+    BatchFinished,
+    BatchPaused,
+    BatchResumed,
+    BatchStarted,
+    EngineError,
+    Event,
+    PlaylistFinished,
+    PlaylistProgress,
+    PlaylistStarted,
+)
+
+__all__ = ["Counts", "ItemStatus", "Phase", "QueueItem", "QueueModel"]
+
+
+class ItemStatus(StrEnum):
+    QUEUED = "queued"  # waiting for Start, or for its turn in the running batch
+    RUNNING = "running"
+    PAUSED = "paused"
+    DONE = "done"
+    CANCELLED = "cancelled"  # cut off; the batch can be resumed from the journal
+    FAILED = "failed"
+
+
+FINISHED = frozenset({ItemStatus.DONE, ItemStatus.CANCELLED, ItemStatus.FAILED})
+
+
+class Phase(StrEnum):
+    """What the current batch is doing, as far as the window knows."""
+
+    IDLE = "idle"  # no batch, or the last one ended
+    STARTING = "starting"  # asked for; waiting for BatchStarted
+    RUNNING = "running"
+    PAUSING = "pausing"  # pause asked; waiting for BatchPaused
+    PAUSED = "paused"
+    RESUMING = "resuming"  # resume asked; waiting for BatchResumed
+    CANCELLING = "cancelling"  # cancel asked; waiting for BatchCancelled
+
+
+ACTIVE = frozenset(Phase) - {Phase.IDLE}
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    matched: int = 0
+    review: int = 0
+    unmatched: int = 0
+    error: int = 0
+
+    @classmethod
+    def of(cls, counts: Mapping[str, int]) -> Counts:
+        return cls(
+            counts.get("matched", 0),
+            counts.get("review", 0),
+            counts.get("unmatched", 0),
+            counts.get("error", 0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    item_id: int
+    path: Path  # the playlist file
+    name: str | None  # the playlist inside a multi-playlist file; None: the file's only one
+    label: str  # what the row shows
+    entries: int | None  # None until known (a whole collection)
+    status: ItemStatus = ItemStatus.QUEUED
+    done: int = 0
+    counts: Counts = Counts()
+    batch_id: str | None = None
+    playlist_id: int | None = None
+    out_dir: str = ""
+    message: str = ""
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.done / self.entries) if self.entries else 0.0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def waiting(self) -> bool:
+        """Queued and not yet sent to the engine: may be moved, removed, started."""
+        return self.status is ItemStatus.QUEUED and self.batch_id is None
+
+
+class QueueModel:
+    """The ordered queue plus the current batch's phase. Mutating methods return whether
+    anything changed, so views redraw only when needed."""
+
+    def __init__(self) -> None:
+        self.items: list[QueueItem] = []
+        self.phase = Phase.IDLE
+        self.batch_id: str | None = None  # the current (or last) batch
+        self._next_id = 1
+        self._bound: dict[str, list[int]] = {}  # batch id -> item ids, in request order
+
+    # -- editing the queue ---------------------------------------------------------------
+
+    def add(
+        self, path: Path, name: str | None, label: str, entries: int | None
+    ) -> QueueItem | None:
+        """Queue a playlist; None when the same playlist is already waiting or running."""
+        for item in self.items:
+            if item.path == path and item.name == name and not item.finished:
+                return None
+        item = QueueItem(self._next_id, path, name, label, entries)
+        self._next_id += 1
+        self.items.append(item)
+        return item
+
+    def get(self, item_id: int) -> QueueItem | None:
+        return next((i for i in self.items if i.item_id == item_id), None)
+
+    def remove(self, item_id: int) -> bool:
+        item = self.get(item_id)
+        if item is None or not (item.waiting or item.finished):
+            return False
+        self.items.remove(item)
+        return True
+
+    def move(self, item_id: int, delta: int) -> bool:
+        """Move a waiting item up (delta < 0) or down among the waiting items."""
+        item = self.get(item_id)
+        if item is None or not item.waiting or delta == 0:
+            return False
+        slots = [n for n, i in enumerate(self.items) if i.waiting]
+        here = slots.index(self.items.index(item))
+        there = max(0, min(len(slots) - 1, here + delta))
+        if there == here:
+            return False
+        order = [self.items[n] for n in slots]
+        order.insert(there, order.pop(here))
+        for n, moved in zip(slots, order, strict=True):
+            self.items[n] = moved
+        return True
+
+    def clear_finished(self) -> int:
+        before = len(self.items)
+        self.items = [i for i in self.items if not i.finished]
+        return before - len(self.items)
+
+    def waiting(self) -> list[QueueItem]:
+        return [i for i in self.items if i.waiting]
+
+    # -- the batch -----------------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        return self.phase in ACTIVE
+
+    def bind(self, batch_id: str, item_ids: Iterable[int]) -> None:
+        """The items just sent to the engine as batch `batch_id`, in request order."""
+        ids = list(item_ids)
+        self._bound[batch_id] = ids
+        self.batch_id = batch_id
+        self.phase = Phase.STARTING
+        self._update(ids, lambda i: replace(i, batch_id=batch_id, status=ItemStatus.QUEUED))
+
+    def adopt(self, batch_id: str, playlists: Sequence[tuple[Path, str, int, int]]) -> None:
+        """Queue a batch being resumed: this session's items of it when they are all still
+        here, else new items from the journal's (source, name, total, done) rows."""
+        ids = [n for n in self._bound.get(batch_id, []) if self.get(n) is not None]
+        if ids and len(ids) == len(self._bound[batch_id]) and len(playlists) in (0, len(ids)):
+            self._update(ids, lambda i: replace(i, status=ItemStatus.QUEUED, message=""))
+        else:
+            ids = [self._new_bound(batch_id, *p).item_id for p in playlists]
+        self._bound[batch_id] = ids
+        self.batch_id = batch_id
+        self.phase = Phase.STARTING
+
+    def _new_bound(
+        self, batch_id: str, source: Path, name: str, total: int, done: int
+    ) -> QueueItem:
+        label = name.rsplit("/", 1)[-1] or source.name
+        item = QueueItem(self._next_id, source, name, label, total, done=done, batch_id=batch_id)
+        self._next_id += 1
+        self.items.append(item)
+        return item
+
+    def batch_items(self, batch_id: str | None = None) -> list[QueueItem]:
+        ids = self._bound.get(batch_id or self.batch_id or "", [])
+        return [i for i in (self.get(n) for n in ids) if i is not None]
+
+    def progress(self) -> tuple[int, int]:
+        """Tracks done and in total over the current batch's playlists."""
+        items = self.batch_items()
+        return sum(i.done for i in items), sum(i.entries or 0 for i in items)
+
+    def request(self, phase: Phase) -> None:
+        """The user asked for pause / resume / cancel; the event confirms it later."""
+        if self.active:
+            self.phase = phase
+
+    def apply(self, event: Event) -> bool:
+        """Move items along for one engine event of the current batch; True if changed."""
+        if event.batch_id != self.batch_id or event.batch_id not in self._bound:
+            return False
+        handler = _HANDLERS.get(type(event))
+        return handler(self, event) if handler else False
+
+    # -- event handlers ------------------------------------------------------------------
+
+    def _started(self, event: BatchStarted) -> bool:
+        ids = self._bound[event.batch_id]
+        if not ids:  # a resumed batch the journal could not describe beforehand
+            ids[:] = [
+                self._new_bound(event.batch_id, Path(f), n, e, 0).item_id
+                for _p, f, n, e in event.playlists
+            ]
+        for item_id, (playlist_id, _f, _n, entries) in zip(ids, event.playlists, strict=False):
+            self._update(
+                [item_id],
+                lambda i, p=playlist_id, e=entries: replace(
+                    i, playlist_id=p, entries=e, done=min(i.done, e)
+                ),
+            )
+        if self.phase is Phase.STARTING:
+            self.phase = Phase.RUNNING
+        return True
+
+    def _playlist_started(self, event: PlaylistStarted) -> bool:
+        status = ItemStatus.PAUSED if self.phase is Phase.PAUSED else ItemStatus.RUNNING
+        return self._on_playlist(
+            event.playlist_id, lambda i: replace(i, status=status, entries=event.total)
+        )
+
+    def _progress(self, event: PlaylistProgress) -> bool:
+        def step(i: QueueItem) -> QueueItem:
+            status = i.status if i.status is not ItemStatus.QUEUED else ItemStatus.RUNNING
+            counts = Counts.of(event.counts) if event.counts else i.counts
+            return replace(i, done=event.done, entries=event.total, counts=counts, status=status)
+
+        return self._on_playlist(event.playlist_id, step)
+
+    def _playlist_finished(self, event: PlaylistFinished) -> bool:
+        status = ItemStatus.CANCELLED if event.partial else ItemStatus.DONE
+
+        def finish(i: QueueItem) -> QueueItem:
+            done = sum(event.counts.values()) if event.counts else i.done
+            return replace(
+                i, status=status, counts=Counts.of(event.counts), done=done, out_dir=event.out_dir
+            )
+
+        return self._on_playlist(event.playlist_id, finish)
+
+    def _paused(self, _event: BatchPaused) -> bool:
+        self.phase = Phase.PAUSED if self.phase is not Phase.CANCELLING else self.phase
+        return self._recolor(ItemStatus.RUNNING, ItemStatus.PAUSED)
+
+    def _resumed(self, _event: BatchResumed) -> bool:
+        self.phase = Phase.RUNNING if self.phase is not Phase.CANCELLING else self.phase
+        return self._recolor(ItemStatus.PAUSED, ItemStatus.RUNNING)
+
+    def _cancelled(self, event: BatchCancelled) -> bool:
+        self.phase = Phase.IDLE
+        self._end(event.batch_id, ItemStatus.CANCELLED, "")
+        return True
+
+    def _finished(self, event: BatchFinished) -> bool:
+        self.phase = Phase.IDLE
+        if event.ok:
+            self._end(event.batch_id, ItemStatus.DONE, "")
+        else:
+            self._end(event.batch_id, ItemStatus.FAILED, "stopped by an error")
+        return True
+
+    def _error(self, event: EngineError) -> bool:
+        if not event.fatal:
+            return False
+        self._end(event.batch_id, ItemStatus.FAILED, event.message)
+        return True
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _update(self, ids: Iterable[int], change) -> bool:  # noqa: ANN001 - item -> item
+        wanted = set(ids)
+        changed = False
+        for n, item in enumerate(self.items):
+            if item.item_id in wanted:
+                new = change(item)
+                changed = changed or new != item
+                self.items[n] = new
+        return changed
+
+    def _on_playlist(self, playlist_id: int, change) -> bool:  # noqa: ANN001
+        ids = [i.item_id for i in self.batch_items() if i.playlist_id == playlist_id]
+        return self._update(ids, lambda i: i if i.finished else change(i))
+
+    def _recolor(self, old: ItemStatus, new: ItemStatus) -> bool:
+        ids = [i.item_id for i in self.batch_items() if i.status is old]
+        return self._update(ids, lambda i: replace(i, status=new))
+
+    def _end(self, batch_id: str, status: ItemStatus, message: str) -> None:
+        ids = [i.item_id for i in self.batch_items(batch_id) if not i.finished]
+        self._update(ids, lambda i: replace(i, status=status, message=i.message or message))
+
+
+_HANDLERS = {
+    BatchStarted: QueueModel._started,
+    PlaylistStarted: QueueModel._playlist_started,
+    PlaylistProgress: QueueModel._progress,
+    PlaylistFinished: QueueModel._playlist_finished,
+    BatchPaused: QueueModel._paused,
+    BatchResumed: QueueModel._resumed,
+    BatchCancelled: QueueModel._cancelled,
+    BatchFinished: QueueModel._finished,
+    EngineError: QueueModel._error,
+}

@@ -1,0 +1,116 @@
+"""The window's look in one place: appearance mode, DPI scaling, spacing, fonts, colours.
+
+Colours are (light, dark) pairs, which customtkinter resolves for the current appearance
+mode, so every view follows the system's light/dark setting without code of its own.
+"""
+
+from __future__ import annotations
+
+import sys
+import tkinter as tk
+
+import customtkinter as ctk
+from customtkinter.windows.widgets.scaling import ScalingTracker
+
+from ui.queue_model import ItemStatus
+
+__all__ = [
+    "ACCENT",
+    "BORDER",
+    "COUNT_COLORS",
+    "GAP",
+    "MUTED",
+    "PAD",
+    "PANEL",
+    "SECONDARY",
+    "STATUS_COLORS",
+    "WARN",
+    "apply_scaling",
+    "dpi_scale",
+    "font",
+    "set_progress",
+    "setup_appearance",
+]
+
+PAD = 16  # outer padding of panels
+GAP = 8  # space between related widgets
+
+Color = tuple[str, str]
+MUTED: Color = ("gray38", "gray66")  # secondary text, still AA contrast on either panel
+BORDER: Color = ("gray78", "gray30")
+PANEL: Color = ("gray97", "gray17")  # cards on the window background
+ACCENT: Color = ("#1f6aa5", "#4a9be0")
+WARN: Color = ("#8a5a00", "#f0c05a")  # notices: amber, readable on both backgrounds
+
+# status pill: (text colour, pill colour)
+STATUS_COLORS: dict[ItemStatus, tuple[Color, Color]] = {
+    ItemStatus.QUEUED: (("gray30", "gray80"), ("gray88", "gray25")),
+    ItemStatus.RUNNING: (("#0b4f8a", "#cfe6ff"), ("#d6e8fa", "#1d4470")),
+    ItemStatus.PAUSED: (("#7a4d00", "#ffe3a6"), ("#fff0cc", "#5a4310")),
+    ItemStatus.DONE: (("#1b5e2b", "#c9f0d3"), ("#dcf3e2", "#1f4a2b")),
+    ItemStatus.CANCELLED: (("gray25", "gray85"), ("gray85", "gray30")),
+    ItemStatus.FAILED: (("#9b1c1c", "#ffd4d1"), ("#fde2e0", "#5c1f1f")),
+}
+COUNT_COLORS: dict[str, Color] = {
+    "matched": ("#1e7b34", "#6fd08c"),
+    "review": ("#9a6700", "#f2c14e"),
+    "unmatched": ("gray38", "gray66"),
+    "error": ("#c62828", "#ff7b72"),
+}
+
+# an outlined button, for everything that is not the one main action of its area
+SECONDARY: dict[str, object] = {
+    "fg_color": "transparent",
+    "border_width": 1,
+    "border_color": BORDER,
+    "text_color": ("gray15", "gray90"),
+    "text_color_disabled": ("gray60", "gray45"),
+    "hover_color": BORDER,
+}
+
+_SIZES = {"title": 22, "heading": 16, "body": 13, "small": 12, "glyph": 34}
+
+
+def font(kind: str = "body", weight: str = "normal") -> ctk.CTkFont:
+    """A font of one of the few sizes the window uses (make after the root exists)."""
+    return ctk.CTkFont(size=_SIZES[kind], weight=weight)  # type: ignore[arg-type]
+
+
+def set_progress(bar: ctk.CTkProgressBar, fraction: float) -> None:
+    """Set a bar; at zero hide the round cap customtkinter draws, which reads as progress."""
+    empty = fraction <= 0.0
+    if getattr(bar, "_shows_empty", None) is not empty:
+        bar._shows_empty = empty  # type: ignore[attr-defined]
+        color = (
+            bar.cget("fg_color")
+            if empty
+            else ctk.ThemeManager.theme["CTkProgressBar"]["progress_color"]
+        )
+        bar.configure(progress_color=color)
+    bar.set(max(0.0, min(1.0, fraction)))
+
+
+def setup_appearance() -> None:
+    """Follow the system's light/dark setting; call before the root window is made."""
+    ctk.set_appearance_mode("system")
+    ctk.set_default_color_theme("blue")
+    # customtkinter asks the desktop for its theme every 30 ms (on Linux that starts a
+    # gsettings process each time): every 2 s follows a change just as well.
+    ctk.AppearanceModeTracker.update_loop_interval = 2000
+
+
+def dpi_scale(root: tk.Misc) -> float:
+    """The screen's pixels per inch over 96: customtkinter does no DPI scaling on Linux
+    (matplotlib does), so without this the window is tiny on a 4K screen. Never below 1."""
+    return max(1.0, round(root.winfo_fpixels("1i") / 96, 2))
+
+
+def apply_scaling(root: tk.Misc) -> float:
+    """Scale widgets and the window on Linux (Windows and macOS scale by themselves)."""
+    if not sys.platform.startswith("linux"):
+        return 1.0
+    scale = dpi_scale(root)
+    if scale != ScalingTracker.get_window_scaling(root):
+        ctk.set_widget_scaling(scale)
+        ctk.set_window_scaling(scale)
+    return scale

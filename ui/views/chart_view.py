@@ -1,0 +1,310 @@
+"""The dashboard chart: throughput and rates over time, and where the time goes.
+
+matplotlib's `Figure` embedded with `FigureCanvasTkAgg` (pyplot is never used: it keeps
+global figures and may pick its own GUI backend).
+
+A full matplotlib redraw of this figure costs 75-300 ms of the Tk thread on a small
+machine (mostly text), far over the 50 ms a window may freeze, and a batch keeps the CPU
+busy. So the chart is blitted: what never changes during a run (frame, titles, legend,
+the fixed 0-100 % axes) is drawn once into a background, again only on a resize or a
+theme change. Updates draw no text at all: the data (lines, bars, grid lines) are
+"animated" artists drawn over the background, and the time and tracks/s tick labels are
+Tk canvas texts laid over the figure (microseconds to move, where a matplotlib text costs
+milliseconds). An update restores the background, draws those artists and blits, at
+most once per ChartModel.min_interval_s, and not at all while the chart is hidden.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import customtkinter as ctk
+from customtkinter import ThemeManager
+from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import blended_transform_factory
+
+from ui.chart_model import ChartModel, ChartSeries
+from ui.views.table_style import current_mode
+
+__all__ = ["ChartView"]
+
+# line colours that read on both backgrounds: (light, dark)
+_TPS = ("#1f6aa5", "#5aa9e6")
+_MATCH = ("#2e7d32", "#6fd08c")
+_CACHE = ("#b26a00", "#f0b84a")
+_BARS = ("#7a5fa8", "#b39ddb")
+_DPI = 96
+_TICKS = 6  # at most this many dynamic ticks per axis
+_MARGINS = {"left": 74, "right": 52, "top": 30, "bottom": 26, "gap": 64}  # pixels
+
+
+class ChartView(ctk.CTkFrame):
+    def __init__(self, master: Any, model: ChartModel | None = None) -> None:
+        super().__init__(master)
+        self.model = model or ChartModel()
+        self.figure = Figure(figsize=(6, 4), dpi=_DPI)
+        grid = self.figure.add_gridspec(2, 1, height_ratios=(3, 1.4))
+        self.rates_axes = self.figure.add_subplot(grid[0])
+        self.share_axes = self.rates_axes.twinx()
+        self.time_axes = self.figure.add_subplot(grid[1])
+        self._animated: list[Any] = []  # data artists: drawn at every update
+        self._grid_lines: list[Any] = []  # drawn when an axis limit changes
+        self._build_rates()
+        self._build_breakdown()
+        self.canvas = FigureCanvasTkAgg(self.figure, master=self)
+        widget = self.canvas.get_tk_widget()
+        widget.configure(highlightthickness=0, borderwidth=0)
+        widget.pack(fill="both", expand=True, padx=6, pady=6)
+        self.canvas.mpl_connect("resize_event", lambda _e: self._fit_margins())
+        self.canvas.mpl_connect("draw_event", lambda _e: self._capture_background())
+        widget.bind("<Map>", lambda _e: self._on_map(), add="+")
+        self._tick_font = (ThemeManager.theme["CTkFont"]["family"], -11)
+        self._tick_colour = "black"
+        self._stale = False  # an update was skipped while hidden
+        self._background: Any = None  # the static part, after a full draw
+        self._ticked: Any = None  # the background with the current ticks
+        self._limits: tuple[float, float] = (0.0, 0.0)
+        self.draws = 0  # updates drawn (tests and the latency bench read it)
+        self._redraw_job: str | None = None
+        self._update_artists(self.model.series())  # ticks for the empty chart
+        self._apply_colours()
+
+    # -- building ------------------------------------------------------------------
+
+    def _animate(self, artist: Any) -> Any:
+        artist.set_animated(True)
+        self._animated.append(artist)
+        return artist
+
+    def _build_rates(self) -> None:
+        axes = self.rates_axes
+        axes.tick_params(left=False, bottom=False, labelleft=False, labelbottom=False)
+        axes.set_xlim(0, 1)
+        axes.set_ylim(0, 1)
+        self.share_axes.set_ylim(0, 100)
+        self.share_axes.set_ylabel("%")
+        axes.set_ylabel("tracks/s", labelpad=34)
+        axes.set_xlabel("elapsed (s)", labelpad=16)
+        self.titles = [axes.set_title("Throughput and rates", loc="left", fontsize=10)]
+        self.tps_line = self._animate(axes.plot([], [], linewidth=2, label="Tracks/s")[0])
+        self.match_line = self._animate(
+            self.share_axes.plot([], [], linewidth=1.6, label="Match rate %")[0]
+        )
+        self.cache_line = self._animate(
+            self.share_axes.plot([], [], linewidth=1.6, linestyle="--", label="Cache hit rate %")[0]
+        )
+        below = blended_transform_factory(axes.transData, axes.transAxes)
+        beside = blended_transform_factory(axes.transAxes, axes.transData)
+        self.x_grid = [self._grid_line(axes, below) for _ in range(_TICKS)]
+        self.y_grid = [self._grid_line(axes, beside) for _ in range(_TICKS)]
+        self.tick_values: dict[str, list[float]] = {"x": [], "y": []}
+
+    def _grid_line(self, axes: Any, transform: Any) -> Line2D:
+        line = Line2D([0, 0], [0, 1], transform=transform, linewidth=0.6, animated=True)
+        axes.add_line(line)
+        self._grid_lines.append(line)
+        return line
+
+    def _build_breakdown(self) -> None:
+        axes = self.time_axes
+        labels = [label for label, _v in self.model.series().breakdown]
+        self.bars = [self._animate(bar) for bar in axes.barh(labels, [0.0] * len(labels), 0.6)]
+        axes.invert_yaxis()
+        axes.set_xlim(0, 100)
+        axes.xaxis.set_major_formatter("{x:.0f} %")
+        self.titles.append(
+            axes.set_title(
+                "Where the time goes (share; worker time summed)", loc="left", fontsize=10
+            )  # fmt: skip
+        )
+
+    def _fit_margins(self) -> None:
+        """Margins in pixels, so text never clips whatever the widget's size."""
+        width, height = self.figure.bbox.width, self.figure.bbox.height
+        if width < 50 or height < 50:
+            return
+        m = _MARGINS
+        self.figure.subplots_adjust(
+            left=m["left"] / width, right=1 - m["right"] / width, top=1 - m["top"] / height,
+            bottom=m["bottom"] / height, hspace=m["gap"] * 2.4 / height,
+        )  # fmt: skip
+
+    # -- data ----------------------------------------------------------------------
+
+    def reset(self) -> None:
+        self.model.reset()
+        self.request_draw()
+
+    def add(self, metrics: dict[str, float]) -> None:
+        self.model.add(metrics)
+        self.request_draw()
+
+    def request_draw(self) -> None:
+        """Draw now if the model allows, else once when it does (never twice)."""
+        now = time.monotonic()
+        if self.model.redraw_due(now):
+            self._redraw(now)
+        elif self.model.dirty and self._redraw_job is None:
+            delay = max(1, round(self.model.wait_s(now) * 1000))
+            self._redraw_job = self.after(delay, self._redraw_later)
+
+    def _redraw_later(self) -> None:
+        self._redraw_job = None
+        self.request_draw()
+
+    def _redraw(self, now: float) -> None:
+        self.model.drawn(now)
+        if not self.canvas.get_tk_widget().winfo_ismapped():
+            self._stale = True  # drawn when shown: hidden, it would cost for nothing
+            return
+        self._stale = False
+        self._update_artists(self.model.series())
+        self.draws += 1
+        if self._background is None:  # not drawn yet: the full draw draws them too
+            self.canvas.draw_idle()
+            return
+        self._compose()
+        self.canvas.blit(self.figure.bbox)
+        self._place_tick_labels()
+
+    def _on_map(self) -> None:
+        if self._stale:
+            self._redraw(time.monotonic())
+
+    def _capture_background(self) -> None:
+        """After a full draw (first show, resize, theme): keep the static part."""
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._ticked = None
+        self._compose()
+        self._place_tick_labels()
+
+    def _compose(self) -> None:
+        """Background, grid lines (kept with it until a limit changes), then the data."""
+        limits = (self.rates_axes.get_xlim()[1], self.rates_axes.get_ylim()[1])
+        draw = self.figure.draw_artist
+        if self._ticked is None or limits != self._limits:
+            self.canvas.restore_region(self._background)
+            for line in self._grid_lines:
+                if line.get_visible():
+                    draw(line)
+            self._ticked = self.canvas.copy_from_bbox(self.figure.bbox)
+            self._limits = limits
+        else:
+            self.canvas.restore_region(self._ticked)
+        for artist in self._animated:
+            draw(artist)
+
+    def _update_artists(self, series: ChartSeries) -> None:
+        t = series.t
+        right = _nice_ceiling(t[-1] * 1.05 if t else 1.0)
+        top = _nice_ceiling(max(series.tracks_per_second, default=0.0) * 1.15)
+        self.rates_axes.set_xlim(0, right)
+        self.rates_axes.set_ylim(0, top)
+        self.tps_line.set_data(t, series.tracks_per_second)
+        self.match_line.set_data(t, series.match_rate)
+        self.cache_line.set_data(t, series.cache_hit_rate)
+        self._place_grid("x", self.x_grid, right)
+        self._place_grid("y", self.y_grid, top)
+        values = [v for _label, v in series.breakdown]
+        total = sum(values)
+        for bar, value in zip(self.bars, values, strict=True):
+            bar.set_width(100 * value / total if total > 0 else 0.0)
+
+    def _place_grid(self, axis: str, lines: list[Line2D], limit: float) -> None:
+        values = [v for v in MaxNLocator(_TICKS - 1).tick_values(0, limit) if 0 <= v <= limit]
+        self.tick_values[axis] = values[: len(lines)]
+        for n, line in enumerate(lines):
+            line.set_visible(n < len(values))
+            if n < len(values):
+                value = values[n]
+                line.set_data(([value, value], [0, 1]) if axis == "x" else ([0, 1], [value, value]))
+
+    def _place_tick_labels(self) -> None:
+        """The time and tracks/s tick labels as Tk canvas texts over the figure."""
+        canvas = self.canvas.get_tk_widget()
+        canvas.delete("tick")
+        height = self.figure.bbox.height
+        to_pixels = self.rates_axes.transData.transform
+        for axis, values in self.tick_values.items():
+            for value in values:
+                text = f"{value:g}" if value < 10_000 else f"{value / 1000:g}k"
+                if axis == "x":
+                    x, y = to_pixels((value, self.rates_axes.get_ylim()[0]))
+                    x, y, anchor = x, height - y + 4, "n"
+                else:
+                    x, y = to_pixels((self.rates_axes.get_xlim()[0], value))
+                    x, y, anchor = x - 6, height - y, "e"
+                canvas.create_text(x, y, text=text, anchor=anchor, font=self._tick_font,
+                                   fill=self._tick_colour, tags=("tick",))  # fmt: skip
+
+    # -- appearance ----------------------------------------------------------------
+
+    def _apply_colours(self) -> None:
+        pick = 1 if current_mode() == "dark" else 0
+        background = self._hex(ThemeManager.theme["CTkFrame"]["fg_color"][pick])
+        text = self._hex(ThemeManager.theme["CTkLabel"]["text_color"][pick])
+        grid = "#4a4a4a" if pick else "#c8c8c8"
+        self.figure.set_facecolor(background)
+        for axes in (self.rates_axes, self.share_axes, self.time_axes):
+            axes.set_facecolor(background)
+            axes.tick_params(colors=text, labelsize=8)
+            axes.xaxis.label.set_color(text)
+            axes.yaxis.label.set_color(text)
+            for spine in axes.spines.values():
+                spine.set_color(grid)
+        self.time_axes.set_axisbelow(True)
+        self.time_axes.grid(True, axis="x", color=grid, linewidth=0.6)
+        self.share_axes.patch.set_visible(False)
+        for title in self.titles:
+            title.set_color(text)
+        for line in self._grid_lines:
+            line.set_color(grid)
+        self._tick_colour = text
+        self.tps_line.set_color(_TPS[pick])
+        self.match_line.set_color(_MATCH[pick])
+        self.cache_line.set_color(_CACHE[pick])
+        for bar in self.bars:
+            bar.set_color(_BARS[pick])
+        legend = self.rates_axes.legend(  # made after the lines are coloured: it copies them
+            handles=[self.tps_line, self.match_line, self.cache_line],
+            loc="upper left", fontsize=8, frameon=False, ncols=3,
+        )  # fmt: skip
+        for label in legend.get_texts():
+            label.set_color(text)
+        self.canvas.get_tk_widget().configure(background=background)
+        self._background = self._ticked = None
+        self.canvas.draw_idle()  # a full draw: the background changed
+
+    def _hex(self, colour: str) -> str:
+        red, green, blue = self.winfo_rgb(colour)
+        return f"#{red >> 8:02x}{green >> 8:02x}{blue >> 8:02x}"
+
+    def _set_appearance_mode(self, mode_string: str) -> None:
+        super()._set_appearance_mode(mode_string)
+        self._apply_colours()
+
+    def destroy(self) -> None:
+        job = getattr(self, "_redraw_job", None)
+        if job is not None:
+            self.after_cancel(job)
+            self._redraw_job = None
+        super().destroy()
+
+
+def _nice_ceiling(value: float) -> float:
+    """A round axis limit at or above `value` (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^n)."""
+    if value <= 0:
+        return 1.0
+    step = 1.0
+    while step * 10 <= value:
+        step *= 10
+    while step > value:
+        step /= 10
+    for factor in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * factor >= value:
+            return step * factor
+    return step * 10

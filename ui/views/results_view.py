@@ -1,0 +1,390 @@
+"""The results tab: every track and its match, filterable, sortable, exportable.
+
+Rows arrive in chunks (TracksMatched, up to a few hundred results) far faster than Tk
+can draw them one by one, so `on_event` only queues them; an `after` loop builds their
+rows (ui/results_model.py) and creates Treeview items within a few milliseconds per
+tick, in arrival order (edits and batch starts go through the same queue). Items are
+created once; filtering and sorting re-order them with a single `set_children` call, so a
+10,000-row table re-filters without rebuilding anything.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+import tkinter as tk
+from collections import deque
+from dataclasses import replace
+from pathlib import Path
+from tkinter import filedialog, ttk
+from typing import Any
+
+import customtkinter as ctk
+from customtkinter.windows.widgets.scaling import ScalingTracker
+
+from matcher.errors import CrateMatchError
+from matcher.events import BatchStarted, Event, PlaylistFinished, ResultEdited, TracksMatched
+from matcher.model import MatchResult
+from matcher.outputs.atomic import atomic_write_text
+from ui.results_model import ALL, COLUMNS, STATUSES, ResultRow, ResultsModel, RowKey, export_csv
+from ui.views.review_dialog import ReviewDialog
+from ui.views.table_style import STATUS_TAGS, current_mode, style_table
+
+__all__ = ["ResultsView"]
+
+STYLE = "Results.Treeview"
+INSERT_BUDGET_S = 0.008  # rows built and inserted per tick stay under this (~150 rows)
+INSERT_INTERVAL_MS = 40  # each tick costs a Treeview redraw (~10 ms): few, fuller ticks
+RELAYOUT_DELAY_MS = 250  # while rows stream in under a sort or filter, re-order this often
+TYPING_DELAY_MS = 150  # search and slider changes settle before re-filtering
+SCROLLBAR_DELAY_MS = 100
+_STATUS_LABELS = {"All": ALL, **{s.capitalize(): s for s in STATUSES}}
+
+
+class ResultsView(ctk.CTkFrame):
+    def __init__(self, master: Any, controller: Any) -> None:
+        super().__init__(master, fg_color="transparent")
+        self.controller = controller
+        self.model = ResultsModel()
+        self.review_dialog: ReviewDialog | None = None
+        self.ask_save_path = self._ask_save_path  # replaced in tests
+        self._incoming: deque[tuple[str, int, MatchResult] | BatchStarted] = deque()
+        self._created: set[str] = set()
+        self._order: list[RowKey] = []  # keys of created items, sorted: where new rows go
+        self._shown = 0
+        self._jobs: dict[str, str] = {}
+        self._scroll_to: dict[str, tuple[str, str]] = {}
+        self._scroll_set: dict[str, float] = {}
+        self.grid_columnconfigure(0, weight=1)
+        self.grid_rowconfigure(1, weight=1)
+        self._build_toolbar()
+        self._build_table()
+        self._build_footer()
+        self._apply_style()
+
+    # -- layout --------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = ctk.CTkFrame(self, fg_color="transparent")
+        bar.grid(row=0, column=0, sticky="ew", pady=(0, 6))
+        bar.grid_columnconfigure(4, weight=1)
+        self.status_filter = ctk.CTkSegmentedButton(
+            bar, values=list(_STATUS_LABELS), command=self._on_status_choice
+        )
+        self.status_filter.set("All")
+        self.status_filter.grid(row=0, column=0, padx=(0, 12))
+        ctk.CTkLabel(bar, text="Min. confidence").grid(row=0, column=1, padx=(0, 6))
+        self.confidence_slider = ctk.CTkSlider(
+            bar, from_=0, to=1, number_of_steps=20, width=130, command=self._on_slider
+        )
+        self.confidence_slider.set(0)
+        self.confidence_slider.grid(row=0, column=2)
+        self.confidence_label = ctk.CTkLabel(bar, text="0.00", width=40)
+        self.confidence_label.grid(row=0, column=3, padx=(4, 12))
+        self.search_entry = ctk.CTkEntry(bar, placeholder_text="Search (Ctrl+F)")
+        self.search_entry.grid(row=0, column=4, sticky="ew")
+        self.search_entry.bind("<KeyRelease>", self._on_search_key)
+        self.search_entry.bind("<Escape>", lambda _e: self.set_search(""))
+
+    def _build_table(self) -> None:
+        box = ctk.CTkFrame(self, corner_radius=6)
+        box.grid(row=1, column=0, sticky="nsew")
+        box.grid_columnconfigure(0, weight=1)
+        box.grid_rowconfigure(0, weight=1)
+        keys = [c.key for c in COLUMNS]
+        self.tree = ttk.Treeview(box, columns=keys, show="headings", style=STYLE,
+                                 selectmode="browse")  # fmt: skip
+        self.tree.grid(row=0, column=0, sticky="nsew", padx=(4, 0), pady=(4, 0))
+        yscroll = ctk.CTkScrollbar(box, command=self.tree.yview)
+        yscroll.grid(row=0, column=1, sticky="ns", pady=4)
+        xscroll = ctk.CTkScrollbar(box, orientation="horizontal", command=self.tree.xview)
+        xscroll.grid(row=1, column=0, sticky="ew", padx=4)
+        self._scrollbars = {"y": yscroll, "x": xscroll}
+        self.tree.configure(yscrollcommand=lambda *a: self._scrolled("y", a),
+                            xscrollcommand=lambda *a: self._scrolled("x", a))  # fmt: skip
+        scale = ScalingTracker.get_widget_scaling(self)
+        for column in COLUMNS:
+            self.tree.column(column.key, width=round(column.width * scale), minwidth=36,
+                             stretch=column is COLUMNS[-1],
+                             anchor="e" if column.numeric else "w")  # fmt: skip
+        self._update_headings()
+        self.tree.bind("<Double-1>", self._on_double_click)
+        self.tree.bind("<Return>", lambda _e: self.review_selected())
+        self.tree.bind("<Control-f>", lambda _e: self.focus_search())
+
+    def _build_footer(self) -> None:
+        bar = ctk.CTkFrame(self, fg_color="transparent")
+        bar.grid(row=2, column=0, sticky="ew", pady=(6, 0))
+        bar.grid_columnconfigure(1, weight=1)
+        self.count_label = ctk.CTkLabel(bar, text="No results yet", anchor="w")
+        self.count_label.grid(row=0, column=0, sticky="w")
+        self.message_label = ctk.CTkLabel(bar, text="", anchor="w")
+        self.message_label.grid(row=0, column=1, sticky="ew", padx=12)
+        self.review_button = ctk.CTkButton(bar, text="Review…", width=100,
+                                           command=self.review_selected)  # fmt: skip
+        self.review_button.grid(row=0, column=2, padx=(0, 6))
+        self.export_button = ctk.CTkButton(bar, text="Export…", width=100, command=self.export)
+        self.export_button.grid(row=0, column=3, padx=(0, 6))
+        self.folder_button = ctk.CTkButton(bar, text="Open folder", width=110,
+                                           command=self.open_folder)  # fmt: skip
+        self.folder_button.grid(row=0, column=4)
+
+    def _apply_style(self) -> None:
+        colours = style_table(self, STYLE, current_mode())
+        for tag in STATUS_TAGS:
+            self.tree.tag_configure(tag, background=colours.status_background[tag],
+                                    foreground=colours.foreground)  # fmt: skip
+
+    def _set_appearance_mode(self, mode_string: str) -> None:
+        super()._set_appearance_mode(mode_string)
+        self._apply_style()
+
+    # -- events --------------------------------------------------------------------
+
+    def on_event(self, event: Event) -> None:
+        """Queue what changes rows; the insert loop applies it in order, a few ms a tick
+        (a 200-result chunk would otherwise hold the Tk thread for tens of ms)."""
+        if isinstance(event, TracksMatched):
+            self._incoming.extend((event.batch_id, event.playlist_id, r) for r in event.results)
+        elif isinstance(event, ResultEdited):
+            self.model.set_out_dir(event.batch_id, event.playlist_id, event.out_dir)
+            self._incoming.append((event.batch_id, event.playlist_id, event.result))
+        elif isinstance(event, BatchStarted):
+            self._incoming.append(event)
+        elif isinstance(event, PlaylistFinished):
+            self.model.set_out_dir(event.batch_id, event.playlist_id, event.out_dir)
+            return
+        else:
+            return
+        if "insert" not in self._jobs:
+            self._jobs["insert"] = self.after(1, self._insert_tick)
+
+    def _insert_tick(self) -> None:
+        self._jobs.pop("insert", None)
+        deadline = time.perf_counter() + INSERT_BUDGET_S
+        tree, created, incoming = self.tree, self._created, self._incoming
+        added: list[str] = []
+        changed = False
+        done = 0
+        plain = self.model.is_plain
+        call, tree_w = tree.tk.call, tree._w
+        while incoming and (done % 16 or time.perf_counter() < deadline):
+            done += 1
+            item = incoming.popleft()
+            if isinstance(item, BatchStarted):
+                changed = self._start_batch(item) or changed
+                continue
+            row = self.model.edit(*item)  # adds, or replaces the row under the same key
+            if row.iid in created:  # an edit, or a retried chunk: update in place
+                tree.item(row.iid, values=row.values, tags=(row.status,))
+                changed = True
+            else:
+                at = bisect.bisect(self._order, row.key)
+                self._order.insert(at, row.key)
+                # straight to Tcl: tkinter's insert() quotes every value with regexes,
+                # a third of the cost of a row; a tuple becomes a Tcl list natively
+                call(tree_w, "insert", "", at if plain else "end", "-id", row.iid,
+                     "-values", row.values, "-tags", row.status)  # fmt: skip
+                created.add(row.iid)
+                added.append(row.iid)
+        if self.model.is_plain:
+            self._shown = len(created)
+            self._update_count()
+        elif added or changed:
+            if added:  # shown by the next relayout, in place and only if they pass
+                tree.detach(*added)
+            if "relayout" not in self._jobs:  # throttled, not postponed
+                self._schedule("relayout", RELAYOUT_DELAY_MS, self.relayout)
+        if incoming:
+            self._jobs["insert"] = self.after(INSERT_INTERVAL_MS, self._insert_tick)
+
+    def _start_batch(self, event: BatchStarted) -> bool:
+        """A new batch of the same playlists replaces their rows; True if any went."""
+        removed = self.model.start_batch(event.batch_id, event.playlists)
+        gone = [row.iid for row in removed if row.iid in self._created]
+        if gone:
+            keys = {row.key for row in removed}
+            self._order = [key for key in self._order if key not in keys]
+            self.tree.delete(*gone)
+            self._created.difference_update(gone)
+            self._shown = len(self.tree.get_children(""))
+            self._update_count()
+        return bool(gone)
+
+    @property
+    def pending_count(self) -> int:
+        """Rows (and batch starts) received but not yet in the Treeview."""
+        return len(self._incoming)
+
+    # -- filter and sort -----------------------------------------------------------
+
+    def relayout(self) -> None:
+        """Show exactly the model's visible rows, in order (one Tk call)."""
+        self._cancel("relayout")
+        created = self._created
+        iids = [row.iid for row in self.model.visible() if row.iid in created]
+        self.tree.set_children("", *iids)
+        self._shown = len(iids)
+        self._update_count()
+
+    def sort_by(self, column: str) -> None:
+        self.model.toggle_sort(column)
+        self._update_headings()
+        self.relayout()
+
+    def set_status_filter(self, status: str) -> None:
+        self.model.filter = replace(self.model.filter, status=status)
+        label = next((k for k, v in _STATUS_LABELS.items() if v == status), "All")
+        if self.status_filter.get() != label:
+            self.status_filter.set(label)
+        self.relayout()
+
+    def set_min_confidence(self, value: float) -> None:
+        value = round(max(0.0, min(1.0, value)), 2)
+        self.model.filter = replace(self.model.filter, min_confidence=value)
+        self.confidence_label.configure(text=f"{value:.2f}")
+        if abs(self.confidence_slider.get() - value) > 1e-6:
+            self.confidence_slider.set(value)
+        self.relayout()
+
+    def set_search(self, text: str) -> None:
+        if self.search_entry.get() != text:
+            self.search_entry.delete(0, "end")
+            if text:
+                self.search_entry.insert(0, text)
+        self.model.filter = replace(self.model.filter, text=text)
+        self.relayout()
+
+    def focus_search(self) -> None:
+        self.search_entry.focus_set()
+        self.search_entry.select_range(0, "end")
+
+    def shown_iids(self) -> list[str]:
+        return list(self.tree.get_children(""))
+
+    def _on_status_choice(self, label: str) -> None:
+        self.set_status_filter(_STATUS_LABELS.get(label, ALL))
+
+    def _on_slider(self, value: float) -> None:
+        self.confidence_label.configure(text=f"{value:.2f}")
+        self._schedule("slider", TYPING_DELAY_MS, lambda: self.set_min_confidence(value))
+
+    def _on_search_key(self, _event: tk.Event) -> None:
+        self._schedule("search", TYPING_DELAY_MS,
+                       lambda: self.set_search(self.search_entry.get()))  # fmt: skip
+
+    def _update_headings(self) -> None:
+        order = self.model.order
+        for column in COLUMNS:
+            arrow = ""
+            if column.key == order.column:
+                arrow = " ▼" if order.descending else " ▲"
+            self.tree.heading(column.key, text=column.heading + arrow,
+                              anchor="e" if column.numeric else "w",
+                              command=lambda key=column.key: self.sort_by(key))  # fmt: skip
+
+    def _update_count(self) -> None:
+        total = len(self.model)
+        if not total:
+            self.count_label.configure(text="No results yet")
+            return
+        counts = self.model.counts()
+        parts = " · ".join(f"{counts[s]:,} {s}" for s in STATUSES if counts.get(s))
+        self.count_label.configure(text=f"Showing {self._shown:,} of {total:,}  ({parts})")
+
+    # -- actions -------------------------------------------------------------------
+
+    def selected_row(self) -> ResultRow | None:
+        selection = self.tree.selection()
+        return self.model.row_by_iid(selection[0]) if selection else None
+
+    def review_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            self.message_label.configure(text="Select a row to review.")
+            return
+        self.open_review(row.key)
+
+    def open_review(self, key: RowKey) -> ReviewDialog:
+        if self.review_dialog is not None and self.review_dialog.winfo_exists():
+            self.review_dialog.destroy()
+        self.review_dialog = ReviewDialog(self.winfo_toplevel(), self.controller, *key)
+        return self.review_dialog
+
+    def _on_double_click(self, event: tk.Event) -> None:
+        iid = self.tree.identify_row(event.y)
+        row = self.model.row_by_iid(iid) if iid else None
+        if row is not None:
+            self.tree.selection_set(iid)
+            self.open_review(row.key)
+
+    def export(self) -> None:
+        name = self.ask_save_path()
+        if name:
+            self.export_to(Path(name))
+
+    def export_to(self, path: Path) -> int:
+        """Write the rows the table shows (filter and sort applied) as CSV; returns how
+        many. Errors become a one-line message under the table."""
+        rows = self.model.visible()
+        try:
+            atomic_write_text(path, export_csv(rows))
+        except CrateMatchError as err:
+            self.message_label.configure(text=str(err))
+            return 0
+        self.message_label.configure(text=f"Exported {len(rows):,} rows to {path.name}")
+        return len(rows)
+
+    def _ask_save_path(self) -> str:
+        folder = getattr(self.controller, "out_dir", None)
+        return filedialog.asksaveasfilename(
+            parent=self.winfo_toplevel(), title="Export the rows shown",
+            defaultextension=".csv", initialfile="results.csv",
+            initialdir=str(folder) if folder else None,
+            filetypes=[("CSV", "*.csv"), ("All files", "*")],
+        )  # fmt: skip
+
+    def open_folder(self) -> None:
+        """The selected row's playlist folder once written, else the output folder."""
+        row = self.selected_row()
+        folder = self.model.out_dir(row.key[0], row.playlist_id) if row else ""
+        self.controller.open_folder(Path(folder) if folder else Path(self.controller.out_dir))
+
+    # -- plumbing ------------------------------------------------------------------
+
+    def _scrolled(self, axis: str, fractions: tuple[str, str]) -> None:
+        """The Treeview moved or grew. A CTkScrollbar redraws itself on every `set` (a few
+        ms), and while rows stream in that is every tick: apply the latest position at
+        most every SCROLLBAR_DELAY_MS, at once when it has been quiet."""
+        self._scroll_to[axis] = fractions
+        name = f"scroll-{axis}"
+        if name in self._jobs:
+            return
+        now = time.perf_counter()
+        if now - self._scroll_set.get(axis, 0.0) >= SCROLLBAR_DELAY_MS / 1000:
+            self._apply_scroll(axis)
+        else:
+            self._schedule(name, SCROLLBAR_DELAY_MS, lambda: self._apply_scroll(axis))
+
+    def _apply_scroll(self, axis: str) -> None:
+        self._scroll_set[axis] = time.perf_counter()
+        self._scrollbars[axis].set(*self._scroll_to[axis])
+
+    def _schedule(self, name: str, delay_ms: int, action: Any) -> None:
+        self._cancel(name)
+
+        def run() -> None:
+            self._jobs.pop(name, None)
+            action()
+
+        self._jobs[name] = self.after(delay_ms, run)
+
+    def _cancel(self, name: str) -> None:
+        job = self._jobs.pop(name, None)
+        if job is not None:
+            self.after_cancel(job)
+
+    def destroy(self) -> None:
+        for name in list(self._jobs):
+            self._cancel(name)
+        super().destroy()

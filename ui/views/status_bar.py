@@ -1,0 +1,97 @@
+"""The bottom line: overall progress of the batch, elapsed time, time left, speed, and
+what the batch is doing. Redrawn when the controller changes and twice a second, so the
+clock moves even while no event arrives."""
+
+from __future__ import annotations
+
+import customtkinter as ctk
+
+from ui.controller import Controller
+from ui.queue_model import ItemStatus, Phase
+from ui.theme import GAP, MUTED, PAD, SECONDARY, font, set_progress
+
+__all__ = ["StatusBar"]
+
+TICK_MS = 500
+_PHASE_TEXT = {
+    Phase.IDLE: "Ready",
+    Phase.STARTING: "Reading playlists…",
+    Phase.RUNNING: "Matching",
+    Phase.PAUSING: "Pausing…",
+    Phase.PAUSED: "Paused",
+    Phase.RESUMING: "Resuming…",
+    Phase.CANCELLING: "Cancelling…",
+}
+
+
+class StatusBar(ctk.CTkFrame):
+    def __init__(self, master: ctk.CTkBaseClass, controller: Controller) -> None:
+        super().__init__(
+            master, corner_radius=0, height=44, border_width=0, fg_color=("gray86", "gray20")
+        )
+        self.controller = controller
+        self.columnconfigure(2, weight=1)
+        self.phase = ctk.CTkLabel(self, text="", font=font("small", "bold"), width=130, anchor="w")
+        self.bar = ctk.CTkProgressBar(self, width=220, height=8)
+        set_progress(self.bar, 0.0)
+        self.tracks = ctk.CTkLabel(self, text="", font=font("small"), anchor="w")
+        self.timing = ctk.CTkLabel(self, text="", font=font("small"), text_color=MUTED)
+        self.open_button = ctk.CTkButton(
+            self,
+            text="Open results folder",
+            height=26,
+            width=150,
+            font=font("small"),
+            command=self._open,
+            **SECONDARY,
+        )
+        self.phase.grid(row=0, column=0, padx=(PAD, GAP), pady=GAP)
+        self.bar.grid(row=0, column=1, padx=(0, GAP + 4))
+        self.tracks.grid(row=0, column=2, sticky="w")
+        self.timing.grid(row=0, column=3, sticky="e", padx=(GAP, PAD))
+        self.open_button.grid(row=0, column=4, sticky="e", padx=(0, PAD))
+        self._after: str | None = None
+        controller.watch(self.refresh)
+        self.refresh()
+        self._tick()
+
+    def refresh(self) -> None:
+        c = self.controller
+        done, total = c.model.progress()
+        line = c.progress.line(done, total, c.clock())
+        phase = c.model.phase
+        text = _PHASE_TEXT[phase]
+        if phase is Phase.IDLE and c.model.batch_id is not None:
+            items = c.model.batch_items()
+            if items and all(i.status is ItemStatus.DONE for i in items):
+                text = "Finished"
+            elif any(i.status is ItemStatus.CANCELLED for i in items):
+                text = "Cancelled"
+            elif any(i.status is ItemStatus.FAILED for i in items):
+                text = "Stopped by an error"
+        self._set(self.phase, text)
+        self._set(self.tracks, line.tracks)
+        self._set(self.timing, line.timing)
+        if abs(self.bar.get() - line.fraction) > 1e-4 or line.fraction == 0:
+            set_progress(self.bar, line.fraction)
+        state = "normal" if c.last_out_dir is not None else "disabled"
+        if self.open_button.cget("state") != state:
+            self.open_button.configure(state=state)
+
+    def _set(self, label: ctk.CTkLabel, text: str) -> None:
+        if label.cget("text") != text:
+            label.configure(text=text)
+
+    def _tick(self) -> None:
+        self.refresh()
+        self._after = self.after(TICK_MS, self._tick)
+
+    def _open(self) -> None:
+        if self.controller.last_out_dir is not None:
+            self.controller.open_folder(self.controller.last_out_dir)
+
+    def destroy(self) -> None:
+        if self._after is not None:
+            self.after_cancel(self._after)
+            self._after = None
+        super().destroy()
