@@ -25,6 +25,7 @@ from pathlib import Path
 from matcher.batch_spec import BatchSpec, config_record
 from matcher.catalog.hashing import content_hash
 from matcher.chunking import ChunkSizer
+from matcher.errors import CrateMatchError
 from matcher.events import (
     BatchCancelled,
     BatchFinished,
@@ -48,7 +49,9 @@ from matcher.outputs import (
     write_batch_summary,
     write_playlist_outputs,
 )
+from matcher.paths import default_catalog_path
 from matcher.pool import ChunkDone, WorkerDied, WorkerFailed, WorkerPool
+from matcher.providers.remember import remember_tracks
 from matcher.serialize import loads_result
 
 __all__ = ["BatchRun", "BatchSpec"]
@@ -240,11 +243,17 @@ class BatchRun:
             BatchCancelled, done=self._done(), total=self._total(), out_dir=str(self.config.out_dir)
         )
 
-    def fail(self, message: str, detail: str = "") -> None:
+    def fail(self, message: str, detail: str = "", **damage: str) -> None:
+        """Stop with `message`; `damage` (EngineError's damaged, damaged_path) names a
+        damaged journal or catalog. Raises JournalError when the journal cannot record it."""
         self.pool.terminate()
         self.state = BatchState.FAILED
+        for p in self.playlists:  # nothing matched: leave no empty folder behind
+            if not p.done and not p.finished:
+                with contextlib.suppress(OSError):
+                    p.folder.rmdir()
         self.journal.set_state(self.batch_id, BatchState.FAILED, note=message)
-        self.emit(EngineError, message=message, fatal=True, detail=detail)
+        self.emit(EngineError, message=message, fatal=True, detail=detail, **damage)
         self.emit(
             BatchFinished,
             ok=False,
@@ -269,7 +278,7 @@ class BatchRun:
             elif isinstance(item, WorkerDied):
                 self._on_death(item)
             elif isinstance(item, WorkerFailed):
-                self.fail(item.message, item.detail)
+                self.fail(item.message, item.detail, **item.damage)
                 return
         if self.state is BatchState.PAUSING:
             self._settle_pause()
@@ -338,6 +347,7 @@ class BatchRun:
     ) -> None:
         p = self.playlists[playlist_id]
         self.journal.record_encoded(self.batch_id, playlist_id, rows)
+        self._remember(briefs)
         p.done += len(briefs)
         p.counts.update(str(r.status) for r in briefs)
         if p.memory is not None:
@@ -353,6 +363,18 @@ class BatchRun:
         )
         if not p.pending and p.done >= p.total and not self._playlist_in_flight(playlist_id):
             self._finish_playlist(p)
+
+    def _remember(self, results: list[MatchResult]) -> None:
+        """Tracks an online provider matched go into the local catalog too, so later runs
+        and "find what I own" can use them offline."""
+        if self.config.provider == "local":
+            return
+        tracks = [r.best.track for r in results if r.status is MatchStatus.MATCHED and r.best]
+        if tracks:
+            try:
+                remember_tracks(tracks, default_catalog_path(), source=self.config.provider)
+            except CrateMatchError as err:  # a read-only data dir must not stop the batch
+                self.emit(EngineError, message=f"could not keep online tracks offline: {err}")
 
     def reviewed(self, playlist_id: int, result: MatchResult) -> None:
         """A user's decision arrived while this batch runs: keep memory and counts in step

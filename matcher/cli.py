@@ -20,7 +20,7 @@ from matcher.presets import PRESETS
 
 __all__ = ["main"]
 
-from matcher.cli_run import EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_OK
+from matcher.cli_run import EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_OK, REBUILD_HINT, one_line
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,6 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--workers", type=int, default=None)
     match.add_argument("--out", type=Path, default=None, help="output folder")
     match.add_argument("--quiet", action="store_true", help="no progress bar")
+    match.add_argument("--no-cache", action="store_true", help="online providers: no HTTP cache")
+    match.add_argument(
+        "--cache-ttl",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="online providers: keep answers this long (default 7 days)",
+    )
 
     catalog = sub.add_parser("catalog", help="manage the local catalog")
     csub = catalog.add_subparsers(dest="catalog_command", required=True, parser_class=_Parser)
@@ -58,7 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     info = csub.add_parser("info", help="show the catalog's size and sources")
     info.add_argument("--catalog", type=Path, default=None)
 
-    sub.add_parser("batches", help="list recent batches and their state")
+    batches = sub.add_parser("batches", help="list recent batches and their state")
+    batches.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="move a damaged journal aside and start a fresh one",
+    )
     resume = sub.add_parser("resume", help="finish a cancelled or cut-off batch")
     resume.add_argument("batch_id", nargs="?", default=None, metavar="BATCH_ID",
                         help="default: the most recent unfinished batch")  # fmt: skip
@@ -82,9 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(args)
         if args.command == "batches":
-            from matcher.cli_run import list_batches
+            from matcher.cli_run import list_batches, rebuild_journal
 
-            return list_batches()
+            return rebuild_journal() if args.rebuild else list_batches()
         if args.command == "resume":
             from matcher.cli_run import resume_batch
 
@@ -93,19 +106,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("cratematch: cancelled", file=sys.stderr)
         return EXIT_CANCELLED
     except CrateMatchError as err:
-        print(f"cratematch: error: {err}", file=sys.stderr)
+        print(f"cratematch: error: {one_line(err)}{_hint(err)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as err:
         print(
-            f"cratematch: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
+            one_line(
+                f"cratematch: error: {err.strerror or err}: {err.filename or ''}".rstrip(": ")
+            ),
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
     except Exception as err:  # noqa: BLE001 - the edge: log it, say one line
         log = _write_crash_log()
-        print(f"cratematch: internal error: {err} (details in {log})", file=sys.stderr)
+        print(
+            f"cratematch: internal error: {one_line(err)} (details in {one_line(log)})",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _hint(err: CrateMatchError) -> str:
+    """What to do about a damaged journal, on the same line."""
+    from matcher.journal import JournalDamaged
+
+    if isinstance(err, JournalDamaged):
+        return f"; {REBUILD_HINT}"
+    return ""
 
 
 def _write_crash_log() -> Path:
@@ -118,11 +145,21 @@ def _write_crash_log() -> Path:
 
 
 def _match(args: argparse.Namespace) -> int:
-    from matcher.cli_run import run_batch
+    from dataclasses import replace
 
+    from matcher.cli_run import run_batch
+    from matcher.http.options import HttpOptions
+
+    http = HttpOptions.from_env()
+    if args.no_cache:
+        http = replace(http, cache=False)
+    if args.cache_ttl is not None:
+        if args.cache_ttl < 0:
+            raise InputError("--cache-ttl must be 0 or more seconds")
+        http = replace(http, cache_ttl_s=args.cache_ttl)
     config = EngineConfig(
         provider=args.provider, catalog=args.catalog, preset=args.preset,
-        workers=args.workers, out_dir=args.out,
+        workers=args.workers, out_dir=args.out, http=http,
     )  # fmt: skip
     return run_batch(config, args.inputs, args.playlist, args.all_playlists, quiet=args.quiet)
 
@@ -138,10 +175,10 @@ def _catalog(args: argparse.Namespace) -> int:
                 "no local catalog yet: import one with `cratematch catalog import FILE`"
             )
         with CatalogStore.open(target, readonly=True) as store:
-            print(f"{target}: {store.count()} tracks")
+            print(f"{one_line(target)}: {store.count()} tracks")
         return EXIT_OK
     report = import_catalog(args.sources, target)
-    print("\n".join(report.lines()))
+    print("\n".join(map(one_line, report.lines())))
     return EXIT_OK
 
 

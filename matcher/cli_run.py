@@ -33,12 +33,28 @@ __all__ = [
     "EXIT_CANCELLED",
     "EXIT_OK",
     "EXIT_TRACK_ERRORS",
+    "REBUILD_HINT",
     "list_batches",
+    "one_line",
+    "rebuild_journal",
     "resume_batch",
     "run_batch",
 ]
 
 EXIT_OK, EXIT_TRACK_ERRORS, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+REBUILD_HINT = "run `cratematch batches --rebuild` to set it aside and start a fresh one"
+
+
+def one_line(text: object) -> str:
+    """`text` as one printable line: control characters (a newline in a file name) and
+    bytes that are not UTF-8 (lone surrogates from os.fsdecode) are shown escaped, so an
+    error stays one line and printing it can never fail."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +75,12 @@ def run_batch(
     quiet: bool,
 ) -> int:
     """Match `inputs` on a new engine; returns the exit code."""
+    from matcher.journal import Journal
+    from matcher.playlists import detect_format
+
+    Journal.open().close()  # a damaged journal fails here, in one line, before any work
+    for path in inputs:  # so does a missing, empty, binary or unreadable input (its head only)
+        detect_format(Path(path))
     with Engine(config) as engine:
         batch = engine.start(inputs, names=names, all_playlists=all_playlists)
         return _follow(batch, quiet=quiet)
@@ -83,6 +105,26 @@ def resume_batch(batch_id: str | None, workers: int | None, *, quiet: bool) -> i
         return _follow(engine.resume_batch(batch_id), quiet=quiet)
 
 
+def rebuild_journal() -> int:
+    """`cratematch batches --rebuild`: set a damaged journal aside, start a fresh one."""
+    from matcher.journal import Journal, JournalDamaged, default_journal_path
+
+    path = default_journal_path()
+    try:
+        with Journal.open() as journal:
+            journal.check()
+            journal.batches(1)
+    except JournalDamaged:
+        aside = Journal.rebuild(path)
+        print(
+            f"The damaged journal was moved to {one_line(aside)}; a fresh one was started "
+            f"at {one_line(path)}."
+        )
+        return EXIT_OK
+    print(f"The journal at {one_line(path)} is not damaged; nothing to rebuild.")
+    return EXIT_OK
+
+
 def list_batches(limit: int = 20) -> int:
     from matcher.journal import Journal
 
@@ -94,7 +136,10 @@ def list_batches(limit: int = 20) -> int:
     print(f"{'batch':24} {'started':16} {'state':10} {'done':>13}  output")
     for r in records:
         started = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created))
-        print(f"{r.batch_id:24} {started:16} {r.state!s:10} {r.done:>6}/{r.total:<6}  {r.out_dir}")
+        print(
+            f"{r.batch_id:24} {started:16} {r.state!s:10} {r.done:>6}/{r.total:<6}  "
+            f"{one_line(r.out_dir)}"
+        )
     return EXIT_OK
 
 
@@ -133,14 +178,16 @@ def _follow(batch: Batch, *, quiet: bool) -> int:
     if isinstance(final, BatchCancelled):
         print(
             f"cratematch: cancelled after {final.done} of {final.total} tracks; partial results "
-            f"in {final.out_dir}; finish with: cratematch resume {batch.batch_id}",
+            f"in {one_line(final.out_dir)}; finish with: cratematch resume {batch.batch_id}",
             file=sys.stderr,
         )
         return EXIT_CANCELLED
     assert isinstance(final, BatchFinished)
     if not final.ok:
         message = error.message if error else "the batch failed"
-        print(f"cratematch: error: {message}", file=sys.stderr)
+        if error is not None and error.damaged == "journal":
+            message += f"; {REBUILD_HINT}"
+        print(f"cratematch: error: {one_line(message)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     c = final.counts
     rate = final.done / final.elapsed_s if final.elapsed_s else 0.0
@@ -148,7 +195,7 @@ def _follow(batch: Batch, *, quiet: bool) -> int:
         f"{c.get('matched', 0)} matched, {c.get('review', 0)} to review, "
         f"{c.get('unmatched', 0)} unmatched, {c.get('error', 0)} errors of {final.total} tracks "
         f"in {len(names)} playlist(s), {final.elapsed_s:.1f} s ({rate:.0f} tracks/s). "
-        f"Results: {final.out_dir}"
+        f"Results: {one_line(final.out_dir)}"
     )
     return EXIT_TRACK_ERRORS if c.get("error") else EXIT_OK
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from matcher.errors import InputError
+from matcher.http.options import HttpOptions
 from matcher.presets import PRESETS
 
 __all__ = ["PROVIDERS", "EngineConfig"]
@@ -21,6 +22,8 @@ class EngineConfig:
     preset: str = "balanced"
     workers: int | None = None  # None: one per CPU
     out_dir: Path | str | None = None  # None: matcher.paths.default_out_dir()
+    http: HttpOptions | None = None  # online providers' cache, timeouts, rates; None: from env
+    background: bool = False  # run the engine's processes at a lower priority (the window)
 
     def checked(self) -> EngineConfig:
         """This config with paths resolved, or InputError for a bad value."""

@@ -44,6 +44,7 @@ __all__ = [
     "PlaylistStarted",
     "ResultEdited",
     "TracksMatched",
+    "damage_of",
 ]
 
 
@@ -150,3 +151,14 @@ class EngineError(Event):
     message: str  # one line for users
     fatal: bool = False
     detail: str = ""  # a worker traceback as text, for the log, never shown as is
+    damaged: str = ""  # "journal" or "catalog" when that file is damaged (offer to rebuild)
+    damaged_path: str = ""  # the damaged file
+
+
+def damage_of(err: BaseException) -> dict[str, str]:
+    """EngineError's `damaged` and `damaged_path` for an error saying the journal or the
+    catalog file is damaged (JournalDamaged, CatalogDamaged), else no fields."""
+    kind = getattr(err, "damaged_store", "")
+    if not kind:
+        return {}
+    return {"damaged": kind, "damaged_path": str(getattr(err, "path", "") or "")}

@@ -27,12 +27,12 @@ from matcher.batch_spec import BatchSpec, refs_of, spec_from_journal
 from matcher.catalog.hashing import content_hash
 from matcher.config import EngineConfig
 from matcher.errors import CrateMatchError
-from matcher.events import BatchCancelled, BatchFinished, EngineError, ResultEdited
+from matcher.events import BatchCancelled, BatchFinished, EngineError, ResultEdited, damage_of
 from matcher.inline import load_playlists, prepare_catalog
 from matcher.journal import Journal
 from matcher.pool import WorkerPool
 from matcher.review import apply_review
-from matcher.worker import exit_with_parent
+from matcher.worker import exit_with_parent, lower_priority
 
 __all__ = ["host_main"]
 
@@ -68,7 +68,7 @@ class _Host:
         return self.journal
 
     def _pool_for(self, config: EngineConfig, catalog: Path | None) -> WorkerPool:
-        key = (config.provider, str(catalog), config.preset, config.worker_count)
+        key = (config.provider, str(catalog), config.preset, config.worker_count, config.http)
         if self.pool is not None and (self.pool_key != key or not self.pool._workers):
             self.pool.close()
             self.pool = None
@@ -78,6 +78,8 @@ class _Host:
                 config.provider,
                 str(catalog) if catalog else None,
                 config.preset,
+                config.http,
+                config.background,
             )
             self.pool.start()
             self.pool_key = key
@@ -160,16 +162,23 @@ class _Host:
             if batch_id in self.start_paused:
                 self.start_paused.discard(batch_id)
                 run.pause()
-        except CrateMatchError as err:
-            self._fail(batch_id, emit, str(err), traceback.format_exc())
         except Exception as err:  # noqa: BLE001 - the host must outlive a bug in one batch
-            self._fail(batch_id, emit, f"internal error: {err}", traceback.format_exc())
+            self._fail(batch_id, emit, err)
 
-    def _fail(self, batch_id: str, emit: Any, message: str, detail: str) -> None:
-        if self.current is not None and self.current.batch_id == batch_id:
-            self.current.fail(message, detail)
-            return
-        emit(EngineError, message=message, fatal=True, detail=detail)
+    def _fail(self, batch_id: str, emit: Any, err: Exception) -> None:
+        """End the batch with `err`. A damaged journal or catalog is named in the event so
+        the window can offer to rebuild it; when even recording the failure fails (the
+        journal is what broke), the events still go out and the host carries on."""
+        message = str(err) if isinstance(err, CrateMatchError) else f"internal error: {err}"
+        detail, damage = traceback.format_exc(), damage_of(err)
+        run = self.current
+        if run is not None and run.batch_id == batch_id and not run.over:
+            try:
+                run.fail(message, detail, **damage)
+                return
+            except CrateMatchError:
+                self.current = None
+        emit(EngineError, message=message, fatal=True, detail=detail, **damage)
         emit(BatchFinished, ok=False, done=0, total=0, counts={}, elapsed_s=0.0, out_dir="")
 
     # -- the loop --------------------------------------------------------------------
@@ -184,10 +193,8 @@ class _Host:
                 continue
             try:
                 run.step(TICK_S)
-            except CrateMatchError as err:
-                run.fail(str(err), traceback.format_exc())
-            except Exception as err:  # noqa: BLE001
-                run.fail(f"internal error: {err}", traceback.format_exc())
+            except Exception as err:  # noqa: BLE001 - one batch's failure, not the host's
+                self._fail(run.batch_id, run.emit, err)
             if run.over:
                 self.current = None
         if self.pool is not None:
@@ -237,6 +244,8 @@ def host_main(commands: Any, events: Any, parent_pid: int, config: EngineConfig)
     """Entry point of the engine host process (spawn target)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent(parent_pid)
+    if config.background:
+        lower_priority()
     host = _Host(commands, events, config)
     try:
         host.run()

@@ -45,6 +45,7 @@ __all__ = [
     "BatchRecord",
     "EncodedResult",
     "Journal",
+    "JournalDamaged",
     "PlaylistRecord",
     "default_journal_path",
     "encode_result",
@@ -92,6 +93,17 @@ _PLAYLIST_COLUMNS = (
     "batch_id, playlist_id, file, source, name, format, total, done, content_hash, finished, "
     "out_dir"
 )
+
+
+class JournalDamaged(JournalError):
+    """The journal file is damaged or is not a journal; `Journal.rebuild` moves it aside.
+    `path` is the file (None after pickling, which keeps only the message)."""
+
+    damaged_store = "journal"
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def default_journal_path() -> Path:
@@ -160,7 +172,7 @@ class Journal:
                 conn.close()
             if isinstance(err, JournalError):
                 raise
-            raise JournalError(_describe(err, path)) from None
+            raise _error(err, path) from None
         return cls(path, conn, readonly)
 
     @classmethod
@@ -185,6 +197,12 @@ class Journal:
             raise JournalError(f"cannot move the journal aside: {err.strerror}") from None
         cls.open(path).close()
         return aside
+
+    def check(self) -> None:
+        """Read every page (SQLite's quick_check); JournalDamaged if any is damaged."""
+        rows = self._read("PRAGMA quick_check")
+        if [tuple(r) for r in rows] != [("ok",)]:
+            raise JournalDamaged(f"journal is damaged: {self.path}", self.path)
 
     def close(self) -> None:
         with self._lock:
@@ -217,7 +235,7 @@ class Journal:
             conn.execute(
                 f"INSERT INTO batches ({_BATCH_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, '')",
                 (batch_id, now, now, BatchState.PENDING.value, config_json, inputs_json,
-                 str(out_dir)),
+                 _shown(str(out_dir))),
             )  # fmt: skip
 
     def add_playlist(
@@ -242,7 +260,16 @@ class Journal:
                 "ON CONFLICT (batch_id, playlist_id) DO UPDATE SET file = excluded.file, "
                 "source = excluded.source, name = excluded.name, format = excluded.format, "
                 "total = excluded.total, content_hash = excluded.content_hash",
-                (batch_id, playlist_id, file, str(source), name, format, total, content_hash),
+                (
+                    batch_id,
+                    playlist_id,
+                    _shown(file),
+                    _shown(str(source)),
+                    _shown(name),
+                    format,
+                    total,
+                    content_hash,
+                ),  # fmt: skip
             )
             conn.execute(
                 "UPDATE batches SET updated = ?, total = (SELECT COALESCE(SUM(total), 0) "
@@ -265,7 +292,7 @@ class Journal:
             cursor = conn.execute(
                 "UPDATE playlists SET finished = 1, out_dir = ? "
                 "WHERE batch_id = ? AND playlist_id = ?",
-                (str(out_dir), batch_id, playlist_id),
+                (_shown(str(out_dir)), batch_id, playlist_id),
             )
             if cursor.rowcount == 0:
                 raise JournalError(f"no playlist {playlist_id} in batch {batch_id}")
@@ -420,14 +447,14 @@ class Journal:
                     raise
                 conn.execute("COMMIT")
             except sqlite3.Error as err:
-                raise JournalError(_describe(err, self.path)) from None
+                raise _error(err, self.path) from None
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         with self._lock:
             try:
                 return self._connection().execute(sql, params).fetchall()
             except sqlite3.Error as err:
-                raise JournalError(_describe(err, self.path)) from None
+                raise _error(err, self.path) from None
 
 
 def _prepare(conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
@@ -469,7 +496,7 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> bool:
         raise JournalError(f"journal {path} has an unknown schema version {version}")
     if app == 0 and conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0:
         return False
-    raise JournalError(f"not a CrateMatch journal: {path}")
+    raise JournalDamaged(f"not a CrateMatch journal: {path}", path)
 
 
 _PROBLEMS = {
@@ -483,6 +510,16 @@ _PROBLEMS = {
     "SQLITE_IOERR": "input/output error on the journal",
     "SQLITE_PERM": "no permission to open the journal",
 }
+
+
+def _error(err: Exception, path: Path) -> JournalError:
+    """The typed error for a failure on the journal: JournalDamaged when the file itself
+    is unusable (moving it aside with `Journal.rebuild` is the way out)."""
+    name = getattr(err, "sqlite_errorname", "") or ""
+    message = _describe(err, path)
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+        return JournalDamaged(message, path)
+    return JournalError(message)
 
 
 def _describe(err: Exception, path: Path) -> str:
@@ -504,9 +541,22 @@ def _to_json(value: object, what: str) -> str:
         raise TypeError(type(obj).__name__)
 
     try:
-        return json.dumps(value, default=plain, ensure_ascii=False)
+        # ASCII escapes keep a file name that is not valid UTF-8 (a lone surrogate from
+        # os.fsdecode) exactly, so a resumed batch finds the very same file again
+        return json.dumps(value, default=plain, ensure_ascii=True)
     except (TypeError, ValueError) as err:
         raise JournalError(f"batch {what} holds a value JSON cannot store ({err})") from None
+
+
+def _shown(text: str) -> str:
+    """`text` as SQLite can store it: a name that is not valid UTF-8 (lone surrogates from
+    os.fsdecode) gets U+FFFD in their place. For columns people read; the inputs and
+    config JSON keep paths exactly."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
 
 
 EncodedResult = tuple[

@@ -243,3 +243,13 @@ def _num(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+def _reduce(self: object) -> tuple[type, tuple[object, ...]]:
+    """Pickle as (class, field values): rebuilt with one constructor call, about twice as
+    fast to load as the default slots path (events carry thousands of these)."""
+    return (type(self), tuple(getattr(self, name) for name in type(self).__slots__))
+
+
+for _record in (PlaylistEntry, PlaylistInfo, CatalogTrack, Candidate, QueryRecord, MatchResult):
+    _record.__reduce__ = _reduce  # type: ignore[method-assign]

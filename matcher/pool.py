@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from matcher.http.options import HttpOptions
 from matcher.journal import EncodedResult
 from matcher.metrics import ChunkStats
 from matcher.model import MatchResult, PlaylistEntry
@@ -56,6 +57,7 @@ class WorkerFailed:
 
     message: str
     detail: str = ""
+    damage: dict[str, str] = field(default_factory=dict)  # events.damage_of: a damaged catalog
 
 
 @dataclass
@@ -64,6 +66,8 @@ class WorkerPool:
     provider: str
     catalog: str | None
     preset: str
+    http: HttpOptions | None = None
+    background: bool = False  # workers at a lower priority (see worker.lower_priority)
     _ctx: Any = field(default_factory=lambda: mp.get_context("spawn"))
     _workers: list[_Worker] = field(default_factory=list)
 
@@ -75,7 +79,15 @@ class WorkerPool:
         host_end, worker_end = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=worker_main,
-            args=(worker_end, self.provider, self.catalog, self.preset, os.getpid()),
+            args=(
+                worker_end,
+                self.provider,
+                self.catalog,
+                self.preset,
+                os.getpid(),
+                self.http,
+                self.background,
+            ),
             name=f"cratematch-worker-{index}",
             daemon=True,
         )
@@ -131,7 +143,7 @@ class WorkerPool:
             w.ready = True
             return []
         if kind == "fatal":
-            return [WorkerFailed(message[1], message[2])]
+            return [WorkerFailed(*message[1:])]
         _, chunk_id, results, rows, stats = message
         w.chunk = None
         return [ChunkDone(chunk_id, results, rows, stats)]

@@ -13,8 +13,9 @@ Everything is folded (`matcher.text.fold`), so comparisons are plain string work
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
+from typing import TypeVar
 
 from matcher.keys import MusicalKey, parse_key
 from matcher.model import CatalogTrack, PlaylistEntry
@@ -24,6 +25,12 @@ from matcher.text import fold
 from matcher.versions import NO_VERSION, Version, parse_version, split_version
 
 __all__ = ["EntryReading", "Reading", "TrackReading", "read_entry", "read_track"]
+
+# Characters of any one text field that matching reads. No real title or artist list comes
+# near it, and some normalising patterns take quadratic time: a 10 MB "title" from a
+# hostile file would hold a worker for hours.
+MAX_TEXT = 1000
+MAX_NAMES = 50  # artists or remixers of a catalog track
 
 _DASH = re.compile(r"\s+[-–—]+\s+")
 _FILE_NAME_LIKE = re.compile(r"^\d{5,9}_|^[^\s]+_-_[^\s]+|\.(?:mp3|wav|aiff?|flac|m4a|ogg)$", re.I)
@@ -114,8 +121,26 @@ def read_entry(entry: PlaylistEntry) -> EntryReading:
     return _read_entry(entry)
 
 
+Record = TypeVar("Record", PlaylistEntry, CatalogTrack)
+
+
+def _capped(record: Record) -> Record:
+    """`record` with over-long text cut to MAX_TEXT (and name lists to MAX_NAMES)."""
+    changes: dict[str, object] = {}
+    for f in fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            changes[f.name] = value[:MAX_TEXT]
+        elif isinstance(value, tuple) and value and isinstance(value[0], str):
+            names = tuple(v[:MAX_TEXT] for v in value[:MAX_NAMES])
+            if names != value:
+                changes[f.name] = names
+    return replace(record, **changes) if changes else record
+
+
 @lru_cache(maxsize=4096)
 def _read_entry(entry: PlaylistEntry) -> EntryReading:
+    entry = _capped(entry)
     label = entry.label or _label_in_comments(entry.comments)
     file_info = parse_filename(entry.location) if entry.location else None
     raw_title = entry.title.strip()
@@ -201,6 +226,7 @@ def _label_in_comments(comments: str) -> str:
 @lru_cache(maxsize=65536)
 def read_track(track: CatalogTrack) -> TrackReading:
     """Read a catalog track (cached per process: catalogs repeat across entries)."""
+    track = _capped(track)
     core, title_version = split_version(track.title)
     core, featured = split_feat(core)
     artists = tuple(n for a in track.artists for n in _names(a)) + tuple(fold(f) for f in featured)

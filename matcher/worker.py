@@ -6,7 +6,8 @@ Protocol on the worker's pipe (the host holds the other end):
                      None                               exit
     worker -> host   ("ready", pid)                     the catalog is open
                      ("done", chunk_id, results, stats) a chunk's MatchResults and ChunkStats
-                     ("fatal", message, detail)         the catalog could not be opened
+                     ("fatal", message, detail, damage)  the catalog could not be opened
+                                                        (damage: events.damage_of)
 
 A bug while matching one entry turns that entry into an `error` result with the
 traceback as text (the batch goes on); a worker that dies costs the host at most the chunk
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -26,6 +28,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from matcher.errors import CrateMatchError
+from matcher.events import damage_of
+from matcher.http.options import HttpOptions
 from matcher.journal import encode_result
 from matcher.match import match_entry
 from matcher.metrics import chunk_stats
@@ -33,7 +37,7 @@ from matcher.model import MatchResult, MatchStatus, PlaylistEntry
 from matcher.presets import get_preset
 from matcher.providers import open_provider
 
-__all__ = ["exit_with_parent", "worker_main"]
+__all__ = ["exit_with_parent", "lower_priority", "worker_main"]
 
 
 def exit_with_parent(parent_pid: int, interval_s: float = 0.2) -> None:
@@ -49,6 +53,21 @@ def exit_with_parent(parent_pid: int, interval_s: float = 0.2) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def lower_priority() -> None:
+    """Let the interactive process (the window) win the CPU over matching work."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
+
+            below_normal = 0x4000
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
+        else:
+            os.nice(10)
+    except (OSError, AttributeError):
+        pass  # not allowed or not available: run at normal priority
+
+
 def _error_result(entry: PlaylistEntry, provider: str, err: BaseException) -> MatchResult:
     return MatchResult(
         entry=entry,
@@ -60,15 +79,23 @@ def _error_result(entry: PlaylistEntry, provider: str, err: BaseException) -> Ma
 
 
 def worker_main(
-    conn: Connection, provider_name: str, catalog: str | None, preset_name: str, parent_pid: int
+    conn: Connection,
+    provider_name: str,
+    catalog: str | None,
+    preset_name: str,
+    parent_pid: int,
+    http: HttpOptions | None = None,
+    background: bool = False,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to interpret
+    if background:
+        lower_priority()
     exit_with_parent(parent_pid)
     try:
-        provider = open_provider(provider_name, Path(catalog) if catalog else None)
+        provider = open_provider(provider_name, Path(catalog) if catalog else None, options=http)
         preset = get_preset(preset_name)
     except CrateMatchError as err:
-        conn.send(("fatal", str(err), traceback.format_exc()))
+        conn.send(("fatal", str(err), traceback.format_exc(), damage_of(err)))
         return
     conn.send(("ready", os.getpid()))
     with provider:

@@ -6,11 +6,13 @@ collection.py  DJ collection entries -> catalog rows
 audiofiles.py  audio files' tags -> catalog rows
 fields.py      cleaning single values (numbers, keys, artist lists, versions)
 hashing.py     content hashes of files and folders
+damaged.py     CatalogDamaged, set_aside: a catalog file that can no longer be read
 sync.py        import_catalog (`cratematch catalog import`), resolve_catalog (`--catalog`)
 """
 
 from __future__ import annotations
 
+from matcher.catalog.damaged import CatalogDamaged, set_aside
 from matcher.catalog.fields import ReadStats
 from matcher.catalog.hashing import content_hash
 from matcher.catalog.importers import (
@@ -22,6 +24,7 @@ from matcher.catalog.store import CatalogStore, folded_fields, normalise_isrc
 from matcher.catalog.sync import ImportReport, SourceReport, import_catalog, resolve_catalog
 
 __all__ = [
+    "CatalogDamaged",
     "CatalogStore",
     "ImportReport",
     "ReadStats",
@@ -34,4 +37,5 @@ __all__ = [
     "normalise_isrc",
     "read_catalog_source",
     "resolve_catalog",
+    "set_aside",
 ]

@@ -74,6 +74,8 @@ def detect_source_kind(path: Path) -> str:
         return "folder"
     if not path.exists():
         raise CatalogImportError(f"catalog source not found: {path}")
+    if not path.is_file():  # a FIFO would block the read below, a device never ends
+        raise CatalogImportError(f"{path.name}: not a regular file (a pipe, socket or device)")
     head = _head_text(path)
     start = head.lstrip()
     if not start:

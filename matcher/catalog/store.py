@@ -23,6 +23,7 @@ from itertools import islice
 from pathlib import Path
 from types import TracebackType
 
+from matcher.catalog.damaged import catalog_error
 from matcher.errors import CatalogError
 from matcher.model import CatalogTrack
 from matcher.text import fold
@@ -165,7 +166,7 @@ class CatalogStore:
                 raise
             if isinstance(err, OSError):
                 raise CatalogError(f"cannot create catalog {path}: {err.strerror}") from None
-            raise CatalogError(_describe(err, path)) from None
+            raise catalog_error(err, path, _describe(err, path)) from None
         return store
 
     def _prepare(self) -> None:
@@ -320,9 +321,9 @@ class CatalogStore:
         except sqlite3.OperationalError as err:
             if "fts5" in str(err) or "no such column" in str(err):
                 raise CatalogError(f"bad catalog search {match!r}: {err}") from None
-            raise CatalogError(_describe(err, self.path)) from None
+            raise catalog_error(err, self.path, _describe(err, self.path)) from None
         except sqlite3.DatabaseError as err:
-            raise CatalogError(_describe(err, self.path)) from None
+            raise catalog_error(err, self.path, _describe(err, self.path)) from None
         return [_track(r) for r in rows]
 
     def iter_tracks(self) -> Iterator[CatalogTrack]:
@@ -349,7 +350,7 @@ class CatalogStore:
         try:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as err:
-            raise CatalogError(_describe(err, self.path)) from None
+            raise catalog_error(err, self.path, _describe(err, self.path)) from None
 
 
 def _row(track: CatalogTrack, source: str) -> tuple:

@@ -23,6 +23,7 @@ from itertools import islice
 from pathlib import Path
 
 from matcher import paths
+from matcher.bounds import bounded_track
 from matcher.catalog.fields import ReadStats
 from matcher.catalog.hashing import content_hash
 from matcher.catalog.importers import detect_source_kind, read_catalog_source
@@ -139,7 +140,8 @@ def _import_source(
         return SourceReport(source, kind, ALREADY_IMPORTED)
     stats = ReadStats()
     rows_written = 0
-    for batch in _batches(read_catalog_source(source, stats), _PROGRESS_EVERY):
+    tracks = map(bounded_track, read_catalog_source(source, stats))
+    for batch in _batches(tracks, _PROGRESS_EVERY):
         rows = store.upsert_many(batch, source=resolved)
         rows_written += rows
         advance(rows)

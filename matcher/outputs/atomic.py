@@ -80,7 +80,9 @@ def atomic_open(
         if mode == "wb":
             handle = open(fd, "wb")  # noqa: SIM115 - closed below, before the rename
         else:
-            handle = open(fd, "w", encoding=encoding, newline=newline)  # noqa: SIM115
+            # surrogateescape: a file name that is not valid UTF-8 is written back as the
+            # very bytes it was read from, instead of failing the whole report
+            handle = open(fd, "w", encoding=encoding, newline=newline, errors="surrogateescape")  # noqa: SIM115
     except BaseException:
         os.close(fd)
         tmp.unlink(missing_ok=True)

@@ -61,7 +61,9 @@ def file_url(path: str) -> str:
     `D:\\x\\y.mp3` -> `file://localhost/D:/x/y.mp3`.
     """
     slashed = path.replace("\\", "/")
-    encoded = quote(unicodedata.normalize("NFC", slashed), safe=_URL_SAFE)
+    # surrogateescape: a path that is not valid UTF-8 is percent-encoded as its own bytes
+    encoded = quote(unicodedata.normalize("NFC", slashed), safe=_URL_SAFE,
+                    errors="surrogateescape")  # fmt: skip
     return "file://localhost" + (encoded if encoded.startswith("/") else "/" + encoded)
 
 

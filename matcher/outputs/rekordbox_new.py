@@ -19,7 +19,7 @@ from matcher.keys import detect_notation, format_key, parse_key
 from matcher.model import MatchResult, MatchStatus, Playlist, PlaylistEntry
 from matcher.outputs.enrich import fill_fields, format_bpm, year_of
 from matcher.outputs.locations import file_url, playable_location, to_local_path
-from matcher.outputs.rekordbox_xml import PlaylistNode, split_path, write_document
+from matcher.outputs.rekordbox_xml import PlaylistNode, element, split_path, write_document
 
 __all__ = ["product_version", "write_rekordbox_new"]
 
@@ -80,7 +80,7 @@ def _tracks(playlist: Playlist, by_index: dict[int, MatchResult]) -> Iterator[et
             attrs.update(fill_fields(attrs, matched, notation))
             if attrs["TotalTime"] == "0":
                 attrs["TotalTime"] = _seconds(matched.duration_s)
-        yield etree.Element("TRACK", attrs)
+        yield element("TRACK", attrs)
 
 
 def write_rekordbox_new(

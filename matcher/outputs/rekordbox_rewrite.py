@@ -35,6 +35,7 @@ from matcher.outputs.rekordbox_xml import (
     PlaylistNode,
     check_prologue,
     check_root,
+    set_attribute,
     split_path,
     write_document,
 )
@@ -181,7 +182,7 @@ def _enriched_tracks(
             result = lookup.get("loc:" + same_location_key(location))
         if result is not None and result.track is not None:
             for name, value in fill_fields(track.attrib, result.track, notation).items():
-                track.set(name, value)
+                set_attribute(track, name, value)
         yield track
 
 

@@ -16,6 +16,7 @@ so that no whole tree is ever held in memory:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +31,11 @@ __all__ = [
     "PlaylistNode",
     "check_prologue",
     "check_root",
+    "element",
+    "set_attribute",
     "split_path",
     "write_document",
+    "xml_text",
 ]
 
 # The readers' rules: never expand entities, never fetch anything, never load a DTD.
@@ -43,6 +47,30 @@ PARSE_OPTIONS = {
 }
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n\n'
 _HOSTILE = (b"<!DOCTYPE", b"<!ENTITY")
+# what XML 1.0 cannot hold: control characters, lone surrogates, U+FFFE/U+FFFF
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    """`value` with every character XML cannot hold replaced by U+FFFD. Playlists and
+    catalogs carry control characters and undecodable file names; one of them must not
+    cost the user the whole enriched.xml."""
+    return _NOT_XML.sub("\ufffd", value)
+
+
+def element(tag: str, attrs: Mapping[str, str]) -> etree._Element:
+    """`etree.Element(tag, attrs)`, cleaning the values only when lxml refuses them."""
+    try:
+        return etree.Element(tag, attrs)
+    except ValueError:  # UnicodeEncodeError (a lone surrogate) is one too
+        return etree.Element(tag, {k: xml_text(v) for k, v in attrs.items()})
+
+
+def set_attribute(node: etree._Element, name: str, value: str) -> None:
+    try:
+        node.set(name, value)
+    except ValueError:
+        node.set(name, xml_text(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,25 +101,25 @@ def check_root(element: etree._Element, source: Path) -> None:
 def _write_node(xf: etree.xmlfile, node: PlaylistNode, level: int) -> None:
     pad = "\n" + "  " * (3 + level)
     if level < len(node.path) - 1:
-        attrs = {"Name": node.path[level], "Type": "0", "Count": "1"}
+        attrs = {"Name": xml_text(node.path[level]), "Type": "0", "Count": "1"}
         xf.write(pad)
         with xf.element("NODE", attrs):
             _write_node(xf, node, level + 1)
             xf.write(pad)
         return
     attrs = {
-        "Name": node.path[-1] if node.path else "",
+        "Name": xml_text(node.path[-1]) if node.path else "",
         "Type": "1",
         "KeyType": node.key_type,
         "Entries": str(len(node.refs)),
     }
     xf.write(pad)
     if not node.refs:
-        xf.write(etree.Element("NODE", attrs))
+        xf.write(element("NODE", attrs))
         return
     with xf.element("NODE", attrs):
         for ref in node.refs:
-            xf.write(pad + "  ", etree.Element("TRACK", Key=ref))
+            xf.write(pad + "  ", element("TRACK", {"Key": ref}))
         xf.write(pad)
 
 
@@ -110,9 +138,9 @@ def write_document(
     written = 0
     with (
         etree.xmlfile(handle, encoding="UTF-8") as xf,
-        xf.element("DJ_PLAYLISTS", dict(root_attrs)),
+        xf.element("DJ_PLAYLISTS", {k: xml_text(v) for k, v in root_attrs.items()}),
     ):
-        xf.write("\n  ", etree.Element("PRODUCT", dict(product_attrs)), "\n  ")
+        xf.write("\n  ", element("PRODUCT", product_attrs), "\n  ")
         with xf.element("COLLECTION", {"Entries": str(track_count)}):
             for track in tracks:
                 xf.write("\n    ")

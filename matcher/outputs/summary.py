@@ -101,7 +101,12 @@ def _jsonable(value: Any) -> Any:
 
 
 def dump_json(path: Path, document: Mapping[str, Any]) -> None:
-    text = json.dumps(_jsonable(document), ensure_ascii=False, indent=2, allow_nan=False)
+    plain = _jsonable(document)
+    text = json.dumps(plain, ensure_ascii=False, indent=2, allow_nan=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a file name that is not UTF-8: \u escapes keep it valid JSON
+        text = json.dumps(plain, ensure_ascii=True, indent=2, allow_nan=False)
     atomic_write_text(path, text + "\n")
 
 

@@ -11,7 +11,8 @@ reads the chosen playlists in a second pass; M3U and CSV files are parsed at onc
 picked from. `select.choose` applies the selection rules in between.
 
 Whatever bytes a file holds, the result is entries or one of the InputError family with
-a one-line message naming the file.
+a one-line message naming the file; text fields longer than `matcher.bounds.MAX_FIELD`
+are cut.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from matcher.bounds import bounded_entry, bounded_playlist
 from matcher.errors import CrateMatchError, PlaylistParseError, UnsupportedFormat
 from matcher.model import Playlist, PlaylistEntry, PlaylistInfo
 from matcher.playlists import csvfile, m3u, nml, rekordbox
@@ -93,9 +95,10 @@ def read_playlists(
             reader = _COLLECTIONS[fmt]
             tree = reader.scan(path)
             chosen = choose(tree.infos, names, all_playlists, file_name=path.name, collection=True)
-            return reader.load(path, tree, chosen)
+            return [bounded_playlist(p) for p in reader.load(path, tree, chosen)]
         parsed = _parse(path, fmt)
-        return parsed.pick(choose(parsed.infos, names, all_playlists, file_name=path.name))
+        chosen = choose(parsed.infos, names, all_playlists, file_name=path.name)
+        return [bounded_playlist(p) for p in parsed.pick(chosen)]
 
 
 def iter_collection(path: Path) -> Iterator[PlaylistEntry]:
@@ -116,4 +119,5 @@ def iter_collection(path: Path) -> Iterator[PlaylistEntry]:
 
 def _guarded(path: Path, entries: Iterator[PlaylistEntry]) -> Iterator[PlaylistEntry]:
     with _reading(path):
-        yield from entries
+        for entry in entries:
+            yield bounded_entry(entry)

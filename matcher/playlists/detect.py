@@ -15,7 +15,7 @@ from matcher.errors import PlaylistParseError, UnsupportedFormat
 from matcher.playlists.csvheader import find_header
 from matcher.playlists.filenames import AUDIO_EXTENSIONS
 from matcher.playlists.sources import HEAD_BYTES, decode_text, looks_binary, read_head
-from matcher.playlists.xmlsafe import root_name
+from matcher.playlists.xmlsafe import check_prolog, root_name
 
 __all__ = ["FORMATS", "detect_format", "sniff"]
 
@@ -37,6 +37,7 @@ def _looks_like_path(line: str) -> bool:
 
 
 def _sniff_xml(head: bytes, suffix: str, file_name: str) -> str:
+    check_prolog(head, file_name)  # a DTD is refused as soon as it is seen
     root = root_name(head)
     if root in _XML_ROOTS:
         return _XML_ROOTS[root]

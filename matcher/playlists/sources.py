@@ -8,6 +8,7 @@ from every tool and OS, and a stray byte must not cost the user the whole file.
 from __future__ import annotations
 
 import codecs
+import stat
 from pathlib import Path
 
 from matcher.errors import InputError, PlaylistParseError
@@ -40,11 +41,20 @@ def file_error(path: Path, err: OSError) -> InputError:
 
 
 def _check_path(path: Path) -> None:
+    """Refuse folders, and pipes, sockets and devices: opening a FIFO waits for a writer
+    forever and /dev/zero never ends, so only regular files are read."""
     try:
-        if path.is_dir():
-            raise InputError(f"{path.name or path}: is a folder, not a playlist file")
-    except (OSError, ValueError) as err:  # ValueError: a NUL in the path
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return  # opening it says "file not found" (a broken symlink too)
+    except OSError as err:
+        raise file_error(path, err) from None
+    except ValueError as err:  # a NUL in the path
         raise InputError(f"{path.name}: cannot be read ({err})") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{path.name or path}: is a folder, not a playlist file")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{path.name}: not a regular file (a pipe, socket or device)")
 
 
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
