@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -22,6 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # full garbage collection, stalling the main loop 40-200 ms: move them out of its way.
     gc.collect()
     gc.freeze()
+    for name in ("SIGTERM", "SIGHUP"):  # logout or `kill`: close as the close button would
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: app.root.after_idle(app.terminate))
     app.run()
     return 0
 

@@ -296,6 +296,16 @@ class App:
                 on_answer=self._close_answered,
             )
 
+    def terminate(self) -> None:
+        """SIGTERM or SIGHUP (logout, `kill`): no one to ask, so cancel the batch (it stays
+        resumable) and close as the close button would."""
+        if self.close_dialog is not None:
+            self.close_dialog.answer(True)
+        elif self.controller.model.active:
+            self._close_answered(True)
+        else:
+            self._finish_close()
+
     def _close_answered(self, yes: bool) -> None:
         self.close_dialog = None
         if yes and not self.closed:

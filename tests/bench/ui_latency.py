@@ -92,11 +92,14 @@ class Heartbeat:
         self.root.after(HEARTBEAT_MS, self._tick)
 
 
-def _real_window(workers: int, out: Path, threaded: bool):  # noqa: ANN202
+def _real_window(workers: int, out: Path, threaded: bool, freeze: bool):  # noqa: ANN202
     """The app, its results view, its dashboard, a start function and a done check."""
     from ui.app import LaunchOptions, build_app
 
     app = build_app(LaunchOptions(files=(STRESS,), catalog=str(CATALOG), out=str(out)))
+    if freeze:  # as ui.__main__ does once the window is built
+        gc.collect()
+        gc.freeze()
     c = app.controller
     c.settings = replace(c.settings, workers=workers)
     if threaded:
@@ -119,7 +122,7 @@ def _real_window(workers: int, out: Path, threaded: bool):  # noqa: ANN202
     return (*window, start, finished, app.request_close)  # closes the engine too
 
 
-def _minimal_window(workers: int, out: Path, threaded: bool):  # noqa: ANN202
+def _minimal_window(workers: int, out: Path, threaded: bool, freeze: bool):  # noqa: ANN202
     import customtkinter as ctk
 
     from matcher.config import EngineConfig
@@ -158,6 +161,24 @@ def _minimal_window(workers: int, out: Path, threaded: bool):  # noqa: ANN202
             lambda: bool(ended), root.destroy)  # fmt: skip
 
 
+def _engine_nice() -> dict[int, int]:
+    """The nice value of every process below this one (the engine host and workers)."""
+    nice: dict[int, int] = {}
+    todo = [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                todo.append(child)
+                with contextlib.suppress(OSError):
+                    nice[child] = os.getpriority(os.PRIO_PROCESS, child)
+    return nice
+
+
 def _renice(done: set[int]) -> None:
     """Lower the priority of every process below this one (the engine host and workers)."""
     todo = [os.getpid()]
@@ -189,12 +210,12 @@ def run(
     out = Path(tempfile.mkdtemp(prefix="cm-ui-latency-"))
     use_app = not minimal and (ROOT / "ui" / "app.py").exists()
     make = _real_window if use_app else _minimal_window
-    root, view, board, pump, tabs, start, finished, close = make(workers, out, threaded)
+    root, view, board, pump, tabs, start, finished, close = make(workers, out, threaded, freeze)
     tabs.set(tab.capitalize())
     for _ in range(50):  # let the window settle (first chart draw, fonts)
         root.update()
         time.sleep(0.01)
-    if freeze:  # full collections then skip the window's own objects (matplotlib, Tk)
+    if freeze and make is _minimal_window:  # full collections then skip the window's objects
         gc.collect()
         gc.freeze()
     beat = Heartbeat(root)
@@ -206,10 +227,13 @@ def run(
         profiler.enable()
     engine_done = table_done = 0.0
     reniced: set[int] = set()
+    engine_nice: dict[int, int] = {}
     cpu0 = time.process_time()
     while not (engine_done and table_done):
         if nice:
             _renice(reniced)
+        if len(engine_nice) < 2 + workers:  # the host, its resource tracker, the workers
+            engine_nice.update(_engine_nice())
         root.update()
         now = time.perf_counter()
         assert now - t0 < TIMEOUT_S, "the batch did not finish in time"
@@ -238,6 +262,7 @@ def run(
         "rows": len(view.model),
         "tk_cpu_share": cpu / max(1e-9, time.perf_counter() - t0),
         "reniced": len(reniced),
+        "engine_nice": sorted(engine_nice.values()),
     }
     if isinstance(pump.source, ThreadedSource):
         pump.source.stop()
@@ -263,10 +288,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--screenshot", default="", help="save the window here at the end")
-    parser.add_argument("--gc-freeze", action="store_true",
-                        help="gc.freeze() once the window is built (proposed)")  # fmt: skip
+    parser.add_argument("--no-gc-freeze", action="store_true",
+                        help="skip the gc.freeze() that ui.__main__ does once the window is built")  # fmt: skip
     parser.add_argument("--nice-engine", action="store_true",
-                        help="renice the engine's processes to 10 (proposed)")  # fmt: skip
+                        help="renice the engine's processes to 10 from outside")  # fmt: skip
     parser.add_argument("--reader-thread", action="store_true",
                         help="read engine events on a thread (a proposed pump change)")  # fmt: skip
     args = parser.parse_args()
@@ -277,12 +302,12 @@ def main() -> None:
     os.environ["HOME"] = str(home)  # customtkinter copies fonts into ~/.fonts
     load = os.getloadavg()
     f = run(args.tab, args.minimal, args.workers, args.profile, args.reader_thread,
-            args.gc_freeze, args.nice_engine, args.screenshot)  # fmt: skip
+            not args.no_gc_freeze, args.nice_engine, args.screenshot)  # fmt: skip
     window = "minimal root" if args.minimal or not (ROOT / "ui" / "app.py").exists() else "ui.app"
     reader = "a reader thread" if args.reader_thread else "the Tk thread (pump)"
     print(f"window: {window}, tab shown: {args.tab}, workers: {args.workers},"
-          f" events read on {reader}, gc.freeze: {args.gc_freeze},"
-          f" engine reniced: {args.nice_engine} ({f['reniced']} processes)")  # fmt: skip
+          f" events read on {reader}, gc.freeze: {not args.no_gc_freeze},"
+          f" engine processes' nice values: {f['engine_nice']}")  # fmt: skip
     print(
         f"load average before/after: {load[0]:.2f} / {os.getloadavg()[0]:.2f} (other"
         " processes on the machine make every gap longer)"

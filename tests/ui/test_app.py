@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from matcher.events import BatchState
-from matcher.journal import Journal
+from matcher.journal import Journal, default_journal_path
 from tests.matcher.engine_fixtures import write_catalog, write_m3u8
 from tests.ui.gui_helpers import pump_until, screenshot, spin
 
@@ -242,3 +242,36 @@ def test_the_real_launcher_runs_a_batch_and_the_window_stays_open(
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+def test_sigterm_mid_batch_cancels_cleanly_and_keeps_the_batch_resumable(
+    display: str, catalog: Path, tmp_path: Path
+) -> None:
+    """A logout or `kill` is a close nobody can answer: cancel, keep the batch, exit 0."""
+    write_m3u8(tmp_path / "Long Night.m3u8", 60_000)
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-m", "ui", *args(catalog, tmp_path, str(tmp_path / "Long Night.m3u8"),
+                                                 "--start")]  # fmt: skip
+    proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.communicate()[1].decode()
+            assert time.monotonic() < deadline, "the launched window never matched a track"
+            if default_journal_path().exists():
+                with Journal.open(readonly=True) as journal:
+                    batches = journal.batches()
+                if batches and batches[0].done > 0:
+                    break
+            time.sleep(0.1)
+        proc.terminate()
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    assert b"Traceback" not in err and b"leaked" not in err, err.decode()
+    with Journal.open(readonly=True) as journal:
+        record = journal.batches()[0]
+        assert record.state is BatchState.CANCELLED and 0 < record.done < 60_000
