@@ -289,7 +289,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--screenshot", default="", help="save the window here at the end")
     parser.add_argument("--no-gc-freeze", action="store_true",
-                        help="skip the gc.freeze() that ui.__main__ does once the window is built")  # fmt: skip
+                        help="no gc.freeze() after building the window")  # fmt: skip
     parser.add_argument("--nice-engine", action="store_true",
                         help="renice the engine's processes to 10 from outside")  # fmt: skip
     parser.add_argument("--reader-thread", action="store_true",

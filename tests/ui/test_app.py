@@ -250,8 +250,8 @@ def test_sigterm_mid_batch_cancels_cleanly_and_keeps_the_batch_resumable(
     """A logout or `kill` is a close nobody can answer: cancel, keep the batch, exit 0."""
     write_m3u8(tmp_path / "Long Night.m3u8", 60_000)
     root = Path(__file__).resolve().parents[2]
-    command = [sys.executable, "-m", "ui", *args(catalog, tmp_path, str(tmp_path / "Long Night.m3u8"),
-                                                 "--start")]  # fmt: skip
+    playlist = str(tmp_path / "Long Night.m3u8")
+    command = [sys.executable, "-m", "ui", *args(catalog, tmp_path, playlist, "--start")]
     proc = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
