@@ -45,6 +45,7 @@ from matcher.metrics import MetricsAccumulator
 from matcher.model import MatchResult, MatchStatus, Playlist, PlaylistEntry
 from matcher.outputs import (
     PlaylistOutputs,
+    Results,
     playlist_folder,
     write_batch_summary,
     write_playlist_outputs,
@@ -403,10 +404,12 @@ class BatchRun:
 
     def _write_outputs(self, p: _PlaylistState, *, partial: bool) -> None:
         t0 = time.perf_counter()
+        results: Results
         if p.memory is not None and len(p.memory) == p.done:
             results = [loads_result(p.memory[i]) for i in sorted(p.memory)]
-        else:
-            results = self.journal.results(self.batch_id, p.playlist_id)
+        else:  # long or resumed: stream from the journal, never all at once
+            batch_id, playlist_id = self.batch_id, p.playlist_id
+            results = lambda: self.journal.iter_results(batch_id, playlist_id)  # noqa: E731
         self.outputs[p.playlist_id] = write_playlist_outputs(
             p.folder,
             p.playlist,

@@ -173,13 +173,13 @@ class MatchResult:
     candidates_evaluated: int = 0  # all scored, though `candidates` keeps only the shortlist
     queries_run: int = 0  # queries run, though a brief result drops `query_log`
 
-    def brief(self) -> MatchResult:
-        """This result without its audit trail (candidates beyond the best, queries): what
-        progress events carry, so a window gets each chunk cheaply. The journal and the
-        output files keep the full result."""
+    def brief(self, keep: int = 1) -> MatchResult:
+        """This result without its audit trail (candidates beyond the first `keep`,
+        queries): what progress events carry, so a window gets each chunk cheaply. The
+        journal and the output files keep the full result."""
         return replace(
             self,
-            candidates=self.candidates[:1],
+            candidates=self.candidates[:keep],
             query_log=(),
             queries_run=max(self.queries_run, len(self.query_log)),
             candidates_evaluated=max(self.candidates_evaluated, len(self.candidates)),

@@ -64,7 +64,7 @@ def apply_review(
     if playlist is None:
         return new, None
     write_playlist_outputs(
-        folder, playlist, journal.results(batch_id, playlist_id),
+        folder, playlist, lambda: journal.iter_results(batch_id, playlist_id),
         provider=batch.config.get("provider", "local"), preset=batch.config.get("preset", ""),
         partial=not record.finished,
     )  # fmt: skip

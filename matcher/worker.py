@@ -53,6 +53,9 @@ def exit_with_parent(parent_pid: int, interval_s: float = 0.2) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+BACKGROUND_NICE = 10
+
+
 def lower_priority() -> None:
     """Let the interactive process (the window) win the CPU over matching work."""
     try:
@@ -62,8 +65,8 @@ def lower_priority() -> None:
             below_normal = 0x4000
             kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
             kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
-        else:
-            os.nice(10)
+        elif os.getpriority(os.PRIO_PROCESS, 0) < BACKGROUND_NICE:  # set, not added:
+            os.setpriority(os.PRIO_PROCESS, 0, BACKGROUND_NICE)  # workers inherit the host's
     except (OSError, AttributeError):
         pass  # not allowed or not available: run at normal priority
 

@@ -31,6 +31,8 @@ __all__ = ["EventPump"]
 log = logging.getLogger(__name__)
 
 FETCH = 500  # events taken from the source at a time
+QUIET_S = 1.0  # no events for this long: a full garbage collection may run
+FULL_GC_MAX_WAIT_S = 300.0  # ... and while events stream, at most this long apart
 
 
 class EventPump:
@@ -54,6 +56,7 @@ class EventPump:
         self._backlog: deque[Event] = deque()
         self._after: str | None = None
         self._running = False
+        self._last_event = self._last_full_gc = time.monotonic()
         root.bind("<Destroy>", self._on_destroy, add="+")
 
     def subscribe(self, callback: Callable[[Event], None]) -> None:
@@ -88,7 +91,10 @@ class EventPump:
         started = time.perf_counter()
         deadline = started + self.budget_s
         tk_gc.flush()
-        tk_gc.collect_if_due()
+        now = time.monotonic()
+        quiet = now - self._last_event > QUIET_S or now - self._last_full_gc > FULL_GC_MAX_WAIT_S
+        if tk_gc.collect_if_due(full_allowed=quiet) == 2:
+            self._last_full_gc = now
         while time.perf_counter() < deadline:
             try:
                 fn = self._inbox.get_nowait()
@@ -97,6 +103,8 @@ class EventPump:
             self._guard(fn)
         if not self._backlog:
             self._guard(lambda: self._backlog.extend(self.source()))
+            if self._backlog:
+                self._last_event = now
         metrics: dict[str, float] | None = None
         while self._backlog and time.perf_counter() < deadline:
             event = self._backlog.popleft()

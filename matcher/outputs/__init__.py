@@ -25,7 +25,12 @@ from matcher.outputs.reports import (
     REVIEW_COLUMNS,
 )
 from matcher.outputs.summary import OUTPUT_FILES, PlaylistOutputs
-from matcher.outputs.writer import BATCH_SUMMARY, write_batch_summary, write_playlist_outputs
+from matcher.outputs.writer import (
+    BATCH_SUMMARY,
+    Results,
+    write_batch_summary,
+    write_playlist_outputs,
+)
 
 __all__ = [
     "BATCH_SUMMARY",
@@ -35,6 +40,7 @@ __all__ = [
     "QUERY_COLUMNS",
     "REVIEW_COLUMNS",
     "PlaylistOutputs",
+    "Results",
     "atomic_open",
     "atomic_write_text",
     "playlist_folder",

@@ -55,7 +55,7 @@ def format_penalties(penalties: dict[str, float]) -> str:
     return "; ".join(f"{name}={value:.2f}" for name, value in ordered)
 
 
-def match_rows(results: Sequence[MatchResult]) -> Iterator[dict[str, str]]:
+def match_rows(results: Iterable[MatchResult]) -> Iterator[dict[str, str]]:
     for result in results:
         yield result.row()
 
@@ -81,7 +81,7 @@ def _accepted_rank(result: MatchResult, shortlist: tuple[Candidate, ...]) -> int
     return 0
 
 
-def candidate_rows(results: Sequence[MatchResult]) -> Iterator[dict[str, str]]:
+def candidate_rows(results: Iterable[MatchResult]) -> Iterator[dict[str, str]]:
     for result in results:
         shortlist = _shortlist(result)
         chosen = _accepted_rank(result, shortlist)
@@ -107,7 +107,7 @@ def candidate_rows(results: Sequence[MatchResult]) -> Iterator[dict[str, str]]:
             yield row
 
 
-def query_rows(results: Sequence[MatchResult]) -> Iterator[dict[str, str]]:
+def query_rows(results: Iterable[MatchResult]) -> Iterator[dict[str, str]]:
     for result in results:
         for order, query in enumerate(result.query_log, start=1):
             yield {
@@ -130,7 +130,7 @@ def runner_up(result: MatchResult) -> Candidate | None:
     return None
 
 
-def review_rows(results: Sequence[MatchResult]) -> Iterator[dict[str, str]]:
+def review_rows(results: Iterable[MatchResult]) -> Iterator[dict[str, str]]:
     for result in results:
         if result.status != MatchStatus.REVIEW:
             continue
@@ -142,7 +142,7 @@ def review_rows(results: Sequence[MatchResult]) -> Iterator[dict[str, str]]:
         }
 
 
-def missing_rows(results: Sequence[MatchResult]) -> Iterator[dict[str, str]]:
+def missing_rows(results: Iterable[MatchResult]) -> Iterator[dict[str, str]]:
     for result in results:
         if result.status not in _MISSING:
             continue

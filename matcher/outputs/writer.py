@@ -7,7 +7,7 @@ Nothing here reads settings: provider, preset, timing and metrics come in as arg
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +38,13 @@ from matcher.outputs.summary import (
     playlist_summary,
 )
 
-__all__ = ["BATCH_SUMMARY", "write_batch_summary", "write_playlist_outputs"]
+__all__ = ["BATCH_SUMMARY", "Results", "write_batch_summary", "write_playlist_outputs"]
 
 BATCH_SUMMARY = "batch_summary.json"
+
+# A playlist's results: a sequence, or for a playlist too long to hold with every
+# candidate and query, a function that reads them afresh, one per entry in entry order.
+Results = Sequence[MatchResult] | Callable[[], Iterable[MatchResult]]
 
 
 def _in_entry_order(results: Sequence[MatchResult]) -> list[MatchResult]:
@@ -62,7 +66,7 @@ def write_enriched(path: Path, playlist: Playlist, results: Sequence[MatchResult
 def write_playlist_outputs(
     folder: Path,
     playlist: Playlist,
-    results: Sequence[MatchResult],
+    results: Results,
     *,
     provider: str,
     preset: str,
@@ -81,12 +85,17 @@ def write_playlist_outputs(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(f"cannot create {folder}: {describe_os_error(err)}") from err
-    ordered = _in_entry_order(results)
+    if callable(results):  # the audit files stream; the rest come from a light copy
+        full: Callable[[], Iterable[MatchResult]] = results
+        ordered = [r.brief(keep=2) for r in results()]  # 2: review.csv's runner-up
+    else:
+        ordered = _in_entry_order(results)
+        full = lambda: ordered  # noqa: E731
     paths = {kind: folder / name for kind, name in OUTPUT_FILES.items()}
 
     write_csv(paths["matches"], MATCH_COLUMNS, match_rows(ordered))
-    write_csv(paths["candidates"], CANDIDATE_COLUMNS, candidate_rows(ordered))
-    write_csv(paths["queries"], QUERY_COLUMNS, query_rows(ordered))
+    write_csv(paths["candidates"], CANDIDATE_COLUMNS, candidate_rows(full()))
+    write_csv(paths["queries"], QUERY_COLUMNS, query_rows(full()))
     write_csv(paths["review"], REVIEW_COLUMNS, review_rows(ordered))
     write_csv(paths["missing"], MISSING_COLUMNS, missing_rows(ordered))
     found = found_playlist(ordered, playlist.source.parent)

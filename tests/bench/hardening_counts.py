@@ -111,7 +111,7 @@ def main() -> int:
         records = [json.loads(line) for line in lines]
         passed, failed, skipped = _passed(junit)
 
-    examples = sum(int(n) for n in re.findall(r"(\d+) passing examples", output))
+    examples = sum(int(n) for n in re.findall(r"(\d+) passing(?: examples)?,", output))
     calls: Counter[str] = Counter()
     crashes = 0
     faults: list[tuple[str, int, int]] = []

@@ -91,6 +91,16 @@ def test_chunks_finishing_out_of_order_are_shown_in_playlist_order(root, view):
     assert _shown_indices(view) == list(range(70))
 
 
+def test_a_long_out_of_order_tail_is_reset_in_one_call(root, view, monkeypatch):
+    import ui.views.results_view as results_view
+
+    monkeypatch.setattr(results_view, "RESEQUENCE_MOVES", 5)
+    view.on_event(TracksMatched(BATCH, 22, 0, _results(80, 20)))
+    view.on_event(TracksMatched(BATCH, 23, 0, _results(50, 30)))  # 30 rows overtaken
+    run_until(root, lambda: view.pending_count == 0, what="rows inserted")
+    assert _shown_indices(view) == [*range(40), *range(50, 100)]
+
+
 def test_header_click_sorts_numeric_then_flips(root, view):
     _click_heading(view, "confidence")
     shown = [float(view.tree.item(i, "values")[5]) for i in view.shown_iids()]
