@@ -190,7 +190,7 @@ def _demo(args: argparse.Namespace) -> int:
     out = args.out or data_dir() / "demo-results"
     config = EngineConfig(catalog=folder / DEMO_CATALOG, out_dir=out, workers=2)
     inputs = [folder / name for name in DEMO_PLAYLISTS]
-    print(f"CrateMatch demo: matching {len(inputs)} bundled playlists against the bundled catalog")
+    print(f"CrateMatch demo: matching {len(inputs)} bundled playlist files against its catalog")
     from matcher.cli_run import run_batch
 
     code = run_batch(config, inputs, (), True, quiet=args.quiet)
