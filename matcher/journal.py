@@ -39,6 +39,7 @@ from matcher.events import BatchState
 from matcher.model import MatchResult, MatchStatus
 from matcher.paths import data_dir
 from matcher.serialize import dumps_result, loads_result
+from matcher.sqlite_aside import move_aside
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -180,19 +181,8 @@ class Journal:
         """Move an unusable journal (and its -wal/-shm) aside, create a fresh one, and
         return where the old file went (`<name>.corrupt-<timestamp>`)."""
         path = Path(path) if path is not None else default_journal_path()
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-        n = 1
-        while aside.exists():
-            n += 1
-            aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
         try:
-            if path.exists():
-                os.replace(path, aside)
-            for suffix in ("-wal", "-shm", "-journal"):
-                side = Path(f"{path}{suffix}")
-                if side.exists():
-                    os.replace(side, Path(f"{aside}{suffix}"))
+            aside = move_aside(path)
         except OSError as err:
             raise JournalError(f"cannot move the journal aside: {err.strerror}") from None
         cls.open(path).close()

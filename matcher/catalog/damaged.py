@@ -2,23 +2,18 @@
 the file aside so a fresh import can take its place.
 
 SQLite reports a damaged file when a page is overwritten or the file is cut short (a disk
-that failed, a copy that stopped half-way). Nothing is deleted: the damaged file is
-renamed to `<name>.corrupt-<timestamp>` next to where it was, with its -wal/-shm/-journal
-files, so a user can still hand it to someone who can recover it.
+that failed, a copy that stopped half-way). Nothing is deleted (see matcher.sqlite_aside).
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import time
 from pathlib import Path
 
 from matcher.errors import CatalogError
+from matcher.sqlite_aside import move_aside
 
 __all__ = ["CatalogDamaged", "catalog_error", "set_aside"]
-
-_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 class CatalogDamaged(CatalogError):
@@ -43,20 +38,7 @@ def catalog_error(err: sqlite3.Error, path: Path, message: str) -> CatalogError:
 def set_aside(path: Path) -> Path:
     """Rename a damaged database (and its side files) to `<name>.corrupt-<stamp>`;
     returns the new path. CatalogError when the rename fails."""
-    path = Path(path)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-    n = 1
-    while aside.exists():
-        n += 1
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
     try:
-        if path.exists():
-            os.replace(path, aside)
-        for suffix in _SIDE_FILES:
-            side = Path(f"{path}{suffix}")
-            if side.exists():
-                os.replace(side, Path(f"{aside}{suffix}"))
+        return move_aside(path)
     except OSError as err:
         raise CatalogError(f"cannot move the catalog aside: {err.strerror or err}") from None
-    return aside

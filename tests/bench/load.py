@@ -133,7 +133,8 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
+    """Every process below `pid`, from /proc (Linux)."""
     out, todo = [], [pid]
     while todo:
         for child in _children(todo.pop()):
@@ -176,7 +177,7 @@ class PeakSampler:
 
     def run(self) -> None:
         while not self._stop.wait(0.2):
-            for pid in [self.pid, *_tree(self.pid)]:
+            for pid in [self.pid, *process_tree(self.pid)]:
                 status = _status(pid)
                 if status:
                     role = self._role(pid, status)

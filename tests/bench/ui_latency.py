@@ -33,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+from tests.bench.load import process_tree  # noqa: E402 - after the path is set
+
 DEVSET = ROOT.parent / "shared" / "devset"
 STRESS = DEVSET / "playlists" / "rekordbox_stress_10k.xml"
 CATALOG = DEVSET / "catalog.csv.gz"
@@ -164,37 +166,19 @@ def _minimal_window(workers: int, out: Path, threaded: bool, freeze: bool):  # n
 def _engine_nice() -> dict[int, int]:
     """The nice value of every process below this one (the engine host and workers)."""
     nice: dict[int, int] = {}
-    todo = [os.getpid()]
-    while todo:
-        pid = todo.pop()
-        for task in os.listdir(f"/proc/{pid}/task"):
-            try:
-                children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
-            except OSError:
-                continue
-            for child in map(int, children):
-                todo.append(child)
-                with contextlib.suppress(OSError):
-                    nice[child] = os.getpriority(os.PRIO_PROCESS, child)
+    for pid in process_tree(os.getpid()):
+        with contextlib.suppress(OSError):
+            nice[pid] = os.getpriority(os.PRIO_PROCESS, pid)
     return nice
 
 
 def _renice(done: set[int]) -> None:
-    """Lower the priority of every process below this one (the engine host and workers)."""
-    todo = [os.getpid()]
-    while todo:
-        pid = todo.pop()
-        for task in os.listdir(f"/proc/{pid}/task"):
-            try:
-                children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
-            except OSError:
-                continue
-            for child in map(int, children):
-                todo.append(child)
-                if child not in done:
-                    done.add(child)
-                    with contextlib.suppress(OSError):
-                        os.setpriority(os.PRIO_PROCESS, child, 10)
+    """Lower the priority of every process below this one, once each."""
+    for pid in process_tree(os.getpid()):
+        if pid not in done:
+            done.add(pid)
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, pid, 10)
 
 
 def run(

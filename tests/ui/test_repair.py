@@ -54,14 +54,14 @@ def test_a_damaged_catalog(
 def test_a_file_that_cannot_be_moved_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import matcher.catalog.damaged as damaged
+    import matcher.sqlite_aside as sqlite_aside
 
     def refuse(src: object, dst: object) -> None:
         raise PermissionError(13, "Permission denied")
 
     db = tmp_path / "catalog.sqlite"
     db.write_bytes(b"junk")
-    monkeypatch.setattr(damaged.os, "replace", refuse)
+    monkeypatch.setattr(sqlite_aside.os, "replace", refuse)
     ok, said = repair_damage(Damage("catalog", db, "corrupt"), "")
     assert not ok and said == (
         "Could not move the damaged file aside: cannot move the catalog aside: Permission denied"
