@@ -24,7 +24,7 @@ from typing import IO
 
 from lxml import etree
 
-from matcher.errors import OutputError, PlaylistParseError
+from matcher.errors import InputError, OutputError, PlaylistParseError, UnsafeXmlError
 from matcher.keys import detect_notation
 from matcher.model import MatchResult, MatchStatus, Playlist
 from matcher.outputs.atomic import describe_os_error
@@ -215,6 +215,10 @@ def write_rekordbox_rewrite(
         )
     except etree.XMLSyntaxError as err:
         raise PlaylistParseError(f"{source.name}: not valid XML ({err})") from err
+    except UnsafeXmlError:
+        raise
+    except InputError as err:  # the source vanished or became unreadable since it was read
+        raise OutputError(f"cannot write enriched.xml: cannot read {source}: {err}") from err
     except OSError as err:
         if isinstance(err, FileNotFoundError) or err.filename == str(source):
             raise OutputError(

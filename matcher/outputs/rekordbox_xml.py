@@ -25,6 +25,7 @@ from typing import IO
 from lxml import etree
 
 from matcher.errors import UnsafeXmlError
+from matcher.playlists.xmlsafe import check_file_prolog
 
 __all__ = [
     "PARSE_OPTIONS",
@@ -46,7 +47,6 @@ PARSE_OPTIONS = {
     "huge_tree": True,
 }
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n\n'
-_HOSTILE = (b"<!DOCTYPE", b"<!ENTITY")
 # what XML 1.0 cannot hold: control characters, lone surrogates, U+FFFE/U+FFFF
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -84,12 +84,7 @@ class PlaylistNode:
 
 def check_prologue(source: Path) -> None:
     """Refuse a file whose prologue declares a DTD or entities, before parsing it."""
-    with open(source, "rb") as handle:
-        head = handle.read(65536)
-    start = head.find(b"<DJ_PLAYLISTS")
-    prologue = head if start < 0 else head[:start]
-    if any(marker in prologue for marker in _HOSTILE):
-        raise UnsafeXmlError(f"{source.name}: XML with a DTD or entities is not accepted")
+    check_file_prolog(source)
 
 
 def check_root(element: etree._Element, source: Path) -> None:

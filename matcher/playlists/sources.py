@@ -13,7 +13,15 @@ from pathlib import Path
 
 from matcher.errors import InputError, PlaylistParseError
 
-__all__ = ["HEAD_BYTES", "decode_text", "file_error", "looks_binary", "read_bytes", "read_head"]
+__all__ = [
+    "HEAD_BYTES",
+    "bom_encoding",
+    "decode_text",
+    "file_error",
+    "looks_binary",
+    "read_bytes",
+    "read_head",
+]
 
 HEAD_BYTES = 65536  # enough to see a header, a prolog or the first playlist lines
 
@@ -96,6 +104,14 @@ def _utf16_without_bom(data: bytes) -> str | None:
     if even_nuls > 0.4 * half and odd_nuls == 0:
         return "utf-16-be"
     return None
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding that a BOM, or UTF-16's pattern of NULs, says `data` is in."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return _utf16_without_bom(data)
 
 
 def decode_text(data: bytes, partial: bool = False) -> str:

@@ -104,7 +104,7 @@ def test_lxml_refuses_even_without_the_prolog_scan(
     tmp_path: Path, secret_file: Path, case: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The second line of defence: lxml's own docinfo, with entities and DTDs off."""
-    monkeypatch.setattr(xmlsafe, "check_prolog", lambda head, name: None)
+    monkeypatch.setattr(xmlsafe, "check_file_prolog", lambda path: None)
     path = tmp_path / "evil.xml"
     path.write_text(hostile_documents(secret_file)[case], encoding="utf-8")
     with pytest.raises(UnsafeXmlError) as err:
@@ -160,7 +160,7 @@ def test_no_file_is_opened(
 ) -> None:
     fifo, opened = tripwire
     if not prolog_scan:
-        monkeypatch.setattr(xmlsafe, "check_prolog", lambda head, name: None)
+        monkeypatch.setattr(xmlsafe, "check_file_prolog", lambda path: None)
     path = tmp_path / "evil.xml"
     path.write_text(hostile_documents(fifo)[case], encoding="utf-8")
     for reader in READERS.values():
@@ -182,3 +182,49 @@ def test_no_file_is_opened(
 )
 def test_root_name(head: bytes, root: str | None) -> None:
     assert xmlsafe.root_name(head) == root
+
+
+def _split_everywhere(text: str, size: int) -> Iterator[str]:
+    return (text[i : i + size] for i in range(0, len(text), size))
+
+
+@pytest.mark.parametrize(
+    ("prolog", "markup"),
+    [
+        pytest.param("<?xml version='1.0'?>\n<NML>", "<NML>", id="plain"),
+        pytest.param("<!-- a -- b -->\n<!-- c --><?pi x?>  <DJ_PLAYLISTS>", "<DJ_PLAYL", id="many"),
+        pytest.param("<!-- <!DOCTYPE x> -->\n<NML/>", "<NML/>", id="doctype-in-comment"),
+        pytest.param("<!-- x -->\n<!DOCTYPE r []><r/>", "<!DOCTYPE", id="doctype"),
+        pytest.param("<!---->\n<!ENTITY a 'b'><r/>", "<!ENTITY ", id="entity"),
+        pytest.param("<!-- never closed", "", id="unterminated"),
+        pytest.param("", "", id="empty"),
+    ],
+)
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 64])
+def test_first_markup_whatever_the_chunk_boundaries(prolog: str, markup: str, size: int) -> None:
+    assert xmlsafe._first_markup(_split_everywhere(prolog, size)) == markup
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le"])
+@pytest.mark.parametrize("padding", [10, 70_000, 1_000_000], ids=["short", "70kb", "1mb"])
+def test_a_doctype_after_a_long_prolog_is_refused(
+    tmp_path: Path, secret_file: Path, encoding: str, padding: int
+) -> None:
+    """The declaration is refused however far past the first bytes it sits, whatever lxml
+    release is installed (a newer one stops at the entity with a syntax error instead)."""
+    comment = "<!-- " + "pad " * (padding // 4) + "-->\n"
+    entity = f'<!ENTITY x SYSTEM "{secret_file.as_uri()}">'
+    doctype = f"{comment}<?pi x?>\n<!DOCTYPE DJ_PLAYLISTS [{entity}]>"
+    document = _rekordbox(doctype, "&x;").replace('encoding="UTF-8"', f'encoding="{encoding[:6]}"')
+    path = tmp_path / "evil.xml"
+    path.write_bytes(document.encode(encoding))
+    for reader in READERS.values():
+        with pytest.raises(UnsafeXmlError):
+            reader(path)
+
+
+def test_a_long_comment_before_a_safe_root_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "ok.xml"
+    path.write_text(_rekordbox("<!-- " + "pad " * 50_000 + "-->"), encoding="utf-8")
+    [playlist] = read_playlists(path, all_playlists=True)
+    assert [e.title for e in playlist.entries] == ["x"]
