@@ -1,55 +1,123 @@
 """CrateMatch's engine: playlist readers, matching, catalogs and outputs.
 
-This package never imports a GUI toolkit; everything the window does goes through it.
+This package never imports a GUI toolkit. Its public face, `__all__` below, is what a
+front end may use; the window imports nothing else from `matcher` (a test holds it to
+that):
+
+    running batches     Engine, Batch, EngineConfig, PROVIDERS, the events
+    presets             PRESETS, Preset
+    results             MatchResult, Candidate, MatchStatus, MATCH_COLUMNS, ...
+    playlist listing    list_playlists, PlaylistInfo, PlaylistRef
+    batch history       History (read-only), BatchRecord, PlaylistRecord
+    repair              rebuild_journal, set_aside_catalog, JournalDamaged
+    metrics and tips    format_metrics, tips, MIN_TRACKS_FOR_TIPS
+    settings and files  HttpOptions, config_dir, default_out_dir, atomic_write_text, fold
+    errors              CrateMatchError and its tree (matcher.errors)
+
+Names that need the engine's machinery load on first use: worker processes import this
+package and need none of it.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from matcher.config import EngineConfig
-from matcher.errors import CrateMatchError, InputError
+from matcher.config import PROVIDERS, EngineConfig
+from matcher.engine.events import *  # noqa: F403 - every event is public
+from matcher.engine.events import __all__ as _EVENTS
+from matcher.errors import CrateMatchError, InputError, JournalError
+from matcher.http.options import HttpOptions
+from matcher.matching.presets import PRESETS, Preset
 from matcher.model import (
+    MATCH_COLUMNS,
     Candidate,
     CatalogTrack,
     MatchResult,
     MatchStatus,
     Playlist,
     PlaylistEntry,
+    PlaylistInfo,
     PlaylistRef,
 )
-from matcher.presets import PRESETS, Preset
+from matcher.paths import config_dir, default_out_dir
 
 if TYPE_CHECKING:
-    from matcher.engine import Batch, Engine
+    from matcher.catalog.damaged import set_aside as set_aside_catalog
+    from matcher.engine.client import Batch, Engine
+    from matcher.engine.history import BatchRecord, History, PlaylistRecord
+    from matcher.engine.journal_db import JournalDamaged, default_journal_path, rebuild_journal
+    from matcher.matching.text import fold
+    from matcher.metrics import MIN_TRACKS_FOR_TIPS, format_metrics, tips
+    from matcher.outputs.atomic import atomic_write_text
+    from matcher.playlists import list_playlists
 
 __version__ = "0.1.0"
 
+# name -> (module, attribute) for what loads on first use
+_LAZY = {
+    "Batch": ("matcher.engine.client", "Batch"),
+    "Engine": ("matcher.engine.client", "Engine"),
+    "BatchRecord": ("matcher.engine.history", "BatchRecord"),
+    "History": ("matcher.engine.history", "History"),
+    "PlaylistRecord": ("matcher.engine.history", "PlaylistRecord"),
+    "JournalDamaged": ("matcher.engine.journal_db", "JournalDamaged"),
+    "default_journal_path": ("matcher.engine.journal_db", "default_journal_path"),
+    "rebuild_journal": ("matcher.engine.journal_db", "rebuild_journal"),
+    "set_aside_catalog": ("matcher.catalog.damaged", "set_aside"),
+    "list_playlists": ("matcher.playlists", "list_playlists"),
+    "MIN_TRACKS_FOR_TIPS": ("matcher.metrics", "MIN_TRACKS_FOR_TIPS"),
+    "format_metrics": ("matcher.metrics", "format_metrics"),
+    "tips": ("matcher.metrics", "tips"),
+    "atomic_write_text": ("matcher.outputs.atomic", "atomic_write_text"),
+    "fold": ("matcher.matching.text", "fold"),
+}
+
 
 def __getattr__(name: str) -> Any:
-    """`Engine` and `Batch` load on first use: worker processes import this package and
-    need none of the engine's machinery."""
-    if name in ("Engine", "Batch"):
-        from matcher import engine
-
-        return getattr(engine, name)
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = getattr(import_module(module), attribute)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'matcher' has no attribute {name!r}")
 
 
 __all__ = [
+    *_EVENTS,
+    "MATCH_COLUMNS",
+    "MIN_TRACKS_FOR_TIPS",
     "PRESETS",
+    "PROVIDERS",
     "Batch",
-    "Engine",
+    "BatchRecord",
     "Candidate",
     "CatalogTrack",
     "CrateMatchError",
+    "Engine",
     "EngineConfig",
+    "History",
+    "HttpOptions",
     "InputError",
+    "JournalDamaged",
+    "JournalError",
     "MatchResult",
     "MatchStatus",
     "Playlist",
     "PlaylistEntry",
+    "PlaylistInfo",
+    "PlaylistRecord",
     "PlaylistRef",
     "Preset",
     "__version__",
+    "atomic_write_text",
+    "config_dir",
+    "default_journal_path",
+    "default_out_dir",
+    "fold",
+    "format_metrics",
+    "list_playlists",
+    "rebuild_journal",
+    "set_aside_catalog",
+    "tips",
 ]

@@ -7,7 +7,7 @@ back. So every entry and catalog track keeps at most MAX_FIELD characters per te
 (and MAX_NAMES names per list); the rest is cut where the file is read.
 
     MAX_FIELD x (17 entry fields + 11 candidates x 13 track fields) x 4 bytes < the
-    journal's 16 MB row limit (matcher.serialize), whatever the text.
+    journal's 16 MB row limit (matcher.engine.serialize), whatever the text.
 """
 
 from __future__ import annotations

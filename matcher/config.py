@@ -8,7 +8,7 @@ from pathlib import Path
 
 from matcher.errors import InputError
 from matcher.http.options import HttpOptions
-from matcher.presets import PRESETS
+from matcher.matching.presets import PRESETS
 
 __all__ = ["PROVIDERS", "EngineConfig"]
 

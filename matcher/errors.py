@@ -3,16 +3,38 @@
 CrateMatchError
  ├── InputError                 bad input from the user: CLI exit code 2
  │    ├── UnsupportedFormat     not a playlist format we read
+ │    │    └── UnsupportedCatalogSource  not a catalog source we import (also a
+ │    │                                  CatalogImportError; catalog/importers.py)
  │    ├── PlaylistParseError    a playlist file that is broken
  │    ├── UnsafeXmlError        XML with entities, a DTD or other hostile constructs
  │    ├── PlaylistSelectionError  --playlist names nothing in the file, or a choice is needed
  │    └── CatalogImportError    a catalog source that cannot be imported
  ├── CatalogError               the catalog database is missing, corrupt or unusable
+ │    └── CatalogDamaged        the file is damaged or not a database: set it aside and
+ │                              import again (catalog/damaged.py)
+ ├── JournalError               the batch journal cannot be opened, read or written
+ │    └── JournalDamaged        the file is damaged or not a journal: rebuild it
+ │                              (engine/journal_db.py)
  ├── OutputError                outputs could not be written (disk full, read-only, ...)
- └── ProviderError              a catalog provider failed for a track
+ ├── ProviderError              a catalog provider failed for a track (http/errors.py)
+ │    ├── ProviderAuthError     the token is missing or the service rejected it
+ │    ├── ProviderUnavailable   unreachable, timing out, or failing (5xx) after retries
+ │    ├── ProviderRateLimited   asked to wait longer than we will, or kept saying 429
+ │    └── ProviderResponseError an answer we cannot use (malformed JSON, odd status)
+ ├── WriteError                 tags could not be written as asked (writeback/errors.py)
+ │    ├── FileRefused           one file was left as it was: `reason` says why
+ │    └── WriteJournalError     the writes journal cannot be used
+ │         └── WriteJournalDamaged  damaged or not a journal: rebuild it
+ └── UndoError                  a write cannot be undone (writeback/errors.py)
+
+The subclasses defined elsewhere live next to the code that raises them; the
+`...Damaged` errors mix in `StoreDamaged` (`damaged_store`, `path`), which
+`events.damage_of` turns into an EngineError the window can offer a repair for.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 __all__ = [
     "CatalogError",
@@ -24,9 +46,22 @@ __all__ = [
     "PlaylistParseError",
     "PlaylistSelectionError",
     "ProviderError",
+    "StoreDamaged",
     "UnsafeXmlError",
     "UnsupportedFormat",
 ]
+
+
+class StoreDamaged:
+    """Mixed into the errors for a store file (catalog, journal, writes journal) that is
+    damaged or not ours. `damaged_store` names the store for the window's repair prompt;
+    `path` is the file (None after pickling, which keeps only the message)."""
+
+    damaged_store = ""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class CrateMatchError(Exception):
@@ -62,7 +97,7 @@ class CatalogError(CrateMatchError):
 
 
 class JournalError(CrateMatchError):
-    pass
+    """The batch journal cannot be opened, read or written (engine/journal_db.py)."""
 
 
 class OutputError(CrateMatchError):

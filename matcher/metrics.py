@@ -1,30 +1,29 @@
-"""Batch metrics: per-chunk deltas from workers, one running total in the host, advice.
+"""A batch's figures, what they mean, and what a window makes of them: advice and a table.
 
-    worker: results of a chunk ──chunk_stats()──▶ ChunkStats (small, picklable)
-    host:   MetricsAccumulator.add_chunk / add_time / add_done
-            MetricsAccumulator.snapshot(now) ──▶ MetricsSnapshot.metrics (every METRIC_KEYS key)
+    engine: matcher.engine.accounting fills a MetricsSnapshot.metrics with every METRIC_KEYS
+            key (chunk_stats in the workers, MetricsAccumulator in the host)
     window: format_metrics(metrics) → table rows, tips(metrics) → advice
 
-Everything here is pure: the clock comes in as arguments, nothing is read from globals.
+Every value of a snapshot is a finite number ≥ 0 (`metric_value` makes any value one).
+Everything here is pure: nothing is read from globals, no clock is read.
 
 Two kinds of time appear in a snapshot. `total_time` is wall time since the batch began;
 `time_search` and `time_score` add up the workers' time, so with several workers they can
 exceed it. `avg_time_per_track` is worker time per track (what a preset changes), while
 `tracks_per_second` is throughput (what more workers change).
+
+`ChunkStats`, `MetricsAccumulator`, `chunk_stats` and `CHUNK_SIZE_WINDOW` live in
+`matcher.engine.accounting` and can still be imported from here.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-
-from matcher.errors import InputError
-from matcher.model import MatchResult, MatchStatus
+from collections.abc import Mapping
+from importlib import import_module
+from typing import Any
 
 __all__ = [
-    "CHUNK_SIZE_WINDOW",
     "ERROR_TRACKS_MIN",
     "IDLE_MIN_SECONDS",
     "IDLE_MIN_WORKERS",
@@ -42,10 +41,9 @@ __all__ = [
     "THROTTLED_SHARE",
     "THROTTLE_WAIT_SHARE",
     "UNMATCHED_SHARE",
-    "ChunkStats",
-    "MetricsAccumulator",
-    "chunk_stats",
     "format_metrics",
+    "metric_value",
+    "ratio",
     "tips",
 ]
 
@@ -60,9 +58,6 @@ METRIC_KEYS: tuple[str, ...] = (
 )  # fmt: skip
 
 PRESET_LEVELS: dict[str, int] = {"fast": 0, "balanced": 1, "thorough": 2}
-
-#: how many recent chunks `chunk_size` averages over (sizes adapt during a batch)
-CHUNK_SIZE_WINDOW = 20
 
 # Tip thresholds. Shares are fractions of done tracks (or of HTTP requests).
 MIN_TRACKS_FOR_TIPS = 50  # below this, every figure is noise: no tips at all
@@ -80,151 +75,6 @@ LOW_CACHE_HIT_RATE = 0.30
 IDLE_UTILISATION = 0.60
 IDLE_MIN_WORKERS = 2
 IDLE_MIN_SECONDS = 10.0  # utilisation over a shorter run mostly measures worker start-up
-
-_TIME_NAMES = ("parse", "write", "paused")
-
-
-@dataclass(frozen=True, slots=True)
-class ChunkStats:
-    """What one worker reports for one chunk: counts and seconds, all deltas."""
-
-    tracks: int
-    matched: int
-    review: int
-    unmatched: int
-    error: int
-    queries: int
-    candidates: int
-    search_s: float
-    score_s: float
-    busy_s: float
-    cache_hits: int = 0
-    cache_misses: int = 0
-    http_requests: int = 0
-    http_retries: int = 0
-    http_throttled: int = 0
-    throttle_wait_s: float = 0.0
-
-
-def chunk_stats(
-    results: Sequence[MatchResult],
-    busy_s: float,
-    provider_counts: Mapping[str, float] | None = None,
-) -> ChunkStats:
-    """Summarise a matched chunk.
-
-    Queries are counted from the results' query logs (the figure `matches.csv` shows), so
-    the provider's own `queries_executed` is not used; its HTTP and cache counts are.
-    """
-    status = [r.status for r in results]
-    search_s = sum(q.elapsed_ms for r in results for q in r.query_log) / 1000
-    elapsed_s = sum(r.elapsed_ms for r in results) / 1000
-    counts = provider_counts or {}
-
-    def count(key: str) -> int:
-        return int(_clean(counts.get(key, 0)))
-
-    return ChunkStats(
-        tracks=len(results),
-        matched=status.count(MatchStatus.MATCHED),
-        review=status.count(MatchStatus.REVIEW),
-        unmatched=status.count(MatchStatus.UNMATCHED),
-        error=status.count(MatchStatus.ERROR),
-        queries=sum(len(r.query_log) for r in results),
-        candidates=sum(max(r.candidates_evaluated, len(r.candidates)) for r in results),
-        search_s=search_s,
-        score_s=max(0.0, elapsed_s - search_s),
-        busy_s=_clean(busy_s),
-        cache_hits=count("cache_hits"),
-        cache_misses=count("cache_misses"),
-        http_requests=count("http_requests"),
-        http_retries=count("http_retries"),
-        http_throttled=count("http_throttled"),
-        throttle_wait_s=_clean(counts.get("throttle_wait_s", 0.0)),
-    )
-
-
-class MetricsAccumulator:
-    """The batch's running totals, kept by the engine host (its only user)."""
-
-    def __init__(self, *, total_tracks: int, workers: int, preset: str, started: float) -> None:
-        if preset not in PRESET_LEVELS:
-            raise InputError(f"unknown preset {preset!r}; choose one of {', '.join(PRESET_LEVELS)}")
-        self._total = max(0, total_tracks)
-        self._workers = max(0, workers)
-        self._preset_level = PRESET_LEVELS[preset]
-        self._started = started
-        self._prior = dict.fromkeys(("matched", "review", "unmatched", "error"), 0)
-        self._sums: dict[str, float] = {}
-        self._times = dict.fromkeys(_TIME_NAMES, 0.0)
-        self._chunks = 0
-        self._recent_sizes: deque[int] = deque(maxlen=CHUNK_SIZE_WINDOW)
-
-    def add_chunk(self, stats: ChunkStats, chunk_size: int) -> None:
-        for name in ChunkStats.__slots__:
-            self._sums[name] = self._sums.get(name, 0) + getattr(stats, name)
-        self._chunks += 1
-        self._recent_sizes.append(max(0, chunk_size))
-
-    def add_time(self, name: str, seconds: float) -> None:
-        """Add host time: "parse", "write", or "paused" (left out of throughput and use)."""
-        if name not in self._times:
-            raise ValueError(f"unknown time {name!r}; expected one of {', '.join(_TIME_NAMES)}")
-        self._times[name] += max(0.0, seconds)
-
-    def add_done(self, counts: Mapping[str, int]) -> None:
-        """Count results the journal already had (a resumed batch), keyed by status.
-
-        They count toward done and the outcome shares, not toward speed. Keys other than
-        the four statuses are ignored.
-        """
-        for status in self._prior:
-            self._prior[status] += max(0, int(counts.get(status, 0)))
-
-    def snapshot(self, now: float) -> dict[str, float]:
-        s = self._sums.get
-        run_tracks = s("tracks", 0)
-        counts = {status: self._prior[status] + s(status, 0) for status in self._prior}
-        done = sum(counts.values())
-        wall = max(0.0, now - self._started)
-        active = max(0.0, wall - self._times["paused"])
-        could_work = max(0.0, active - self._times["parse"])
-        busy = s("busy_s", 0.0)
-        worker_time = busy if busy > 0 else s("search_s", 0.0) + s("score_s", 0.0)
-        hits, misses = s("cache_hits", 0), s("cache_misses", 0)
-        sizes = self._recent_sizes
-        metrics = {
-            "total_tracks": self._total,
-            "matched_tracks": counts["matched"],
-            "unmatched_tracks": counts["unmatched"],
-            "review_tracks": counts["review"],
-            "error_tracks": counts["error"],
-            "done_tracks": done,
-            "total_time": wall,
-            "avg_time_per_track": _ratio(worker_time, run_tracks),
-            "tracks_per_second": _ratio(run_tracks, active),
-            "queries_executed": s("queries", 0),
-            "candidates_evaluated": s("candidates", 0),
-            "cache_hits": hits,
-            "cache_misses": misses,
-            "cache_hit_rate": _ratio(hits, hits + misses),
-            "http_requests": s("http_requests", 0),
-            "http_retries": s("http_retries", 0),
-            "http_throttled": s("http_throttled", 0),
-            "throttle_wait_s": s("throttle_wait_s", 0.0),
-            "time_parse": self._times["parse"],
-            "time_search": s("search_s", 0.0),
-            "time_score": s("score_s", 0.0),
-            "time_write": self._times["write"],
-            "workers": self._workers,
-            "worker_utilisation": min(1.0, _ratio(busy, self._workers * could_work)),
-            "chunk_size": _ratio(sum(sizes), len(sizes)),
-            "chunks": self._chunks,
-            "match_rate": _ratio(counts["matched"], done),
-            "review_rate": _ratio(counts["review"], done),
-            "preset_level": self._preset_level,
-        }
-        return {key: _clean(metrics[key]) for key in METRIC_KEYS}
 
 
 def tips(metrics: Mapping[str, float]) -> list[str]:
@@ -261,8 +111,8 @@ def tips(metrics: Mapping[str, float]) -> list[str]:
                 " catalog may fit better."
             )
     throttled, waited = m["http_throttled"], m["throttle_wait_s"]
-    wait_share = _ratio(waited, workers * m["total_time"])
-    many_429 = throttled >= THROTTLED_MIN and _ratio(throttled, requests) >= THROTTLED_SHARE
+    wait_share = ratio(waited, workers * m["total_time"])
+    many_429 = throttled >= THROTTLED_MIN and ratio(throttled, requests) >= THROTTLED_SHARE
     if workers > 1 and (many_429 or wait_share >= THROTTLE_WAIT_SHARE):
         said = f"said 'too many requests' {_int(throttled)} times and " if throttled else ""
         found.append(
@@ -311,7 +161,7 @@ def format_metrics(metrics: Mapping[str, float]) -> list[tuple[str, str]]:
     done = m["done_tracks"]
 
     def share(key: str) -> str:
-        return f"{_int(m[key])} ({_pct(_ratio(m[key], done))})"
+        return f"{_int(m[key])} ({_pct(ratio(m[key], done))})"
 
     level = int(m["preset_level"])
     preset = next((name for name, n in PRESET_LEVELS.items() if n == level), "?")
@@ -353,10 +203,12 @@ class _Reader:
         self._metrics = metrics
 
     def __getitem__(self, key: str) -> float:
-        return _clean(self._metrics.get(key, 0.0))
+        return metric_value(self._metrics.get(key, 0.0))
 
 
-def _clean(value: object) -> float:
+def metric_value(value: object) -> float:
+    """`value` as a metric: a finite number above 0, else 0.0 (missing, negative, NaN,
+    infinite or not a number at all)."""
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -364,7 +216,8 @@ def _clean(value: object) -> float:
     return number if math.isfinite(number) and number > 0 else 0.0
 
 
-def _ratio(part: float, whole: float) -> float:
+def ratio(part: float, whole: float) -> float:
+    """`part / whole`, 0.0 when `whole` is not above 0."""
     return part / whole if whole > 0 else 0.0
 
 
@@ -404,3 +257,13 @@ def _duration(value: float) -> str:
     if whole < 3600:
         return f"{whole // 60} min {whole % 60:02d} s"
     return f"{whole // 3600:,} h {whole % 3600 // 60:02d} min"
+
+
+# moved to matcher.engine.accounting; loaded on first use (that module imports this one)
+_MOVED = ("CHUNK_SIZE_WINDOW", "ChunkStats", "MetricsAccumulator", "chunk_stats")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        return getattr(import_module("matcher.engine.accounting"), name)
+    raise AttributeError(f"module 'matcher.metrics' has no attribute {name!r}")

@@ -153,9 +153,9 @@ def _run_demo(out: Path, workers: int, timeout_s: float) -> tuple[dict[Key, tupl
     """{key: (status, catalog_id)} for every demo entry, and the workers the batch used."""
     from matcher.config import EngineConfig
     from matcher.demo import DEMO_CATALOG, DEMO_PLAYLISTS, demo_dir
-    from matcher.engine import Engine
+    from matcher.engine.client import Engine
+    from matcher.engine.events import BatchFinished, BatchStarted, EngineError, TracksMatched
     from matcher.errors import CrateMatchError
-    from matcher.events import BatchFinished, BatchStarted, EngineError, TracksMatched
 
     folder = demo_dir()
     config = EngineConfig(catalog=folder / DEMO_CATALOG, out_dir=out, workers=workers)

@@ -1,4 +1,5 @@
-"""The engine never depends on the window: `matcher/` must not import a GUI toolkit."""
+"""The boundary between the engine and the window, both ways: `matcher/` never imports a
+GUI toolkit, and `ui/` uses only the engine's public face (`matcher.__all__`)."""
 
 import ast
 import subprocess
@@ -9,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = ("ui", "tkinter", "customtkinter", "matplotlib", "tkinterdnd2", "_tkinter")
+UI_MODULES = sorted((ROOT / "ui").rglob("*.py"))
 
 
 def _imports(path: Path) -> list[str]:
@@ -48,3 +50,68 @@ def test_importing_the_whole_engine_loads_no_gui() -> None:
 
 def test_packaging_is_not_a_python_package() -> None:
     assert not (ROOT / "packaging" / "__init__.py").exists()
+
+
+def _uses_of_matcher(path: Path) -> tuple[list[str], list[str]]:
+    """(names imported `from matcher import ...` or read as `matcher.NAME`, every other
+    way `path` reaches into matcher, as source text)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: list[str] = []
+    other: list[str] = []
+    aliases: set[str] = set()  # what `import matcher [as m]` binds
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "matcher":
+                    aliases.add(alias.asname or "matcher")
+                elif alias.name.startswith("matcher."):
+                    other.append(f"import {alias.name}")
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "matcher":
+                names.extend(alias.name for alias in node.names)
+            elif node.module.startswith("matcher."):
+                imported = ", ".join(alias.name for alias in node.names)
+                other.append(f"from {node.module} import {imported}")
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+        ):
+            names.append(node.attr)
+    return names, other
+
+
+@pytest.mark.parametrize("path", UI_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_ui_module_uses_only_the_public_face(path: Path) -> None:
+    import matcher
+
+    names, other = _uses_of_matcher(path)
+    public = set(matcher.__all__)
+    bad = other + [f"from matcher import {n}" for n in names if n not in public]
+    assert not bad, (
+        f"{path.relative_to(ROOT)} reaches past matcher.__all__: {bad}; "
+        "use `from matcher import NAME` with a name listed in matcher.__all__"
+    )
+
+
+def test_every_name_the_window_imports_resolves_on_the_package() -> None:
+    """In a fresh interpreter, as the window would load them (several load lazily)."""
+    wanted = sorted({n for path in UI_MODULES for n in _uses_of_matcher(path)[0]})
+    assert wanted, "the window imports nothing from matcher?"
+    code = (
+        "import matcher\n"
+        f"missing = [n for n in {wanted!r} if not hasattr(matcher, n)]\n"
+        "print(missing)\n"
+        "raise SystemExit(1 if missing else 0)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_every_public_name_resolves() -> None:
+    import matcher
+
+    assert len(set(matcher.__all__)) == len(matcher.__all__)
+    missing = [n for n in matcher.__all__ if not hasattr(matcher, n)]
+    assert not missing, missing

@@ -1,4 +1,6 @@
 """The CrateMatch window: composes the views around one Controller and one EventPump.
+Each view gets the part of the controller it needs (ui/controller.py): the drop zone the
+intake, the banners the history and the repair, the queue the intake and batch control.
 
     ┌───────────────────────────┬───────────────────────────────────────────┐
     │ CrateMatch                │  Results │ Dashboard │ Settings           │
@@ -24,19 +26,20 @@ import time
 import tkinter as tk
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from tkinter import filedialog
 
 import customtkinter as ctk
 from tkinterdnd2 import TkinterDnD
 
-from matcher.config import PROVIDERS
-from matcher.model import PlaylistInfo
+from matcher import PROVIDERS, PlaylistInfo
 from ui import tk_gc
 from ui.bridge import EventPump
 from ui.controller import Controller
 from ui.settings import Settings, TokenStore, load_settings
 from ui.theme import GAP, MUTED, PAD, apply_scaling, font, setup_appearance
+from ui.views.banner import Banner
 from ui.views.confirm import ConfirmDialog
 from ui.views.dashboard import Dashboard
 from ui.views.drop_zone import DropZone, NoticeArea
@@ -108,7 +111,7 @@ class App:
         settings = _with_overrides(settings, options)
         self.pump = EventPump(root, lambda: self.controller.poll_events())
         self.controller = Controller(settings, post=self.pump.call_soon, tokens=tokens)
-        self.controller.chooser = self._choose
+        self.controller.intake.chooser = self._choose
         self.ask_files: Callable[[], Sequence[str]] = self._ask_files
         self.picker: PlaylistPicker | None = None
         self.close_dialog: ConfirmDialog | None = None
@@ -122,18 +125,19 @@ class App:
         self.pump.subscribe(self.results_view.on_event)
         self.pump.subscribe(self.dashboard.on_event)
         self.pump.subscribe_metrics(self.dashboard.on_metrics)
-        self.controller.watch(self._on_change)
+        session = self.controller.session
+        session.watch(self._on_change)
         root.protocol("WM_DELETE_WINDOW", self.request_close)
         if problem:
-            self.controller.notice(problem)
-        self.controller.refresh_unfinished()
+            session.notice(problem)
+        self.controller.history.refresh_unfinished()
+        intake = self.controller.intake
         if options.files:
-            self.controller.add_paths(list(options.files))
+            intake.add_paths(list(options.files))
             self._start_when_read = options.start
         if root.tk.call("tk", "windowingsystem") == "aqua":  # "Open With" from the Finder
             root.createcommand(
-                "::tk::mac::OpenDocument",
-                lambda *paths: self.controller.add_paths([Path(p) for p in paths]),
+                "::tk::mac::OpenDocument", lambda *paths: intake.add_paths([Path(p) for p in paths])
             )
         self.pump.start()
 
@@ -159,14 +163,14 @@ class App:
             font=font("small"),
             text_color=MUTED,
         ).grid(row=1, column=0, sticky="w")
-        self.resume_prompt = ResumePrompt(left, c)
-        self.resume_prompt.on_visibility = self._show_resume_prompt
-        self.repair_prompt = RepairPrompt(left, c)
-        self.repair_prompt.on_visibility = self._show_repair_prompt
-        self.drop_zone = DropZone(left, on_paths=c.add_paths, on_add=self.add_dialog)
+        self.resume_prompt = ResumePrompt(left, c.history, c)
+        self.resume_prompt.on_visibility = partial(self._show_banner, self.resume_prompt, "resume")
+        self.repair_prompt = RepairPrompt(left, c.repair)
+        self.repair_prompt.on_visibility = partial(self._show_banner, self.repair_prompt, "repair")
+        self.drop_zone = DropZone(left, on_paths=c.intake.add_paths, on_add=self.add_dialog)
         self.drop_zone.register(root)
-        self.notices = NoticeArea(left, on_dismiss=c.dismiss_notices)
-        self.queue_view = QueueView(left, c)
+        self.notices = NoticeArea(left, on_dismiss=c.session.dismiss_notices)
+        self.queue_view = QueueView(left, c.intake, c)
         self.queue_view.grid(row=_ROW["queue"], column=0, sticky="nsew", pady=(PAD - 4, 0))
         self.left = left
 
@@ -176,7 +180,7 @@ class App:
             tab = self.tabs.add(name)
             tab.columnconfigure(0, weight=1)
             tab.rowconfigure(0, weight=1)
-        self.results_view = ResultsView(self.tabs.tab("Results"), c)
+        self.results_view = ResultsView(self.tabs.tab("Results"), c, c.history)
         self.results_view.grid(row=0, column=0, sticky="nsew")
         self.dashboard = Dashboard(self.tabs.tab("Dashboard"))
         self.dashboard.grid(row=0, column=0, sticky="nsew")
@@ -189,33 +193,29 @@ class App:
         self.resume_prompt.refresh()
         self.repair_prompt.refresh()
 
-    def _show_resume_prompt(self, visible: bool) -> None:
+    @staticmethod
+    def _show_banner(banner: Banner, row: str, visible: bool) -> None:
         if visible:
-            self.resume_prompt.grid(row=_ROW["resume"], column=0, sticky="ew", pady=(0, GAP + 4))
+            banner.grid(row=_ROW[row], column=0, sticky="ew", pady=(0, GAP + 4))
         else:
-            self.resume_prompt.grid_forget()
-
-    def _show_repair_prompt(self, visible: bool) -> None:
-        if visible:
-            self.repair_prompt.grid(row=_ROW["repair"], column=0, sticky="ew", pady=(0, GAP + 4))
-        else:
-            self.repair_prompt.grid_forget()
+            banner.grid_forget()
 
     def _on_change(self) -> None:
         c = self.controller
+        intake, notices = c.intake, c.session.notices
         empty = not c.model.items
         if self._empty is not empty:  # an inviting drop zone while nothing is queued
             self._empty = empty
             self.drop_zone.set_compact(not empty)
             self.drop_zone.grid(row=_ROW["drop"], column=0, sticky="nsew" if empty else "ew")
             self.left.rowconfigure(_ROW["drop"], weight=3 if empty else 0)
-        self.drop_zone.set_reading(c.reading)
-        self.notices.show(c.notices)
-        if c.notices:
+        self.drop_zone.set_reading(intake.reading)
+        self.notices.show(notices)
+        if notices:
             self.notices.grid(row=_ROW["notices"], column=0, sticky="ew", pady=(GAP, 0))
         else:
             self.notices.grid_forget()
-        if self._start_when_read and not c.adding:  # --start: once the files are read
+        if self._start_when_read and not intake.adding:  # --start: once the files are read
             self._start_when_read = False
             if c.model.waiting():
                 c.start()
@@ -225,7 +225,7 @@ class App:
     def add_dialog(self) -> None:
         paths = self.ask_files()
         if paths:
-            self.controller.add_paths([Path(p) for p in paths])
+            self.controller.intake.add_paths([Path(p) for p in paths])
 
     def _ask_files(self) -> Sequence[str]:
         return filedialog.askopenfilenames(

@@ -23,7 +23,7 @@ import tkinter as tk
 from collections import deque
 from collections.abc import Callable
 
-from matcher.events import Event, MetricsSnapshot
+from matcher import Event, MetricsSnapshot
 from ui import tk_gc
 
 __all__ = ["EventPump"]

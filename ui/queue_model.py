@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
-from matcher.events import (
+from matcher import (
     BatchCancelled,
     BatchFinished,
     BatchPaused,
@@ -266,31 +266,33 @@ class QueueModel:
 
         return self._on_playlist(event.playlist_id, finish)
 
-    def _paused(self, _event: BatchPaused) -> bool:
-        self.phase = Phase.PAUSED if self.phase is not Phase.CANCELLING else self.phase
-        return self._recolor(ItemStatus.RUNNING, ItemStatus.PAUSED)
+    def _pause_changed(self, event: BatchPaused | BatchResumed) -> bool:
+        """Paused or running again (a cancel asked for meanwhile keeps its phase)."""
+        paused = isinstance(event, BatchPaused)
+        if self.phase is not Phase.CANCELLING:
+            self.phase = Phase.PAUSED if paused else Phase.RUNNING
+        running, stopped = ItemStatus.RUNNING, ItemStatus.PAUSED
+        old, new = (running, stopped) if paused else (stopped, running)
+        ids = [i.item_id for i in self.batch_items() if i.status is old]
+        return self._update(ids, lambda i: replace(i, status=new))
 
-    def _resumed(self, _event: BatchResumed) -> bool:
-        self.phase = Phase.RUNNING if self.phase is not Phase.CANCELLING else self.phase
-        return self._recolor(ItemStatus.PAUSED, ItemStatus.RUNNING)
-
-    def _cancelled(self, event: BatchCancelled) -> bool:
-        self.phase = Phase.IDLE
-        self._end(event.batch_id, ItemStatus.CANCELLED, "")
-        return True
-
-    def _finished(self, event: BatchFinished) -> bool:
-        self.phase = Phase.IDLE
-        if event.ok:
-            self._end(event.batch_id, ItemStatus.DONE, "")
+    def _ended(self, event: BatchCancelled | BatchFinished | EngineError) -> bool:
+        """The batch is over (cancelled, finished, or stopped by a fatal error): what is
+        not finished yet ends as CANCELLED, DONE or FAILED."""
+        if isinstance(event, EngineError):
+            if not event.fatal:
+                return False
+            status, message = ItemStatus.FAILED, event.message
         else:
-            self._end(event.batch_id, ItemStatus.FAILED, "stopped by an error")
-        return True
-
-    def _error(self, event: EngineError) -> bool:
-        if not event.fatal:
-            return False
-        self._end(event.batch_id, ItemStatus.FAILED, event.message)
+            self.phase = Phase.IDLE
+            if isinstance(event, BatchCancelled):
+                status, message = ItemStatus.CANCELLED, ""
+            elif event.ok:
+                status, message = ItemStatus.DONE, ""
+            else:
+                status, message = ItemStatus.FAILED, "stopped by an error"
+        ids = [i.item_id for i in self.batch_items(event.batch_id) if not i.finished]
+        self._update(ids, lambda i: replace(i, status=status, message=i.message or message))
         return True
 
     # -- plumbing ------------------------------------------------------------------------
@@ -309,23 +311,15 @@ class QueueModel:
         ids = [i.item_id for i in self.batch_items() if i.playlist_id == playlist_id]
         return self._update(ids, lambda i: i if i.finished else change(i))
 
-    def _recolor(self, old: ItemStatus, new: ItemStatus) -> bool:
-        ids = [i.item_id for i in self.batch_items() if i.status is old]
-        return self._update(ids, lambda i: replace(i, status=new))
-
-    def _end(self, batch_id: str, status: ItemStatus, message: str) -> None:
-        ids = [i.item_id for i in self.batch_items(batch_id) if not i.finished]
-        self._update(ids, lambda i: replace(i, status=status, message=i.message or message))
-
 
 _HANDLERS = {
     BatchStarted: QueueModel._started,
     PlaylistStarted: QueueModel._playlist_started,
     PlaylistProgress: QueueModel._progress,
     PlaylistFinished: QueueModel._playlist_finished,
-    BatchPaused: QueueModel._paused,
-    BatchResumed: QueueModel._resumed,
-    BatchCancelled: QueueModel._cancelled,
-    BatchFinished: QueueModel._finished,
-    EngineError: QueueModel._error,
+    BatchPaused: QueueModel._pause_changed,
+    BatchResumed: QueueModel._pause_changed,
+    BatchCancelled: QueueModel._ended,
+    BatchFinished: QueueModel._ended,
+    EngineError: QueueModel._ended,
 }

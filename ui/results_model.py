@@ -20,8 +20,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from matcher.model import MATCH_COLUMNS, MatchResult
-from matcher.text import fold
+from matcher import MATCH_COLUMNS, MatchResult, fold
 
 __all__ = [
     "ALL",

@@ -21,10 +21,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from matcher.config import PROVIDERS, EngineConfig
-from matcher.http.options import HttpOptions
-from matcher.paths import config_dir
-from matcher.presets import PRESETS
+from matcher import PRESETS, PROVIDERS, EngineConfig, HttpOptions, config_dir
 
 __all__ = [
     "KEYRING_SERVICE",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import tkinter as tk
+from dataclasses import dataclass
 
 import customtkinter as ctk
 from customtkinter.windows.widgets.scaling import ScalingTracker
@@ -17,14 +18,25 @@ from ui.queue_model import ItemStatus
 __all__ = [
     "ACCENT",
     "BORDER",
+    "CHART_CACHE",
+    "CHART_GRID",
+    "CHART_MATCH",
+    "CHART_TIME_BARS",
+    "CHART_TPS",
     "COUNT_COLORS",
     "GAP",
     "MUTED",
     "PAD",
     "PANEL",
+    "REPAIR_BANNER",
+    "RESUME_BANNER",
+    "REVIEW_NOTICE",
+    "ROW_TINTS",
     "SECONDARY",
+    "SELECTED_TEXT",
     "STATUS_COLORS",
     "WARN",
+    "BannerColors",
     "apply_scaling",
     "dpi_scale",
     "font",
@@ -57,6 +69,36 @@ COUNT_COLORS: dict[str, Color] = {
     "unmatched": ("gray38", "gray66"),
     "error": ("#c62828", "#ff7b72"),
 }
+
+
+# banners at the top of the left column (ui/views/banner.py)
+@dataclass(frozen=True, slots=True)
+class BannerColors:
+    background: Color
+    text: Color  # the message, and the Dismiss button's label
+    hover: Color | None = None  # the Dismiss button under the pointer (banners that have one)
+
+
+RESUME_BANNER = BannerColors(("#fff4d6", "#3a3117"), ("#5c4300", "#f5dc9a"), ("#f3e2b3", "#4a3f1f"))
+REPAIR_BANNER = BannerColors(("#fde3e1", "#3d1d1b"), ("#7a1a12", "#f6b8b1"))
+REVIEW_NOTICE: Color = ("#9a5b00", "#f0b84a")  # the review dialog's line about the entry
+
+# ttk tables (ui/views/table_style.py): row tints per status, light enough that text
+# keeps full contrast in either mode; text on the selected row
+ROW_TINTS: dict[str, Color] = {
+    "matched": ("#e7f5ea", "#1d3324"),
+    "review": ("#fff3d6", "#3b321c"),
+    "unmatched": ("#f1f1f1", "#262626"),
+    "error": ("#fde3e1", "#3d2022"),
+}
+SELECTED_TEXT = "#ffffff"
+
+# the dashboard chart (ui/views/chart_view.py): lines that read on both backgrounds
+CHART_TPS: Color = ("#1f6aa5", "#5aa9e6")
+CHART_MATCH: Color = ("#2e7d32", "#6fd08c")
+CHART_CACHE: Color = ("#b26a00", "#f0b84a")
+CHART_TIME_BARS: Color = ("#7a5fa8", "#b39ddb")
+CHART_GRID: Color = ("#c8c8c8", "#4a4a4a")
 
 # an outlined button, for everything that is not the one main action of its area
 SECONDARY: dict[str, object] = {

@@ -7,7 +7,8 @@ audiofiles.py  audio files' tags -> catalog rows
 fields.py      cleaning single values (numbers, keys, artist lists, versions)
 hashing.py     content hashes of files and folders
 damaged.py     CatalogDamaged, set_aside: a catalog file that can no longer be read
-sync.py        import_catalog (`cratematch catalog import`), resolve_catalog (`--catalog`)
+sync.py        import_catalog (`cratematch catalog import`), resolve_catalog (`--catalog`),
+               prepare_catalog (the database a batch matches against)
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from matcher.catalog.importers import (
     read_catalog_source,
 )
 from matcher.catalog.store import CatalogStore, folded_fields, normalise_isrc
-from matcher.catalog.sync import ImportReport, SourceReport, import_catalog, resolve_catalog
+from matcher.catalog.sync import (
+    ImportReport,
+    SourceReport,
+    import_catalog,
+    prepare_catalog,
+    resolve_catalog,
+)
 
 __all__ = [
     "CatalogDamaged",
@@ -35,6 +42,7 @@ __all__ = [
     "folded_fields",
     "import_catalog",
     "normalise_isrc",
+    "prepare_catalog",
     "read_catalog_source",
     "resolve_catalog",
     "set_aside",

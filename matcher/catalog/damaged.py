@@ -10,21 +10,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from matcher.errors import CatalogError
+from matcher.errors import CatalogError, StoreDamaged
 from matcher.sqlite_aside import move_aside
 
 __all__ = ["CatalogDamaged", "catalog_error", "set_aside"]
 
 
-class CatalogDamaged(CatalogError):
-    """The catalog database is damaged or not a database at all. `path` is the file
-    (None after pickling, which keeps only the message)."""
+class CatalogDamaged(StoreDamaged, CatalogError):
+    """The catalog database is damaged or not a database at all."""
 
     damaged_store = "catalog"
-
-    def __init__(self, message: str, path: Path | None = None) -> None:
-        super().__init__(message)
-        self.path = path
 
 
 def catalog_error(err: sqlite3.Error, path: Path, message: str) -> CatalogError:

@@ -13,9 +13,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from matcher.keys import parse_key
-from matcher.text import fold
-from matcher.versions import split_version
+from matcher.matching.keys import parse_key
+from matcher.matching.text import fold
+from matcher.matching.versions import split_version
 
 __all__ = [
     "ReadStats",

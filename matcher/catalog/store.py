@@ -25,9 +25,9 @@ from types import TracebackType
 
 from matcher.catalog.damaged import catalog_error
 from matcher.errors import CatalogError
+from matcher.matching.text import fold
+from matcher.matching.versions import split_version
 from matcher.model import CatalogTrack
-from matcher.text import fold
-from matcher.versions import split_version
 
 __all__ = ["SCHEMA_VERSION", "CatalogStore", "folded_fields", "normalise_isrc"]
 

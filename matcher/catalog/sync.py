@@ -28,10 +28,17 @@ from matcher.catalog.fields import ReadStats
 from matcher.catalog.hashing import content_hash
 from matcher.catalog.importers import detect_source_kind, read_catalog_source
 from matcher.catalog.store import SCHEMA_VERSION, CatalogStore
-from matcher.errors import CatalogError, CatalogImportError
+from matcher.errors import CatalogError, CatalogImportError, InputError
 from matcher.model import CatalogTrack
 
-__all__ = ["IMPORTER_VERSION", "ImportReport", "SourceReport", "import_catalog", "resolve_catalog"]
+__all__ = [
+    "IMPORTER_VERSION",
+    "ImportReport",
+    "SourceReport",
+    "import_catalog",
+    "prepare_catalog",
+    "resolve_catalog",
+]
 
 # Bump when importers change what they produce from the same input: every source hash is
 # salted with it, so catalogs built by an older importer are rebuilt rather than reused.
@@ -185,6 +192,20 @@ def resolve_catalog(path: Path | None) -> Path:
         for leftover in (temp, *(Path(f"{temp}{s}") for s in ("-wal", "-shm", "-journal"))):
             leftover.unlink(missing_ok=True)
     return target
+
+
+def prepare_catalog(path: Path | None) -> Path:
+    """The catalog database a batch matches against (importing a catalog file once), opened
+    once here so that a missing or damaged catalog fails before any output is written."""
+    database = resolve_catalog(path)
+    if not database.exists():
+        raise InputError(
+            "no local catalog yet: import one with `cratematch catalog import FILE` "
+            "or pass --catalog FILE"
+        )
+    with CatalogStore.open(database, readonly=True):
+        pass
+    return database
 
 
 def _sweep_stale_temps(folder: Path) -> None:

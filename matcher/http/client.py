@@ -41,7 +41,7 @@ from matcher.http.errors import (
 )
 from matcher.http.ratelimit import HostLimiter, HostPolicy, WaitTooLong
 from matcher.http.retry import RETRY_STATUSES, RetryPolicy, is_retryable_error, parse_retry_after
-from matcher.providers.base import ProviderCounters
+from matcher.matching.provider import ProviderCounters
 
 __all__ = ["HttpClient", "Pacing", "Service"]
 

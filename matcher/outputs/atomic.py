@@ -20,7 +20,7 @@ from typing import IO
 
 from matcher.errors import OutputError
 
-__all__ = ["atomic_open", "atomic_write_text", "describe_os_error"]
+__all__ = ["atomic_open", "atomic_write_text", "describe_os_error", "fsync_dir"]
 
 _umask: int | None = None
 
@@ -45,7 +45,7 @@ def describe_os_error(err: OSError) -> str:
     return err.strerror or str(err) or type(err).__name__
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make the rename itself durable (POSIX only; Windows cannot open directories)."""
     if os.name != "posix":
         return
@@ -102,7 +102,7 @@ def atomic_open(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

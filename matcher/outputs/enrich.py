@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from matcher.keys import format_key, parse_key
+from matcher.matching.keys import format_key, parse_key
 from matcher.model import CatalogTrack
 
 __all__ = ["ENRICHED_FIELDS", "fill_fields", "format_bpm", "year_of"]

@@ -15,7 +15,7 @@ from typing import IO
 
 from lxml import etree
 
-from matcher.keys import detect_notation, format_key, parse_key
+from matcher.matching.keys import detect_notation, format_key, parse_key
 from matcher.model import MatchResult, MatchStatus, Playlist, PlaylistEntry
 from matcher.outputs.enrich import fill_fields, format_bpm, year_of
 from matcher.outputs.locations import file_url, playable_location, to_local_path

@@ -25,7 +25,7 @@ from typing import IO
 from lxml import etree
 
 from matcher.errors import InputError, OutputError, PlaylistParseError, UnsafeXmlError
-from matcher.keys import detect_notation
+from matcher.matching.keys import detect_notation
 from matcher.model import MatchResult, MatchStatus, Playlist
 from matcher.outputs.atomic import describe_os_error
 from matcher.outputs.enrich import fill_fields

@@ -25,8 +25,8 @@ from pathlib import Path
 from lxml import etree
 
 from matcher.bounds import bounded_entry, bounded_playlist
-from matcher.errors import CrateMatchError, PlaylistParseError, UnsupportedFormat
-from matcher.model import Playlist, PlaylistEntry, PlaylistInfo
+from matcher.errors import CrateMatchError, InputError, PlaylistParseError, UnsupportedFormat
+from matcher.model import Playlist, PlaylistEntry, PlaylistInfo, PlaylistRef
 from matcher.playlists import csvfile, m3u, nml, rekordbox
 from matcher.playlists.detect import detect_format
 from matcher.playlists.filenames import FileNameInfo, parse_filename
@@ -40,6 +40,7 @@ __all__ = [
     "detect_format",
     "iter_collection",
     "list_playlists",
+    "load_playlists",
     "parse_filename",
     "read_playlists",
 ]
@@ -99,6 +100,27 @@ def read_playlists(
         parsed = _parse(path, fmt)
         chosen = choose(parsed.infos, names, all_playlists, file_name=path.name)
         return [bounded_playlist(p) for p in parsed.pick(chosen)]
+
+
+def load_playlists(
+    inputs: Sequence[Path | PlaylistRef], names: Sequence[str] = (), all_playlists: bool = False
+) -> list[Playlist]:
+    """Every playlist a batch's inputs select, all read before any matching starts, so
+    bad input fails before any output.
+
+    `names` and `all_playlists` apply to files that hold several playlists (Rekordbox XML,
+    Traktor NML); a `PlaylistRef` with a name selects that playlist in its file.
+    """
+    playlists: list[Playlist] = []
+    for item in inputs:
+        ref = item if isinstance(item, PlaylistRef) else PlaylistRef(Path(item))
+        path = Path(ref.path).expanduser()
+        multi = detect_format(path) in _COLLECTIONS
+        selected = (ref.name,) if ref.name else (tuple(names) if multi else ())
+        playlists.extend(read_playlists(path, selected, all_playlists and multi and not ref.name))
+    if not playlists:
+        raise InputError("no playlists to match")
+    return playlists
 
 
 def iter_collection(path: Path) -> Iterator[PlaylistEntry]:

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from matcher.errors import PlaylistParseError
-from matcher.keys import from_pitch_class
+from matcher.matching.keys import from_pitch_class
 from matcher.model import Playlist, PlaylistEntry
 from matcher.playlists.csvheader import Column, Header, find_header
 from matcher.playlists.fields import decode_location, duration, number, year

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from matcher.keys import from_traktor_index
+from matcher.matching.keys import from_traktor_index
 from matcher.model import Playlist, PlaylistEntry, PlaylistInfo
 from matcher.playlists.fields import number, text, year
 from matcher.playlists.keyed import keyed_playlist

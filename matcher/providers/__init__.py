@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from matcher.errors import InputError
-from matcher.providers.base import Provider, ProviderCounters, Query
+from matcher.matching.provider import Provider, ProviderCounters, Query
 
 if TYPE_CHECKING:
     import httpx

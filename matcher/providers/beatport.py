@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 import httpx
 
-from matcher.http.client import Service
 from matcher.http.options import HttpOptions
+from matcher.matching.provider import Query
 from matcher.model import CatalogTrack
-from matcher.providers.base import Query
 from matcher.providers.beatport_parse import parse_search, parse_track, parse_track_list
-from matcher.providers.online import OnlineProvider, build_client, host_policy, user_agent
-from matcher.providers.tokens import fingerprint, get_token, token_hint
+from matcher.providers.online import OnlineProvider, host_policy, token_client
 
 __all__ = ["DEFAULT_URL", "URL_ENV", "BeatportProvider", "open_beatport"]
 
@@ -72,22 +69,9 @@ def open_beatport(
     """The provider as configured by the environment (base URL, token) and `options`."""
     env = os.environ if env is None else env
     base = (env.get(URL_ENV, "").strip() or DEFAULT_URL).rstrip("/")
-    token = get_token("beatport", env=env)
-    if not token:
-        return BeatportProvider(
-            None, missing_token=f"Beatport needs a token: {token_hint('beatport')}"
-        )
-    service = Service(
-        label="Beatport",
-        base_url=base,
-        policy=host_policy(f"beatport:{urlsplit(base).netloc}", options.beatport_rate),
-        auth_scope=f"beatport:{fingerprint(token)}",
-        token_hint=token_hint("beatport"),
-    )
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "Accept": "application/json",
-        "User-Agent": user_agent(),
-    }
-    client = build_client(service, options, headers=headers, secrets=(token,), transport=transport)
-    return BeatportProvider(client)
+    client, missing = token_client(
+        "beatport", "Beatport", base,
+        policy=lambda host: host_policy(host, options.beatport_rate),
+        authorization="Bearer {token}", options=options, env=env, transport=transport,
+    )  # fmt: skip
+    return BeatportProvider(client, missing_token=missing)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from matcher.http.errors import ProviderResponseError
-from matcher.keys import parse_key
+from matcher.matching.keys import parse_key
 from matcher.model import CatalogTrack
 
 __all__ = ["parse_search", "parse_track", "parse_track_list"]

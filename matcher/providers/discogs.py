@@ -16,18 +16,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from urllib.parse import urlsplit
 
 import httpx
 
-from matcher.http.client import Service
 from matcher.http.options import HttpOptions
 from matcher.http.ratelimit import HostPolicy
+from matcher.matching.provider import Query
 from matcher.model import CatalogTrack
-from matcher.providers.base import Query
 from matcher.providers.discogs_parse import parse_release, parse_search
-from matcher.providers.online import OnlineProvider, build_client, user_agent
-from matcher.providers.tokens import fingerprint, get_token, token_hint
+from matcher.providers.online import OnlineProvider, token_client
 
 __all__ = ["DEFAULT_URL", "URL_ENV", "DiscogsProvider", "discogs_pacing", "open_discogs"]
 
@@ -108,27 +105,13 @@ def open_discogs(
     env: Mapping[str, str] | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> DiscogsProvider:
+    """The provider as configured by the environment (base URL, token) and `options`."""
     env = os.environ if env is None else env
     base = (env.get(URL_ENV, "").strip() or DEFAULT_URL).rstrip("/")
-    token = get_token("discogs", env=env)
-    if not token:
-        return DiscogsProvider(
-            None, missing_token=f"Discogs needs a token: {token_hint('discogs')}"
-        )
-    service = Service(
-        label="Discogs",
-        base_url=base,
-        policy=HostPolicy(f"discogs:{urlsplit(base).netloc}", WINDOW_S / 60, 8.0),
-        auth_scope=f"discogs:{fingerprint(token)}",
-        token_hint=token_hint("discogs"),
-    )
-    headers = {
-        "Authorization": f"Discogs token={token}",
-        "Accept": "application/json",
-        "User-Agent": user_agent(),
-    }
-    client = build_client(
-        service, options, headers=headers, secrets=(token,), transport=transport,
+    client, missing = token_client(
+        "discogs", "Discogs", base,
+        policy=lambda host: HostPolicy(host, WINDOW_S / 60, 8.0),
+        authorization="Discogs token={token}", options=options, env=env, transport=transport,
         pacing=discogs_pacing,
     )  # fmt: skip
-    return DiscogsProvider(client)
+    return DiscogsProvider(client, missing_token=missing)

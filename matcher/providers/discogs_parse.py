@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from matcher.http.errors import ProviderResponseError
+from matcher.matching.text import fold
+from matcher.matching.versions import split_version
 from matcher.model import CatalogTrack
-from matcher.text import fold
-from matcher.versions import split_version
 
 __all__ = ["SearchHit", "parse_duration", "parse_release", "parse_search", "track_id"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from matcher.catalog.store import CatalogStore
+from matcher.matching.provider import Provider, Query
 from matcher.model import CatalogTrack
-from matcher.providers.base import Provider, Query
 
 __all__ = ["LocalCatalog", "fts_expression"]
 

@@ -23,8 +23,8 @@ import httpx
 from matcher.http.client import Service
 from matcher.http.options import HttpOptions
 from matcher.http.ratelimit import HostPolicy
+from matcher.matching.provider import Query
 from matcher.model import CatalogTrack
-from matcher.providers.base import Query
 from matcher.providers.musicbrainz_parse import parse_isrc, parse_recording, parse_recordings
 from matcher.providers.online import OnlineProvider, build_client, user_agent
 

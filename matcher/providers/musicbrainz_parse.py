@@ -13,8 +13,8 @@ from dataclasses import replace
 from typing import Any
 
 from matcher.http.errors import ProviderResponseError
+from matcher.matching.versions import is_version_text, split_version
 from matcher.model import CatalogTrack
-from matcher.versions import is_version_text, split_version
 
 __all__ = ["parse_isrc", "parse_recording", "parse_recordings"]
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -28,11 +29,12 @@ from matcher.http.errors import ProviderAuthError
 from matcher.http.options import HttpOptions
 from matcher.http.ratelimit import HostLimiter, HostPolicy
 from matcher.http.retry import RetryPolicy
+from matcher.matching.presets import Preset
+from matcher.matching.provider import Provider, Query
+from matcher.matching.query import plan
+from matcher.matching.readings import EntryReading
 from matcher.paths import cache_dir
-from matcher.presets import Preset
-from matcher.providers.base import Provider, Query
-from matcher.query import plan
-from matcher.readings import EntryReading
+from matcher.providers.tokens import fingerprint, get_token, token_hint
 
 __all__ = [
     "CACHE_FILE",
@@ -43,6 +45,7 @@ __all__ = [
     "host_policy",
     "online_budget",
     "online_plan",
+    "token_client",
     "user_agent",
 ]
 
@@ -108,6 +111,42 @@ def build_client(
         transport=transport,
         pacing=pacing,
     )
+
+
+def token_client(
+    name: str,
+    label: str,
+    base: str,
+    *,
+    policy: Callable[[str], HostPolicy],
+    authorization: str,
+    options: HttpOptions,
+    env: Mapping[str, str],
+    transport: httpx.BaseTransport | None = None,
+    pacing: Pacing | None = None,
+) -> tuple[HttpClient | None, str]:
+    """A client for a service that needs a token (Beatport, Discogs), or None and the one
+    line that says how to give the token. `policy(host)` is the service's rate limit;
+    `authorization` the header's value with `{token}` in it."""
+    token = get_token(name, env=env)
+    if not token:
+        return None, f"{label} needs a token: {token_hint(name)}"
+    service = Service(
+        label=label,
+        base_url=base,
+        policy=policy(f"{name}:{urlsplit(base).netloc}"),
+        auth_scope=f"{name}:{fingerprint(token)}",
+        token_hint=token_hint(name),
+    )
+    headers = {
+        "Authorization": authorization.format(token=token),
+        "Accept": "application/json",
+        "User-Agent": user_agent(),
+    }
+    client = build_client(
+        service, options, headers=headers, secrets=(token,), transport=transport, pacing=pacing
+    )
+    return client, ""
 
 
 class OnlineProvider(Provider):

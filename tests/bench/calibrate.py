@@ -48,15 +48,17 @@ SIGNALS = (
 )
 
 from matcher.catalog import resolve_catalog  # noqa: E402
-from matcher.decide import decide  # noqa: E402
-from matcher.match import _consider, _identify  # noqa: E402
+from matcher.matching.decide import decide  # noqa: E402
+from matcher.matching.match import _consider, _identify  # noqa: E402
+from matcher.matching.presets import PRESETS  # noqa: E402
+from matcher.matching.query import plan  # noqa: E402
+from matcher.matching.readings import read_entry  # noqa: E402
+from matcher.matching.scoring import SUPPORT, features_of, score, support  # noqa: E402
 from matcher.model import Candidate  # noqa: E402
 from matcher.playlists import read_playlists  # noqa: E402
-from matcher.presets import PRESETS, Weights  # noqa: E402
 from matcher.providers.local import LocalCatalog  # noqa: E402
-from matcher.query import plan  # noqa: E402
-from matcher.readings import read_entry  # noqa: E402
-from matcher.scoring import SUPPORT, features_of, score, support  # noqa: E402
+
+RULES = PRESETS["balanced"].weights  # the model's hand-set rules (support floor, ...)
 
 
 def load_truth() -> dict[tuple[str, int], tuple[str, str]]:
@@ -91,13 +93,13 @@ def design(rows):
     X, y, groups = [], [], []
     for gi, (_entry, reading, tracks, expected) in enumerate(rows):
         for track in tracks:
-            feats, guard = features_of(reading, track)
+            feats, guard = features_of(reading, track, RULES)
             if guard:
                 continue
             x = [1.0]
             for s in SIGNALS:
                 if s in SUPPORT:
-                    x.append(support(feats[s]) if s in feats else 0.0)
+                    x.append(support(feats[s], RULES) if s in feats else 0.0)
                 else:
                     x.append(-(1 - feats[s]) if s in feats else 0.0)
             x.append(-1.0 if "artists" not in feats else 0.0)
@@ -212,9 +214,8 @@ def main() -> None:
         X, y, groups, n = design([(e, rd, tr, ex) for e, rd, tr, ex, _ in split["train"]])
         w = fit(X, y, groups, n)
         names = ["bias", *SIGNALS, "no_artist"]
-        weights = Weights(
-            **{n: round(float(v), 2) for n, v in zip(names, w, strict=True)},
-            identifier=preset.weights.identifier,
+        weights = replace(
+            preset.weights, **{n: round(float(v), 2) for n, v in zip(names, w, strict=True)}
         )
         print("fitted:", weights)
         preset = replace(preset, weights=weights)

@@ -41,8 +41,8 @@ def _config(workers: int, out: Path):
 
 
 def throughput(workers: int) -> tuple[float, float, float]:
-    from matcher.engine import Engine
-    from matcher.events import MetricsSnapshot, TracksMatched
+    from matcher.engine.client import Engine
+    from matcher.engine.events import MetricsSnapshot, TracksMatched
 
     out = Path(tempfile.mkdtemp(prefix="cm-engine-"))
     with Engine(_config(workers, out)) as engine:
@@ -64,9 +64,9 @@ def throughput(workers: int) -> tuple[float, float, float]:
 
 def single_process() -> float:
     from matcher.catalog import resolve_catalog
-    from matcher.match import match_entry
+    from matcher.matching.match import match_entry
+    from matcher.matching.presets import get_preset
     from matcher.playlists import read_playlists
-    from matcher.presets import get_preset
     from matcher.providers.local import LocalCatalog
 
     (playlist,) = read_playlists(STRESS, all_playlists=True)
@@ -80,8 +80,8 @@ def single_process() -> float:
 
 def latencies(workers: int) -> tuple[float, float, float]:
     """(start -> first result, pause -> BatchPaused, cancel -> BatchCancelled) for one run."""
-    from matcher.engine import Engine
-    from matcher.events import BatchCancelled, BatchPaused, TracksMatched
+    from matcher.engine.client import Engine
+    from matcher.engine.events import BatchCancelled, BatchPaused, TracksMatched
 
     out = Path(tempfile.mkdtemp(prefix="cm-latency-"))
     with Engine(_config(workers, out)) as engine:

@@ -59,8 +59,8 @@ def load_catalog():
 def run_batch(provider: str, playlist: Path, workers: int, preset: str, out: Path):
     """One batch through the engine: (final event, last metrics, wall seconds)."""
     from matcher.config import EngineConfig
-    from matcher.engine import Engine
-    from matcher.events import MetricsSnapshot
+    from matcher.engine.client import Engine
+    from matcher.engine.events import MetricsSnapshot
 
     config = EngineConfig(provider=provider, workers=workers, preset=preset, out_dir=out)
     metrics: dict = {}

@@ -39,11 +39,11 @@ def main() -> None:
     os.environ["CRATEMATCH_HOME"] = str(home)
 
     from matcher.catalog import resolve_catalog
-    from matcher.match import match_entry
+    from matcher.matching.match import match_entry
+    from matcher.matching.presets import get_preset
+    from matcher.matching.readings import _read_entry, read_track
     from matcher.playlists import read_playlists
-    from matcher.presets import get_preset
     from matcher.providers.local import LocalCatalog
-    from matcher.readings import _read_entry, read_track
 
     catalog = resolve_catalog(DEVSET / "catalog.csv.gz")
     preset = get_preset(a.preset)

@@ -128,8 +128,8 @@ def _minimal_window(workers: int, out: Path, threaded: bool, freeze: bool):  # n
     import customtkinter as ctk
 
     from matcher.config import EngineConfig
-    from matcher.engine import Engine
-    from matcher.events import BatchCancelled, BatchFinished
+    from matcher.engine.client import Engine
+    from matcher.engine.events import BatchCancelled, BatchFinished
     from ui.bridge import EventPump
     from ui.views.dashboard import Dashboard
     from ui.views.results_view import ResultsView

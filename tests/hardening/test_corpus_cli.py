@@ -8,7 +8,7 @@ no output, no file written and no message, and the canary server is never contac
 To keep this quick, the inputs the readers accept all go through ONE real `match` run
 (so every one of them gets its outputs written); each input they refuse gets its own run
 (its error line is what is checked): a real process when the engine refuses it, this
-process (`matcher.cli.main`) when the command line refuses it from its first bytes before
+process (`matcher.cli.commands.main`) when the command line refuses it from its first bytes before
 any engine starts; `catalog import` runs in this process too. A few real runs of those
 show both paths agree.
 """
@@ -59,7 +59,7 @@ def cli(home: Path, name: str, *args: str | Path) -> Run:
 
 
 def cli_here(name: str, *args: str | Path) -> Run:
-    """`matcher.cli.main(ARGS)` in this process, output captured."""
+    """`matcher.cli.commands.main(ARGS)` in this process, output captured."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main([str(a) for a in args])

@@ -14,14 +14,14 @@ import pytest
 
 from matcher.catalog import CatalogDamaged, CatalogStore, import_catalog, set_aside
 from matcher.config import EngineConfig
-from matcher.engine import Engine
+from matcher.engine.client import Engine
+from matcher.engine.events import BatchFinished, BatchState, EngineError
+from matcher.engine.journal import Journal, JournalDamaged, default_journal_path
 from matcher.errors import CatalogError
-from matcher.events import BatchFinished, BatchState, EngineError
-from matcher.journal import Journal, JournalDamaged, default_journal_path
 from matcher.playlists import read_playlists
 from tests.hardening import ledger
-from tests.matcher.engine_fixtures import collect, write_catalog, write_m3u8
-from tests.matcher.test_batch_run import canned_result
+from tests.matcher.engine.engine_fixtures import collect, write_catalog, write_m3u8
+from tests.matcher.engine.test_batch_run import canned_result
 
 HINT = "cratematch batches --rebuild"
 

@@ -19,16 +19,16 @@ from pathlib import Path
 
 import pytest
 
-from matcher.batch_run import BatchRun
-from matcher.batch_spec import spec_from_journal
+from matcher.engine.batch_run import BatchRun
+from matcher.engine.batch_spec import spec_from_journal
+from matcher.engine.events import BatchFinished, BatchState, EngineError
+from matcher.engine.journal import Journal
 from matcher.errors import CrateMatchError
-from matcher.events import BatchFinished, BatchState, EngineError
-from matcher.journal import Journal
 from matcher.model import MatchResult, MatchStatus
 from matcher.outputs import atomic, write_playlist_outputs
 from tests.hardening import ledger
-from tests.matcher.engine_fixtures import matches_rows
-from tests.matcher.test_batch_run import (
+from tests.matcher.engine.engine_fixtures import matches_rows
+from tests.matcher.engine.test_batch_run import (
     BATCH_ID,
     FakePool,
     Recorder,
@@ -79,7 +79,7 @@ def disk_fills_while_writing(monkeypatch: pytest.MonkeyPatch, target: str, budge
 
 
 def drive_like_the_host(run: BatchRun, emit: Recorder, max_steps: int = 500) -> None:
-    """Step the batch to its end; an error ends it the way matcher.host does."""
+    """Step the batch to its end; an error ends it the way matcher.engine.host does."""
     for _ in range(max_steps):
         if run.over:
             return

@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 
 from matcher.config import EngineConfig
-from matcher.engine import Engine
-from matcher.events import BatchFinished
+from matcher.engine.client import Engine
+from matcher.engine.events import BatchFinished
 from matcher.http import client as client_module
 from matcher.http.errors import ProviderResponseError, ProviderUnavailable
 from matcher.http.options import HttpOptions
 from matcher.model import MatchStatus
 from matcher.providers import open_provider
 from tests.hardening import ledger
-from tests.matcher.engine_fixtures import collect, matches_rows
+from tests.matcher.engine.engine_fixtures import collect, matches_rows
 from tests.matcher.providers.online_fixtures import FAST_RETRY
 
 TOKEN = "bp-loris-token-0001"

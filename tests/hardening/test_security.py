@@ -27,15 +27,15 @@ import httpx
 import pytest
 
 from matcher.config import EngineConfig
-from matcher.engine import Engine
-from matcher.events import BatchFinished
+from matcher.engine.client import Engine
+from matcher.engine.events import BatchFinished
+from matcher.engine.journal import Journal
 from matcher.http.errors import ProviderResponseError
-from matcher.journal import Journal
 from matcher.model import Playlist, PlaylistEntry
 from matcher.outputs import playlist_folder
 from matcher.providers import open_provider
 from tests.hardening import ledger
-from tests.matcher.engine_fixtures import collect
+from tests.matcher.engine.engine_fixtures import collect
 from tests.matcher.http.stand_in import StandIn
 from tests.matcher.providers.online_fixtures import TRACKS
 

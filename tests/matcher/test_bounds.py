@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from matcher.bounds import MAX_FIELD, MAX_NAMES, bounded_entry, bounded_playlist, bounded_track
-from matcher.journal import encode_result
+from matcher.engine.journal import encode_result
+from matcher.engine.serialize import loads_result
 from matcher.model import (
     Candidate,
     CatalogTrack,
@@ -16,7 +17,6 @@ from matcher.model import (
     PlaylistEntry,
 )
 from matcher.playlists import read_playlists
-from matcher.serialize import loads_result
 
 HUGE = "\U0001f3b5" * (MAX_FIELD * 4)  # 4 bytes each in UTF-8: the worst case
 
@@ -48,7 +48,7 @@ def test_the_worst_result_still_fits_a_journal_row() -> None:
                                        artists=(HUGE,) * 3))  # fmt: skip
     best = Candidate(track, 0.9, {"title": 1.0})
     result = MatchResult(entry, MatchStatus.MATCHED, 0.9, "local", "x", best, (best,) * 10)
-    assert loads_result(encode_result(result)[4]).entry.title == entry.title
+    assert loads_result(encode_result(result).data).entry.title == entry.title
 
 
 def test_a_10_mb_m3u_line_is_read_and_cut(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from matcher.demo import DEMO_CATALOG, DEMO_EXPECTED, DEMO_PLAYLISTS, demo_dir
-from matcher.keys import parse_key
+from matcher.matching.keys import parse_key
 
 CATALOG_HEADER = [
     "catalog_id", "title", "mix", "artists", "remixers", "label", "release",

@@ -17,16 +17,16 @@ import pytest
 
 from matcher.catalog import CatalogDamaged
 from matcher.cli import main
-from matcher.cli_run import one_line
+from matcher.cli.run import one_line
 from matcher.config import EngineConfig
-from matcher.events import BatchFinished, EngineError, damage_of
-from matcher.host import _Host
-from matcher.journal import Journal, JournalDamaged, JournalError
-from matcher.match import match_entry
+from matcher.engine.events import BatchFinished, EngineError, damage_of
+from matcher.engine.host import _Host
+from matcher.engine.journal import Journal, JournalDamaged, JournalError
+from matcher.matching.match import match_entry
+from matcher.matching.presets import get_preset
+from matcher.matching.provider import Provider, Query
+from matcher.matching.readings import MAX_TEXT, read_entry, read_track
 from matcher.model import CatalogTrack, PlaylistEntry
-from matcher.presets import get_preset
-from matcher.providers.base import Provider, Query
-from matcher.readings import MAX_TEXT, read_entry, read_track
 
 
 class _Empty(Provider):

@@ -150,7 +150,8 @@ def make_result(
 
 @dataclass
 class FakeController:
-    """What the views call on the controller, recorded."""
+    """What the views call on the controller and on the history, recorded (one object
+    plays both parts)."""
 
     results: dict[tuple[str, int, int], MatchResult] = field(default_factory=dict)
     out_dir: Path = Path("/tmp/cratematch-out")

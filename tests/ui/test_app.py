@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from matcher.events import BatchState
-from matcher.journal import Journal, default_journal_path
-from tests.matcher.engine_fixtures import write_catalog, write_m3u8
+from matcher import BatchState, default_journal_path
+from matcher.engine.journal import Journal
+from tests.matcher.engine.engine_fixtures import write_catalog, write_m3u8
 from tests.ui.gui_helpers import pump_until, screenshot, spin
 
 LONG = 12_000  # entries: long enough that pause and cancel land mid-batch
@@ -45,7 +45,7 @@ def done_of(app, n: int = 0) -> int:  # noqa: ANN001
 
 
 def queued(app, path: Path) -> None:  # noqa: ANN001
-    app.controller.add_paths([path])
+    app.controller.intake.add_paths([path])
     pump_until(app, lambda: app.controller.model.waiting(), f"{path.name} queued")
 
 
@@ -128,7 +128,7 @@ def test_an_unfinished_batch_is_offered_at_launch_and_resuming_finishes_it(
     assert prompt.text.cget("text").startswith("Unfinished batch from ")
     assert f"{cut_at:,} of {LONG:,} tracks in 1 playlist." in prompt.text.cget("text")
     screenshot(app, "11-resume-prompt")
-    prompt.resume_button.invoke()
+    prompt.button.invoke()
     pump_until(app, lambda: not prompt.winfo_ismapped(), "the banner to go")
     pump_until(app, lambda: app.status_bar.phase.cget("text") == "Finished", "the batch to end")
     assert shown(app)[:2] == ("DONE", f"{LONG:,} / {LONG:,}")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from matcher.events import Event, MetricsSnapshot, PlaylistProgress
+from matcher.engine.events import Event, MetricsSnapshot, PlaylistProgress
 from ui.bridge import EventPump
 
 B = "20260101-000000-aaaaaa"

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from matcher.events import BatchStarted, MetricsSnapshot
+from matcher.engine.events import BatchStarted, MetricsSnapshot
 from matcher.metrics import ChunkStats, MetricsAccumulator, format_metrics, tips
 from tests.ui.results_fixtures import destroy_root, make_root, run_until, screenshot, settle
 

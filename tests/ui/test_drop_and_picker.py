@@ -89,7 +89,8 @@ def test_drop_an_m3u_and_a_rekordbox_xml_then_pick_one_playlist(make_app, tmp_pa
     assert picker.ok_button.cget("text") == "Add 1 playlist"
     screenshot(app, "02-picker")
     picker.confirm()
-    pump_until(app, lambda: len(app.controller.model.items) == 2 and not app.controller.adding,
+    c = app.controller
+    pump_until(app, lambda: len(c.model.items) == 2 and not c.intake.adding,
                "both playlists queued")  # fmt: skip
     spin(app, 0.1)
     assert cards(app) == [("Sunday Set", "Sunday Set.m3u8 · 3 tracks"),
@@ -114,7 +115,7 @@ def test_a_folder_in_the_picker_selects_its_playlists(make_app, tmp_path: Path) 
 def test_cancelling_the_picker_adds_nothing(make_app, tmp_path: Path) -> None:
     app = make_app()
     drop_and_pick(app, [rekordbox_two_playlists(tmp_path / "sets.xml")]).cancel()
-    pump_until(app, lambda: not app.controller.adding, "the picker to close")
+    pump_until(app, lambda: not app.controller.intake.adding, "the picker to close")
     assert app.controller.model.items == [] and not app.drop_zone.compact
 
 
@@ -127,7 +128,7 @@ def test_an_unsupported_file_gets_a_readable_message_and_the_queue_stays(
     (tmp_path / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(300))
     (tmp_path / "notes.xml").write_text("<shopping><item/></shopping>", encoding="utf-8")
     simulate_drop(app.queue_view, [str(tmp_path / "cover.jpg"), str(tmp_path / "notes.xml")])
-    pump_until(app, lambda: len(app.controller.notices) == 2, "two messages")
+    pump_until(app, lambda: len(app.controller.session.notices) == 2, "two messages")
     spin(app, 0.1)
     shown = app.notices.text.cget("text")
     assert "cover.jpg: binary data, not a playlist CrateMatch reads" in shown
@@ -173,7 +174,9 @@ def test_the_window_follows_a_dark_appearance(make_app, tmp_path: Path) -> None:
         ctk.set_appearance_mode("dark")
         simulate_drop(app.drop_zone, [str(m3u(tmp_path / "Sunday Set.m3u8", 3)),
                                       str(tmp_path / "missing.m3u")])  # fmt: skip
-        pump_until(app, lambda: app.controller.model.items and app.controller.notices, "items")
+        pump_until(
+            app, lambda: app.controller.model.items and app.controller.session.notices, "items"
+        )
         screenshot(app, "13-dark-queue")
         app.tabs.set("Settings")
         spin(app, 0.1)

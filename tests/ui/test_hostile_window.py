@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from matcher import BatchRecord, BatchState, default_journal_path
 from matcher.catalog import resolve_catalog
-from matcher.events import BatchState
-from matcher.journal import BatchRecord, Journal, default_journal_path
+from matcher.engine.journal import Journal
 from tests.hardening import ledger
 from tests.hardening.test_damaged_stores import damage_pages
-from tests.matcher.engine_fixtures import (
+from tests.matcher.engine.engine_fixtures import (
     WAIT_S,
     alive,
     descendants,
@@ -117,7 +117,7 @@ def test_a_damaged_journal_is_offered_for_rebuild(make_app, tmp_path: Path) -> N
 
     prompt.button.invoke()
     pump_until(app, lambda: not prompt.winfo_ismapped(), "the banner to go")
-    assert any("moved to journal.sqlite.corrupt-" in n for n in app.controller.notices)
+    assert any("moved to journal.sqlite.corrupt-" in n for n in app.controller.session.notices)
     (aside,) = default_journal_path().parent.glob("journal.sqlite.corrupt-*")
     assert aside.read_bytes() == junk
     with Journal.open(readonly=True) as journal:
@@ -143,7 +143,9 @@ def test_a_damaged_catalog_is_offered_for_reimport_and_the_next_start_works(
 
     prompt.button.invoke()
     pump_until(app, lambda: not prompt.winfo_ismapped(), "the banner to go")
-    assert any("Press Start to import catalog.csv again" in n for n in app.controller.notices)
+    assert any(
+        "Press Start to import catalog.csv again" in n for n in app.controller.session.notices
+    )
     assert not built.exists() and list(built.parent.glob(f"{built.name}.corrupt-*"))
 
     pump_until(app, lambda: app.controller.model.waiting(), "the playlist to wait again")
@@ -159,9 +161,9 @@ def test_rebuild_waits_for_a_running_batch(make_app, tmp_path: Path) -> None:
     app = make_app()
     from ui.repair import Damage
 
-    app.controller.damage = Damage("journal", default_journal_path(), "journal is damaged")
+    app.controller.repair.found(Damage("journal", default_journal_path(), "journal is damaged"))
     app.controller.model.add(tmp_path / "x.m3u8", None, "x", 3)
     app.controller.model.bind("b-1", [app.controller.model.items[0].item_id])
     assert app.controller.model.active
-    assert not app.controller.repair()
-    assert app.controller.notices[-1].startswith("Wait for the current batch to end")
+    assert not app.controller.repair.repair()
+    assert app.controller.session.notices[-1].startswith("Wait for the current batch to end")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.events import (
+from matcher.engine.events import (
     BatchCancelled,
     BatchFinished,
     BatchPaused,

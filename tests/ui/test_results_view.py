@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.events import BatchStarted, PlaylistFinished, ResultEdited, TracksMatched
+from matcher.engine.events import BatchStarted, PlaylistFinished, ResultEdited, TracksMatched
 from tests.ui.results_fixtures import (
     FakeController,
     candidate,
@@ -51,7 +51,8 @@ def root():
 def view(root):
     from ui.views.results_view import ResultsView
 
-    view = ResultsView(root, FakeController())
+    fake = FakeController()
+    view = ResultsView(root, fake, fake)
     view.pack(fill="both", expand=True, padx=12, pady=12)
     view.on_event(BatchStarted(BATCH, 0, 40, ((0, "invented.m3u8", "Invented Set", 40),), 2))
     for n, start in enumerate(range(0, 40, 10)):
@@ -121,24 +122,24 @@ def test_bpm_sort_puts_empty_cells_last(root, view):
 
 
 def test_status_filter_and_confidence_slider(root, view):
-    view._on_status_choice("Review")  # what the segmented button calls
+    view.filters._on_status_choice("Review")  # what the segmented button calls
     assert _shown_indices(view) == [i for i in range(40) if i % 6 == 2]
-    view.set_status_filter("all")
-    view.set_min_confidence(0.8)
+    view.filters.set_status("all")
+    view.filters.set_min_confidence(0.8)
     shown = [view.model.row_by_iid(i) for i in view.shown_iids()]
     assert shown and all(r.confidence >= 0.8 for r in shown)
     assert len(shown) == sum(1 for r in view.model.rows() if r.confidence >= 0.8)
-    assert view.confidence_label.cget("text") == "0.80"
+    assert view.filters.confidence_label.cget("text") == "0.80"
 
 
 def test_search_typed_in_the_entry_filters_after_a_pause(root, view):
     view.focus_search()
-    view.search_entry.insert(0, "copper bloom 1")
-    view.search_entry.event_generate("<KeyRelease>")
+    view.filters.search_entry.insert(0, "copper bloom 1")
+    view.filters.search_entry.event_generate("<KeyRelease>")
     run_until(root, lambda: len(view.shown_iids()) < 40, what="search applied")
     titles = [view.tree.item(i, "values")[3] for i in view.shown_iids()]
     assert titles == ["Copper Bloom 14", "Copper Bloom 19"]  # every word, in any field
-    view.search_entry.event_generate("<Escape>")
+    view.filters.search_entry.event_generate("<Escape>")
     assert len(view.shown_iids()) == 40
 
 
@@ -189,7 +190,7 @@ def test_double_click_opens_the_review_dialog(root, view):
 
 
 def test_export_writes_the_filtered_view(root, view, tmp_path: Path):
-    view.set_status_filter("matched")
+    view.filters.set_status("matched")
     view.sort_by("index")
     view.sort_by("index")
     path = tmp_path / "export" / "rows.csv"

@@ -9,11 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from matcher.config import EngineConfig
-from matcher.events import BatchFinished, Event, ResultEdited
-from matcher.journal import Journal
-from matcher.model import Candidate
-from tests.matcher.engine_fixtures import WAIT_S, matches_rows
+from matcher import BatchFinished, Candidate, EngineConfig, Event, History, ResultEdited
+from tests.matcher.engine.engine_fixtures import WAIT_S, matches_rows
 from tests.ui.results_fixtures import (
     FakeController,
     destroy_root,
@@ -82,7 +79,7 @@ def test_entry_fields_read_like_the_playlist():
 
 
 def test_dialog_shows_the_full_result(root, controller):
-    dialog = ReviewDialog(root, controller, *KEY)
+    dialog = ReviewDialog(root, controller, controller, *KEY)
     root.update()
     rows = [dialog.tree.item(iid, "values") for iid in dialog.tree.get_children()]
     assert [r[1] for r in rows] == ["inv-0001", "inv-0002", "inv-0003"]
@@ -108,7 +105,7 @@ def test_dialog_shows_the_full_result(root, controller):
     ],
 )
 def test_decisions_call_review_and_close(root, controller, act, expected):
-    dialog = ReviewDialog(root, controller, *KEY)
+    dialog = ReviewDialog(root, controller, controller, *KEY)
     root.update()
     dialog.tree.selection_set("1")
     dialog.focus_force()
@@ -120,7 +117,7 @@ def test_decisions_call_review_and_close(root, controller, act, expected):
 
 
 def test_escape_cancels_without_a_decision(root, controller):
-    dialog = ReviewDialog(root, controller, *KEY)
+    dialog = ReviewDialog(root, controller, controller, *KEY)
     root.update()
     dialog.event_generate("<Escape>")
     root.update()
@@ -129,7 +126,8 @@ def test_escape_cancels_without_a_decision(root, controller):
 
 def test_without_a_journal_row_the_brief_result_is_used(root):
     brief = _review_result().brief()
-    dialog = ReviewDialog(root, FakeController(), *KEY, fallback=brief)
+    fake = FakeController()
+    dialog = ReviewDialog(root, fake, fake, *KEY, fallback=brief)
     root.update()
     assert len(dialog.tree.get_children()) == 1
     assert "Only the best candidate" in dialog.notice_label.cget("text")
@@ -138,7 +136,7 @@ def test_without_a_journal_row_the_brief_result_is_used(root):
 
 def test_without_any_result_only_cancel_works(root):
     controller = FakeController()
-    dialog = ReviewDialog(root, controller, *KEY)
+    dialog = ReviewDialog(root, controller, controller, *KEY)
     root.update()
     dialog.accept()
     dialog.no_match()
@@ -171,15 +169,12 @@ _PLAYLIST = """#EXTM3U
 
 
 class _EngineController:
-    """The controller calls the dialog and the view make, over a real Engine."""
+    """The controller calls the dialog and the view make, over a real Engine (the full
+    results come from the window's real BatchHistory)."""
 
     def __init__(self, engine, out_dir: Path) -> None:
         self.engine = engine
         self.out_dir = out_dir
-
-    def full_result(self, batch_id: str, playlist_id: int, entry_index: int):
-        with Journal.open(readonly=True) as journal:
-            return journal.result(batch_id, playlist_id, entry_index)
 
     def review(self, batch_id: str, playlist_id: int, entry_index: int, catalog_id) -> None:
         self.engine.review(batch_id, playlist_id, entry_index, catalog_id)
@@ -199,7 +194,10 @@ def _pump(root, engine, view, stop, seen: list[Event]) -> None:
 
 
 def test_repick_with_the_real_engine_persists(root, tmp_path: Path):
-    from matcher.engine import Engine
+    from matcher import Engine
+    from ui.history import BatchHistory
+    from ui.session import Session
+    from ui.settings import Settings
     from ui.views.results_view import ResultsView
 
     (tmp_path / "catalog.csv").write_text(_CATALOG, encoding="utf-8")
@@ -209,7 +207,8 @@ def test_repick_with_the_real_engine_persists(root, tmp_path: Path):
     config = EngineConfig(catalog=tmp_path / "catalog.csv", workers=1, out_dir=out)
     with Engine(config) as engine:
         controller = _EngineController(engine, out)
-        view = ResultsView(root, controller)
+        history = BatchHistory(Session(Settings(), post=lambda fn: fn()))
+        view = ResultsView(root, controller, history)
         view.pack(fill="both", expand=True)
         seen: list[Event] = []
         engine.start([playlist])
@@ -230,6 +229,7 @@ def test_repick_with_the_real_engine_persists(root, tmp_path: Path):
         dialog.pick_button.invoke()
         _pump(root, engine, view, lambda s: any(isinstance(e, ResultEdited) for e in s), seen)
         run_until(root, lambda: view.pending_count == 0, what="the edit shown")
+        history.close()
 
     row = view.model.row(key)
     assert (row.status, row.values[-1]) == ("matched", "chosen by the user")
@@ -237,6 +237,6 @@ def test_repick_with_the_real_engine_persists(root, tmp_path: Path):
     after = matches_rows(folder)[0]
     assert (after["status"], after["catalog_id"], after["reason"]) == (
         "matched", "tw-002", "chosen by the user")  # fmt: skip
-    with Journal.open(readonly=True) as journal:
+    with History.open() as journal:
         saved = journal.result(*key)
     assert (saved.status, saved.catalog_id) == ("matched", "tw-002")

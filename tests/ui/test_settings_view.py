@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from tkinter import ttk
 
 import keyring
 from keyring.backends import fail
 
-from matcher.presets import PRESETS
+from matcher import PRESETS
 from tests.ui.gui_helpers import MemoryKeyring, screenshot, spin
 from ui.settings import KEYRING_SERVICE, Settings, settings_path
 from ui.views.settings_view import preset_rows
@@ -117,3 +118,30 @@ def test_without_a_keyring_the_view_says_so_and_stores_nothing(make_app) -> None
     assert view.token_buttons["discogs"].cget("state") == "disabled"
     assert view.save_token("discogs").startswith("No system keyring is available")
     screenshot(app, "06-settings-without-keyring")
+
+
+def test_every_number_of_every_preset_is_shown_whole(make_app) -> None:
+    """Every entry of `as_table()` but the name and description has a row, and no label or
+    value is cut off by its column (the longest of any preset fits)."""
+    app = make_app()
+    view = app.settings_view
+    app.tabs.set("Settings")
+    tree = view.preset_table
+    table_font = ttk.Style(tree).lookup("Preset.Treeview", "font")
+
+    def width(text: str) -> int:
+        return int(tree.tk.call("font", "measure", table_font, text))
+
+    for name, preset in PRESETS.items():
+        click_segment(view.preset, name)
+        spin(app, 0.05)
+        shown = table(view)
+        keys = [k for k in preset.as_table() if k not in ("name", "description")]
+        assert len(shown) == len(keys), (name, keys)
+        label_room = int(tree.column("#0", "width")) - 24  # the item's indent and padding
+        value_room = int(tree.column("value", "width")) - 8
+        for label, value in shown:
+            assert width(label) <= label_room, (name, label)
+            assert width(value) <= value_room, (name, value)
+    columns = int(tree.column("#0", "width")) + int(tree.column("value", "width"))
+    assert tree.winfo_width() >= columns  # the side panel makes room for both columns

@@ -66,7 +66,7 @@ def test_the_pump_defers_full_collections_while_events_stream(
 ) -> None:
     import tkinter as tk
 
-    from matcher.events import PlaylistProgress
+    from matcher.engine.events import PlaylistProgress
 
     root = tk.Tk()
     root.withdraw()

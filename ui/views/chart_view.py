@@ -28,15 +28,11 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from ui.chart_model import ChartModel, ChartSeries
+from ui.theme import CHART_CACHE, CHART_GRID, CHART_MATCH, CHART_TIME_BARS, CHART_TPS
 from ui.views.table_style import current_mode
 
 __all__ = ["ChartView"]
 
-# line colours that read on both backgrounds: (light, dark)
-_TPS = ("#1f6aa5", "#5aa9e6")
-_MATCH = ("#2e7d32", "#6fd08c")
-_CACHE = ("#b26a00", "#f0b84a")
-_BARS = ("#7a5fa8", "#b39ddb")
 _DPI = 96
 _TICKS = 6  # at most this many dynamic ticks per axis
 _MARGINS = {"left": 74, "right": 52, "top": 30, "bottom": 26, "gap": 64}  # pixels
@@ -247,7 +243,7 @@ class ChartView(ctk.CTkFrame):
         pick = 1 if current_mode() == "dark" else 0
         background = self._hex(ThemeManager.theme["CTkFrame"]["fg_color"][pick])
         text = self._hex(ThemeManager.theme["CTkLabel"]["text_color"][pick])
-        grid = "#4a4a4a" if pick else "#c8c8c8"
+        grid = CHART_GRID[pick]
         self.figure.set_facecolor(background)
         for axes in (self.rates_axes, self.share_axes, self.time_axes):
             axes.set_facecolor(background)
@@ -264,11 +260,11 @@ class ChartView(ctk.CTkFrame):
         for line in self._grid_lines:
             line.set_color(grid)
         self._tick_colour = text
-        self.tps_line.set_color(_TPS[pick])
-        self.match_line.set_color(_MATCH[pick])
-        self.cache_line.set_color(_CACHE[pick])
+        self.tps_line.set_color(CHART_TPS[pick])
+        self.match_line.set_color(CHART_MATCH[pick])
+        self.cache_line.set_color(CHART_CACHE[pick])
         for bar in self.bars:
-            bar.set_color(_BARS[pick])
+            bar.set_color(CHART_TIME_BARS[pick])
         legend = self.rates_axes.legend(  # made after the lines are coloured: it copies them
             handles=[self.tps_line, self.match_line, self.cache_line],
             loc="upper left", fontsize=8, frameon=False, ncols=3,

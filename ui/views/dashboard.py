@@ -10,7 +10,7 @@ from typing import Any
 
 import customtkinter as ctk
 
-from matcher.events import BatchStarted, Event
+from matcher import BatchStarted, Event
 from ui.views.chart_view import ChartView
 from ui.views.metrics_table import MetricsTable
 from ui.views.tips_view import TipsView

@@ -14,7 +14,7 @@ from typing import Any
 import customtkinter as ctk
 from customtkinter.windows.widgets.scaling import ScalingTracker
 
-from matcher.metrics import format_metrics
+from matcher import format_metrics
 from ui.views.table_style import current_mode, style_table
 
 __all__ = ["MetricsTable"]

@@ -16,7 +16,7 @@ from tkinter import ttk
 import customtkinter as ctk
 from customtkinter.windows.widgets.scaling import ScalingTracker
 
-from matcher.model import PlaylistInfo
+from matcher import PlaylistInfo
 from ui.progress_model import format_count
 from ui.theme import BORDER, GAP, MUTED, PAD, SECONDARY, font
 from ui.views.confirm import center_over

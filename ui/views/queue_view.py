@@ -1,7 +1,7 @@
 """The batch queue: one card per playlist (name, tracks, progress, counts, status) and the
-Start / Pause-Resume / Cancel / Clear finished buttons. Renders `controller.model`; every
-click goes to the controller. Cards are updated in place, so a progress event redraws
-only what changed.
+Start / Pause-Resume / Cancel / Clear finished buttons. Renders the queue model; edits
+(move, remove, clear) go to the intake, Start / Pause / Cancel to the controller. Cards
+are updated in place, so a progress event redraws only what changed.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import customtkinter as ctk
 
 from ui.controller import Controller
+from ui.intake import Intake
 from ui.progress_model import format_count
 from ui.queue_model import ItemStatus, Phase, QueueItem
 from ui.theme import (
@@ -57,11 +58,11 @@ class QueueRow(ctk.CTkFrame):
     matched  review  unmatched  errors
     """
 
-    def __init__(self, master: ctk.CTkBaseClass, controller: Controller, item: QueueItem) -> None:
+    def __init__(self, master: ctk.CTkBaseClass, intake: Intake, item: QueueItem) -> None:
         super().__init__(
             master, fg_color=PANEL, corner_radius=10, border_width=1, border_color=BORDER
         )
-        self.controller = controller
+        self.intake = intake
         self.item_id = item.item_id
         self.item: QueueItem | None = None
         self.columnconfigure(0, weight=1)
@@ -139,15 +140,16 @@ class QueueRow(ctk.CTkFrame):
             button.grid(row=0, column=n, padx=(4, 0))
 
     def _move(self, delta: int) -> None:
-        self.controller.move(self.item_id, delta)
+        self.intake.move(self.item_id, delta)
 
     def _remove(self) -> None:
-        self.controller.remove(self.item_id)
+        self.intake.remove(self.item_id)
 
 
 class QueueView(ctk.CTkFrame):
-    def __init__(self, master: ctk.CTkBaseClass, controller: Controller) -> None:
+    def __init__(self, master: ctk.CTkBaseClass, intake: Intake, controller: Controller) -> None:
         super().__init__(master, fg_color="transparent")
+        self.intake = intake
         self.controller = controller
         self.rows: dict[int, QueueRow] = {}
         self._order: list[int] = []
@@ -162,7 +164,7 @@ class QueueView(ctk.CTkFrame):
         self.summary.grid(row=0, column=1, sticky="w", padx=GAP)
         self.clear_button = ctk.CTkButton(
             header, text="Clear finished", width=110, height=26, font=font("small"),
-            command=controller.clear_finished, **SECONDARY,
+            command=intake.clear_finished, **SECONDARY,
         )  # fmt: skip
         self.clear_button.grid(row=0, column=2, sticky="e")
 
@@ -195,7 +197,7 @@ class QueueView(ctk.CTkFrame):
         self.start_button.grid(row=0, column=0, sticky="ew", padx=(0, GAP // 2))
         self.pause_button.grid(row=0, column=1, sticky="ew", padx=GAP // 2)
         self.cancel_button.grid(row=0, column=2, sticky="ew", padx=(GAP // 2, 0))
-        controller.watch(self.refresh)
+        controller.session.watch(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
@@ -207,7 +209,7 @@ class QueueView(ctk.CTkFrame):
         for item in items:
             row = self.rows.get(item.item_id)
             if row is None:
-                self.rows[item.item_id] = QueueRow(self.list, self.controller, item)
+                self.rows[item.item_id] = QueueRow(self.list, self.intake, item)
             elif row.item != item:
                 row.update_item(item)
         if ids != self._order:

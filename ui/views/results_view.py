@@ -14,7 +14,6 @@ import bisect
 import time
 import tkinter as tk
 from collections import deque
-from dataclasses import replace
 from pathlib import Path
 from tkinter import filedialog, ttk
 from typing import Any
@@ -22,11 +21,19 @@ from typing import Any
 import customtkinter as ctk
 from customtkinter.windows.widgets.scaling import ScalingTracker
 
-from matcher.errors import CrateMatchError
-from matcher.events import BatchStarted, Event, PlaylistFinished, ResultEdited, TracksMatched
-from matcher.model import MatchResult
-from matcher.outputs.atomic import atomic_write_text
-from ui.results_model import ALL, COLUMNS, STATUSES, ResultRow, ResultsModel, RowKey, export_csv
+from matcher import (
+    BatchStarted,
+    CrateMatchError,
+    Event,
+    MatchResult,
+    PlaylistFinished,
+    ResultEdited,
+    TracksMatched,
+    atomic_write_text,
+)
+from ui.results_model import COLUMNS, STATUSES, ResultRow, ResultsModel, RowKey, export_csv
+from ui.views.after_jobs import AfterJobs, ThrottledScroll
+from ui.views.results_filter import FilterBar
 from ui.views.review_dialog import ReviewDialog
 from ui.views.table_style import STATUS_TAGS, current_mode, style_table
 
@@ -36,16 +43,15 @@ STYLE = "Results.Treeview"
 INSERT_BUDGET_S = 0.008  # rows built and inserted per tick stay under this (~150 rows)
 INSERT_INTERVAL_MS = 40  # each tick costs a Treeview redraw (~10 ms): few, fuller ticks
 RELAYOUT_DELAY_MS = 250  # while rows stream in under a sort or filter, re-order this often
-TYPING_DELAY_MS = 150  # search and slider changes settle before re-filtering
 SCROLLBAR_DELAY_MS = 100
 RESEQUENCE_MOVES = 20_000  # a longer out-of-order tail is re-set in one call (30 ms/100k)
-_STATUS_LABELS = {"All": ALL, **{s.capitalize(): s for s in STATUSES}}
 
 
 class ResultsView(ctk.CTkFrame):
-    def __init__(self, master: Any, controller: Any) -> None:
+    def __init__(self, master: Any, controller: Any, history: Any = None) -> None:
         super().__init__(master, fg_color="transparent")
-        self.controller = controller
+        self.controller = controller  # review, open_folder, out_dir: ui.controller
+        self.history = history  # full_result, for the review dialog: ui.history
         self.model = ResultsModel()
         self.review_dialog: ReviewDialog | None = None
         self.ask_save_path = self._ask_save_path  # replaced in tests
@@ -53,39 +59,16 @@ class ResultsView(ctk.CTkFrame):
         self._created: set[str] = set()
         self._order: list[RowKey] = []  # keys of created items, sorted: where new rows go
         self._shown = 0
-        self._jobs: dict[str, str] = {}
-        self._scroll_to: dict[str, tuple[str, str]] = {}
-        self._scroll_set: dict[str, float] = {}
+        self._jobs = AfterJobs(self)
         self.grid_columnconfigure(0, weight=1)
         self.grid_rowconfigure(1, weight=1)
-        self._build_toolbar()
+        self.filters = FilterBar(self, self.model, on_change=self.relayout)
+        self.filters.grid(row=0, column=0, sticky="ew", pady=(0, 6))
         self._build_table()
         self._build_footer()
         self._apply_style()
 
     # -- layout --------------------------------------------------------------------
-
-    def _build_toolbar(self) -> None:
-        bar = ctk.CTkFrame(self, fg_color="transparent")
-        bar.grid(row=0, column=0, sticky="ew", pady=(0, 6))
-        bar.grid_columnconfigure(4, weight=1)
-        self.status_filter = ctk.CTkSegmentedButton(
-            bar, values=list(_STATUS_LABELS), command=self._on_status_choice
-        )
-        self.status_filter.set("All")
-        self.status_filter.grid(row=0, column=0, padx=(0, 12))
-        ctk.CTkLabel(bar, text="Min. confidence").grid(row=0, column=1, padx=(0, 6))
-        self.confidence_slider = ctk.CTkSlider(
-            bar, from_=0, to=1, number_of_steps=20, width=130, command=self._on_slider
-        )
-        self.confidence_slider.set(0)
-        self.confidence_slider.grid(row=0, column=2)
-        self.confidence_label = ctk.CTkLabel(bar, text="0.00", width=40)
-        self.confidence_label.grid(row=0, column=3, padx=(4, 12))
-        self.search_entry = ctk.CTkEntry(bar, placeholder_text="Search (Ctrl+F)")
-        self.search_entry.grid(row=0, column=4, sticky="ew")
-        self.search_entry.bind("<KeyRelease>", self._on_search_key)
-        self.search_entry.bind("<Escape>", lambda _e: self.set_search(""))
 
     def _build_table(self) -> None:
         box = ctk.CTkFrame(self, corner_radius=6)
@@ -100,9 +83,10 @@ class ResultsView(ctk.CTkFrame):
         yscroll.grid(row=0, column=1, sticky="ns", pady=4)
         xscroll = ctk.CTkScrollbar(box, orientation="horizontal", command=self.tree.xview)
         xscroll.grid(row=1, column=0, sticky="ew", padx=4)
-        self._scrollbars = {"y": yscroll, "x": xscroll}
-        self.tree.configure(yscrollcommand=lambda *a: self._scrolled("y", a),
-                            xscrollcommand=lambda *a: self._scrolled("x", a))  # fmt: skip
+        self.tree.configure(
+            yscrollcommand=ThrottledScroll(self._jobs, yscroll, SCROLLBAR_DELAY_MS),
+            xscrollcommand=ThrottledScroll(self._jobs, xscroll, SCROLLBAR_DELAY_MS),
+        )
         scale = ScalingTracker.get_widget_scaling(self)
         for column in COLUMNS:
             self.tree.column(column.key, width=round(column.width * scale), minwidth=36,
@@ -158,10 +142,9 @@ class ResultsView(ctk.CTkFrame):
         else:
             return
         if "insert" not in self._jobs:
-            self._jobs["insert"] = self.after(1, self._insert_tick)
+            self._jobs.schedule("insert", 1, self._insert_tick)
 
     def _insert_tick(self) -> None:
-        self._jobs.pop("insert", None)
         deadline = time.perf_counter() + INSERT_BUDGET_S
         tree, created, incoming = self.tree, self._created, self._incoming
         added: list[str] = []
@@ -201,9 +184,9 @@ class ResultsView(ctk.CTkFrame):
             if added:  # shown by the next relayout, in place and only if they pass
                 tree.detach(*added)
             if "relayout" not in self._jobs:  # throttled, not postponed
-                self._schedule("relayout", RELAYOUT_DELAY_MS, self.relayout)
+                self._jobs.schedule("relayout", RELAYOUT_DELAY_MS, self.relayout)
         if incoming:
-            self._jobs["insert"] = self.after(INSERT_INTERVAL_MS, self._insert_tick)
+            self._jobs.schedule("insert", INSERT_INTERVAL_MS, self._insert_tick)
 
     def _resequence(self, start: int) -> None:
         """Put the rows from position `start` on back in key order after rows that
@@ -242,7 +225,7 @@ class ResultsView(ctk.CTkFrame):
 
     def relayout(self) -> None:
         """Show exactly the model's visible rows, in order (one Tk call)."""
-        self._cancel("relayout")
+        self._jobs.cancel("relayout")
         created = self._created
         iids = [row.iid for row in self.model.visible() if row.iid in created]
         self.tree.set_children("", *iids)
@@ -254,46 +237,11 @@ class ResultsView(ctk.CTkFrame):
         self._update_headings()
         self.relayout()
 
-    def set_status_filter(self, status: str) -> None:
-        self.model.filter = replace(self.model.filter, status=status)
-        label = next((k for k, v in _STATUS_LABELS.items() if v == status), "All")
-        if self.status_filter.get() != label:
-            self.status_filter.set(label)
-        self.relayout()
-
-    def set_min_confidence(self, value: float) -> None:
-        value = round(max(0.0, min(1.0, value)), 2)
-        self.model.filter = replace(self.model.filter, min_confidence=value)
-        self.confidence_label.configure(text=f"{value:.2f}")
-        if abs(self.confidence_slider.get() - value) > 1e-6:
-            self.confidence_slider.set(value)
-        self.relayout()
-
-    def set_search(self, text: str) -> None:
-        if self.search_entry.get() != text:
-            self.search_entry.delete(0, "end")
-            if text:
-                self.search_entry.insert(0, text)
-        self.model.filter = replace(self.model.filter, text=text)
-        self.relayout()
-
     def focus_search(self) -> None:
-        self.search_entry.focus_set()
-        self.search_entry.select_range(0, "end")
+        self.filters.focus_search()
 
     def shown_iids(self) -> list[str]:
         return list(self.tree.get_children(""))
-
-    def _on_status_choice(self, label: str) -> None:
-        self.set_status_filter(_STATUS_LABELS.get(label, ALL))
-
-    def _on_slider(self, value: float) -> None:
-        self.confidence_label.configure(text=f"{value:.2f}")
-        self._schedule("slider", TYPING_DELAY_MS, lambda: self.set_min_confidence(value))
-
-    def _on_search_key(self, _event: tk.Event) -> None:
-        self._schedule("search", TYPING_DELAY_MS,
-                       lambda: self.set_search(self.search_entry.get()))  # fmt: skip
 
     def _update_headings(self) -> None:
         order = self.model.order
@@ -330,7 +278,8 @@ class ResultsView(ctk.CTkFrame):
     def open_review(self, key: RowKey) -> ReviewDialog:
         if self.review_dialog is not None and self.review_dialog.winfo_exists():
             self.review_dialog.destroy()
-        self.review_dialog = ReviewDialog(self.winfo_toplevel(), self.controller, *key)
+        top = self.winfo_toplevel()
+        self.review_dialog = ReviewDialog(top, self.history, self.controller, *key)
         return self.review_dialog
 
     def _on_double_click(self, event: tk.Event) -> None:
@@ -372,41 +321,6 @@ class ResultsView(ctk.CTkFrame):
         folder = self.model.out_dir(row.key[0], row.playlist_id) if row else ""
         self.controller.open_folder(Path(folder) if folder else Path(self.controller.out_dir))
 
-    # -- plumbing ------------------------------------------------------------------
-
-    def _scrolled(self, axis: str, fractions: tuple[str, str]) -> None:
-        """The Treeview moved or grew. A CTkScrollbar redraws itself on every `set` (a few
-        ms), and while rows stream in that is every tick: apply the latest position at
-        most every SCROLLBAR_DELAY_MS, at once when it has been quiet."""
-        self._scroll_to[axis] = fractions
-        name = f"scroll-{axis}"
-        if name in self._jobs:
-            return
-        now = time.perf_counter()
-        if now - self._scroll_set.get(axis, 0.0) >= SCROLLBAR_DELAY_MS / 1000:
-            self._apply_scroll(axis)
-        else:
-            self._schedule(name, SCROLLBAR_DELAY_MS, lambda: self._apply_scroll(axis))
-
-    def _apply_scroll(self, axis: str) -> None:
-        self._scroll_set[axis] = time.perf_counter()
-        self._scrollbars[axis].set(*self._scroll_to[axis])
-
-    def _schedule(self, name: str, delay_ms: int, action: Any) -> None:
-        self._cancel(name)
-
-        def run() -> None:
-            self._jobs.pop(name, None)
-            action()
-
-        self._jobs[name] = self.after(delay_ms, run)
-
-    def _cancel(self, name: str) -> None:
-        job = self._jobs.pop(name, None)
-        if job is not None:
-            self.after_cancel(job)
-
     def destroy(self) -> None:
-        for name in list(self._jobs):
-            self._cancel(name)
+        self._jobs.cancel_all()
         super().destroy()

@@ -8,15 +8,14 @@ import time
 
 import customtkinter as ctk
 
-from matcher.journal import BatchRecord
+from matcher import BatchRecord
 from ui.controller import Controller
+from ui.history import BatchHistory
 from ui.progress_model import format_count
-from ui.theme import GAP, font
+from ui.theme import RESUME_BANNER
+from ui.views.banner import Banner
 
 __all__ = ["ResumePrompt", "describe"]
-
-_BANNER = ("#fff4d6", "#3a3117")
-_BANNER_TEXT = ("#5c4300", "#f5dc9a")
 
 
 def describe(record: BatchRecord, more: int = 0) -> str:
@@ -33,54 +32,22 @@ def describe(record: BatchRecord, more: int = 0) -> str:
     return text
 
 
-class ResumePrompt(ctk.CTkFrame):
-    def __init__(self, master: ctk.CTkBaseClass, controller: Controller) -> None:
-        super().__init__(master, fg_color=_BANNER, corner_radius=10)
+class ResumePrompt(Banner):
+    def __init__(
+        self, master: ctk.CTkBaseClass, history: BatchHistory, controller: Controller
+    ) -> None:
+        super().__init__(master, RESUME_BANNER, action="Resume", on_action=self.resume,
+                         action_width=76, on_dismiss=self.dismiss, wraplength=250)  # fmt: skip
+        self.history = history
         self.controller = controller
         self.record: BatchRecord | None = None
-        self.columnconfigure(0, weight=1)
-        self.text = ctk.CTkLabel(
-            self,
-            text="",
-            font=font("small"),
-            text_color=_BANNER_TEXT,
-            anchor="w",
-            justify="left",
-            wraplength=250,
-        )
-        self.text.grid(row=0, column=0, sticky="ew", padx=(12, GAP), pady=GAP)
-        self.resume_button = ctk.CTkButton(
-            self, text="Resume", width=76, height=28, command=self.resume
-        )
-        self.resume_button.grid(row=0, column=1, padx=(0, 4))
-        self.dismiss_button = ctk.CTkButton(
-            self,
-            text="Dismiss",
-            width=72,
-            height=28,
-            fg_color="transparent",
-            text_color=_BANNER_TEXT,
-            hover_color=("#f3e2b3", "#4a3f1f"),
-            command=self.dismiss,
-        )
-        self.dismiss_button.grid(row=0, column=2, padx=(0, GAP))
-        self.on_visibility = lambda visible: None  # set by the window: show or hide the banner
-        controller.watch(self.refresh)
-
-    @property
-    def visible(self) -> bool:
-        return self.record is not None
+        history.session.watch(self.refresh)
 
     def refresh(self) -> None:
-        waiting = self.controller.unfinished
-        record = waiting[0] if waiting and not self.controller.model.active else None
-        if record is not None:
-            text = describe(record, len(waiting) - 1)
-            if self.text.cget("text") != text:
-                self.text.configure(text=text)
-        if (record is None) != (self.record is None):
-            self.on_visibility(record is not None)
-        self.record = record
+        waiting = self.history.unfinished
+        active = self.history.session.model.active
+        self.record = waiting[0] if waiting and not active else None
+        self.show(None if self.record is None else describe(self.record, len(waiting) - 1))
 
     def resume(self) -> None:
         if self.record is not None:
@@ -88,4 +55,4 @@ class ResumePrompt(ctk.CTkFrame):
 
     def dismiss(self) -> None:
         if self.record is not None:
-            self.controller.dismiss_unfinished(self.record.batch_id)
+            self.history.dismiss_unfinished(self.record.batch_id)

@@ -1,6 +1,6 @@
 """The review dialog: one entry, its scored candidates and why each won or lost.
 
-It reads the FULL result from the journal (`controller.full_result`, every candidate
+It reads the FULL result from the journal (`history.full_result`, every candidate
 with its feature scores and penalties; progress events carry only the best) and sends
 the user's decision with `controller.review(...)`. The engine saves it, rewrites the
 playlist's outputs and answers with ResultEdited, which updates the results table.
@@ -18,8 +18,8 @@ from typing import Any
 import customtkinter as ctk
 from customtkinter.windows.widgets.scaling import ScalingTracker
 
-from matcher.errors import CrateMatchError
-from matcher.model import Candidate, MatchResult, PlaylistEntry
+from matcher import Candidate, CrateMatchError, MatchResult, PlaylistEntry
+from ui.theme import REVIEW_NOTICE
 from ui.views.table_style import current_mode, style_table
 
 __all__ = [
@@ -117,6 +117,7 @@ class ReviewDialog(ctk.CTkToplevel):
     def __init__(
         self,
         master: Any,
+        history: Any,
         controller: Any,
         batch_id: str,
         playlist_id: int,
@@ -125,7 +126,8 @@ class ReviewDialog(ctk.CTkToplevel):
         fallback: MatchResult | None = None,
     ) -> None:
         super().__init__(master)
-        self.controller = controller
+        self.history = history  # full_result(batch_id, playlist_id, entry_index): ui.history
+        self.controller = controller  # review(batch_id, ..., catalog_id): ui.controller
         self.key = (batch_id, playlist_id, entry_index)
         self.result, notice = self._load(fallback)
         self.candidates = shortlist(self.result) if self.result else ()
@@ -153,7 +155,7 @@ class ReviewDialog(ctk.CTkToplevel):
 
     def _load(self, fallback: MatchResult | None) -> tuple[MatchResult | None, str]:
         try:
-            full = self.controller.full_result(*self.key)
+            full = self.history.full_result(*self.key)
         except CrateMatchError as err:
             full, problem = None, str(err)
         else:
@@ -192,7 +194,7 @@ class ReviewDialog(ctk.CTkToplevel):
         self.status_label = ctk.CTkLabel(head, text=status, anchor="w")
         self.status_label.grid(row=5, column=0, columnspan=4, sticky="w", padx=10, pady=(4, 8))
         self.notice_label = ctk.CTkLabel(head, text=notice, anchor="w",
-                                         text_color=("#9a5b00", "#f0b84a"))  # fmt: skip
+                                         text_color=REVIEW_NOTICE)  # fmt: skip
         self.notice_label.grid(row=6, column=0, columnspan=4, sticky="w", padx=10, pady=(0, 6))
         if not notice:
             self.notice_label.grid_remove()

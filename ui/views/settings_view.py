@@ -13,9 +13,7 @@ from tkinter import filedialog, ttk
 import customtkinter as ctk
 from customtkinter.windows.widgets.scaling import ScalingTracker
 
-from matcher.config import PROVIDERS
-from matcher.paths import default_out_dir
-from matcher.presets import PRESETS
+from matcher import PRESETS, PROVIDERS, default_out_dir
 from ui.controller import Controller
 from ui.settings import MAX_CACHE_MB, TOKEN_PROVIDERS, Settings
 from ui.theme import BORDER, GAP, MUTED, PAD, SECONDARY, WARN, font
@@ -28,10 +26,14 @@ AUTO = "Auto"
 SIDE_WIDTH = 300  # the preset table's column
 HINT_WIDTH = 300
 _UNITS = {"time budget ms": "time budget (ms)"}
+# the preset table's columns: at least these widths, and wide enough for every row of
+# every preset (text plus the cell's margins; the label column also has the item's indent)
+_LABEL_WIDTH, _LABEL_MARGIN = 190, 34
+_VALUE_WIDTH, _VALUE_MARGIN = 80, 16
 
 
 def preset_rows(name: str) -> list[tuple[str, str]]:
-    """The preset's numbers as (label, value) rows, search settings before weights."""
+    """Every number of the preset's `as_table()` as (label, value) rows, in its order."""
     rows = []
     for key, value in PRESETS[name].as_table().items():
         if key in ("name", "description"):
@@ -41,6 +43,14 @@ def preset_rows(name: str) -> list[tuple[str, str]]:
         text = f"{value:g}" if isinstance(value, float) else str(value)
         rows.append((label[:1].upper() + label[1:], text))
     return rows
+
+
+def _fitting_width(widget: ttk.Treeview, texts: list[str], least: int, margin: int) -> int:
+    """A column width that shows the widest of `texts` whole, in the table's font."""
+    scale = ScalingTracker.get_widget_scaling(widget)
+    table_font = ttk.Style(widget).lookup(str(widget.cget("style")), "font") or "TkDefaultFont"
+    widest = max((int(widget.tk.call("font", "measure", table_font, t)) for t in texts), default=0)
+    return max(round(least * scale), widest + round(margin * scale))
 
 
 def _flat_button(master: ctk.CTkBaseClass, text: str, command, width: int = 90) -> ctk.CTkButton:  # noqa: ANN001
@@ -144,14 +154,18 @@ class SettingsView(ctk.CTkFrame):
         box.columnconfigure(0, weight=1)
         box.rowconfigure(0, weight=1)
         style_table(self, STYLE)
-        scale = ScalingTracker.get_widget_scaling(self)
         self.preset_table = ttk.Treeview(
             box, columns=("value",), show="tree headings", style=STYLE, selectmode="none"
         )
         self.preset_table.heading("#0", text="Setting", anchor="w")
         self.preset_table.heading("value", text="Value", anchor="e")
-        self.preset_table.column("#0", width=round(190 * scale), stretch=True)
-        self.preset_table.column("value", width=round(80 * scale), stretch=False, anchor="e")
+        rows = [row for name in PRESETS for row in preset_rows(name)]
+        labels = [label for label, _ in rows]
+        values = [value for _, value in rows]
+        label_width = _fitting_width(self.preset_table, labels, _LABEL_WIDTH, _LABEL_MARGIN)
+        value_width = _fitting_width(self.preset_table, values, _VALUE_WIDTH, _VALUE_MARGIN)
+        self.preset_table.column("#0", width=label_width, minwidth=label_width, stretch=True)
+        self.preset_table.column("value", width=value_width, stretch=False, anchor="e")
         scroll = ctk.CTkScrollbar(box, command=self.preset_table.yview)
         self.preset_table.configure(yscrollcommand=scroll.set)
         self.preset_table.grid(row=0, column=0, sticky="nsew", padx=(2, 0), pady=2)
@@ -205,7 +219,7 @@ class SettingsView(ctk.CTkFrame):
 
     def save_token(self, provider: str) -> str:
         entry = self.tokens[provider]
-        message = self.controller.tokens.set(provider, entry.get().strip())
+        message = self.controller.session.tokens.set(provider, entry.get().strip())
         entry.delete(0, "end")
         self._refresh_tokens()
         self._say(message, warn="not" in message)
@@ -258,7 +272,7 @@ class SettingsView(ctk.CTkFrame):
         self.catalog.configure(state="normal" if local else "disabled")
 
     def _refresh_tokens(self) -> None:
-        store = self.controller.tokens
+        store = self.controller.session.tokens
         available = store.available()
         for provider, entry in self.tokens.items():
             entry.configure(state="normal" if available else "disabled")

@@ -51,14 +51,14 @@ class StatusBar(ctk.CTkFrame):
         self.timing.grid(row=0, column=3, sticky="e", padx=(GAP, PAD))
         self.open_button.grid(row=0, column=4, sticky="e", padx=(0, PAD))
         self._after: str | None = None
-        controller.watch(self.refresh)
+        controller.session.watch(self.refresh)
         self.refresh()
         self._tick()
 
     def refresh(self) -> None:
         c = self.controller
         done, total = c.model.progress()
-        line = c.progress.line(done, total, c.clock())
+        line = c.progress.line(done, total, c.session.clock())
         phase = c.model.phase
         text = _PHASE_TEXT[phase]
         if phase is Phase.IDLE and c.model.batch_id is not None:

@@ -16,6 +16,8 @@ import customtkinter as ctk
 from customtkinter import ThemeManager
 from customtkinter.windows.widgets.scaling import ScalingTracker
 
+from ui.theme import ROW_TINTS, SELECTED_TEXT
+
 __all__ = ["STATUS_TAGS", "TablePalette", "current_mode", "palette", "style_table"]
 
 
@@ -32,12 +34,7 @@ class TablePalette:
     status_background: dict[str, str]  # row tint per status tag
 
 
-# Row tints per status: light enough that text keeps full contrast in either mode.
-_STATUS_LIGHT = {"matched": "#e7f5ea", "review": "#fff3d6", "unmatched": "#f1f1f1",
-                 "error": "#fde3e1"}  # fmt: skip
-_STATUS_DARK = {"matched": "#1d3324", "review": "#3b321c", "unmatched": "#262626",
-                "error": "#3d2022"}  # fmt: skip
-STATUS_TAGS: tuple[str, ...] = tuple(_STATUS_LIGHT)
+STATUS_TAGS: tuple[str, ...] = tuple(ROW_TINTS)
 
 
 def current_mode() -> str:
@@ -60,10 +57,10 @@ def palette(mode: str) -> TablePalette:
         heading_background="gray25" if dark else "gray84",
         heading_foreground=_pick(theme["CTkLabel"]["text_color"], mode),
         selected_background=_pick(theme["CTkButton"]["fg_color"], mode),
-        selected_foreground="#ffffff",
+        selected_foreground=SELECTED_TEXT,
         border=_pick(theme["CTkFrame"]["border_color"], mode),
         muted="gray60" if dark else "gray40",
-        status_background=_STATUS_DARK if dark else _STATUS_LIGHT,
+        status_background={tag: _pick(tint, mode) for tag, tint in ROW_TINTS.items()},
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import customtkinter as ctk
 
-from matcher.metrics import MIN_TRACKS_FOR_TIPS, tips
+from matcher import MIN_TRACKS_FOR_TIPS, tips
 
 __all__ = ["TipsView", "tips_text"]
 

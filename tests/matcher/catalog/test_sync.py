@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from matcher import paths
-from matcher.catalog import CatalogStore, import_catalog, resolve_catalog
+from matcher.catalog import CatalogStore, import_catalog, prepare_catalog, resolve_catalog
 from matcher.catalog.sync import ALREADY_IMPORTED, IMPORTED
-from matcher.errors import CatalogImportError, UnsupportedFormat
+from matcher.errors import CatalogImportError, InputError, UnsupportedFormat
 
 HEADER = (
     "catalog_id,title,mix,artists,remixers,label,release,release_date,bpm,key,genre,duration_s,isrc"
@@ -199,3 +199,25 @@ def _wav_bytes() -> bytes:
         out.setframerate(8000)
         out.writeframes(b"\0\0" * 800)
     return buffer.getvalue()
+
+
+def test_prepare_catalog_without_a_catalog_names_the_import_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRATEMATCH_HOME", str(tmp_path / "home"))
+    with pytest.raises(InputError, match="cratematch catalog import"):
+        prepare_catalog(None)
+
+
+def test_prepare_catalog_imports_a_catalog_file_once_and_reuses_it(tmp_path: Path) -> None:
+    source = tmp_path / "catalog.csv"
+    source.write_text(
+        "catalog_id,title,mix,artists,remixers,label,release,release_date,bpm,key,genre,"
+        "duration_s,isrc\n7200001,Salt Meridian,Original Mix,Corvin Ash,,,,,,,,,\n",
+        encoding="utf-8",
+    )
+    first = prepare_catalog(source)
+    stamp = first.stat().st_mtime_ns
+    assert prepare_catalog(source) == first and first.stat().st_mtime_ns == stamp
+    with CatalogStore.open(first, readonly=True) as store:
+        assert store.count() == 1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from matcher.matching.provider import Query
 from matcher.providers import open_provider
-from matcher.providers.base import Query
 
 
 def search_musicbrainz(titles: list[str]) -> None:

@@ -25,8 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from matcher.matching.text import fold
 from matcher.model import CatalogTrack
-from matcher.text import fold
 
 __all__ = ["Hit", "StandIn"]
 

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from matcher.match import match_entry
+from matcher.matching.match import match_entry
+from matcher.matching.presets import PRESETS
 from matcher.model import MatchStatus
-from matcher.presets import PRESETS
 from tests.matcher.http.stand_in import StandIn
 from tests.matcher.providers.online_fixtures import (
     GLASS_TIDE,

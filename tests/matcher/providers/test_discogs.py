@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from matcher.match import match_entry
+from matcher.matching.match import match_entry
+from matcher.matching.presets import PRESETS
 from matcher.model import MatchStatus
-from matcher.presets import PRESETS
 from matcher.providers.discogs import discogs_pacing, releases_per_search
 from tests.matcher.http.stand_in import StandIn
 from tests.matcher.providers.online_fixtures import (

@@ -9,9 +9,9 @@ import pytest
 
 from matcher.catalog.store import CatalogStore
 from matcher.errors import CatalogError
+from matcher.matching.provider import Query
 from matcher.model import CatalogTrack
 from matcher.providers import open_provider
-from matcher.providers.base import Query
 from matcher.providers.local import LocalCatalog, fts_expression
 
 TRACKS = [

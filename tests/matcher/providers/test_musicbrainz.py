@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from matcher import __version__
-from matcher.match import match_entry
+from matcher.matching.match import match_entry
+from matcher.matching.presets import PRESETS
 from matcher.model import MatchStatus
-from matcher.presets import PRESETS
 from matcher.providers.musicbrainz import base_url
 from tests.matcher.http.stand_in import StandIn
 from tests.matcher.providers.online_fixtures import (

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from matcher.config import EngineConfig
-from matcher.engine import Engine
-from matcher.events import BatchFinished
-from tests.matcher.engine_fixtures import collect, matches_rows
+from matcher.engine.client import Engine
+from matcher.engine.events import BatchFinished
+from tests.matcher.engine.engine_fixtures import collect, matches_rows
 from tests.matcher.http.stand_in import StandIn
 from tests.matcher.providers.online_fixtures import (
     TOKEN,

@@ -7,15 +7,15 @@ from dataclasses import replace
 
 import pytest
 
+from matcher.matching.presets import PRESETS
+from matcher.matching.provider import Provider, Query
+from matcher.matching.query import plan
+from matcher.matching.readings import read_entry
 from matcher.model import PlaylistEntry
-from matcher.presets import PRESETS
-from matcher.providers.base import Provider, Query
 from matcher.providers.beatport import BeatportProvider
 from matcher.providers.discogs import DiscogsProvider
 from matcher.providers.musicbrainz import MusicBrainzProvider, lucene_query
 from matcher.providers.online import online_budget
-from matcher.query import plan
-from matcher.readings import read_entry
 
 
 def reading(**fields: object):

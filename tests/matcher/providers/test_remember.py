@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from matcher.catalog.store import CatalogStore
+from matcher.matching.provider import Query
 from matcher.model import CatalogTrack
-from matcher.providers.base import Query
 from matcher.providers.local import LocalCatalog
 from matcher.providers.remember import remember_tracks
 

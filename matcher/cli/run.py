@@ -1,0 +1,214 @@
+"""Running batches from the command line: `match`, `demo`, `resume` and `batches`.
+
+The batch runs on the engine (a host process and a worker pool); this module only turns
+its events into progress bars, a summary line and an exit code. The first Ctrl-C cancels
+the batch cleanly (partial outputs are written and marked, the journal keeps every
+finished chunk, `cratematch resume` finishes it); a second Ctrl-C leaves at once.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from matcher.config import EngineConfig
+from matcher.engine.client import Batch, Engine
+from matcher.engine.events import (
+    BatchCancelled,
+    BatchFinished,
+    BatchStarted,
+    EngineError,
+    PlaylistProgress,
+)
+from matcher.errors import InputError
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_CANCELLED",
+    "EXIT_OK",
+    "EXIT_TRACK_ERRORS",
+    "REBUILD_HINT",
+    "list_batches",
+    "one_line",
+    "rebuild_journal",
+    "resume_batch",
+    "run_batch",
+]
+
+EXIT_OK, EXIT_TRACK_ERRORS, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+REBUILD_HINT = "run `cratematch batches --rebuild` to set it aside and start a fresh one"
+
+
+def one_line(text: object) -> str:
+    """`text` as one printable line: control characters (a newline in a file name) and
+    bytes that are not UTF-8 (lone surrogates from os.fsdecode) are shown escaped, so an
+    error stays one line and printing it can never fail."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
+def run_batch(
+    config: EngineConfig,
+    inputs: Sequence[Path],
+    names: Sequence[str],
+    all_playlists: bool,
+    *,
+    quiet: bool,
+) -> int:
+    """Match `inputs` on a new engine; returns the exit code."""
+    from matcher.engine.journal import Journal
+    from matcher.playlists import detect_format
+
+    Journal.open().close()  # a damaged journal fails here, in one line, before any work
+    for path in inputs:  # so does a missing, empty, binary or unreadable input (its head only)
+        detect_format(Path(path))
+    with Engine(config) as engine:
+        batch = engine.start(inputs, names=names, all_playlists=all_playlists)
+        return _follow(batch, quiet=quiet)
+
+
+def resume_batch(batch_id: str | None, workers: int | None, *, quiet: bool) -> int:
+    from matcher.engine.history import History
+
+    with History.open(readonly=False) as journal:  # creates a missing journal: "no batch"
+        if batch_id is None:
+            unfinished = journal.unfinished()
+            if not unfinished:
+                raise InputError("no unfinished batch to resume")
+            batch_id = unfinished[0].batch_id
+        record = journal.batch(batch_id)
+        if record is None:
+            raise InputError(f"no batch {batch_id} in the journal (see `cratematch batches`)")
+        if str(record.state) == "finished":
+            raise InputError(f"batch {batch_id} is already finished; results in {record.out_dir}")
+    print(f"Resuming batch {batch_id} ({record.done} of {record.total} tracks already done)")
+    with Engine(EngineConfig(workers=workers), prepare=False) as engine:
+        return _follow(engine.resume_batch(batch_id), quiet=quiet)
+
+
+def rebuild_journal() -> int:
+    """`cratematch batches --rebuild`: set a damaged journal aside, start a fresh one."""
+    from matcher.engine.history import History
+    from matcher.engine.journal_db import JournalDamaged, default_journal_path
+    from matcher.engine.journal_db import rebuild_journal as move_aside_and_start_fresh
+
+    path = default_journal_path()
+    try:
+        with History.open(readonly=False) as journal:
+            journal.check()
+            journal.batches(1)
+    except JournalDamaged:
+        aside = move_aside_and_start_fresh(path)
+        print(
+            f"The damaged journal was moved to {one_line(aside)}; a fresh one was started "
+            f"at {one_line(path)}."
+        )
+        return EXIT_OK
+    print(f"The journal at {one_line(path)} is not damaged; nothing to rebuild.")
+    return EXIT_OK
+
+
+def list_batches(limit: int = 20) -> int:
+    from matcher.engine.history import History
+
+    with History.open(readonly=False) as journal:
+        records = journal.batches(limit)
+    if not records:
+        print("No batches yet.")
+        return EXIT_OK
+    print(f"{'batch':24} {'started':16} {'state':10} {'done':>13}  output")
+    for r in records:
+        started = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.created))
+        print(
+            f"{r.batch_id:24} {started:16} {r.state!s:10} {r.done:>6}/{r.total:<6}  "
+            f"{one_line(r.out_dir)}"
+        )
+    return EXIT_OK
+
+
+def _follow(batch: Batch, *, quiet: bool) -> int:
+    from matcher.cli.progress import Progress, ProgressBars
+
+    names: dict[int, str] = {}
+    done: dict[int, int] = {}
+    total = 0
+    error: EngineError | None = None
+    with (
+        _cancel_on_interrupt(batch),
+        ProgressBars(enabled=not quiet and sys.stderr.isatty()) as bars,
+    ):
+        while batch.final is None:
+            for event in batch.events(timeout=0.1):
+                if isinstance(event, BatchStarted):
+                    total = event.total_tracks
+                    names = {pid: name for pid, _file, name, _n in event.playlists}
+                    if event.resumed:
+                        done = {pid: 0 for pid in names}
+                elif isinstance(event, PlaylistProgress):
+                    done[event.playlist_id] = event.done
+                    bars.update(
+                        Progress(
+                            names.get(event.playlist_id, ""),
+                            event.done,
+                            event.total,
+                            sum(done.values()),
+                            total,
+                        )
+                    )
+                elif isinstance(event, EngineError) and event.fatal:
+                    error = event
+    final = batch.final
+    if isinstance(final, BatchCancelled):
+        print(
+            f"cratematch: cancelled after {final.done} of {final.total} tracks; partial results "
+            f"in {one_line(final.out_dir)}; finish with: cratematch resume {batch.batch_id}",
+            file=sys.stderr,
+        )
+        return EXIT_CANCELLED
+    assert isinstance(final, BatchFinished)
+    if not final.ok:
+        message = error.message if error else "the batch failed"
+        if error is not None and error.damaged == "journal":
+            message += f"; {REBUILD_HINT}"
+        print(f"cratematch: error: {one_line(message)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    c = final.counts
+    rate = final.done / final.elapsed_s if final.elapsed_s else 0.0
+    print(
+        f"{c.get('matched', 0)} matched, {c.get('review', 0)} to review, "
+        f"{c.get('unmatched', 0)} unmatched, {c.get('error', 0)} errors of {final.total} tracks "
+        f"in {len(names)} playlist(s), {final.elapsed_s:.1f} s ({rate:.0f} tracks/s). "
+        f"Results: {one_line(final.out_dir)}"
+    )
+    return EXIT_TRACK_ERRORS if c.get("error") else EXIT_OK
+
+
+@contextmanager
+def _cancel_on_interrupt(batch: Batch) -> Iterator[None]:
+    """The first Ctrl-C cancels the batch (and we keep following it to its end); a second
+    one raises KeyboardInterrupt, which leaves at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    asked = threading.Event()
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        if asked.is_set():
+            raise KeyboardInterrupt
+        asked.set()
+        batch.cancel()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,377 @@
+"""One batch inside the engine host: read, dispatch chunks, journal, write, report.
+
+    BatchRun.begin()   take the playlists the host read (bad input failed there, before
+                       any output), journal the batch and its playlists, skip what a
+                       resumed batch already has, announce BatchStarted
+    BatchRun.step()    send chunks to idle workers (unless pausing), collect finished
+                       chunks: journal them (one transaction each), emit TracksMatched +
+                       PlaylistProgress, write a playlist's outputs when it is complete,
+                       retry a dead worker's chunk once, then turn it into error rows
+    pause/resume/cancel  as the commands arrive; cancel terminates the workers at once
+
+Each playlist's own state (entries to send, counts, results kept for writing) and its
+output files are a PlaylistRun's (playlist_run.py); BatchRun decides what happens when.
+Everything a finished chunk produced is in the journal before any event says so, so a
+crash at any point loses at most the chunks in flight.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from matcher.engine.accounting import MetricsAccumulator
+from matcher.engine.batch_spec import BatchSpec
+from matcher.engine.chunking import ChunkBook, ChunkSizer, OpenChunk
+from matcher.engine.events import (
+    BatchCancelled,
+    BatchFinished,
+    BatchPaused,
+    BatchResumed,
+    BatchStarted,
+    BatchState,
+    EngineError,
+    MetricsSnapshot,
+    PlaylistFinished,
+    PlaylistProgress,
+    PlaylistStarted,
+    TracksMatched,
+)
+from matcher.engine.journal import EncodedResult, Journal, encode_result
+from matcher.engine.messages import ChunkDone, WorkerFailed
+from matcher.engine.playlist_run import PlaylistRun, journal_batch
+from matcher.engine.pool import WorkerDied, WorkerPool
+from matcher.errors import CrateMatchError
+from matcher.model import MatchResult, MatchStatus, Playlist
+from matcher.outputs import PlaylistOutputs, write_batch_summary
+from matcher.paths import default_catalog_path
+from matcher.providers.remember import remember_tracks
+
+__all__ = ["BatchRun", "BatchSpec"]
+
+SNAPSHOT_EVERY_S = 0.25
+CANCEL_GRACE_S = 0.8  # on cancel, chunks in flight may finish this long before workers stop
+
+Emit = Callable[..., None]  # emit(EventClass, **fields); the host adds batch_id and seq
+
+
+class BatchRun:
+    def __init__(
+        self,
+        spec: BatchSpec,
+        journal: Journal,
+        pool: WorkerPool,
+        emit: Emit,
+        *,
+        catalog: Path | None,
+        parse_s: float = 0.0,
+    ) -> None:
+        self.spec = spec
+        self.batch_id = spec.batch_id
+        self.config = spec.config
+        self.journal = journal
+        self.pool = pool
+        self.emit = emit
+        self.catalog = catalog
+        self.state = BatchState.PENDING
+        self.playlists: list[PlaylistRun] = []
+        self.chunks = ChunkBook()
+        self.sizer = ChunkSizer()
+        self.outputs: dict[int, PlaylistOutputs] = {}
+        self._started = time.perf_counter()
+        self._last_snapshot = 0.0
+        self._paused_at: float | None = None
+        self._cancel_deadline = 0.0
+        self._dirty = False
+        self._parse_s = parse_s
+        self.metrics = MetricsAccumulator(
+            total_tracks=0, workers=pool.size, preset=self.config.preset, started=self._started
+        )
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    @property
+    def over(self) -> bool:
+        return self.state in (BatchState.FINISHED, BatchState.CANCELLED, BatchState.FAILED)
+
+    def begin(self, playlists: list[Playlist]) -> None:
+        """Journal the batch and its playlists and announce it."""
+        self.playlists, already = journal_batch(self.journal, self.spec, self.catalog, playlists)
+        total = self._total()
+        self.metrics = MetricsAccumulator(
+            total_tracks=total, workers=self.pool.size, preset=self.config.preset,
+            started=self._started,
+        )  # fmt: skip
+        self.metrics.add_done(already)
+        self.metrics.add_time("parse", self._parse_s)
+        self.journal.set_state(self.batch_id, BatchState.RUNNING)
+        self.state = BatchState.RUNNING
+        self.emit(
+            BatchStarted,
+            total_tracks=total,
+            playlists=tuple(
+                (p.playlist_id, p.playlist.file_name, p.playlist.name, p.total)
+                for p in self.playlists
+            ),
+            workers=self.pool.size,
+            resumed=self.spec.resume,
+            already_done=sum(already.values()),
+        )
+        for p in self.playlists:  # a resumed playlist may already be complete
+            if not p.pending and not p.finished:
+                self._finish_playlist(p)
+        self._maybe_finish()
+
+    def pause(self) -> None:
+        if self.state is BatchState.RUNNING:
+            self.state = BatchState.PAUSING
+            self.journal.set_state(self.batch_id, BatchState.PAUSING)
+            self._settle_pause()
+
+    def resume(self) -> None:
+        if self.state in (BatchState.PAUSING, BatchState.PAUSED):
+            if self._paused_at is not None:
+                self.metrics.add_time("paused", time.perf_counter() - self._paused_at)
+                self._paused_at = None
+            self.state = BatchState.RUNNING
+            self.journal.set_state(self.batch_id, BatchState.RUNNING)
+            self.emit(BatchResumed, done=self._done())
+
+    def cancel(self) -> None:
+        """Stop: no new chunks; keep what the chunks in flight finish within a moment, then
+        terminate the workers, write partial outputs and keep the journal for resume."""
+        if self.over or self.state is BatchState.CANCELLING:
+            return
+        self.state = BatchState.CANCELLING
+        self._cancel_deadline = time.perf_counter() + CANCEL_GRACE_S
+        self.journal.set_state(self.batch_id, BatchState.CANCELLING)
+        if not self.chunks.in_flight:
+            self._finish_cancel()
+
+    def _finish_cancel(self) -> None:
+        self.pool.terminate()
+        self.chunks.clear()
+        for p in self.playlists:
+            if not p.finished and p.done:
+                self._write_outputs(p, partial=True)
+            elif not p.done:  # never started: leave no empty folder
+                p.remove_empty_folder()
+        self._write_batch_summary(partial=True)
+        self.state = BatchState.CANCELLED
+        self.journal.set_state(self.batch_id, BatchState.CANCELLED)
+        self._snapshot(force=True)
+        self.emit(
+            BatchCancelled, done=self._done(), total=self._total(), out_dir=str(self.config.out_dir)
+        )
+
+    def fail(self, message: str, detail: str = "", **damage: str) -> None:
+        """Stop with `message`; `damage` (EngineError's damaged, damaged_path) names a
+        damaged journal or catalog. Raises JournalError when the journal cannot record it."""
+        self.pool.terminate()
+        self.state = BatchState.FAILED
+        for p in self.playlists:  # nothing matched: leave no empty folder behind
+            if not p.done and not p.finished:
+                p.remove_empty_folder()
+        self.journal.set_state(self.batch_id, BatchState.FAILED, note=message)
+        self.emit(EngineError, message=message, fatal=True, detail=detail, **damage)
+        self.emit(
+            BatchFinished,
+            ok=False,
+            done=self._done(),
+            total=self._total(),
+            counts={},
+            elapsed_s=time.perf_counter() - self._started,
+            out_dir=str(self.config.out_dir),
+        )
+
+    # -- the work ----------------------------------------------------------------
+
+    def step(self, timeout: float) -> None:
+        """Dispatch what can go out, then wait up to `timeout` for what comes back."""
+        if self.over:
+            return
+        if self.state is BatchState.RUNNING:
+            self._dispatch()
+        for item in self.pool.poll(timeout):
+            match item:
+                case ChunkDone():
+                    self._on_done(item)
+                case WorkerDied():
+                    self._on_death(item)
+                case WorkerFailed():
+                    self.fail(item.message, item.detail, **item.damage)
+                    return
+        if self.state is BatchState.PAUSING:
+            self._settle_pause()
+        if self.state is BatchState.CANCELLING:
+            if not self.chunks.in_flight or time.perf_counter() >= self._cancel_deadline:
+                self._finish_cancel()
+            return
+        self._snapshot()
+        self._maybe_finish()
+
+    def _dispatch(self) -> None:
+        for worker in self.pool.idle():
+            chunk = self._next()
+            if chunk is None:
+                return
+            if not self.pool.submit(worker, chunk.chunk_id, chunk.entries):
+                self.chunks.send_again(chunk)
+                return
+            self.chunks.sent(chunk)
+
+    def _next(self) -> OpenChunk | None:
+        chunk = self.chunks.to_send_again()
+        if chunk is not None:
+            return chunk
+        for p in self.playlists:
+            if p.pending:
+                if not p.started:
+                    p.started, p.began_at = True, time.perf_counter()
+                    self.emit(
+                        PlaylistStarted,
+                        playlist_id=p.playlist_id,
+                        name=p.playlist.name,
+                        total=p.total,
+                    )
+                return self.chunks.new(p.playlist_id, p.take(self.sizer.next_size()))
+        return None
+
+    def _on_done(self, item: ChunkDone) -> None:
+        chunk = self.chunks.back(item.chunk_id)
+        if chunk is None:  # a chunk of a batch already cancelled
+            return
+        self.sizer.observe(item.stats.tracks, item.stats.busy_s)
+        self.metrics.add_chunk(item.stats, len(chunk.entries))
+        self._record(chunk.playlist_id, item.results, item.rows)
+
+    def _on_death(self, item: WorkerDied) -> None:
+        chunk = self.chunks.lost(item.chunk_id)
+        if chunk is None:  # none held, or sent again
+            return
+        reason = f"worker died twice on this chunk (exit code {item.exitcode})"
+        results = [
+            MatchResult(entry, MatchStatus.ERROR, 0.0, self.config.provider, reason)
+            for entry in chunk.entries
+        ]
+        self._record(chunk.playlist_id, results, [encode_result(r) for r in results])
+
+    def _record(
+        self, playlist_id: int, briefs: list[MatchResult], rows: list[EncodedResult]
+    ) -> None:
+        p = self.playlists[playlist_id]
+        self.journal.record_encoded(self.batch_id, playlist_id, rows)
+        self._remember(briefs)
+        p.record(briefs, rows)
+        self._dirty = True
+        self.emit(TracksMatched, playlist_id=playlist_id, results=tuple(r.brief() for r in briefs))
+        self.emit(
+            PlaylistProgress,
+            playlist_id=playlist_id,
+            done=p.done,
+            total=p.total,
+            counts=dict(p.counts),
+        )
+        if not p.pending and p.done >= p.total and not self.chunks.holds(playlist_id):
+            self._finish_playlist(p)
+
+    def _remember(self, results: list[MatchResult]) -> None:
+        """Tracks an online provider matched go into the local catalog too, so later runs
+        and "find what I own" can use them offline."""
+        if self.config.provider == "local":
+            return
+        tracks = [r.best.track for r in results if r.status is MatchStatus.MATCHED and r.best]
+        if tracks:
+            try:
+                remember_tracks(tracks, default_catalog_path(), source=self.config.provider)
+            except CrateMatchError as err:  # a read-only data dir must not stop the batch
+                self.emit(EngineError, message=f"could not keep online tracks offline: {err}")
+
+    def reviewed(self, playlist_id: int, result: MatchResult) -> None:
+        """A user's decision arrived while this batch runs: keep memory and counts in step
+        (the journal row and any written outputs were updated by `review.apply_review`)."""
+        self.playlists[playlist_id].reviewed(result)
+
+    def _finish_playlist(self, p: PlaylistRun) -> None:
+        self._write_outputs(p, partial=False)
+        p.finished, p.memory = True, None
+        self.journal.set_playlist_finished(self.batch_id, p.playlist_id, str(p.folder))
+        self.emit(
+            PlaylistFinished,
+            playlist_id=p.playlist_id,
+            name=p.playlist.name,
+            out_dir=str(p.folder),
+            counts=dict(p.counts),
+        )
+
+    def _write_outputs(self, p: PlaylistRun, *, partial: bool) -> None:
+        t0 = time.perf_counter()
+        self.outputs[p.playlist_id] = p.write(
+            self.journal,
+            self.batch_id,
+            provider=self.config.provider,
+            preset=self.config.preset,
+            partial=partial,
+            since=self._started,
+        )
+        self.metrics.add_time("write", time.perf_counter() - t0)
+
+    def _write_batch_summary(self, *, partial: bool) -> Path:
+        outputs = [self.outputs[k] for k in sorted(self.outputs)]
+        return write_batch_summary(
+            Path(self.config.out_dir),
+            outputs,
+            partial=partial,  # type: ignore[arg-type]
+            elapsed_s=time.perf_counter() - self._started,
+            extra={
+                "batch_id": self.batch_id,
+                "provider": self.config.provider,
+                "preset": self.config.preset,
+                "metrics": self.metrics.snapshot(time.perf_counter()),
+            },
+        )
+
+    def _maybe_finish(self) -> None:
+        if self.state is not BatchState.RUNNING or self.chunks.unanswered:
+            return
+        if any(not p.finished for p in self.playlists):
+            return
+        summary = self._write_batch_summary(partial=False)
+        self.state = BatchState.FINISHED
+        self.journal.set_state(self.batch_id, BatchState.FINISHED)
+        self._snapshot(force=True)
+        counts: Counter[str] = Counter()
+        for p in self.playlists:
+            counts.update(p.counts)
+        self.emit(
+            BatchFinished,
+            ok=True,
+            done=self._done(),
+            total=self._total(),
+            counts=dict(counts),
+            elapsed_s=time.perf_counter() - self._started,
+            out_dir=str(self.config.out_dir),
+            summary_path=str(summary),
+        )
+
+    def _settle_pause(self) -> None:
+        if self.state is BatchState.PAUSING and not self.chunks.in_flight:
+            self.state = BatchState.PAUSED
+            self._paused_at = time.perf_counter()
+            self.journal.set_state(self.batch_id, BatchState.PAUSED)
+            self._snapshot(force=True)
+            self.emit(BatchPaused, done=self._done())
+
+    def _snapshot(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if force or (self._dirty and now - self._last_snapshot >= SNAPSHOT_EVERY_S):
+            self._last_snapshot, self._dirty = now, False
+            self.emit(MetricsSnapshot, metrics=self.metrics.snapshot(now))
+
+    def _done(self) -> int:
+        return sum(p.done for p in self.playlists)
+
+    def _total(self) -> int:
+        return sum(p.total for p in self.playlists)

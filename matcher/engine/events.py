@@ -1,0 +1,164 @@
+"""Everything the engine tells its caller, as small frozen dataclasses.
+
+Events travel from the engine host process to the caller (CLI, window, API user) through
+one multiprocessing queue, so each is picklable and small. Every event carries the
+`batch_id` it belongs to and a per-batch sequence number `seq`, so a consumer can tell
+batches apart and notice a gap.
+
+A batch's stream, in order:
+
+    BatchStarted
+      PlaylistStarted (per playlist, as its first chunk is sent)
+        TracksMatched, PlaylistProgress   (one pair per finished chunk, never per track)
+        MetricsSnapshot                   (at most every 250 ms)
+      PlaylistFinished (outputs written)
+      BatchPaused / BatchResumed          (in response to pause() / resume())
+    BatchFinished | BatchCancelled        (always the last event of a batch)
+
+`ResultEdited` answers `Engine.review` (a user's decision on one entry), at any time,
+even for a batch that finished long ago.
+
+`EngineError` may come at any point: `fatal=True` means the batch stopped (bad input,
+catalog unusable) and is followed by `BatchFinished` with `ok=False`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from matcher.model import MatchResult
+
+__all__ = [
+    "BatchCancelled",
+    "BatchFinished",
+    "BatchPaused",
+    "BatchResumed",
+    "BatchStarted",
+    "BatchState",
+    "EngineError",
+    "Event",
+    "MetricsSnapshot",
+    "PlaylistFinished",
+    "PlaylistProgress",
+    "PlaylistStarted",
+    "ResultEdited",
+    "TracksMatched",
+    "damage_of",
+]
+
+
+class BatchState(StrEnum):
+    """A batch's lifecycle, as the journal records it."""
+
+    PENDING = "pending"  # asked for, playlists not read yet
+    RUNNING = "running"  # chunks are being matched
+    PAUSING = "pausing"  # no new chunks are sent; waiting for the ones in flight
+    PAUSED = "paused"  # nothing in flight; resume() continues where it stopped
+    CANCELLING = "cancelling"  # no new chunks; those in flight get a moment, then workers stop
+    CANCELLED = "cancelled"  # stopped by the user; resumable from the journal
+    FAILED = "failed"  # stopped by an error (bad input, catalog unusable)
+    FINISHED = "finished"  # every entry has a result and the outputs are written
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    batch_id: str
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchStarted(Event):
+    total_tracks: int
+    playlists: tuple[tuple[int, str, str, int], ...]  # (playlist_id, file name, name, entries)
+    workers: int
+    resumed: bool = False  # True when this continues a batch from the journal
+    already_done: int = 0  # tracks the journal already had results for
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistStarted(Event):
+    playlist_id: int
+    name: str
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class TracksMatched(Event):
+    playlist_id: int
+    results: tuple[MatchResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistProgress(Event):
+    playlist_id: int
+    done: int
+    total: int
+    counts: dict[str, int] = field(default_factory=dict)  # per status
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsSnapshot(Event):
+    metrics: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistFinished(Event):
+    playlist_id: int
+    name: str
+    out_dir: str  # the playlist's output folder
+    counts: dict[str, int]
+    partial: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPaused(Event):
+    done: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResumed(Event):
+    done: int
+
+
+@dataclass(frozen=True, slots=True)
+class BatchCancelled(Event):
+    done: int
+    total: int
+    out_dir: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFinished(Event):
+    ok: bool
+    done: int
+    total: int
+    counts: dict[str, int]
+    elapsed_s: float
+    out_dir: str
+    summary_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResultEdited(Event):
+    playlist_id: int
+    result: MatchResult  # the full result as the user decided it
+    out_dir: str  # the playlist's rewritten outputs, "" when it has none yet
+
+
+@dataclass(frozen=True, slots=True)
+class EngineError(Event):
+    message: str  # one line for users
+    fatal: bool = False
+    detail: str = ""  # a worker traceback as text, for the log, never shown as is
+    damaged: str = ""  # "journal" or "catalog" when that file is damaged (offer to rebuild)
+    damaged_path: str = ""  # the damaged file
+
+
+def damage_of(err: BaseException) -> dict[str, str]:
+    """EngineError's `damaged` and `damaged_path` for an error saying the journal or the
+    catalog file is damaged (JournalDamaged, CatalogDamaged), else no fields."""
+    kind = getattr(err, "damaged_store", "")
+    if not kind:
+        return {}
+    return {"damaged": kind, "damaged_path": str(getattr(err, "path", "") or "")}

@@ -1,0 +1,295 @@
+"""The engine host process: owns the worker pool and the journal, runs batches one at a
+time, and talks to its caller only through two queues.
+
+    caller ──Command──▶ [commands queue] ──▶ host loop ──Chunk──────▶ workers
+    caller ◀──Event──── [events queue]  ◀── host loop ◀──ChunkDone───┘
+
+Commands are matcher.engine.messages' dataclasses (Prepare, Start, ResumeFromJournal,
+Pause, Continue, Cancel, Review, Shutdown; the table is there), and `handle` dispatches
+on their type; a command of any other type is answered with an EngineError event. Start
+and ResumeFromJournal wait in `pending` until the batch before them is over. The host
+ignores Ctrl-C (the caller decides what it means) and exits by itself when its caller
+dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import signal
+import time
+import traceback
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from matcher.catalog import content_hash, prepare_catalog
+from matcher.config import EngineConfig
+from matcher.engine.batch_run import BatchRun
+from matcher.engine.batch_spec import BatchSpec, refs_of, spec_from_journal
+from matcher.engine.events import (
+    BatchCancelled,
+    BatchFinished,
+    EngineError,
+    ResultEdited,
+    damage_of,
+)
+from matcher.engine.journal import Journal
+from matcher.engine.messages import (
+    Cancel,
+    Continue,
+    Pause,
+    Prepare,
+    ResumeFromJournal,
+    Review,
+    Shutdown,
+    Start,
+)
+from matcher.engine.pool import WorkerPool
+from matcher.engine.review import apply_review
+from matcher.engine.worker import exit_with_parent, lower_priority
+from matcher.errors import CrateMatchError
+from matcher.playlists import load_playlists
+
+__all__ = ["host_main"]
+
+TICK_S = 0.05  # how long the loop waits for workers before looking at commands again
+
+
+class _Host:
+    def __init__(self, commands: Any, events: Any, config: EngineConfig) -> None:
+        self.commands = commands
+        self.events = events
+        self.config = config
+        self.pool: WorkerPool | None = None
+        self.pool_key: tuple[Any, ...] | None = None
+        self.journal: Journal | None = None
+        self.current: BatchRun | None = None
+        self.pending: deque[Start | ResumeFromJournal] = deque()
+        self.seq: dict[str, int] = {}
+        self.start_paused: set[str] = set()  # batches paused before they began
+        self.running = True
+
+    def emit_for(self, batch_id: str) -> Any:
+        def emit(kind: type, **fields: Any) -> None:
+            self.seq[batch_id] = self.seq.get(batch_id, 0) + 1
+            self.events.put(kind(batch_id=batch_id, seq=self.seq[batch_id], **fields))
+
+        return emit
+
+    # -- resources -------------------------------------------------------------------
+
+    def _journal(self) -> Journal:
+        if self.journal is None:
+            self.journal = Journal.open()
+        return self.journal
+
+    def _pool_for(self, config: EngineConfig, catalog: Path | None) -> WorkerPool:
+        key = (config.provider, str(catalog), config.preset, config.worker_count, config.http)
+        if self.pool is not None and (self.pool_key != key or not self.pool._workers):
+            self.pool.close()
+            self.pool = None
+        if self.pool is None:
+            self.pool = WorkerPool(
+                config.worker_count,
+                config.provider,
+                str(catalog) if catalog else None,
+                config.preset,
+                config.http,
+                config.background,
+            )
+            self.pool.start()
+            self.pool_key = key
+        return self.pool
+
+    def prepare(self) -> None:
+        """Import the catalog and start the workers before the first batch asks for them."""
+        with contextlib.suppress(CrateMatchError):  # reported when a batch starts
+            self._pool_for(self.config, _catalog_of(self.config))
+
+    # -- commands --------------------------------------------------------------------
+
+    def handle(self, command: object) -> None:
+        match command:
+            case Prepare():
+                self.prepare()
+            case Start() | ResumeFromJournal():
+                self.pending.append(command)
+            case Pause() | Continue() | Cancel():
+                self.control(command)
+            case Review():
+                self.review(command)
+            case Shutdown():
+                self.running = False
+                if self.current is not None:
+                    self.current.cancel()
+            case _:
+                batch_id = getattr(command, "batch_id", "")
+                kind = type(command).__name__
+                self.emit_for(str(batch_id))(
+                    EngineError, message=f"the engine does not know the command {kind}"
+                )
+
+    def control(self, command: Pause | Continue | Cancel) -> None:
+        """Pause, continue or cancel the running batch; for one that has not begun, note
+        it (it begins paused, or is dropped)."""
+        batch_id = command.batch_id
+        run = self.current
+        if run is not None and run.batch_id == batch_id:
+            match command:
+                case Pause():
+                    run.pause()
+                case Continue():
+                    run.resume()
+                case Cancel():
+                    run.cancel()
+            return
+        match command:
+            case Pause():
+                self.start_paused.add(batch_id)
+            case Continue():
+                self.start_paused.discard(batch_id)
+            case Cancel():
+                self.start_paused.discard(batch_id)
+                self._drop_pending(batch_id)
+
+    def review(self, command: Review) -> None:
+        batch_id, playlist_id = command.batch_id, command.playlist_id
+        emit = self.emit_for(batch_id)
+        try:
+            run = self.current if self.current and self.current.batch_id == batch_id else None
+            result, folder = apply_review(
+                self._journal(), batch_id, playlist_id, command.entry_index, command.catalog_id
+            )
+            if run is not None:
+                run.reviewed(playlist_id, result)
+            emit(ResultEdited, playlist_id=playlist_id, result=result, out_dir=str(folder or ""))
+        except CrateMatchError as err:
+            emit(EngineError, message=f"could not save the review: {err}")
+
+    def _drop_pending(self, batch_id: str) -> None:
+        for command in list(self.pending):
+            if command.batch_id == batch_id:
+                self.pending.remove(command)
+                self.emit_for(batch_id)(BatchCancelled, done=0, total=0, out_dir="")
+
+    def start_next(self) -> None:
+        command = self.pending.popleft()
+        batch_id = command.batch_id
+        emit = self.emit_for(batch_id)
+        try:
+            journal = self._journal()
+            if isinstance(command, Start):
+                spec = command.spec
+            else:
+                spec = spec_from_journal(journal, batch_id, command.workers)
+            t0 = time.perf_counter()
+            playlists = load_playlists(refs_of(spec), spec.names, spec.all_playlists)
+            parse_s = time.perf_counter() - t0
+            if spec.resume:
+                _check_same_playlists(journal, batch_id, playlists)
+            catalog = _catalog_of(spec.config) if not spec.resume else _journal_catalog(spec)
+            pool = self._pool_for(spec.config, catalog)
+            run = BatchRun(spec, journal, pool, emit, catalog=catalog, parse_s=parse_s)
+            self.current = run
+            run.begin(playlists)
+            if batch_id in self.start_paused:
+                self.start_paused.discard(batch_id)
+                run.pause()
+        except Exception as err:  # noqa: BLE001 - the host must outlive a bug in one batch
+            self._fail(batch_id, emit, err)
+
+    def _fail(self, batch_id: str, emit: Any, err: Exception) -> None:
+        """End the batch with `err`. A damaged journal or catalog is named in the event so
+        the window can offer to rebuild it; when even recording the failure fails (the
+        journal is what broke), the events still go out and the host carries on."""
+        message = str(err) if isinstance(err, CrateMatchError) else f"internal error: {err}"
+        detail, damage = traceback.format_exc(), damage_of(err)
+        run = self.current
+        if run is not None and run.batch_id == batch_id and not run.over:
+            try:
+                run.fail(message, detail, **damage)
+                return
+            except CrateMatchError:
+                self.current = None
+        emit(EngineError, message=message, fatal=True, detail=detail, **damage)
+        emit(BatchFinished, ok=False, done=0, total=0, counts={}, elapsed_s=0.0, out_dir="")
+
+    # -- the loop --------------------------------------------------------------------
+
+    def run(self) -> None:
+        while self.running or (self.current is not None and not self.current.over):
+            self._drain_commands(block=self.current is None and not self.pending)
+            if self.current is None and self.pending and self.running:
+                self.start_next()
+            run = self.current
+            if run is None:
+                continue
+            try:
+                run.step(TICK_S)
+            except Exception as err:  # noqa: BLE001 - one batch's failure, not the host's
+                self._fail(run.batch_id, run.emit, err)
+            if run.over:
+                self.current = None
+        if self.pool is not None:
+            self.pool.close()
+        if self.journal is not None:
+            self.journal.close()
+
+    def _drain_commands(self, block: bool) -> None:
+        try:
+            command = self.commands.get(timeout=0.2) if block else self.commands.get_nowait()
+        except queue.Empty:
+            return
+        while True:
+            self.handle(command)
+            try:
+                command = self.commands.get_nowait()
+            except queue.Empty:
+                return
+
+
+def _check_same_playlists(journal: Journal, batch_id: str, playlists: list[Any]) -> None:
+    """A resumed batch must read the very playlists it started with: same names and sizes,
+    and files whose content has not changed (journaled results describe those entries)."""
+    recorded = journal.playlists(batch_id)
+    now = [(p.name, len(p.entries)) for p in playlists]
+    before = [(r.name, r.total) for r in recorded]
+    changed = now != before or any(
+        r.content_hash and r.content_hash != content_hash(p.source)
+        for r, p in zip(recorded, playlists, strict=True)
+    )
+    if changed:
+        raise CrateMatchError(
+            f"the playlists of batch {batch_id} changed since it started; start a new batch instead"
+        )
+
+
+def _catalog_of(config: EngineConfig) -> Path | None:
+    """The local catalog database a batch matches against; None for online providers."""
+    if config.provider != "local":
+        return None
+    return prepare_catalog(Path(config.catalog) if config.catalog else None)
+
+
+def _journal_catalog(spec: BatchSpec) -> Path | None:
+    if spec.config.provider != "local":
+        return None
+    catalog = Path(spec.config.catalog) if spec.config.catalog else None
+    if catalog is None or not catalog.exists():
+        return _catalog_of(spec.config)
+    return catalog
+
+
+def host_main(commands: Any, events: Any, parent_pid: int, config: EngineConfig) -> None:
+    """Entry point of the engine host process (spawn target)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent_pid)
+    if config.background:
+        lower_priority()
+    host = _Host(commands, events, config)
+    try:
+        host.run()
+    finally:
+        if host.pool is not None:
+            host.pool.terminate()

@@ -1,0 +1,196 @@
+"""The engine's protocol: every command and every worker pipe message, as a small frozen
+dataclass. Nothing crosses a process boundary as a tagged tuple, and each side
+dispatches on a message's type, never on a string.
+
+    caller process          engine host process              worker processes (N)
+    ┌──────────────┐ Command ┌────────────────────────┐   Chunk   ┌─────────────────┐
+    │ Engine       │ ──────▶ │ _Host.handle           │ ────────▶ │ worker_main     │
+    │ Batch        │  Queue  │   BatchRun.step        │   Pipe    │   match_entry×n │
+    │              │ ◀────── │     WorkerPool         │ ◀──────── │                 │
+    └──────────────┘  Event  └────────────────────────┘ ChunkDone └─────────────────┘
+
+Commands, caller -> host: one multiprocessing.Queue, read in order, answered by events
+(`matcher.engine.events`), never by return values.
+
+    Engine(config)           Prepare                   import the catalog, start workers
+    Engine.start(...)        Start(spec)               queue a new batch
+    Engine.resume_batch(id)  ResumeFromJournal(id, n)  queue a batch the journal holds
+    Batch.pause()            Pause(id)                 send no more chunks; BatchPaused
+    Batch.resume()           Continue(id)              send chunks again; BatchResumed
+    Batch.cancel()           Cancel(id)                stop, keep what is matched
+    Engine.review(...)       Review(id, playlist_id, entry_index, catalog_id); ResultEdited
+    Engine.close()           Shutdown                  cancel, stop the workers, exit
+
+Pause, Continue and Cancel for a batch that has not begun are remembered (it begins
+paused, or never). A command of any other type is answered with an EngineError event.
+
+One chunk's trip, on a worker's duplex pipe (the host end belongs to WorkerPool):
+
+    host: BatchRun.step / WorkerPool              worker: worker_main
+    submit  ── Chunk(chunk_id, entries) ────────▶  match_entry × n, chunk_stats,
+                                                   encode_result
+    poll    ◀── ChunkDone(chunk_id, results, ───   a chunk matched
+                          rows, stats)
+    poll    ◀── WorkerReady(pid) ───────────────   the catalog is open (once)
+    poll    ◀── WorkerFailed(message, detail, ──   the catalog could not be opened
+                             damage)
+    close   ── StopWorker ──────────────────────▶  exit
+    poll    ◀── (process sentinel) = WorkerDied    the worker died: no message at all
+
+- A worker holds one Chunk at most, so pausing (send no more) and cancelling (terminate)
+  act at once and a dead worker costs at most its chunk, retried once by the batch.
+- ChunkDone.results are brief results (`MatchResult.brief`) for the TracksMatched
+  events; ChunkDone.rows are the full results already encoded for the journal
+  (`journal.EncodedResult`), so the host only stores bytes. The batch journals them
+  (one transaction) before any event says so.
+- WorkerDied (pool.py) is not a message: it is what the pool observes when a worker's
+  process sentinel fires or its pipe breaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: workers import this module and need none of these
+    from matcher.engine.accounting import ChunkStats
+    from matcher.engine.batch_spec import BatchSpec
+    from matcher.engine.journal import EncodedResult
+    from matcher.model import MatchResult, PlaylistEntry
+
+__all__ = [
+    "BatchCommand",
+    "Cancel",
+    "Chunk",
+    "ChunkDone",
+    "Command",
+    "Continue",
+    "Pause",
+    "Prepare",
+    "ResumeFromJournal",
+    "Review",
+    "Shutdown",
+    "Start",
+    "StopWorker",
+    "WorkerFailed",
+    "WorkerMessage",
+    "WorkerReady",
+]
+
+
+# -- commands: caller -> host ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Prepare:
+    """Import the catalog and start the workers before the first batch needs them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Run a new batch."""
+
+    spec: BatchSpec
+
+    @property
+    def batch_id(self) -> str:
+        return self.spec.batch_id
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeFromJournal:
+    """Finish a batch the journal holds (cut off by cancel, crash or kill -9);
+    `workers` (None: the batch's own number) is the one setting that may change."""
+
+    batch_id: str
+    workers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """Send no more chunks; BatchPaused once the chunks in flight are back."""
+
+    batch_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Continue:
+    """Go on after a Pause (`Batch.resume`); BatchResumed."""
+
+    batch_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    """Stop the batch, keeping what is matched; BatchCancelled."""
+
+    batch_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A user's decision on one entry: `catalog_id` (one of its candidates) is the right
+    track, or None for "not in the catalog"; ResultEdited."""
+
+    batch_id: str
+    playlist_id: int
+    entry_index: int
+    catalog_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Shutdown:
+    """Cancel what runs, stop the workers and exit the host."""
+
+
+BatchCommand = Start | ResumeFromJournal | Pause | Continue | Cancel | Review
+Command = Prepare | BatchCommand | Shutdown
+
+
+# -- a worker's pipe: host -> worker -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Match these entries (a worker holds one chunk at most)."""
+
+    chunk_id: int
+    entries: list[PlaylistEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class StopWorker:
+    """Exit now (the worker holds no chunk)."""
+
+
+# -- a worker's pipe: worker -> host -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerReady:
+    """The worker opened its catalog and takes chunks."""
+
+    pid: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkDone:
+    """A chunk's results, in the order of its entries."""
+
+    chunk_id: int
+    results: list[MatchResult]  # brief results (MatchResult.brief), for the events
+    rows: list[EncodedResult]  # the full results, encoded for the journal
+    stats: ChunkStats
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerFailed:
+    """The worker could not start (its catalog could not be opened): fatal for the batch.
+    `detail` is the traceback as text; `damage` is `events.damage_of` (a damaged catalog)."""
+
+    message: str
+    detail: str = ""
+    damage: dict[str, str] = field(default_factory=dict)
+
+
+WorkerMessage = WorkerReady | ChunkDone | WorkerFailed

@@ -1,0 +1,163 @@
+"""One playlist's part of a batch: the entries still to send, what is done, the results
+kept for writing, and its output files.
+
+    journal_batch()       at BatchRun.begin: journal the batch and each playlist (a
+                          resume keeps what the journal has), make the output folders,
+                          skip the entries already done
+    PlaylistRun.take()    the next entries for a chunk
+    PlaylistRun.record()  a journalled chunk: counts, and its rows kept for writing
+    PlaylistRun.write()   the playlist's outputs, from memory or streamed from the journal
+
+Only `BatchRun` (batch_run.py) uses these: it decides when a chunk goes out, when a
+playlist is complete, and when outputs are written; this module keeps the per-playlist
+state those decisions read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import Counter, deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from matcher.catalog.hashing import content_hash
+from matcher.engine.batch_spec import BatchSpec, config_record
+from matcher.engine.journal import EncodedResult, Journal, encode_result
+from matcher.engine.serialize import loads_result
+from matcher.model import MatchResult, Playlist, PlaylistEntry
+from matcher.outputs import PlaylistOutputs, Results, playlist_folder, write_playlist_outputs
+
+__all__ = ["MEMORY_LIMIT", "PlaylistRun", "journal_batch"]
+
+MEMORY_LIMIT = 20_000  # playlists up to this many entries are written from memory
+
+
+@dataclass(slots=True)
+class PlaylistRun:
+    playlist_id: int
+    playlist: Playlist
+    folder: Path
+    pending: deque[int]  # entry indices not sent yet
+    done: int = 0
+    counts: Counter[str] = field(default_factory=Counter)  # results per status
+    started: bool = False  # its first chunk went out (PlaylistStarted)
+    finished: bool = False  # complete, outputs written
+    began_at: float = 0.0
+    # results kept for writing the outputs without reading them back from the journal;
+    # None for playlists too big to hold, or resumed with results from an earlier run
+    memory: dict[int, bytes] | None = field(default_factory=dict)  # entry index -> journal row
+
+    @property
+    def total(self) -> int:
+        return len(self.playlist.entries)
+
+    def take(self, size: int) -> list[PlaylistEntry]:
+        """The next `size` entries (fewer at the end), no longer pending."""
+        count = min(size, len(self.pending))
+        return [self.playlist.entries[self.pending.popleft()] for _ in range(count)]
+
+    def record(self, briefs: Sequence[MatchResult], rows: Sequence[EncodedResult]) -> None:
+        """Count a chunk the journal now holds, and keep its rows for writing."""
+        self.done += len(briefs)
+        self.counts.update(str(r.status) for r in briefs)
+        if self.memory is not None:
+            self.memory.update((row.entry_index, row.data) for row in rows)
+
+    def reviewed(self, result: MatchResult) -> None:
+        """A user's decision replaced one result: keep the counts and memory in step."""
+        if self.memory is not None and result.entry_index in self.memory:
+            old = loads_result(self.memory[result.entry_index])
+            self.counts[str(old.status)] -= 1
+            self.counts[str(result.status)] += 1
+            self.memory[result.entry_index] = encode_result(result).data
+
+    def write(
+        self,
+        journal: Journal,
+        batch_id: str,
+        *,
+        provider: str,
+        preset: str,
+        partial: bool,
+        since: float,
+    ) -> PlaylistOutputs:
+        """Write the outputs of every result so far (`since`: when the batch began, for a
+        playlist that never started)."""
+        results: Results
+        if self.memory is not None and len(self.memory) == self.done:
+            results = [loads_result(self.memory[i]) for i in sorted(self.memory)]
+        else:  # long or resumed: stream from the journal, never all at once
+            playlist_id = self.playlist_id
+            results = lambda: journal.iter_results(batch_id, playlist_id)  # noqa: E731
+        return write_playlist_outputs(
+            self.folder,
+            self.playlist,
+            results,
+            provider=provider,
+            preset=preset,
+            partial=partial,
+            elapsed_s=time.perf_counter() - (self.began_at or since),
+        )
+
+    def remove_empty_folder(self) -> None:
+        """Leave no empty output folder behind (nothing was matched)."""
+        with contextlib.suppress(OSError):
+            self.folder.rmdir()
+
+
+def journal_batch(
+    journal: Journal, spec: BatchSpec, catalog: Path | None, playlists: Sequence[Playlist]
+) -> tuple[list[PlaylistRun], Counter[str]]:
+    """Each playlist's run, its output folder made, and the results per status the
+    journal already had. A new batch is journalled with its playlists; a resumed one
+    keeps its record and the content hashes of the files it started with."""
+    out_dir = Path(spec.config.out_dir)  # type: ignore[arg-type]
+    if not spec.resume:
+        journal.create_batch(
+            spec.batch_id,
+            config=config_record(spec, catalog),
+            inputs=[{"path": path, "name": name} for path, name in spec.inputs],
+            out_dir=str(out_dir),
+        )
+    runs: list[PlaylistRun] = []
+    taken: set[str] = set()
+    hashes: dict[Path, str] = {}
+    already: Counter[str] = Counter()
+    for playlist_id, playlist in enumerate(playlists):
+        folder = playlist_folder(out_dir, playlist, taken)
+        if not spec.resume:
+            journal.add_playlist(
+                spec.batch_id,
+                playlist_id,
+                file=playlist.file_name,
+                source=str(playlist.source),
+                name=playlist.name,
+                format=playlist.format,
+                total=len(playlist.entries),
+                content_hash=hashes.setdefault(playlist.source, _hash_of(playlist.source)),
+            )
+        done = journal.done_indices(spec.batch_id, playlist_id)
+        run = PlaylistRun(
+            playlist_id,
+            playlist,
+            folder,
+            pending=deque(i for i in range(len(playlist.entries)) if i not in done),
+            done=len(done),
+        )
+        if done:
+            run.counts.update(journal.counts(spec.batch_id, playlist_id))
+            already.update(run.counts)
+        if done or len(playlist.entries) > MEMORY_LIMIT:
+            run.memory = None
+        runs.append(run)
+    return runs, already
+
+
+def _hash_of(path: Path) -> str:
+    """The playlist file's content hash ("" when it cannot be read again)."""
+    try:
+        return content_hash(path)
+    except OSError:
+        return ""

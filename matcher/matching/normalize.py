@@ -1,0 +1,160 @@
+"""Cleaning the strings DJ libraries hold, before they are compared.
+
+Real titles carry junk around the song: track numbers (`03.`, `A1`), Mixed In Key
+prefixes and suffixes (`8A - `, ` - 6A`), download-site tags (`www.0dayrelease.com`,
+`[Free Download]`), record labels in brackets, featured artists in the title. Artist
+fields join names with `&`, `,`, `/`, `;`, ` x `, `vs`, `and`, `feat.`.
+
+Every function here is pure and works on one string; `entry_view.py` composes them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from matcher.matching.text import fold
+
+__all__ = [
+    "GENERIC_ARTISTS",
+    "clean_title",
+    "split_artists",
+    "split_feat",
+    "strip_key_marks",
+    "strip_track_number",
+    "title_variants",
+]
+
+# Artist fields that name no artist.
+GENERIC_ARTISTS = frozenset(
+    {"", "various", "various artists", "va", "v a", "unknown", "unknown artist",
+     "compilation", "artist", "none", "null", "n a", "na", "various artist"}
+)  # fmt: skip
+
+_KEY = r"(?:1[0-2]|0?[1-9])[ABab]|(?:1[0-2]|0?[1-9])[dm]|[A-G][#b]?m?"
+_KEY_PREFIX = re.compile(rf"^\s*(?:{_KEY})\s*[-–|]\s*(?:\d{{2,3}}(?:\.\d+)?\s*[-–|]\s*)?")
+_KEY_SUFFIX = re.compile(rf"\s*[-–|]\s*(?:{_KEY})\s*$|\s*[(\[](?:{_KEY})[)\]]\s*$")
+_BPM_KEY_PREFIX = re.compile(rf"^\s*\d{{2,3}}\s*[-–|]\s*(?:{_KEY})\s*[-–|]\s*")
+# "03 ", "03. ", "1-03 ", "A1 ", "B2. ", "07 - " at the start of a title.
+_TRACK_NUMBER = re.compile(r"^\s*(?:\d{1,2}-\d{1,3}|[A-D][1-9]|\d{1,3})(?:\s*[.)_-]\s*|\s+)(?=\S)")
+_URL = re.compile(
+    r"\s*[-–|]?\s*[(\[]?\s*(?:https?://|www\.)\S+?[)\]]?\s*$"
+    r"|\s*\S+\.(?:com|net|org|ru|info|to|me|cc|io)(?:/\S*)?\s*$",
+    re.I,
+)
+_JUNK_WORDS = re.compile(
+    r"\s*[-–|]?\s*[(\[]?\s*(?:free\s*(?:download|dl)|free|out\s*now|buy\s*=\s*free\s*download|"
+    r"myfreemp3|mp3\s*(?:juices|clan)|zippyshare|promo(?:\s*only)?|clean|dirty|explicit|"
+    r"hq|hd|official\s*(?:audio|video)?|320\s*kbps|320|vk\.com/\S*|www\.\S+|"
+    r"purchased\s*at\s*beatport(?:\.com)?)\s*[)\]]?\s*$",
+    re.I,
+)
+_FEAT_IN_TITLE = re.compile(
+    r"\s*[(\[]\s*(?:feat\.?|ft\.?|featuring|with)\s+([^()\[\]]+)[)\]]"
+    r"|\s+(?:feat\.?|ft\.?|featuring)\s+(.+?)(?=\s*[(\[]|\s+-\s+|$)",
+    re.I,
+)
+_FEAT_IN_ARTIST = re.compile(r"\s*(?:\(|\[)?\s*\b(?:feat\.?|ft\.?|featuring|feat)\s+", re.I)
+_ARTIST_SEP = re.compile(
+    r"\s*(?:,|;|/|\+|&|\|)\s*"
+    r"|\s+(?:and|x|vs\.?|versus|with|meets|pres\.?|presents)\s+",
+    re.I,
+)
+_TRAILING_BRACKET = re.compile(r"\s*\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)?\]\s*$")
+_UNCLOSED = re.compile(r"\s*[(\[][^()\[\]]*$")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_key_marks(title: str) -> str:
+    """Drop Mixed In Key marks: `8A - Title`, `8A - 128 - Title`, `Title - 6A`, `Title (8A)`."""
+    t = _BPM_KEY_PREFIX.sub("", title)
+    t = _KEY_PREFIX.sub("", t, count=1) if _KEY_PREFIX.match(t) and _KEY_PREFIX.sub("", t) else t
+    stripped = _KEY_SUFFIX.sub("", t)
+    return stripped if stripped.strip() else t
+
+
+def strip_track_number(title: str) -> str:
+    """Drop a leading track number (`03.`, `1-03`, `A1`) when a title remains after it."""
+    m = _TRACK_NUMBER.match(title)
+    if not m:
+        return title
+    rest = title[m.end() :]
+    return rest if re.search(r"[^\W\d_]", rest) else title
+
+
+def _strip_junk(title: str) -> str:
+    t = title
+    for _ in range(3):
+        before = t
+        t = _JUNK_WORDS.sub("", t)
+        t = _URL.sub("", t)
+        if t == before:
+            break
+    return t if t.strip() else title
+
+
+@lru_cache(maxsize=32768)
+def clean_title(title: str, *, label: str = "") -> str:
+    """The title without junk, key marks, track number, label in brackets or an unclosed
+    bracket left by truncation. Featured artists and the version stay."""
+    t = _SPACES.sub(" ", title.replace("_", " ")).strip()
+    t = _strip_junk(t)
+    t = strip_key_marks(t)
+    t = strip_track_number(t)
+    t = strip_key_marks(t)
+    t = _strip_label_bracket(t, label)
+    t = _UNCLOSED.sub("", t) or t
+    t = re.sub(r"\s*[-–]\s*$", "", t)
+    return _SPACES.sub(" ", t).strip() or title.strip()
+
+
+def _strip_label_bracket(title: str, label: str) -> str:
+    """A trailing `[...]` that is not a version or featured artists is a label or junk."""
+    from matcher.matching.versions import is_version_text
+
+    m = _TRAILING_BRACKET.search(title)
+    if not m:
+        return title
+    inner = m.group(0).strip()[1:-1]
+    if is_version_text(inner) or re.match(r"(?i)\s*(feat|ft|featuring|with)\b", inner):
+        return title
+    rest = title[: m.start()].rstrip()
+    return rest if rest else title
+
+
+@lru_cache(maxsize=32768)
+def split_feat(text: str) -> tuple[str, tuple[str, ...]]:
+    """Split featured artists out of a title: ("Song (feat. A & B)") -> ("Song", ("A", "B"))."""
+    featured: list[str] = []
+
+    def take(m: re.Match[str]) -> str:
+        names = m.group(1) or m.group(2) or ""
+        featured.extend(split_artists(names))
+        return ""
+
+    rest = _FEAT_IN_TITLE.sub(take, text).strip()
+    return (rest or text, tuple(featured))
+
+
+@lru_cache(maxsize=32768)
+def split_artists(text: str) -> tuple[str, ...]:
+    """Artist names in a field, split on every separator DJ libraries use.
+
+    Both sides of a comparison are split the same way, so a group name with `&` in it
+    ("Above & Beyond") becomes the same parts on both sides and still compares equal.
+    """
+    if not text:
+        return ()
+    t = _FEAT_IN_ARTIST.sub(", ", text)
+    t = t.replace("(", ", ").replace(")", " ").replace("[", ", ").replace("]", " ")
+    parts = [p.strip(" .-") for p in _ARTIST_SEP.split(t)]
+    return tuple(p for p in parts if p and fold(p))
+
+
+def title_variants(title: str) -> tuple[str, ...]:
+    """Readings of a title that differ by how much junk was removed (original first)."""
+    seen: list[str] = []
+    for t in (title, clean_title(title)):
+        if t and t not in seen:
+            seen.append(t)
+    return tuple(seen)

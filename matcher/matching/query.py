@@ -1,0 +1,61 @@
+"""Query planning: a short, ordered list of searches per entry, most specific first.
+
+Identifiers are looked up before any text query (see `match.py`). Text queries go from
+"title and first artist, every word" (finds the entry in one query most of the time)
+through "title only" (the artist field is wrong or empty) and "the artist and any title
+word" (a typo in the title) to "any word" (both are mangled). The preset caps how many
+run; the matcher stops early once a candidate is certain.
+"""
+
+from __future__ import annotations
+
+from matcher.matching.normalize import GENERIC_ARTISTS
+from matcher.matching.presets import Preset
+from matcher.matching.provider import Query
+from matcher.matching.readings import EntryReading
+
+__all__ = ["plan"]
+
+# Words too common to be worth an OR query (AND queries keep them: they cost nothing there).
+_STOPWORDS = frozenset(
+    """the a an of and in on to at for is it my me you your i we de la le el los las die der
+    das und feat ft featuring vs x mix remix edit original extended version""".split()
+)
+
+
+def _significant(words: list[str]) -> tuple[str, ...]:
+    kept = tuple(w for w in words if w not in _STOPWORDS and (len(w) > 1 or w.isdigit()))
+    return kept or tuple(words)
+
+
+def plan(entry: EntryReading, preset: Preset) -> tuple[Query, ...]:
+    """The text queries for an entry, in the order to run them (at most `max_queries`)."""
+    queries: list[Query] = []
+    primary = entry.primary
+    title_words = tuple(primary.title.split())
+    for reading in entry.readings[:2]:
+        if reading.artists and reading.title and reading.artists[0] not in GENERIC_ARTISTS:
+            queries.append(
+                Query(
+                    "title+artist", tuple(reading.title.split()), tuple(reading.artists[0].split())
+                )
+            )
+    if title_words:
+        queries.append(Query("title", title_words))
+    if primary.artists and title_words and primary.artists[0] not in GENERIC_ARTISTS:
+        queries.append(
+            Query(
+                "artist+any-title",
+                _significant(list(title_words)),
+                tuple(primary.artists[0].split()),
+                mode="artist+any",
+            )
+        )
+    for reading in entry.readings[1:2]:
+        if reading.title and reading.title != primary.title:
+            queries.append(Query("title", tuple(reading.title.split())))
+    loose = _significant(list(title_words) + [w for a in primary.artists[:2] for w in a.split()])
+    if loose:
+        queries.append(Query("any-word", loose, mode="any"))
+    unique = list(dict.fromkeys(queries))
+    return tuple(unique[: preset.max_queries])

@@ -1,0 +1,186 @@
+"""Similarity of each signal, in [0, 1]: the building blocks of a score.
+
+Each function compares one signal of an entry reading with the same signal of a
+catalog track and returns 1.0 for "the same", lower for "less alike", or None when one
+side does not carry the signal (absent signals add no evidence either way).
+`version_similarity` also returns a guard: the reason two versions cannot be the same
+recording ("remix vs original"), which the decision treats as a veto.
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from matcher.matching.keys import MusicalKey, key_similarity
+from matcher.matching.versions import Version
+
+__all__ = [
+    "artist_coverage",
+    "artist_similarity",
+    "bpm_similarity",
+    "duration_similarity",
+    "key_sim",
+    "text_similarity",
+    "title_similarity",
+    "version_similarity",
+]
+
+# Kinds of named versions that are interchangeable words for the same thing.
+_KIND_GROUPS = (
+    {"remix", "mix", "rework", "bootleg", "flip", "refix", "remake", "version", "rerub",
+     "redux", "remode", "interpretation", "reinterpretation", "reedit", "edit", "cut"},
+    {"dub", "dubmix"},
+    {"vip"},
+    {"instrumental"},
+    {"acapella"},
+    {"live"},
+    {"mashup"},
+    {"reprise"},
+    {"vocal"},
+    {"remaster"},
+)  # fmt: skip
+
+
+def _digits(text: str) -> set[str]:
+    return {w for w in text.split() if w.isdigit()}
+
+
+def _pair(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    da, db = _digits(a), _digits(b)
+    if da and db and da != db:  # "Part 1" / "Part 2", "Vol 3" / "Vol 4": other works
+        return min(0.6, Levenshtein.normalized_similarity(a, b))
+    ratio = Levenshtein.normalized_similarity(a, b)
+    tokens = fuzz.token_sort_ratio(a, b) / 100.0 * 0.97
+    best = max(ratio, tokens)
+    if len(a) >= 8 and len(a) < len(b) and b.startswith(a):  # the entry's title was cut short
+        best = max(best, 0.9)
+    return best
+
+
+def title_similarity(entry_titles: tuple[str, ...], track_titles: tuple[str, ...]) -> float:
+    return max(_pair(a, b) for a in entry_titles for b in track_titles)
+
+
+def text_similarity(a: str, b: str) -> float | None:
+    if not a or not b:
+        return None
+    return max(_pair(a, b), fuzz.token_set_ratio(a, b) / 100.0 * 0.95)
+
+
+def _name_match(name: str, others: tuple[str, ...]) -> float:
+    best = 0.0
+    for other in others:
+        if name == other:
+            return 1.0
+        s = Levenshtein.normalized_similarity(name, other)
+        if s < 0.9 and min(len(name), len(other)) >= 4:
+            s = max(s, fuzz.token_set_ratio(name, other) / 100.0 * 0.92)
+        best = max(best, s)
+    return best
+
+
+def artist_similarity(entry: tuple[str, ...], track: tuple[str, ...]) -> float | None:
+    """How well the entry's artists are found among the track's (artists and remixers).
+
+    The first-named artist counts double: it is the one libraries rarely get wrong.
+    """
+    if not entry or not track:
+        return None
+    scores = [_name_match(n, track) for n in entry]
+    weighted = scores[0] * 2 + sum(scores[1:])
+    joined = fuzz.token_set_ratio(" ".join(entry), " ".join(track)) / 100.0
+    return max(weighted / (len(scores) + 1), joined * 0.9)
+
+
+def artist_coverage(entry: tuple[str, ...], track: tuple[str, ...]) -> float | None:
+    """The share of the track's artists the entry names (libraries often keep only the first)."""
+    if not entry or not track:
+        return None
+    return sum(1.0 for n in track if _name_match(n, entry) >= 0.85) / len(track)
+
+
+def _kinds_agree(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    return any(a in group and b in group for group in _KIND_GROUPS)
+
+
+def version_similarity(
+    entry: Version,
+    track: Version,
+    track_names: tuple[str, ...],
+    entry_artists: tuple[str, ...] = (),
+) -> tuple[str, float, str]:
+    """(signal, similarity, guard).
+
+    The signal is "version" when both sides can be compared; "unstated_remix" when the
+    entry names no version but the track is a remix (a dropped mix name, or another
+    recording); "unknown_version" when the entry names a remix and the track says nothing.
+    Those two are separate signals because how much they cost is learnt, not guessed.
+    `track_names` are the track's remixers and artists, for a named version whose maker
+    the entry names differently; `entry_artists` lets a remix whose remixer the entry
+    lists among its artists count as named.
+    """
+    if not entry.family:
+        if not track.family or track.is_original:
+            return "version", (1.0 if not track.family or not track.length else 0.9), ""
+        if track.name and any(_pair(track.name, a) >= 0.85 for a in entry_artists):
+            return "unstated_remix", 0.7, ""  # "A, B - Title" where the track is "B Remix"
+        return "unstated_remix", 0.0, ""
+    if entry.is_original:
+        if not track.family:
+            return "version", 0.9, ""
+        if track.is_original:
+            return "version", (1.0 if entry.length == track.length else 0.85), ""
+        return "version", 0.0, "remix vs original"
+    # the entry names a version
+    if not track.family:
+        return "unknown_version", 0.0, ""
+    if track.is_original:
+        return "version", 0.0, "remix vs original"
+    if entry.name and track.name:
+        name = max(
+            _pair(entry.name, track.name), fuzz.token_set_ratio(entry.name, track.name) / 100
+        )
+    elif entry.name or track.name:  # one side names the remixer, the other just says "Remix"
+        named = entry.name or track.name
+        name = 0.8 if any(_pair(named, n) >= 0.85 for n in track_names) else 0.7
+    else:
+        name = 1.0
+    kinds = _kinds_agree(entry.kind, track.kind)
+    if name < 0.6:  # both name a remixer, and they differ
+        return "version", 0.0, "different remix"
+    if not kinds:
+        return "version", min(name, 0.6) * 0.5, "different version kind"
+    length = 1.0 if entry.length == track.length else 0.95
+    return "version", name * length, ""
+
+
+def duration_similarity(a: float | None, b: float | None) -> float | None:
+    """Seconds apart, as a similarity. An entry duration the track lacks is scored by the
+    separate `duration_unknown` signal, so a catalog gap is not an advantage."""
+    if not a or not b:
+        return None
+    diff = abs(a - b)
+    if diff <= 3:
+        return 1.0
+    if diff <= 20:  # tags and stores often disagree by seconds of silence
+        return 1.0 - 0.4 * (diff - 3) / 17
+    return max(0.0, 0.6 - 0.6 * (diff - 20) / 70)
+
+
+def bpm_similarity(a: float | None, b: float | None) -> float | None:
+    """Half and double tempo count as the same (analysers disagree on them)."""
+    if not a or not b:
+        return None
+    rel = min(abs(a - b), abs(a * 2 - b), abs(a - b * 2)) / b
+    return 1.0 if rel <= 0.012 else max(0.0, 1.0 - (rel - 0.012) / 0.05)
+
+
+def key_sim(a: MusicalKey | None, b: MusicalKey | None) -> float | None:
+    if a is None or b is None:
+        return None
+    return key_similarity(a, b)
