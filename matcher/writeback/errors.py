@@ -1,0 +1,58 @@
+"""Typed errors of write-back. The edges turn them into one line for users.
+
+    CrateMatchError (matcher.errors)
+     ├── WriteError                  tags could not be written as asked
+     │    ├── FileRefused            one file was left as it was: `reason` says why
+     │    └── WriteJournalError      the writes journal cannot be used
+     │         └── WriteJournalDamaged  damaged or not a journal: `rebuild_write_journal`
+     └── UndoError                   a write cannot be undone (unknown id, nothing to undo)
+
+A refusal is per file and the run goes on; the journal errors stop a run, because a file
+must never be replaced without its undo record being durable first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matcher.errors import CrateMatchError, StoreDamaged
+
+__all__ = [
+    "FileRefused",
+    "UndoError",
+    "WriteError",
+    "WriteJournalDamaged",
+    "WriteJournalError",
+]
+
+
+class WriteError(CrateMatchError):
+    """Tags could not be written as asked."""
+
+
+class FileRefused(WriteError):
+    """A file was not written (or not restored) and is as it was. `reason` is one short
+    line ("read-only", "locked by another program", ...); `str(err)` adds the path."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        reason = " ".join(str(reason).split())  # one line, whatever the OS said
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (type(self), (self.path, self.reason))
+
+
+class WriteJournalError(WriteError):
+    """The writes journal cannot be opened or written: nothing is replaced without it."""
+
+
+class WriteJournalDamaged(StoreDamaged, WriteJournalError):
+    """The writes journal is damaged or is not one; `rebuild_write_journal` moves it aside."""
+
+    damaged_store = "writes journal"
+
+
+class UndoError(CrateMatchError):
+    """A write cannot be undone as asked (no such write, nothing written)."""
