@@ -11,6 +11,9 @@ that):
     batch history       History (read-only), BatchRecord, PlaylistRecord
     repair              rebuild_journal, set_aside_catalog, JournalDamaged
     metrics and tips    format_metrics, tips, MIN_TRACKS_FOR_TIPS
+    write-back          WriteOptions, FilePlan, PlanStatus, FileOutcome, FileStatus,
+                        replan, write_summary_lines, list_writes, WriteSummary,
+                        WRITE_FIELDS, DEFAULT_WRITE_FIELDS, KEY_NOTATIONS
     settings and files  HttpOptions, config_dir, default_out_dir, atomic_write_text, fold
     errors              CrateMatchError and its tree (matcher.errors)
 
@@ -51,6 +54,13 @@ if TYPE_CHECKING:
     from matcher.metrics import MIN_TRACKS_FOR_TIPS, format_metrics, tips
     from matcher.outputs.atomic import atomic_write_text
     from matcher.playlists import list_playlists
+    from matcher.writeback.fields import DEFAULT_FIELDS as DEFAULT_WRITE_FIELDS
+    from matcher.writeback.fields import KEY_NOTATIONS, WRITE_FIELDS
+    from matcher.writeback.plan import FilePlan, PlanStatus, replan
+    from matcher.writeback.plan import summary_lines as write_summary_lines
+    from matcher.writeback.records import FileOutcome, FileStatus, WriteSummary
+    from matcher.writeback.targets import WriteOptions
+    from matcher.writeback.undo_journal import list_writes
 
 __version__ = "0.1.0"
 
@@ -71,6 +81,18 @@ _LAZY = {
     "tips": ("matcher.metrics", "tips"),
     "atomic_write_text": ("matcher.outputs.atomic", "atomic_write_text"),
     "fold": ("matcher.matching.text", "fold"),
+    "WriteOptions": ("matcher.writeback.targets", "WriteOptions"),
+    "FilePlan": ("matcher.writeback.plan", "FilePlan"),
+    "PlanStatus": ("matcher.writeback.plan", "PlanStatus"),
+    "replan": ("matcher.writeback.plan", "replan"),
+    "write_summary_lines": ("matcher.writeback.plan", "summary_lines"),
+    "FileOutcome": ("matcher.writeback.records", "FileOutcome"),
+    "FileStatus": ("matcher.writeback.records", "FileStatus"),
+    "WriteSummary": ("matcher.writeback.records", "WriteSummary"),
+    "list_writes": ("matcher.writeback.undo_journal", "list_writes"),
+    "WRITE_FIELDS": ("matcher.writeback.fields", "WRITE_FIELDS"),
+    "DEFAULT_WRITE_FIELDS": ("matcher.writeback.fields", "DEFAULT_FIELDS"),
+    "KEY_NOTATIONS": ("matcher.writeback.fields", "KEY_NOTATIONS"),
 }
 
 
@@ -85,7 +107,19 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     *_EVENTS,
+    "DEFAULT_WRITE_FIELDS",
+    "KEY_NOTATIONS",
     "MATCH_COLUMNS",
+    "WRITE_FIELDS",
+    "FileOutcome",
+    "FilePlan",
+    "FileStatus",
+    "PlanStatus",
+    "WriteOptions",
+    "WriteSummary",
+    "list_writes",
+    "replan",
+    "write_summary_lines",
     "MIN_TRACKS_FOR_TIPS",
     "PRESETS",
     "PROVIDERS",

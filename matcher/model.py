@@ -149,6 +149,7 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "source_title", "status", "confidence", "provider", "catalog_id", "artists", "title",
     "mix", "remixers", "label", "release", "release_date", "bpm", "key", "genre",
     "duration_s", "isrc", "queries", "candidates", "elapsed_ms", "reason",
+    "location",  # after the 26 of the contract: the entry's file, as the playlist gave it
 )  # fmt: skip
 
 
@@ -172,6 +173,10 @@ class MatchResult:
     elapsed_ms: float = 0.0
     candidates_evaluated: int = 0  # all scored, though `candidates` keeps only the shortlist
     queries_run: int = 0  # queries run, though a brief result drops `query_log`
+    # (size, mtime_ns) of the entry's local file when the batch matched it; None when the
+    # entry names no local file or it could not be seen. Write-back refuses a file that
+    # changed since: the match may no longer describe it.
+    file_stamp: tuple[int, int] | None = None
 
     def brief(self, keep: int = 1) -> MatchResult:
         """This result without its audit trail (candidates beyond the first `keep`,
@@ -235,6 +240,7 @@ class MatchResult:
             "candidates": str(max(self.candidates_evaluated, len(self.candidates))),
             "elapsed_ms": f"{self.elapsed_ms:.2f}",
             "reason": self.reason,
+            "location": e.location,
         }
         return {c: values[c] for c in MATCH_COLUMNS}
 

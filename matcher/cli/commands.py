@@ -20,7 +20,7 @@ from matcher.matching.presets import PRESETS
 
 __all__ = ["main"]
 
-from matcher.cli.run import EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_OK, REBUILD_HINT, one_line
+from matcher.cli.output import EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_OK, REBUILD_HINT, one_line
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     resume.add_argument("--workers", type=int, default=None)
     resume.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    from matcher.cli.write import add_parsers as add_write_parsers
+
+    add_write_parsers(sub)
+
     demo = sub.add_parser("demo", help="run the bundled demo, fully offline")
     demo.add_argument("--out", type=Path, default=None)
     demo.add_argument("--quiet", action="store_true")
@@ -98,6 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from matcher.cli.run import list_batches, rebuild_journal
 
             return rebuild_journal() if args.rebuild else list_batches()
+        if args.command in ("write", "undo", "writes"):
+            from matcher.cli.write import list_writes, run_undo, run_write
+
+            if args.command == "write":
+                return run_write(args)
+            return run_undo(args) if args.command == "undo" else list_writes()
         if args.command == "resume":
             from matcher.cli.run import resume_batch
 

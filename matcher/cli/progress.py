@@ -24,8 +24,9 @@ class Progress:
 class ProgressBars:
     """Two tqdm bars on stderr, shown only on a terminal."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, unit: str = "trk") -> None:
         self.enabled = enabled
+        self.unit = unit
         self._batch: tqdm | None = None
         self._playlist: tqdm | None = None
         self._current = ""
@@ -42,14 +43,14 @@ class ProgressBars:
         if not self.enabled:
             return
         if self._batch is None:
-            self._batch = tqdm(total=p.batch_total, desc="all playlists", unit="trk",
+            self._batch = tqdm(total=p.batch_total, desc="all playlists", unit=self.unit,
                                position=0, file=sys.stderr, dynamic_ncols=True)  # fmt: skip
         # a count going back means the next playlist, even when it has the same name
         if p.playlist != self._current or self._playlist is None or p.done < self._playlist.n:
             if self._playlist is not None:
                 self._playlist.close()
             self._current = p.playlist
-            self._playlist = tqdm(total=p.total, desc=p.playlist[:30], unit="trk", position=1,
+            self._playlist = tqdm(total=p.total, desc=p.playlist[:30], unit=self.unit, position=1,
                                   leave=False, file=sys.stderr, dynamic_ncols=True)  # fmt: skip
         assert self._playlist is not None
         self._playlist.n = p.done

@@ -8,22 +8,24 @@ finished chunk, `cratematch resume` finishes it); a second Ctrl-C leaves at once
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
+from matcher.cli.follow import failed, follow
+from matcher.cli.output import (
+    EXIT_BAD_INPUT,
+    EXIT_CANCELLED,
+    EXIT_OK,
+    EXIT_TRACK_ERRORS,
+    REBUILD_HINT,
+    one_line,
+)
 from matcher.config import EngineConfig
 from matcher.engine.client import Batch, Engine
 from matcher.engine.events import (
     BatchCancelled,
-    BatchFinished,
-    BatchStarted,
-    EngineError,
-    PlaylistProgress,
 )
 from matcher.errors import InputError
 
@@ -39,21 +41,6 @@ __all__ = [
     "resume_batch",
     "run_batch",
 ]
-
-EXIT_OK, EXIT_TRACK_ERRORS, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
-REBUILD_HINT = "run `cratematch batches --rebuild` to set it aside and start a fresh one"
-
-
-def one_line(text: object) -> str:
-    """`text` as one printable line: control characters (a newline in a file name) and
-    bytes that are not UTF-8 (lone surrogates from os.fsdecode) are shown escaped, so an
-    error stays one line and printing it can never fail."""
-    text = str(text)
-    if text.isprintable():
-        return text
-    return "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
-    )
 
 
 def run_batch(
@@ -136,37 +123,7 @@ def list_batches(limit: int = 20) -> int:
 
 
 def _follow(batch: Batch, *, quiet: bool) -> int:
-    from matcher.cli.progress import Progress, ProgressBars
-
-    names: dict[int, str] = {}
-    done: dict[int, int] = {}
-    total = 0
-    error: EngineError | None = None
-    with (
-        _cancel_on_interrupt(batch),
-        ProgressBars(enabled=not quiet and sys.stderr.isatty()) as bars,
-    ):
-        while batch.final is None:
-            for event in batch.events(timeout=0.1):
-                if isinstance(event, BatchStarted):
-                    total = event.total_tracks
-                    names = {pid: name for pid, _file, name, _n in event.playlists}
-                    if event.resumed:
-                        done = {pid: 0 for pid in names}
-                elif isinstance(event, PlaylistProgress):
-                    done[event.playlist_id] = event.done
-                    bars.update(
-                        Progress(
-                            names.get(event.playlist_id, ""),
-                            event.done,
-                            event.total,
-                            sum(done.values()),
-                            total,
-                        )
-                    )
-                elif isinstance(event, EngineError) and event.fatal:
-                    error = event
-    final = batch.final
+    final, error, names = follow(batch, quiet=quiet)
     if isinstance(final, BatchCancelled):
         print(
             f"cratematch: cancelled after {final.done} of {final.total} tracks; partial results "
@@ -174,13 +131,8 @@ def _follow(batch: Batch, *, quiet: bool) -> int:
             file=sys.stderr,
         )
         return EXIT_CANCELLED
-    assert isinstance(final, BatchFinished)
     if not final.ok:
-        message = error.message if error else "the batch failed"
-        if error is not None and error.damaged == "journal":
-            message += f"; {REBUILD_HINT}"
-        print(f"cratematch: error: {one_line(message)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return failed(error, "the batch failed")
     c = final.counts
     rate = final.done / final.elapsed_s if final.elapsed_s else 0.0
     print(
@@ -190,25 +142,3 @@ def _follow(batch: Batch, *, quiet: bool) -> int:
         f"Results: {one_line(final.out_dir)}"
     )
     return EXIT_TRACK_ERRORS if c.get("error") else EXIT_OK
-
-
-@contextmanager
-def _cancel_on_interrupt(batch: Batch) -> Iterator[None]:
-    """The first Ctrl-C cancels the batch (and we keep following it to its end); a second
-    one raises KeyboardInterrupt, which leaves at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    asked = threading.Event()
-
-    def on_interrupt(signum: int, frame: object) -> None:
-        if asked.is_set():
-            raise KeyboardInterrupt
-        asked.set()
-        batch.cancel()
-
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)

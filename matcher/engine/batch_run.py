@@ -19,30 +19,27 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 from matcher.engine.accounting import MetricsAccumulator
 from matcher.engine.batch_spec import BatchSpec
-from matcher.engine.chunking import ChunkBook, ChunkSizer, OpenChunk
+from matcher.engine.chunked_run import ChunkedRun, Emit
+from matcher.engine.chunking import OpenChunk
 from matcher.engine.events import (
     BatchCancelled,
     BatchFinished,
-    BatchPaused,
-    BatchResumed,
     BatchStarted,
     BatchState,
     EngineError,
-    MetricsSnapshot,
     PlaylistFinished,
     PlaylistProgress,
     PlaylistStarted,
     TracksMatched,
 )
 from matcher.engine.journal import EncodedResult, Journal, encode_result
-from matcher.engine.messages import ChunkDone, WorkerFailed
+from matcher.engine.messages import Chunk, ChunkDone
 from matcher.engine.playlist_run import PlaylistRun, journal_batch
-from matcher.engine.pool import WorkerDied, WorkerPool
+from matcher.engine.pool import WorkerPool
 from matcher.errors import CrateMatchError
 from matcher.model import MatchResult, MatchStatus, Playlist
 from matcher.outputs import PlaylistOutputs, write_batch_summary
@@ -51,13 +48,8 @@ from matcher.providers.remember import remember_tracks
 
 __all__ = ["BatchRun", "BatchSpec"]
 
-SNAPSHOT_EVERY_S = 0.25
-CANCEL_GRACE_S = 0.8  # on cancel, chunks in flight may finish this long before workers stop
 
-Emit = Callable[..., None]  # emit(EventClass, **fields); the host adds batch_id and seq
-
-
-class BatchRun:
+class BatchRun(ChunkedRun):
     def __init__(
         self,
         spec: BatchSpec,
@@ -68,23 +60,13 @@ class BatchRun:
         catalog: Path | None,
         parse_s: float = 0.0,
     ) -> None:
+        super().__init__(spec.batch_id, pool, emit)
         self.spec = spec
-        self.batch_id = spec.batch_id
         self.config = spec.config
         self.journal = journal
-        self.pool = pool
-        self.emit = emit
         self.catalog = catalog
-        self.state = BatchState.PENDING
         self.playlists: list[PlaylistRun] = []
-        self.chunks = ChunkBook()
-        self.sizer = ChunkSizer()
         self.outputs: dict[int, PlaylistOutputs] = {}
-        self._started = time.perf_counter()
-        self._last_snapshot = 0.0
-        self._paused_at: float | None = None
-        self._cancel_deadline = 0.0
-        self._dirty = False
         self._parse_s = parse_s
         self.metrics = MetricsAccumulator(
             total_tracks=0, workers=pool.size, preset=self.config.preset, started=self._started
@@ -92,9 +74,8 @@ class BatchRun:
 
     # -- lifecycle -----------------------------------------------------------------
 
-    @property
-    def over(self) -> bool:
-        return self.state in (BatchState.FINISHED, BatchState.CANCELLED, BatchState.FAILED)
+    def _set_state(self, state: BatchState, note: str = "") -> None:
+        self.journal.set_state(self.batch_id, state, note=note)
 
     def begin(self, playlists: list[Playlist]) -> None:
         """Journal the batch and its playlists and announce it."""
@@ -106,7 +87,7 @@ class BatchRun:
         )  # fmt: skip
         self.metrics.add_done(already)
         self.metrics.add_time("parse", self._parse_s)
-        self.journal.set_state(self.batch_id, BatchState.RUNNING)
+        self._set_state(BatchState.RUNNING)
         self.state = BatchState.RUNNING
         self.emit(
             BatchStarted,
@@ -124,32 +105,6 @@ class BatchRun:
                 self._finish_playlist(p)
         self._maybe_finish()
 
-    def pause(self) -> None:
-        if self.state is BatchState.RUNNING:
-            self.state = BatchState.PAUSING
-            self.journal.set_state(self.batch_id, BatchState.PAUSING)
-            self._settle_pause()
-
-    def resume(self) -> None:
-        if self.state in (BatchState.PAUSING, BatchState.PAUSED):
-            if self._paused_at is not None:
-                self.metrics.add_time("paused", time.perf_counter() - self._paused_at)
-                self._paused_at = None
-            self.state = BatchState.RUNNING
-            self.journal.set_state(self.batch_id, BatchState.RUNNING)
-            self.emit(BatchResumed, done=self._done())
-
-    def cancel(self) -> None:
-        """Stop: no new chunks; keep what the chunks in flight finish within a moment, then
-        terminate the workers, write partial outputs and keep the journal for resume."""
-        if self.over or self.state is BatchState.CANCELLING:
-            return
-        self.state = BatchState.CANCELLING
-        self._cancel_deadline = time.perf_counter() + CANCEL_GRACE_S
-        self.journal.set_state(self.batch_id, BatchState.CANCELLING)
-        if not self.chunks.in_flight:
-            self._finish_cancel()
-
     def _finish_cancel(self) -> None:
         self.pool.terminate()
         self.chunks.clear()
@@ -160,7 +115,7 @@ class BatchRun:
                 p.remove_empty_folder()
         self._write_batch_summary(partial=True)
         self.state = BatchState.CANCELLED
-        self.journal.set_state(self.batch_id, BatchState.CANCELLED)
+        self._set_state(BatchState.CANCELLED)
         self._snapshot(force=True)
         self.emit(
             BatchCancelled, done=self._done(), total=self._total(), out_dir=str(self.config.out_dir)
@@ -174,7 +129,7 @@ class BatchRun:
         for p in self.playlists:  # nothing matched: leave no empty folder behind
             if not p.done and not p.finished:
                 p.remove_empty_folder()
-        self.journal.set_state(self.batch_id, BatchState.FAILED, note=message)
+        self._set_state(BatchState.FAILED, note=message)
         self.emit(EngineError, message=message, fatal=True, detail=detail, **damage)
         self.emit(
             BatchFinished,
@@ -188,44 +143,10 @@ class BatchRun:
 
     # -- the work ----------------------------------------------------------------
 
-    def step(self, timeout: float) -> None:
-        """Dispatch what can go out, then wait up to `timeout` for what comes back."""
-        if self.over:
-            return
-        if self.state is BatchState.RUNNING:
-            self._dispatch()
-        for item in self.pool.poll(timeout):
-            match item:
-                case ChunkDone():
-                    self._on_done(item)
-                case WorkerDied():
-                    self._on_death(item)
-                case WorkerFailed():
-                    self.fail(item.message, item.detail, **item.damage)
-                    return
-        if self.state is BatchState.PAUSING:
-            self._settle_pause()
-        if self.state is BatchState.CANCELLING:
-            if not self.chunks.in_flight or time.perf_counter() >= self._cancel_deadline:
-                self._finish_cancel()
-            return
-        self._snapshot()
-        self._maybe_finish()
-
-    def _dispatch(self) -> None:
-        for worker in self.pool.idle():
-            chunk = self._next()
-            if chunk is None:
-                return
-            if not self.pool.submit(worker, chunk.chunk_id, chunk.entries):
-                self.chunks.send_again(chunk)
-                return
-            self.chunks.sent(chunk)
+    def _message(self, chunk: OpenChunk) -> Chunk:
+        return Chunk(chunk.chunk_id, chunk.items)
 
     def _next(self) -> OpenChunk | None:
-        chunk = self.chunks.to_send_again()
-        if chunk is not None:
-            return chunk
         for p in self.playlists:
             if p.pending:
                 if not p.started:
@@ -239,22 +160,19 @@ class BatchRun:
                 return self.chunks.new(p.playlist_id, p.take(self.sizer.next_size()))
         return None
 
-    def _on_done(self, item: ChunkDone) -> None:
+    def _on_result(self, item: ChunkDone) -> None:
         chunk = self.chunks.back(item.chunk_id)
         if chunk is None:  # a chunk of a batch already cancelled
             return
         self.sizer.observe(item.stats.tracks, item.stats.busy_s)
-        self.metrics.add_chunk(item.stats, len(chunk.entries))
+        self.metrics.add_chunk(item.stats, len(chunk.items))
         self._record(chunk.playlist_id, item.results, item.rows)
 
-    def _on_death(self, item: WorkerDied) -> None:
-        chunk = self.chunks.lost(item.chunk_id)
-        if chunk is None:  # none held, or sent again
-            return
-        reason = f"worker died twice on this chunk (exit code {item.exitcode})"
+    def _on_lost(self, chunk: OpenChunk, exitcode: int | None) -> None:
+        reason = f"worker died twice on this chunk (exit code {exitcode})"
         results = [
             MatchResult(entry, MatchStatus.ERROR, 0.0, self.config.provider, reason)
-            for entry in chunk.entries
+            for entry in chunk.items
         ]
         self._record(chunk.playlist_id, results, [encode_result(r) for r in results])
 
@@ -340,7 +258,7 @@ class BatchRun:
             return
         summary = self._write_batch_summary(partial=False)
         self.state = BatchState.FINISHED
-        self.journal.set_state(self.batch_id, BatchState.FINISHED)
+        self._set_state(BatchState.FINISHED)
         self._snapshot(force=True)
         counts: Counter[str] = Counter()
         for p in self.playlists:
@@ -356,19 +274,11 @@ class BatchRun:
             summary_path=str(summary),
         )
 
-    def _settle_pause(self) -> None:
-        if self.state is BatchState.PAUSING and not self.chunks.in_flight:
-            self.state = BatchState.PAUSED
-            self._paused_at = time.perf_counter()
-            self.journal.set_state(self.batch_id, BatchState.PAUSED)
-            self._snapshot(force=True)
-            self.emit(BatchPaused, done=self._done())
+    def _add_paused(self, seconds: float) -> None:
+        self.metrics.add_time("paused", seconds)
 
-    def _snapshot(self, force: bool = False) -> None:
-        now = time.perf_counter()
-        if force or (self._dirty and now - self._last_snapshot >= SNAPSHOT_EVERY_S):
-            self._last_snapshot, self._dirty = now, False
-            self.emit(MetricsSnapshot, metrics=self.metrics.snapshot(now))
+    def _metrics(self, now: float) -> dict[str, float]:
+        return self.metrics.snapshot(now)
 
     def _done(self) -> int:
         return sum(p.done for p in self.playlists)

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-
-from matcher.model import PlaylistEntry
+from typing import Any
 
 __all__ = ["MAX_ATTEMPTS", "ChunkBook", "ChunkSizer", "OpenChunk"]
 
@@ -54,11 +53,11 @@ class ChunkSizer:
 
 @dataclass(slots=True)
 class OpenChunk:
-    """A chunk of one playlist's entries that has no result yet."""
+    """A chunk of one playlist's work (its entries, or its files) that has no result yet."""
 
     chunk_id: int
     playlist_id: int
-    entries: list[PlaylistEntry]
+    items: list[Any]
     attempt: int = 0  # how many of its workers died
 
 
@@ -70,9 +69,9 @@ class ChunkBook:
     retry: deque[OpenChunk] = field(default_factory=deque)
     last_id: int = 0
 
-    def new(self, playlist_id: int, entries: list[PlaylistEntry]) -> OpenChunk:
+    def new(self, playlist_id: int, items: list[Any]) -> OpenChunk:
         self.last_id += 1
-        return OpenChunk(self.last_id, playlist_id, entries)
+        return OpenChunk(self.last_id, playlist_id, items)
 
     def sent(self, chunk: OpenChunk) -> None:
         self.in_flight[chunk.chunk_id] = chunk

@@ -36,8 +36,12 @@ from matcher.config import EngineConfig
 from matcher.engine import messages
 from matcher.engine.batch_spec import BatchSpec
 from matcher.engine.events import BatchCancelled, BatchFinished, EngineError, Event
+from matcher.engine.file_run import FileRunSpec
 from matcher.engine.host import host_main
 from matcher.model import PlaylistRef
+from matcher.writeback.jobs import Action
+from matcher.writeback.plan import FilePlan
+from matcher.writeback.targets import WriteOptions
 
 __all__ = ["Batch", "Engine", "new_batch_id"]
 
@@ -127,6 +131,40 @@ class Engine:
         if batch is None:
             self._batches[batch_id] = Batch(self, batch_id)
         self._send(messages.Review(batch_id, playlist_id, entry_index, catalog_id))
+
+    # -- write-back --------------------------------------------------------------------
+
+    def plan_tags(
+        self, out_dirs: Iterable[str | Path], options: WriteOptions | None = None
+    ) -> Batch:
+        """Read the audio files that the results in `out_dirs` (batches' or playlists'
+        output folders) propose values for. FilesPlanned events carry each file's plan;
+        `tag_changes.csv` lands in each folder (the final event's summary_path)."""
+        folders = tuple(str(Path(d).expanduser().absolute()) for d in out_dirs)
+        spec = FileRunSpec(new_batch_id(), Action.READ, folders, options or WriteOptions())
+        return self._start_files(spec)
+
+    def write_tags(self, plans: Sequence[FilePlan], options: WriteOptions | None = None) -> Batch:
+        """Write the changes of `plans` (a plan run's, as approved) into the files. The
+        batch id is the write's id: `undo_write(batch.batch_id)` puts every file back."""
+        spec = FileRunSpec(
+            new_batch_id(),
+            Action.WRITE,
+            options=options or WriteOptions(),
+            plans=tuple(p.slim() for p in plans),
+        )
+        return self._start_files(spec)
+
+    def undo_write(self, write_id: str = "") -> Batch:
+        """Restore every file of a write (by default the newest one not undone yet) byte
+        for byte; FilesWritten events carry each file's outcome."""
+        return self._start_files(FileRunSpec(new_batch_id(), Action.RESTORE, write_id=write_id))
+
+    def _start_files(self, spec: FileRunSpec) -> Batch:
+        batch = Batch(self, spec.run_id)
+        self._batches[spec.run_id] = batch
+        self._commands.put(messages.StartFiles(spec))
+        return batch
 
     def batch(self, batch_id: str) -> Batch:
         """The Batch object for a batch id (one is made for a batch of an earlier run)."""

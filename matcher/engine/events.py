@@ -15,6 +15,11 @@ A batch's stream, in order:
       BatchPaused / BatchResumed          (in response to pause() / resume())
     BatchFinished | BatchCancelled        (always the last event of a batch)
 
+A run over files for write-back (`Engine.plan_tags`, `write_tags`, `undo_write`) streams
+the same way, its playlists being the ones the files came from and its "tracks" the
+files: FilesPlanned (a plan's files, read) or FilesWritten (files written, or restored
+by an undo) take the place of TracksMatched, and its batch_id is the write's id.
+
 `ResultEdited` answers `Engine.review` (a user's decision on one entry), at any time,
 even for a batch that finished long ago.
 
@@ -26,8 +31,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from matcher.model import MatchResult
+
+if TYPE_CHECKING:  # annotations only: events.py stays light for every process
+    from matcher.writeback.plan import FilePlan
+    from matcher.writeback.records import FileOutcome
 
 __all__ = [
     "BatchCancelled",
@@ -38,6 +48,8 @@ __all__ = [
     "BatchState",
     "EngineError",
     "Event",
+    "FilesPlanned",
+    "FilesWritten",
     "MetricsSnapshot",
     "PlaylistFinished",
     "PlaylistProgress",
@@ -95,6 +107,22 @@ class PlaylistProgress(Event):
     done: int
     total: int
     counts: dict[str, int] = field(default_factory=dict)  # per status
+
+
+@dataclass(frozen=True, slots=True)
+class FilesPlanned(Event):
+    """Files of a write-back plan, read: what each would change, or why it is refused."""
+
+    playlist_id: int
+    plans: tuple[FilePlan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FilesWritten(Event):
+    """Files written (or refused, or left as they were), or restored by an undo."""
+
+    playlist_id: int
+    outcomes: tuple[FileOutcome, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ PLAYLIST_COLUMNS = (
     "batch_id, playlist_id, file, source, name, format, total, done, content_hash, finished, "
     "out_dir"
 )
+_QUALIFIED = ", ".join("p." + name.strip() for name in PLAYLIST_COLUMNS.split(","))
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,16 @@ class History:
         rows = self._read(
             f"SELECT {PLAYLIST_COLUMNS} FROM playlists WHERE batch_id = ? ORDER BY playlist_id",
             (batch_id,),
+        )
+        return [_playlist_record(row) for row in rows]
+
+    def playlists_in(self, folder: str) -> list[PlaylistRecord]:
+        """The playlists whose outputs were written into `folder` (as recorded), newest
+        batch first."""
+        rows = self._read(
+            f"SELECT {_QUALIFIED} FROM playlists p JOIN batches b ON b.batch_id = p.batch_id "
+            "WHERE p.out_dir = ? ORDER BY b.created DESC, b.rowid DESC",
+            (folder,),
         )
         return [_playlist_record(row) for row in rows]
 

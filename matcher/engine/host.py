@@ -27,6 +27,7 @@ from matcher.catalog import content_hash, prepare_catalog
 from matcher.config import EngineConfig
 from matcher.engine.batch_run import BatchRun
 from matcher.engine.batch_spec import BatchSpec, refs_of, spec_from_journal
+from matcher.engine.chunked_run import ChunkedRun
 from matcher.engine.events import (
     BatchCancelled,
     BatchFinished,
@@ -34,6 +35,7 @@ from matcher.engine.events import (
     ResultEdited,
     damage_of,
 )
+from matcher.engine.file_run import FileRun
 from matcher.engine.journal import Journal
 from matcher.engine.messages import (
     Cancel,
@@ -44,10 +46,11 @@ from matcher.engine.messages import (
     Review,
     Shutdown,
     Start,
+    StartFiles,
 )
 from matcher.engine.pool import WorkerPool
 from matcher.engine.review import apply_review
-from matcher.engine.worker import exit_with_parent, lower_priority
+from matcher.engine.worker import NO_PROVIDER, exit_with_parent, lower_priority
 from matcher.errors import CrateMatchError
 from matcher.playlists import load_playlists
 
@@ -64,8 +67,8 @@ class _Host:
         self.pool: WorkerPool | None = None
         self.pool_key: tuple[Any, ...] | None = None
         self.journal: Journal | None = None
-        self.current: BatchRun | None = None
-        self.pending: deque[Start | ResumeFromJournal] = deque()
+        self.current: ChunkedRun | None = None
+        self.pending: deque[Start | ResumeFromJournal | StartFiles] = deque()
         self.seq: dict[str, int] = {}
         self.start_paused: set[str] = set()  # batches paused before they began
         self.running = True
@@ -102,6 +105,19 @@ class _Host:
             self.pool_key = key
         return self.pool
 
+    def _pool_for_files(self) -> WorkerPool:
+        """The pool a run over files uses: the one that is up (its catalog does not
+        matter to file jobs), or one that opens no catalog."""
+        if self.pool is not None and self.pool._workers:
+            return self.pool
+        config = self.config
+        key = (NO_PROVIDER, config.worker_count)
+        self.pool = WorkerPool(config.worker_count, NO_PROVIDER, None, config.preset,
+                               None, config.background)  # fmt: skip
+        self.pool.start()
+        self.pool_key = key
+        return self.pool
+
     def prepare(self) -> None:
         """Import the catalog and start the workers before the first batch asks for them."""
         with contextlib.suppress(CrateMatchError):  # reported when a batch starts
@@ -113,7 +129,7 @@ class _Host:
         match command:
             case Prepare():
                 self.prepare()
-            case Start() | ResumeFromJournal():
+            case Start() | ResumeFromJournal() | StartFiles():
                 self.pending.append(command)
             case Pause() | Continue() | Cancel():
                 self.control(command)
@@ -179,6 +195,12 @@ class _Host:
         emit = self.emit_for(batch_id)
         try:
             journal = self._journal()
+            if isinstance(command, StartFiles):
+                files = FileRun(command.spec, self._pool_for_files(), emit, results=journal)
+                self.current = files
+                files.begin()
+                self._begin_paused(files)
+                return
             if isinstance(command, Start):
                 spec = command.spec
             else:
@@ -193,11 +215,14 @@ class _Host:
             run = BatchRun(spec, journal, pool, emit, catalog=catalog, parse_s=parse_s)
             self.current = run
             run.begin(playlists)
-            if batch_id in self.start_paused:
-                self.start_paused.discard(batch_id)
-                run.pause()
+            self._begin_paused(run)
         except Exception as err:  # noqa: BLE001 - the host must outlive a bug in one batch
             self._fail(batch_id, emit, err)
+
+    def _begin_paused(self, run: ChunkedRun) -> None:
+        if run.batch_id in self.start_paused:
+            self.start_paused.discard(run.batch_id)
+            run.pause()
 
     def _fail(self, batch_id: str, emit: Any, err: Exception) -> None:
         """End the batch with `err`. A damaged journal or catalog is named in the event so

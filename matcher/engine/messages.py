@@ -55,8 +55,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # annotations only: workers import this module and need none of these
     from matcher.engine.accounting import ChunkStats
     from matcher.engine.batch_spec import BatchSpec
+    from matcher.engine.file_run import FileRunSpec
     from matcher.engine.journal import EncodedResult
     from matcher.model import MatchResult, PlaylistEntry
+    from matcher.writeback.jobs import Action, FileJob, JobDone
 
 __all__ = [
     "BatchCommand",
@@ -139,11 +141,24 @@ class Review:
 
 
 @dataclass(frozen=True, slots=True)
+class StartFiles:
+    """Run over audio files for write-back: read them for a plan, write the planned
+    changes, or restore them (undo). Answered like a batch, with FilesPlanned or
+    FilesWritten events in place of TracksMatched."""
+
+    spec: FileRunSpec
+
+    @property
+    def batch_id(self) -> str:
+        return self.spec.run_id
+
+
+@dataclass(frozen=True, slots=True)
 class Shutdown:
     """Cancel what runs, stop the workers and exit the host."""
 
 
-BatchCommand = Start | ResumeFromJournal | Pause | Continue | Cancel | Review
+BatchCommand = Start | ResumeFromJournal | StartFiles | Pause | Continue | Cancel | Review
 Command = Prepare | BatchCommand | Shutdown
 
 
@@ -156,6 +171,19 @@ class Chunk:
 
     chunk_id: int
     entries: list[PlaylistEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class FileChunk:
+    """Do `action` for these files (writeback.jobs); `write_id` and `journal` name the
+    write and the writes journal for writing and restoring."""
+
+    chunk_id: int
+    action: Action
+    jobs: list[FileJob]
+    write_id: str = ""
+    journal: str | None = None  # the writes journal's path (None: the default one)
+    retry: bool = False  # sent again: its dead worker may have done some files already
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +212,15 @@ class ChunkDone:
 
 
 @dataclass(frozen=True, slots=True)
+class FilesDone:
+    """A file chunk's jobs, done, in the order they were sent."""
+
+    chunk_id: int
+    done: list[JobDone]
+    busy_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class WorkerFailed:
     """The worker could not start (its catalog could not be opened): fatal for the batch.
     `detail` is the traceback as text; `damage` is `events.damage_of` (a damaged catalog)."""
@@ -193,4 +230,4 @@ class WorkerFailed:
     damage: dict[str, str] = field(default_factory=dict)
 
 
-WorkerMessage = WorkerReady | ChunkDone | WorkerFailed
+WorkerMessage = WorkerReady | ChunkDone | FilesDone | WorkerFailed

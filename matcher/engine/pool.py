@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from matcher.engine.messages import Chunk, ChunkDone, StopWorker, WorkerFailed, WorkerReady
+from matcher.engine.messages import (
+    Chunk,
+    ChunkDone,
+    FilesDone,
+    StopWorker,
+    WorkerFailed,
+    WorkerReady,
+)
 from matcher.engine.worker import worker_main
 from matcher.http.options import HttpOptions
 from matcher.model import PlaylistEntry
@@ -48,7 +55,7 @@ class WorkerDied:
     exitcode: int | None
 
 
-PoolEvent = ChunkDone | WorkerDied | WorkerFailed  # what `poll` reports
+PoolEvent = ChunkDone | FilesDone | WorkerDied | WorkerFailed  # what `poll` reports
 
 
 @dataclass
@@ -94,9 +101,14 @@ class WorkerPool:
         return [w for w in self._workers if w.ready and w.chunk is None]
 
     def submit(self, worker: _Worker, chunk_id: int, entries: Sequence[PlaylistEntry]) -> bool:
-        """Hand a chunk to an idle worker; False if its pipe is already broken."""
+        """Hand a chunk of entries to an idle worker; False if its pipe is already broken."""
+        return self.send(worker, chunk_id, Chunk(chunk_id, list(entries)))
+
+    def send(self, worker: _Worker, chunk_id: int, message: object) -> bool:
+        """Hand any chunk message (Chunk, FileChunk) to an idle worker; False if its pipe
+        is already broken."""
         try:
-            worker.conn.send(Chunk(chunk_id, list(entries)))
+            worker.conn.send(message)
         except (OSError, EOFError, BrokenPipeError):
             return False
         worker.chunk = chunk_id
@@ -133,7 +145,7 @@ class WorkerPool:
             case WorkerReady():
                 w.ready = True
                 return []
-            case ChunkDone():
+            case ChunkDone() | FilesDone():
                 w.chunk = None
                 return [message]
             case WorkerFailed():

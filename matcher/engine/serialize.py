@@ -14,7 +14,8 @@ their Python-level `__getstate__`/`__setstate__` and costs about 4x more to enco
 
     byte 0     format: 1 = plain pickle, 2 = deflated pickle (raw deflate, 4 KB window)
     bytes 1..  pickle of (entry, status, confidence, provider, reason, best, candidates,
-               query_log, elapsed_ms, candidates_evaluated, queries_run), records as field tuples;
+               query_log, elapsed_ms, candidates_evaluated, queries_run, file_stamp),
+               records as field tuples;
                `best` is an index into `candidates` when it is one of them (kept
                identical after loading), else the candidate's own tuple, else None
 
@@ -88,6 +89,7 @@ def _flatten(result: MatchResult) -> tuple:
         result.elapsed_ms,
         result.candidates_evaluated,
         result.queries_run,
+        result.file_stamp,
     )
 
 
@@ -187,6 +189,10 @@ def _rebuild(flat: tuple) -> MatchResult:
         :10
     ]
     queries_run = flat[10] if len(flat) > 10 else len(queries)  # rows from before the field
+    stamp = flat[11] if len(flat) > 11 else None
+    if stamp is not None:
+        size, mtime_ns = _record(stamp)
+        stamp = (int(size), int(mtime_ns))
     rebuilt = tuple([_rebuild_candidate(_record(c)) for c in candidates])
     if best is None:
         chosen = None
@@ -208,4 +214,5 @@ def _rebuild(flat: tuple) -> MatchResult:
         elapsed,
         seen,
         queries_run,
+        stamp,
     )

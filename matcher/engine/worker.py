@@ -1,14 +1,20 @@
-"""A worker process: opens its catalog once, then matches the chunks it is sent.
+"""A worker process: opens its catalog once, then matches the chunks it is sent, and does
+the file jobs of write-back runs.
 
 Its pipe carries matcher.engine.messages (the host's WorkerPool holds the other end):
 
     host -> worker   Chunk(chunk_id, entries)        match these PlaylistEntries
+                     FileChunk(chunk_id, action,     read, write or restore these files
+                               jobs, write_id, journal,   (writeback.jobs)
+                               retry)
                      StopWorker()                    exit (so does anything else)
     worker -> host   WorkerReady(pid)                the catalog is open
                      ChunkDone(chunk_id, results,    the chunk's brief MatchResults, the full
                                rows, stats)          ones encoded for the journal, ChunkStats
-                     WorkerFailed(message, detail,   the catalog could not be opened
-                                  damage)            (damage: events.damage_of)
+                     FilesDone(chunk_id, done,       the files' JobDones, in order
+                               busy_s)
+                     WorkerFailed(message, detail,   the catalog (or, for a write, the writes
+                                  damage)            journal) cannot be used (events.damage_of)
 
 A bug while matching one entry turns that entry into an `error` result with the
 traceback as text (the batch goes on); a worker that dies costs the host at most the chunk
@@ -25,19 +31,33 @@ import sys
 import threading
 import time
 import traceback
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from matcher.engine.accounting import chunk_stats
 from matcher.engine.events import damage_of
 from matcher.engine.journal import encode_result
-from matcher.engine.messages import Chunk, ChunkDone, WorkerFailed, WorkerReady
+from matcher.engine.messages import (
+    Chunk,
+    ChunkDone,
+    FileChunk,
+    FilesDone,
+    WorkerFailed,
+    WorkerReady,
+)
 from matcher.errors import CrateMatchError
 from matcher.http.options import HttpOptions
 from matcher.matching.match import match_entry
-from matcher.matching.presets import get_preset
+from matcher.matching.presets import Preset, get_preset
+from matcher.matching.provider import Provider
 from matcher.model import MatchResult, MatchStatus, PlaylistEntry
+from matcher.outputs.locations import to_local_path
 from matcher.providers import open_provider
+
+if TYPE_CHECKING:  # write-back (mutagen and all) loads only in a worker that gets files
+    from matcher.writeback.undo_journal import WriteJournal
 
 __all__ = ["exit_with_parent", "lower_priority", "worker_main"]
 
@@ -73,6 +93,20 @@ def lower_priority() -> None:
         pass  # not allowed or not available: run at normal priority
 
 
+def file_stamp(entry: PlaylistEntry) -> tuple[int, int] | None:
+    """(size, mtime_ns) of the entry's local file as it is now; None when the entry names
+    no absolute local path or the file cannot be seen. A stat costs microseconds, and it
+    is what lets write-back refuse a file that changed after it was matched."""
+    path = to_local_path(entry.location)
+    if not path or not os.path.isabs(path):
+        return None
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
 def _error_result(entry: PlaylistEntry, provider: str, err: BaseException) -> MatchResult:
     return MatchResult(
         entry=entry,
@@ -81,6 +115,9 @@ def _error_result(entry: PlaylistEntry, provider: str, err: BaseException) -> Ma
         provider=provider,
         reason=f"internal error: {type(err).__name__}: {err}",
     )
+
+
+NO_PROVIDER = "none"  # a pool for file runs only: no catalog to open
 
 
 def worker_main(
@@ -96,33 +133,102 @@ def worker_main(
     if background:
         lower_priority()
     exit_with_parent(parent_pid)
+    provider: Provider | None = None
     try:
-        provider = open_provider(provider_name, Path(catalog) if catalog else None, options=http)
+        if provider_name != NO_PROVIDER:
+            provider = open_provider(provider_name, Path(catalog) if catalog else None,
+                                     options=http)  # fmt: skip
         preset = get_preset(preset_name)
     except CrateMatchError as err:
         conn.send(WorkerFailed(str(err), traceback.format_exc(), damage_of(err)))
         return
     conn.send(WorkerReady(os.getpid()))
-    with provider:
+    journals = _Journals()
+    try:
         while True:
             try:
                 message = conn.recv()
             except (EOFError, OSError):
                 return
-            if not isinstance(message, Chunk):  # StopWorker, or a host it cannot follow
+            if isinstance(message, Chunk):
+                answer: object = _match_chunk(message, provider, preset)
+            elif isinstance(message, FileChunk):
+                answer = _file_chunk(message, journals)
+            else:  # StopWorker, or a host it cannot follow
                 return
-            started = time.perf_counter()
-            results = []
-            for entry in message.entries:
-                try:
-                    results.append(match_entry(entry, provider, preset))
-                except Exception as err:  # noqa: BLE001 - one bad entry must not stop the batch
-                    results.append(_error_result(entry, provider.name, err))
-            busy = time.perf_counter() - started
-            stats = chunk_stats(results, busy, provider.counters.take())
-            briefs = [r.brief() for r in results]
-            rows = [encode_result(r) for r in results]
             try:
-                conn.send(ChunkDone(message.chunk_id, briefs, rows, stats))
+                conn.send(answer)
             except (EOFError, OSError, BrokenPipeError):
                 return
+    finally:
+        journals.close()
+        if provider is not None:
+            provider.close()
+
+
+def _match_chunk(message: Chunk, provider: Provider | None, preset: Preset) -> ChunkDone:
+    started = time.perf_counter()
+    results = []
+    for entry in message.entries:
+        try:
+            if provider is None:
+                raise CrateMatchError("this worker has no catalog open")
+            result = match_entry(entry, provider, preset)
+        except Exception as err:  # noqa: BLE001 - one bad entry must not stop the batch
+            result = _error_result(entry, provider.name if provider else "", err)
+        stamp = file_stamp(entry) if entry.location else None
+        results.append(replace(result, file_stamp=stamp) if stamp else result)
+    busy = time.perf_counter() - started
+    counters = provider.counters.take() if provider is not None else {}
+    stats = chunk_stats(results, busy, counters)
+    briefs = [r.brief() for r in results]
+    rows = [encode_result(r) for r in results]
+    return ChunkDone(message.chunk_id, briefs, rows, stats)
+
+
+class _Journals:
+    """This worker's connections to writes journals, opened on first use."""
+
+    def __init__(self) -> None:
+        self._open: dict[str | None, WriteJournal] = {}
+
+    def get(self, path: str | None) -> WriteJournal:
+        from matcher.writeback.undo_journal import WriteJournal
+
+        if path not in self._open:
+            self._open[path] = WriteJournal(Path(path)) if path else WriteJournal()
+        return self._open[path]
+
+    def existing(self, path: str | None) -> WriteJournal | None:
+        """The journal if there is a usable one (a plan only reads it), else None."""
+        from matcher.writeback.undo_journal import default_write_journal_path
+
+        if not (Path(path) if path else default_write_journal_path()).exists():
+            return None
+        try:
+            return self.get(path)
+        except CrateMatchError:
+            return None
+
+    def close(self) -> None:
+        for journal in self._open.values():
+            journal.close()
+        self._open.clear()
+
+
+def _file_chunk(message: FileChunk, journals: _Journals) -> FilesDone | WorkerFailed:
+    """Each file's job; an unusable writes journal fails the run (nothing may be written
+    without its undo record), anything else is that file's refusal."""
+    from matcher.writeback.jobs import Action, run_jobs
+
+    started = time.perf_counter()
+    try:
+        if message.action is Action.READ:  # a plan asks it only about changed files
+            journal = journals.existing(message.journal)
+        else:
+            journal = journals.get(message.journal)
+        done = run_jobs(message.action, message.jobs, journal, message.write_id,
+                        retry=message.retry)  # fmt: skip
+    except CrateMatchError as err:
+        return WorkerFailed(str(err), traceback.format_exc(), damage_of(err))
+    return FilesDone(message.chunk_id, done, time.perf_counter() - started)

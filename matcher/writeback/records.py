@@ -88,6 +88,7 @@ class FileOutcome:
 class WriteState(StrEnum):
     RUNNING = "running"  # begun; stays so if the process died: undo still works
     FINISHED = "finished"  # every file was written, refused or left unchanged
+    CANCELLED = "cancelled"  # stopped by the user: the files written so far stay undoable
     UNDONE = "undone"  # every written file is as it was before the write
     PARTLY_UNDONE = "partly undone"  # some files could not be restored (changed since)
 

@@ -232,13 +232,11 @@ class TagFile:
             self.audio.save(self.path, v2_version=version)
             return
         v1 = _read_v1(self.path)
-        self.audio.save(self.path, v1=1, v2_version=version)  # 1: update, never create
-        if v1 is not None:  # put the original ID3v1 back, byte for byte
-            with open(self.path, "r+b") as handle:
-                handle.seek(-_V1_SIZE, os.SEEK_END)
-                if handle.read(3) != b"TAG":
-                    raise FileRefused(self.path, "the ID3v1 tag moved while writing")
-                handle.seek(-_V1_SIZE, os.SEEK_END)
+        # 0: mutagen drops the ID3v1 tag instead of rebuilding it from ID3v2 (which fails
+        # on a value Latin-1 cannot hold); the original 128 bytes go back at the end.
+        self.audio.save(self.path, v1=0, v2_version=version)
+        if v1 is not None:
+            with open(self.path, "ab") as handle:
                 handle.write(v1)
 
 

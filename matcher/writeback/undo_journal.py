@@ -43,6 +43,7 @@ from matcher.writeback.records import FileRecord, RecordState, WriteState, Write
 __all__ = [
     "WriteJournal",
     "default_write_journal_path",
+    "list_writes",
     "rebuild_write_journal",
 ]
 
@@ -65,6 +66,16 @@ CREATE TABLE files (
     delta BLOB, changes TEXT NOT NULL DEFAULT '[]', updated REAL NOT NULL);
 CREATE UNIQUE INDEX files_key ON files(write_id, seq);
 """
+
+
+def list_writes(path: Path | None = None) -> tuple[WriteSummary, ...]:
+    """The writes, newest first, with their files counted (none when there is no journal
+    yet: nothing was ever written)."""
+    target = Path(path) if path is not None else default_write_journal_path()
+    if not target.exists():
+        return ()
+    with WriteJournal(target) as journal:
+        return journal.writes()
 
 
 def default_write_journal_path() -> Path:
@@ -190,11 +201,19 @@ class WriteJournal:
     # a write -----------------------------------------------------------------------------
 
     def begin(
-        self, *, target: str = "tags", options: Mapping[str, Any], sources: Sequence[str]
+        self,
+        *,
+        target: str = "tags",
+        options: Mapping[str, Any],
+        sources: Sequence[str],
+        write_id: str | None = None,
     ) -> str:
-        """Start a write and return its id ("20250131-142501-3fa2": sorts by time)."""
+        """Start a write and return its id (by default "20250131-142501-3fa2", which sorts
+        by time; the engine passes the id its run already has)."""
         now = time.time()
-        write_id = f"{time.strftime('%Y%m%d-%H%M%S', time.localtime(now))}-{secrets.token_hex(2)}"
+        if write_id is None:
+            stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now))
+            write_id = f"{stamp}-{secrets.token_hex(2)}"
         with self._run(durable=True) as conn:
             conn.execute(
                 "INSERT INTO writes VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -346,14 +365,36 @@ class WriteJournal:
                 return summary.write_id
         return None
 
-    def files(self, write_id: str) -> tuple[FileRecord, ...]:
+    def files(self, write_id: str, seq: int | None = None) -> tuple[FileRecord, ...]:
+        """The write's files in the order they were recorded (`seq`: only that one)."""
+        where, args = ("write_id = ?", (write_id,)) if seq is None else (
+            "write_id = ? AND seq = ?", (write_id, seq))  # fmt: skip
         rows = self._query(
             "SELECT write_id, seq, path, real_path, state, reason, before_sha256, after_sha256,"
-            " size_before, mtime_ns_before, mode_before, changes FROM files"
-            " WHERE write_id = ? ORDER BY seq",
-            (write_id,),
+            f" size_before, mtime_ns_before, mode_before, changes FROM files WHERE {where}"
+            " ORDER BY seq",
+            args,
         )
         return tuple(FileRecord(*row[:11], changes=_changes_of(row[11])) for row in rows)
+
+    def wrote_since(self, real_path: str, *, size: int, mtime_ns: int, now_sha256: str) -> bool:
+        """Whether writes recorded here lead from the file as it was (`size`,
+        `mtime_ns`) to the file as it is (`now_sha256`): each write starts from the bytes
+        the one before it left."""
+        rows = self._query(
+            "SELECT before_sha256, after_sha256, size_before, mtime_ns_before FROM files"
+            " WHERE real_path = ? AND state IN (?, ?) ORDER BY write_id, seq",
+            (real_path, RecordState.PENDING.value, RecordState.WRITTEN.value),
+        )
+        shas = {after for _before, after, s, m in rows if (s, m) == (size, mtime_ns)}
+        grown = True
+        while grown:
+            grown = False
+            for before, after, _s, _m in rows:
+                if before in shas and after not in shas:
+                    shas.add(after)
+                    grown = True
+        return now_sha256 in shas
 
     def delta(self, write_id: str, seq: int) -> bytes:
         rows = self._query(

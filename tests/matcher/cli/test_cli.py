@@ -622,7 +622,7 @@ class _FakeBatch:
 
 
 def test_first_interrupt_cancels_the_batch_and_a_second_one_interrupts() -> None:
-    from matcher.cli.run import _cancel_on_interrupt  # private: the handler behind Ctrl-C
+    from matcher.cli.follow import _cancel_on_interrupt  # private: the handler behind Ctrl-C
 
     batch = _FakeBatch([])
     before = signal.getsignal(signal.SIGINT)

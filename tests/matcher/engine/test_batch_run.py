@@ -7,13 +7,13 @@ step and exactly, against a real Journal and real output files in tmp_path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import matcher.engine.batch_run as batch_run_module
+import matcher.engine.chunked_run as chunked_run_module
 import matcher.engine.playlist_run as playlist_run_module
 from matcher.config import EngineConfig
 from matcher.engine.accounting import chunk_stats
@@ -35,7 +35,7 @@ from matcher.engine.events import (
     TracksMatched,
 )
 from matcher.engine.journal import Journal, encode_result
-from matcher.engine.messages import ChunkDone, WorkerFailed
+from matcher.engine.messages import Chunk, ChunkDone, WorkerFailed
 from matcher.engine.pool import PoolEvent, WorkerDied
 from matcher.model import (
     Candidate,
@@ -88,10 +88,11 @@ class FakePool:
     def idle(self) -> list[int]:
         return [w for w in range(self.size) if w not in self.busy]
 
-    def submit(self, worker: int, chunk_id: int, entries: Sequence[PlaylistEntry]) -> bool:
+    def send(self, worker: int, chunk_id: int, message: Chunk) -> bool:
         assert worker not in self.busy, "a worker holds one chunk at most"
-        self.busy[worker] = (chunk_id, list(entries))
-        self.submitted.append((chunk_id, [e.entry_index for e in entries]))
+        assert message.chunk_id == chunk_id
+        self.busy[worker] = (chunk_id, list(message.entries))
+        self.submitted.append((chunk_id, [e.entry_index for e in message.entries]))
         return True
 
     def poll(self, timeout: float) -> list[PoolEvent]:
@@ -359,7 +360,7 @@ def test_resume_while_pausing_continues_without_a_pause(
 def test_cancel_keeps_chunks_that_report_within_the_grace(
     tmp_path: Path, journal: Journal, out_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch_run_module, "CANCEL_GRACE_S", 60.0)
+    monkeypatch.setattr(chunked_run_module, "CANCEL_GRACE_S", 60.0)
     pool = FakePool(size=2)
     run, emit = new_run(journal, out_dir, pool)
     run.begin([make_playlist(tmp_path, "alpha", 40)])
@@ -390,7 +391,7 @@ def test_cancel_keeps_chunks_that_report_within_the_grace(
 def test_cancel_terminates_the_pool_after_the_grace(
     tmp_path: Path, journal: Journal, out_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch_run_module, "CANCEL_GRACE_S", 0.0)
+    monkeypatch.setattr(chunked_run_module, "CANCEL_GRACE_S", 0.0)
     pool = FakePool(size=2)
     run, emit = new_run(journal, out_dir, pool)
     run.begin([make_playlist(tmp_path, "alpha", 40), make_playlist(tmp_path, "beta", 5)])

@@ -101,7 +101,7 @@ LAYOUTS = {
     Candidate: "track confidence features penalties guard note score",
     QueryRecord: "kind text hits elapsed_ms",
     MatchResult: "entry status confidence provider reason best candidates query_log elapsed_ms "
-    "candidates_evaluated queries_run",
+    "candidates_evaluated queries_run file_stamp",
 }
 
 

@@ -33,9 +33,19 @@ def written(tmp_path, mixed_results):
     return outputs
 
 
+# DESIGN.md's 26 matches.csv columns, in order; more may only come after `reason`.
+CONTRACT_COLUMNS = (
+    "playlist_file", "playlist", "entry_index", "source_id", "source_artist", "source_title",
+    "status", "confidence", "provider", "catalog_id", "artists", "title", "mix", "remixers",
+    "label", "release", "release_date", "bpm", "key", "genre", "duration_s", "isrc",
+    "queries", "candidates", "elapsed_ms", "reason",
+)  # fmt: skip
+
+
 def test_matches_csv_has_the_contract_columns_and_one_row_per_result(written):
     header, rows = read_csv(written.matches)
     assert tuple(header) == MATCH_COLUMNS
+    assert tuple(header[:26]) == CONTRACT_COLUMNS and header[26:] == ["location"]
     assert [r["entry_index"] for r in rows] == ["0", "1", "2", "3"]
     assert [r["status"] for r in rows] == ["matched", "review", "unmatched", "error"]
     first = rows[0]
@@ -66,6 +76,7 @@ def test_matches_csv_has_the_contract_columns_and_one_row_per_result(written):
         "candidates": "1",
         "elapsed_ms": "0.00",
         "reason": "confident",
+        "location": "/music/a.mp3",
     }
     assert rows[1]["catalog_id"] == "cat-b1"  # review carries the proposed candidate
     assert rows[2]["catalog_id"] == "" and rows[2]["reason"] == "below threshold"

@@ -1,0 +1,214 @@
+"""`cratematch write`, `undo` and `writes`: the matched metadata into the DJ's own files.
+
+    write OUT...   plan (read every file on the worker pool; tag_changes.csv in each OUT
+                   folder), show the summary, ask on a terminal (or --yes), then write
+    undo [ID]      restore every file of a write, byte for byte (default: the last one)
+    writes         the writes, newest first, with their files counted
+
+Exit codes as for `match`: 0; 1 when some files were refused; 2 for bad input; 130
+when cancelled with Ctrl-C (what was written stays undoable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+
+from matcher.cli.follow import failed, follow
+from matcher.cli.output import EXIT_CANCELLED, EXIT_OK, EXIT_TRACK_ERRORS, one_line
+from matcher.config import EngineConfig
+from matcher.engine.client import Engine
+from matcher.engine.events import BatchCancelled, Event, FilesPlanned, FilesWritten
+from matcher.engine.file_run import LEFT_OUT
+from matcher.errors import InputError
+from matcher.writeback import KEY_NOTATIONS, WRITE_FIELDS, parse_fields
+from matcher.writeback.fields import DEFAULT_FIELDS
+from matcher.writeback.plan import FilePlan, PlanStatus, summary_lines
+from matcher.writeback.records import FileOutcome, FileStatus
+from matcher.writeback.targets import WriteOptions
+from matcher.writeback.undo_journal import WriteJournal
+
+__all__ = ["add_parsers", "list_writes", "run_undo", "run_write"]
+
+TARGETS = ("tags", "rekordbox", "traktor")
+_LATER = "writing into the {} library is not in this version yet; use --to tags"
+_NO_TERMINAL = "not asking on a non-terminal: add --yes to write, or --dry-run to preview"
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    write = sub.add_parser(
+        "write",
+        help="write matched metadata into your audio files' tags (with undo)",
+        description="Write the matched metadata of a batch's (or a playlist's) results into "
+        "the audio files' tags. Only matched rows, and only empty fields, unless told "
+        "otherwise. Every file is backed up in the writes journal first: "
+        "`cratematch undo` restores them byte for byte.",
+    )
+    write.add_argument("out_dirs", nargs="+", metavar="OUT",
+                       help="a batch's output folder, or one playlist's folder")  # fmt: skip
+    write.add_argument("--to", choices=TARGETS, default="tags",
+                       help="where to write (default: the audio files' tags)")  # fmt: skip
+    write.add_argument(
+        "--fields",
+        default=",".join(f for f in WRITE_FIELDS if f in DEFAULT_FIELDS),
+        help=f"comma-separated, from: {','.join(WRITE_FIELDS)} (default: all but comment)",
+    )
+    write.add_argument(
+        "--overwrite", action="store_true",
+        help="replace values that differ (default: fill empty fields only)",
+    )  # fmt: skip
+    write.add_argument("--include-review", action="store_true",
+                       help="also write the review rows' best candidates")  # fmt: skip
+    write.add_argument("--key-notation", choices=KEY_NOTATIONS, default="musical",
+                       help='"musical" (Am, F#: what Rekordbox shows), "camelot" (8A), '
+                            '"openkey" (1m)')  # fmt: skip
+    write.add_argument("--dry-run", action="store_true",
+                       help="only write tag_changes.csv and print what would change")  # fmt: skip
+    write.add_argument("--yes", action="store_true", help="write without asking")
+    write.add_argument("--workers", type=int, default=None)
+    write.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    undo = sub.add_parser("undo", help="restore every file of a write, byte for byte")
+    undo.add_argument("write_id", nargs="?", default="", metavar="WRITE_ID",
+                      help="default: the last write not undone yet")  # fmt: skip
+    undo.add_argument("--workers", type=int, default=None)
+    undo.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sub.add_parser("writes", help="list the writes, newest first")
+
+
+def _options(args: argparse.Namespace) -> WriteOptions:
+    if args.to != "tags":
+        raise InputError(_LATER.format(args.to.capitalize()))
+    return WriteOptions(
+        fields=parse_fields(args.fields),
+        overwrite=args.overwrite,
+        include_review=args.include_review,
+        key_notation=args.key_notation,
+    )
+
+
+def _collect(into: list, kind: type, attribute: str) -> Callable[[Event], None]:
+    def take(event: Event) -> None:
+        if isinstance(event, kind):
+            into.extend(getattr(event, attribute))
+
+    return take
+
+
+def run_write(args: argparse.Namespace, *, ask: Callable[[str], str] = input) -> int:
+    options = _options(args)
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers must be at least 1")
+    if not (args.yes or args.dry_run or sys.stdin.isatty()):  # before reading any file
+        raise InputError(_NO_TERMINAL)
+    with Engine(EngineConfig(workers=args.workers), prepare=False) as engine:
+        plans: list[FilePlan] = []
+        batch = engine.plan_tags(args.out_dirs, options)
+        final, error, _ = follow(batch, quiet=args.quiet, unit="file",
+                                 on_event=_collect(plans, FilesPlanned, "plans"))  # fmt: skip
+        if isinstance(final, BatchCancelled):
+            print("cratematch: cancelled while reading the files; nothing written",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_CANCELLED
+        if not final.ok:
+            return failed(error, "the files could not be read")
+        skipped = {k[len(LEFT_OUT) :]: n for k, n in final.counts.items() if k.startswith(LEFT_OUT)}
+        for line in summary_lines(plans, skipped):
+            print(line)
+        print(f"Planned changes: {one_line(final.summary_path or 'none')}")
+        refused = any(p.status is PlanStatus.REFUSED for p in plans)
+        to_write = [p for p in plans if p.status is PlanStatus.CHANGE]
+        if args.dry_run or not to_write:
+            if not to_write and not args.dry_run:
+                print("Nothing to write.")
+            return EXIT_TRACK_ERRORS if refused else EXIT_OK
+        if not args.yes and not _confirmed(to_write, ask):
+            print("Nothing written.")
+            return EXIT_OK
+        return _write(engine, plans, options, args.quiet)
+
+
+def _confirmed(to_write: list[FilePlan], ask: Callable[[str], str]) -> bool:
+    if not sys.stdin.isatty():
+        raise InputError(_NO_TERMINAL)
+    fields = sum(len(p.changes) for p in to_write)
+    try:
+        answer = ask(f"Write {fields} fields into {len(to_write)} files? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _write(engine: Engine, plans: list[FilePlan], options: WriteOptions, quiet: bool) -> int:
+    outcomes: list[FileOutcome] = []
+    batch = engine.write_tags(plans, options)
+    final, error, _ = follow(batch, quiet=quiet, unit="file",
+                             on_event=_collect(outcomes, FilesWritten, "outcomes"))  # fmt: skip
+    written = [o for o in outcomes if o.status is FileStatus.WRITTEN]
+    undo = f"undo with: cratematch undo {batch.batch_id}"
+    if isinstance(final, BatchCancelled):
+        print(f"cratematch: cancelled after writing {len(written)} files; {undo}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_CANCELLED
+    if not final.ok:
+        return failed(error, "the write failed")
+    failures = [o for o in outcomes if o.status is FileStatus.REFUSED]
+    for outcome in failures[:10]:
+        print(f"refused: {one_line(outcome.path)}: {one_line(outcome.reason)}")
+    planned = sum(p.status is PlanStatus.REFUSED for p in plans)
+    fields = sum(len(o.changes) for o in written)
+    print(
+        f"Wrote {fields} fields into {len(written)} files; {len(failures) + planned} refused "
+        f"({final.elapsed_s:.1f} s). Write {batch.batch_id}; {undo}"
+    )
+    return EXIT_TRACK_ERRORS if failures or planned else EXIT_OK
+
+
+def run_undo(args: argparse.Namespace) -> int:
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers must be at least 1")
+    with WriteJournal() as journal:  # an unknown id fails here, in one line
+        write_id = args.write_id or journal.last_write_id()
+        if not write_id:
+            raise InputError("no write to undo (see `cratematch writes`)")
+        summary = journal.write(write_id)
+    written = summary.counts.get("written", 0) + summary.counts.get("pending", 0)
+    print(f"Undoing write {write_id} ({written} files written)")
+    outcomes: list[FileOutcome] = []
+    with Engine(EngineConfig(workers=args.workers), prepare=False) as engine:
+        batch = engine.undo_write(write_id)
+        final, error, _ = follow(batch, quiet=args.quiet, unit="file",
+                                 on_event=_collect(outcomes, FilesWritten, "outcomes"))  # fmt: skip
+    if isinstance(final, BatchCancelled):
+        print(f"cratematch: cancelled; run `cratematch undo {write_id}` again to finish",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_CANCELLED
+    if not final.ok:
+        return failed(error, "the undo failed")
+    failures = [o for o in outcomes if o.status is FileStatus.REFUSED]
+    for outcome in failures[:10]:
+        print(f"not restored: {one_line(outcome.path)}: {one_line(outcome.reason)}")
+    restored = sum(o.status is FileStatus.RESTORED for o in outcomes)
+    print(f"Restored {restored} files as they were before write {write_id}, "
+          f"{len(failures)} could not be restored.")  # fmt: skip
+    return EXIT_TRACK_ERRORS if failures else EXIT_OK
+
+
+def list_writes() -> int:
+    with WriteJournal() as journal:
+        writes = journal.writes()
+    if not writes:
+        print("No writes yet.")
+        return EXIT_OK
+    print(f"{'write':24} {'when':16} {'state':14} {'written':>7} {'refused':>7} "
+          f"{'restored':>8}  from")  # fmt: skip
+    for w in writes:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(w.created))
+        c = w.counts
+        print(f"{w.write_id:24} {when:16} {w.state:14} {c.get('written', 0):>7} "
+              f"{c.get('refused', 0):>7} {c.get('restored', 0):>8}  "
+              f"{one_line(', '.join(w.sources))}")  # fmt: skip
+    return EXIT_OK
