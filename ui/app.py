@@ -3,25 +3,27 @@ Each view gets the part of the controller it needs (ui/controller.py): the drop 
 intake, the banners the history and the repair, the queue the intake and batch control.
 
     ┌───────────────────────────┬───────────────────────────────────────────┐
-    │ CrateMatch                │  Results │ Dashboard │ Settings           │
+    │ CrateMatch                │  Results │ Dashboard │ Writes │ Settings  │
     │ [damaged-file banner]     │                                           │
-    │ [resume banner]           │                                           │
-    │ drop zone (+ Add…)        │  ResultsView / Dashboard / SettingsView   │
-    │ notices                   │                                           │
+    │ [resume banner]           │  ResultsView (Write tags… opens the       │
+    │ drop zone (+ Add…)        │  WriteDialog) / Dashboard / WritesView /  │
+    │ notices                   │  SettingsView                             │
     │ Queue: cards, Start/Pause │                                           │
     ├───────────────────────────┴───────────────────────────────────────────┤
     │ StatusBar: phase, progress, elapsed, ETA, tracks/s                    │
     └───────────────────────────────────────────────────────────────────────┘
 
 The window never waits on the engine: commands go out at once and the pump brings
-events back on `after()`. Closing during a batch asks first, then cancels, waits
-(bounded) for BatchCancelled so the batch stays resumable, and closes the engine.
+events back on `after()`; the events of tag writes go to the write-back views only.
+Closing during a batch or a tag write asks first, then cancels, waits (bounded) for
+BatchCancelled so the batch stays resumable, and closes the engine.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import sys
 import time
 import tkinter as tk
 from collections.abc import Callable, Sequence
@@ -38,7 +40,7 @@ from ui import tk_gc
 from ui.bridge import EventPump
 from ui.controller import Controller
 from ui.settings import Settings, TokenStore, load_settings
-from ui.theme import GAP, MUTED, PAD, apply_scaling, font, setup_appearance
+from ui.theme import GAP, MUTED, PAD, apply_scaling, dpi_scale, font, setup_appearance
 from ui.views.banner import Banner
 from ui.views.confirm import ConfirmDialog
 from ui.views.dashboard import Dashboard
@@ -50,11 +52,14 @@ from ui.views.results_view import ResultsView
 from ui.views.resume_prompt import ResumePrompt
 from ui.views.settings_view import SettingsView
 from ui.views.status_bar import StatusBar
+from ui.views.write_actions import WriteActions
+from ui.views.writes_view import WritesView
 
 __all__ = ["App", "LaunchOptions", "build_app", "parse_options"]
 
 CLOSE_WAIT_S = 5.0  # how long closing waits for BatchCancelled before closing anyway
 LEFT_WIDTH = 440
+SCREEN_MARGIN = 24  # left under a window that must shrink, for a panel or a dock
 PLAYLIST_TYPES = [("Playlists", "*.xml *.nml *.m3u *.m3u8 *.csv *.tsv"), ("All files", "*")]
 # the left column, top to bottom (the title is row 0)
 _ROW = {"repair": 1, "resume": 2, "drop": 3, "notices": 4, "queue": 5}
@@ -104,8 +109,9 @@ class App:
         setup_appearance()
         self.root = root = Root()
         root.title("CrateMatch")
-        root.geometry("1280x800")
-        root.minsize(1000, 640)
+        width, height = _fitting_size(root)
+        root.geometry(f"{width}x{height}")
+        root.minsize(min(1000, width), min(640, height))
         apply_scaling(root)  # after the size: customtkinter rescales the size it knows
         settings, problem = load_settings()
         settings = _with_overrides(settings, options)
@@ -121,10 +127,14 @@ class App:
         self._empty: bool | None = None
         self._build()
         self._bind_keys()
+        writes = self.controller.writes  # its runs' events are not for the match views
         self.pump.subscribe(self.controller.on_event)
-        self.pump.subscribe(self.results_view.on_event)
-        self.pump.subscribe(self.dashboard.on_event)
-        self.pump.subscribe_metrics(self.dashboard.on_metrics)
+        self.pump.subscribe(lambda e: writes.owns(e.batch_id) or self.results_view.on_event(e))
+        self.pump.subscribe(lambda e: writes.owns(e.batch_id) or self.dashboard.on_event(e))
+        self.pump.subscribe_metrics(self.dashboard.on_metrics, lambda b: not writes.owns(b))
+        writes.on_marks = self.results_view.mark_rows
+        writes.watch(self.write_actions.refresh)
+        writes.refresh_writes()
         session = self.controller.session
         session.watch(self._on_change)
         root.protocol("WM_DELETE_WINDOW", self.request_close)
@@ -176,7 +186,7 @@ class App:
 
         self.tabs = ctk.CTkTabview(root, corner_radius=10, anchor="w")
         self.tabs.grid(row=0, column=1, sticky="nsew", padx=(0, PAD + 4), pady=(PAD - 12, GAP))
-        for name in ("Results", "Dashboard", "Settings"):
+        for name in ("Results", "Dashboard", "Writes", "Settings"):
             tab = self.tabs.add(name)
             tab.columnconfigure(0, weight=1)
             tab.rowconfigure(0, weight=1)
@@ -185,6 +195,12 @@ class App:
         self.dashboard = Dashboard(self.tabs.tab("Dashboard"))
         self.dashboard.grid(row=0, column=0, sticky="nsew")
         self.settings_view = SettingsView(self.tabs.tab("Settings"), c)
+        self.write_actions = WriteActions(root, c.writes, c.open_folder, lambda: c.model.active)
+        self.results_view.on_write_tags = self.write_actions.write_tags
+        self.write_actions.button = self.results_view.write_button
+        self.writes_view = WritesView(self.tabs.tab("Writes"), c.writes,
+                                      self.write_actions.show, c.open_folder)  # fmt: skip
+        self.writes_view.grid(row=0, column=0, sticky="nsew", padx=GAP, pady=GAP)
         self.settings_view.grid(row=0, column=0, sticky="nsew", padx=GAP, pady=GAP)
 
         self.status_bar = StatusBar(root, c)
@@ -210,6 +226,7 @@ class App:
             self.drop_zone.grid(row=_ROW["drop"], column=0, sticky="nsew" if empty else "ew")
             self.left.rowconfigure(_ROW["drop"], weight=3 if empty else 0)
         self.drop_zone.set_reading(intake.reading)
+        self.write_actions.refresh()
         self.notices.show(notices)
         if notices:
             self.notices.grid(row=_ROW["notices"], column=0, sticky="ew", pady=(GAP, 0))
@@ -273,6 +290,7 @@ class App:
             "<Escape>": key(c.cancel, unless_typing=True),
             "<Control-period>": key(c.cancel),
             "<Control-f>": key(self.find),
+            "<Control-t>": key(self.write_actions.write_tags),
         }
         for sequence, handler in bindings.items():
             self.root.bind(sequence, handler)
@@ -280,12 +298,12 @@ class App:
     # -- closing -------------------------------------------------------------------------
 
     def request_close(self) -> None:
-        """The window's close button: ask first while a batch runs."""
+        """The window's close button: ask first while a batch or a tag write runs."""
         if self.closed:
             return
-        if not self.controller.model.active:
+        if not self.controller.busy:
             self._finish_close()
-        elif self.close_dialog is None:
+        elif self.close_dialog is None and self.controller.model.active:
             self.close_dialog = ConfirmDialog(
                 self.root,
                 "Stop the batch and quit?",
@@ -295,13 +313,23 @@ class App:
                 no="Keep running",
                 on_answer=self._close_answered,
             )
+        elif self.close_dialog is None:
+            self.close_dialog = ConfirmDialog(
+                self.root,
+                "Stop writing tags and quit?",
+                "The write stops after the files in hand; files written so far keep their "
+                "new tags, and the Writes tab can undo them the next time.",
+                yes="Stop and quit",
+                no="Keep writing",
+                on_answer=self._close_answered,
+            )
 
     def terminate(self) -> None:
         """SIGTERM or SIGHUP (logout, `kill`): no one to ask, so cancel the batch (it stays
         resumable) and close as the close button would."""
         if self.close_dialog is not None:
             self.close_dialog.answer(True)
-        elif self.controller.model.active:
+        elif self.controller.busy:
             self._close_answered(True)
         else:
             self._finish_close()
@@ -309,12 +337,12 @@ class App:
     def _close_answered(self, yes: bool) -> None:
         self.close_dialog = None
         if yes and not self.closed:
-            self.controller.cancel()
+            self.controller.cancel_all()
             self._close_deadline = time.monotonic() + CLOSE_WAIT_S
             self._wait_then_close()
 
     def _wait_then_close(self) -> None:
-        if self.controller.model.active and time.monotonic() < self._close_deadline:
+        if self.controller.busy and time.monotonic() < self._close_deadline:
             self.root.after(50, self._wait_then_close)
         else:
             self._finish_close()
@@ -335,6 +363,15 @@ class App:
 
     def run(self) -> None:
         self.root.mainloop()
+
+
+def _fitting_size(root: tk.Misc) -> tuple[int, int]:
+    """1280x800 (before scaling), or less on a screen too small for it once scaled: a
+    1280x720 screen at 100 dpi would otherwise lose the status bar and the right edge."""
+    scale = dpi_scale(root) if sys.platform.startswith("linux") else 1.0
+    width = min(1280, int(root.winfo_screenwidth() / scale))
+    room = int(root.winfo_screenheight() / scale)
+    return width, 800 if room >= 800 else room - SCREEN_MARGIN
 
 
 def _with_overrides(settings: Settings, options: LaunchOptions) -> Settings:

@@ -9,8 +9,9 @@
 Each tick runs what background threads posted, then hands engine events to the
 subscribers until the time budget is spent; whatever is left waits for the next tick,
 which then comes at once. MetricsSnapshots are coalesced: only the newest of a tick is
-delivered. A subscriber that raises is logged and skipped, so one broken view cannot stop
-the window from hearing about the batch. The pump stops when its window is destroyed.
+delivered (to a subscriber that takes only some batches, the newest of those). A
+subscriber that raises is logged and skipped, so one broken view cannot stop the window
+from hearing about the batch. The pump stops when its window is destroyed.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ class EventPump:
         self.budget_s = budget_ms / 1000
         self.interval_ms = interval_ms
         self.subscribers: list[Callable[[Event], None]] = []
-        self.metrics_subscribers: list[Callable[[dict[str, float]], None]] = []
+        self.metrics_subscribers: list[
+            tuple[Callable[[dict[str, float]], None], Callable[[str], bool] | None]
+        ] = []
         self.delivered = 0  # events handed to subscribers so far (for tests and benchmarks)
         self.longest_tick_s = 0.0
         self.failures: list[str] = []  # one line per handler that raised (tests assert none)
@@ -62,8 +65,14 @@ class EventPump:
     def subscribe(self, callback: Callable[[Event], None]) -> None:
         self.subscribers.append(callback)
 
-    def subscribe_metrics(self, callback: Callable[[dict[str, float]], None]) -> None:
-        self.metrics_subscribers.append(callback)
+    def subscribe_metrics(
+        self,
+        callback: Callable[[dict[str, float]], None],
+        accept: Callable[[str], bool] | None = None,
+    ) -> None:
+        """`callback(metrics)` with the newest snapshot of a tick; with `accept`, the
+        newest of the batches `accept(batch_id)` takes (tag writes are not matching)."""
+        self.metrics_subscribers.append((callback, accept))
 
     def call_soon(self, fn: Callable[[], None]) -> None:
         """Run `fn()` on the Tk thread at the next tick. Safe from any thread."""
@@ -105,18 +114,22 @@ class EventPump:
             self._guard(lambda: self._backlog.extend(self.source()))
             if self._backlog:
                 self._last_event = now
-        metrics: dict[str, float] | None = None
+        snapshots: dict[str, MetricsSnapshot] = {}  # the newest per batch, in arrival order
         while self._backlog and time.perf_counter() < deadline:
             event = self._backlog.popleft()
             if isinstance(event, MetricsSnapshot):
-                metrics = event.metrics
+                snapshots.pop(event.batch_id, None)
+                snapshots[event.batch_id] = event
                 continue
             self.delivered += 1
             for callback in self.subscribers:
                 self._guard(callback, event)
-        if metrics is not None:
-            for callback in self.metrics_subscribers:
-                self._guard(callback, metrics)
+        if snapshots:
+            newest = list(snapshots.values())[::-1]
+            for callback, accept in self.metrics_subscribers:
+                taken = next((s for s in newest if accept is None or accept(s.batch_id)), None)
+                if taken is not None:
+                    self._guard(callback, taken.metrics)
         self.longest_tick_s = max(self.longest_tick_s, time.perf_counter() - started)
         return not self.busy
 

@@ -13,6 +13,8 @@ each view gets the part it needs:
                              queue edits
     history  ui/history.py   unfinished batches, full results, dismissals (read-only)
     repair   ui/repair.py    a damaged journal or catalog, moved aside on request
+    writes   ui/writes.py    write-back: the preview, writing tags, undo, the writes;
+                             the events of its runs are handed to it, not to the queue
 
 Every method runs on the Tk thread.
 """
@@ -49,6 +51,7 @@ from ui.queue_model import Phase, QueueModel
 from ui.repair import Damage, Repair
 from ui.session import Post, Session
 from ui.settings import Settings, TokenStore, save_settings
+from ui.writes import Writes
 
 __all__ = ["Controller"]
 
@@ -74,10 +77,17 @@ class Controller:
         self.history = BatchHistory(self.session)
         self.repair = Repair(self.session, self.history, self._release_engine)
         self.history.on_damaged = self.repair.found_reading
+        self.writes = Writes(self.session, self._ensure_engine, self.history,
+                             lambda: self.model.active)  # fmt: skip
 
     @property
     def model(self) -> QueueModel:
         return self.session.model
+
+    @property
+    def busy(self) -> bool:
+        """True while a batch or a tag write runs (closing asks first)."""
+        return self.model.active or self.writes.active
 
     @property
     def settings(self) -> Settings:
@@ -92,6 +102,9 @@ class Controller:
     def start(self) -> bool:
         """Send every waiting playlist to the engine as one batch."""
         if self.model.active:
+            return False
+        if self.writes.active:
+            self.session.notice("Wait for the tag write to finish before starting a batch.")
             return False
         items = self.model.waiting()
         if not items:
@@ -124,6 +137,11 @@ class Controller:
         else:
             self.pause()
 
+    def cancel_all(self) -> None:
+        """Cancel the batch and any tag write (closing the window)."""
+        self.cancel()
+        self.writes.cancel()
+
     def cancel(self) -> None:
         phase = self.model.phase
         if self.batch is not None and self.model.active and phase is not Phase.CANCELLING:
@@ -133,7 +151,7 @@ class Controller:
 
     def resume_batch(self, batch_id: str) -> bool:
         """Finish a batch cut off earlier (this session or a previous one)."""
-        if self.model.active:
+        if self.model.active or self.writes.active:
             self.session.notice("Wait for the current batch to end before resuming another.")
             return False
         engine = self._ensure_engine()
@@ -152,7 +170,11 @@ class Controller:
         return self.engine.events(timeout=0, limit=limit) if self.engine is not None else []
 
     def on_event(self, event: Event) -> None:
-        """The pump's first subscriber: keep the queue and the clock up to date."""
+        """The pump's first subscriber: keep the queue and the clock up to date, and hand
+        the events of tag writes to `writes`."""
+        if self.writes.owns(event.batch_id):
+            self.writes.on_event(event)
+            return
         changed = self.model.apply(event)
         current = event.batch_id == self.model.batch_id
         now = self.session.clock()
@@ -174,6 +196,8 @@ class Controller:
             self.batch = None
             if event.out_dir:
                 self.last_out_dir = Path(event.out_dir)
+                if isinstance(event, BatchCancelled) or event.ok:  # what it matched is kept
+                    self.writes.note_batch(event.batch_id, event.out_dir)
             if isinstance(event, BatchCancelled) or not event.ok:
                 self.history.refresh_unfinished()
         if changed:
@@ -234,7 +258,7 @@ class Controller:
         except CrateMatchError as err:
             self.session.notice(str(err))
             return None
-        if self.engine is not None and config != self._engine_config and not self.model.active:
+        if self.engine is not None and config != self._engine_config and not self.busy:
             old, self.engine = self.engine, None
             threading.Thread(target=old.close, name="cratematch-engine-close", daemon=True).start()
         if self.engine is None:

@@ -73,7 +73,7 @@ class ProgressClock:
         return max(0.0, end - self._started - self._paused_total)
 
     def rate(self, done: int, now: float) -> float | None:
-        """Tracks per second in this run, or None while too early to say."""
+        """Tracks (or files) per second in this run, or None while too early to say."""
         elapsed = self.elapsed(now)
         matched = done - self._base_done
         if elapsed < MIN_RATE_S or matched <= 0:
@@ -86,16 +86,16 @@ class ProgressClock:
             return None
         return (total - done) / rate
 
-    def line(self, done: int, total: int, now: float) -> ProgressLine:
+    def line(self, done: int, total: int, now: float, noun: str = "tracks") -> ProgressLine:
         fraction = min(1.0, done / total) if total else 0.0
         if self._started is None:
             return ProgressLine(0.0, "No batch yet", "")
-        tracks = f"{format_count(done)} of {format_count(total)} tracks · {fraction:.0%}"
+        tracks = f"{format_count(done)} of {format_count(total)} {noun} · {fraction:.0%}"
         parts = [f"Elapsed {format_duration(self.elapsed(now))}"]
         eta = self.eta(done, total, now) if self.running and self._paused_at is None else None
         if eta is not None:
             parts.append(f"ETA {format_duration(eta)}")
         rate = self.rate(done, now)
         if rate is not None:
-            parts.append(f"{rate:,.0f} tracks/s" if rate >= 10 else f"{rate:.1f} tracks/s")
+            parts.append(f"{rate:,.0f} {noun}/s" if rate >= 10 else f"{rate:.1f} {noun}/s")
         return ProgressLine(fraction, tracks, " · ".join(parts))

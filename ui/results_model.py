@@ -2,6 +2,7 @@
 
     TracksMatched ──add()──▶ rows keyed by (batch_id, playlist_id, entry_index)
     ResultEdited  ──edit()─▶ the same key, the same Treeview item id, new values
+    FilesWritten  ──mark()─▶ the row's "File tags" cell (ui/written_rows.py says which)
     RowFilter + SortOrder ──visible()──▶ the rows the table shows, in order
 
 Each row is built once, when its result arrives: display strings, the folded text the
@@ -18,9 +19,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matcher import MATCH_COLUMNS, MatchResult, fold
+from ui.written_rows import WRITTEN
 
 __all__ = [
     "ALL",
@@ -58,6 +60,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("source_title", "Title", 170),
     Column("status", "Status", 84),
     Column("confidence", "Conf.", 60, numeric=True),
+    Column("written", "File tags", 84),  # "✓ written" once write-back wrote the file
     Column("artists", "Matched artists", 140),
     Column("title", "Matched title", 170),
     Column("mix", "Mix", 110),
@@ -83,10 +86,16 @@ class ResultRow:
     confidence: float
     bpm: float | None
     haystack: str  # folded text the search looks in
+    mark: str = ""  # the "File tags" cell: "✓ written", "undone", "refused" or ""
 
     @property
     def playlist_id(self) -> int:
         return self.key[1]
+
+    @property
+    def tag(self) -> str:
+        """The Treeview tag that tints the row: its status, or "written"."""
+        return "written" if self.mark == WRITTEN else self.status
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +132,11 @@ def _bpm_text(bpm: float | None) -> str:
     return str(int(bpm)) if float(bpm).is_integer() else f"{bpm:.1f}"
 
 
-def make_row(batch_id: str, playlist_id: int, result: MatchResult, iid: str) -> ResultRow:
-    """The row for one result: the best candidate is shown for `matched` and `review`."""
+def make_row(
+    batch_id: str, playlist_id: int, result: MatchResult, iid: str, mark: str = ""
+) -> ResultRow:
+    """The row for one result: the best candidate is shown for `matched` and `review`;
+    `mark` is what write-back did to the entry's file."""
     entry = result.entry
     shown = result.best.track if result.best is not None and result.catalog_id else None
     status = str(result.status)
@@ -136,6 +148,7 @@ def make_row(batch_id: str, playlist_id: int, result: MatchResult, iid: str) -> 
         entry.title,
         status,
         f"{result.confidence:.2f}",
+        mark,
         artists,
         shown.title if shown else "",
         shown.mix if shown else "",
@@ -160,6 +173,7 @@ def make_row(batch_id: str, playlist_id: int, result: MatchResult, iid: str) -> 
         confidence=result.confidence,
         bpm=shown.bpm if shown else None,
         haystack=haystack,
+        mark=mark,
     )
 
 
@@ -223,6 +237,7 @@ class ResultsModel:
         # (batch_id, playlist_id) -> (file name, playlist name) and -> output folder
         self._identity_of: dict[tuple[str, int], tuple[str, str]] = {}
         self._out_dir_of: dict[tuple[str, int], str] = {}
+        self._marks: dict[RowKey, str] = {}  # kept for rows not here yet, and across edits
         self.filter = RowFilter()
         self.order = SortOrder()
 
@@ -264,11 +279,22 @@ class ResultsModel:
             self._next_iid += 1
             iid = f"r{self._next_iid}"
             self._by_iid[iid] = key
-        row = make_row(batch_id, playlist_id, result, iid)
+        row = make_row(batch_id, playlist_id, result, iid, self._marks.get(key, ""))
         if old is not None:
             self._counts[old.status] -= 1
         self._counts[row.status] = self._counts.get(row.status, 0) + 1
         self._rows[key] = row
+        return row
+
+    def mark(self, key: RowKey, mark: str) -> ResultRow | None:
+        """Write-back wrote (or undid, or refused) the row's file; the row, if present."""
+        self._marks[key] = mark
+        row = self._rows.get(key)
+        if row is None or row.mark == mark:
+            return None
+        values = list(row.values)
+        values[_COLUMN_INDEX["written"]] = mark
+        self._rows[key] = row = replace(row, values=tuple(values), mark=mark)
         return row
 
     def start_batch(

@@ -36,6 +36,8 @@ __all__ = [
     "SELECTED_TEXT",
     "STATUS_COLORS",
     "WARN",
+    "DONE_TEXT",
+    "WRITTEN_TEXT",
     "BannerColors",
     "apply_scaling",
     "dpi_scale",
@@ -84,13 +86,19 @@ REPAIR_BANNER = BannerColors(("#fde3e1", "#3d1d1b"), ("#7a1a12", "#f6b8b1"))
 REVIEW_NOTICE: Color = ("#9a5b00", "#f0b84a")  # the review dialog's line about the entry
 
 # ttk tables (ui/views/table_style.py): row tints per status, light enough that text
-# keeps full contrast in either mode; text on the selected row
+# keeps full contrast in either mode; text on the selected row. "written": a results row
+# whose file got its tags written (blue, apart from the status greens and ambers);
+# "refused": a file write-back left alone (the preview and the write's result)
 ROW_TINTS: dict[str, Color] = {
     "matched": ("#e7f5ea", "#1d3324"),
     "review": ("#fff3d6", "#3b321c"),
     "unmatched": ("#f1f1f1", "#262626"),
     "error": ("#fde3e1", "#3d2022"),
+    "written": ("#dcebfb", "#1b3350"),
+    "refused": ("#fde3e1", "#3d2022"),
 }
+WRITTEN_TEXT: Color = ("#0b5394", "#8cc4f5")  # "✓ written" and a write's headline
+DONE_TEXT: Color = ("#1e7b34", "#6fd08c")  # a run that finished well
 SELECTED_TEXT = "#ffffff"
 
 # the dashboard chart (ui/views/chart_view.py): lines that read on both backgrounds

@@ -78,6 +78,22 @@ def test_only_the_newest_metrics_of_a_tick_are_delivered(root: tk.Tk) -> None:
     assert metrics == [{"tracks_per_second": 3.0}]
 
 
+def test_a_metrics_subscriber_can_take_only_some_batches(root: tk.Tk) -> None:
+    """The dashboard hears the batch's metrics, not a tag write's that came after."""
+    events = [MetricsSnapshot(B, 1, {"tracks_per_second": 3.0}),
+              MetricsSnapshot("write", 1, {"files_per_second": 9.0})]  # fmt: skip
+    pump = EventPump(root, Source(events))
+    dashboard: list[dict[str, float]] = []
+    writes: list[dict[str, float]] = []
+    everything: list[dict[str, float]] = []
+    pump.subscribe_metrics(dashboard.append, lambda batch_id: batch_id != "write")
+    pump.subscribe_metrics(writes.append, lambda batch_id: batch_id == "write")
+    pump.subscribe_metrics(everything.append)
+    assert pump.tick()
+    assert dashboard == [{"tracks_per_second": 3.0}]
+    assert writes == everything == [{"files_per_second": 9.0}]
+
+
 def test_calls_posted_from_a_thread_run_on_the_tk_thread(root: tk.Tk) -> None:
     pump = EventPump(root, Source([]))
     ran_on: list[threading.Thread] = []

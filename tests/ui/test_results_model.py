@@ -57,7 +57,7 @@ def test_row_shows_source_and_best_candidate():
 
 def test_unmatched_row_has_no_match_columns():
     row = make_row(BATCH, 0, make_result(0, "unmatched", 0.1, "A", "B"), "r1")
-    assert row.values[6:12] == ("", "", "", "", "", "")
+    assert row.values[6:13] == ("", "", "", "", "", "", "")
     assert row.bpm is None
 
 
@@ -155,7 +155,7 @@ def test_result_edited_replaces_the_row_under_the_same_key():
     assert len(model) == 12
     assert row.iid == before.iid
     assert model.row_by_iid(before.iid) is row
-    assert (row.status, row.values[7], row.values[-1]) == ("matched", "Other Song",
+    assert (row.status, row.values[8], row.values[-1]) == ("matched", "Other Song",
                                                            "chosen by the user")  # fmt: skip
     assert model.counts() == {"matched": 4, "review": 2, "unmatched": 3, "error": 3}
 

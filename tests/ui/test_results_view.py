@@ -159,7 +159,7 @@ def test_result_edited_updates_the_row_in_place(root, view):
     view.on_event(ResultEdited(BATCH, 99, 0, edited, "/out/Invented Set"))
     run_until(root, lambda: view.pending_count == 0, what="edit applied")
     values = view.tree.item(iid, "values")
-    assert (values[4], values[7], values[-1]) == ("matched", "Picked Instead",
+    assert (values[4], values[8], values[-1]) == ("matched", "Picked Instead",
                                                   "chosen by the user")  # fmt: skip
     assert view.tree.item(iid, "tags") == ("matched",)
     assert len(view.shown_iids()) == 40

@@ -6,6 +6,10 @@ rows (ui/results_model.py) and creates Treeview items within a few milliseconds 
 tick, in arrival order (edits and batch starts go through the same queue). Items are
 created once; filtering and sorting re-order them with a single `set_children` call, so a
 10,000-row table re-filters without rebuilding anything.
+
+"Write tags…" (Ctrl+T in the window) calls `on_write_tags` (the window turns the button on
+and off); `mark_rows` tints the rows whose files write-back wrote and fills their "File
+tags" cell.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import bisect
 import time
 import tkinter as tk
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from tkinter import filedialog, ttk
 from typing import Any
@@ -35,6 +40,7 @@ from ui.results_model import COLUMNS, STATUSES, ResultRow, ResultsModel, RowKey,
 from ui.views.after_jobs import AfterJobs, ThrottledScroll
 from ui.views.results_filter import FilterBar
 from ui.views.review_dialog import ReviewDialog
+from ui.views.row_marks import RowMarks
 from ui.views.table_style import STATUS_TAGS, current_mode, style_table
 
 __all__ = ["ResultsView"]
@@ -44,6 +50,7 @@ INSERT_BUDGET_S = 0.008  # rows built and inserted per tick stay under this (~15
 INSERT_INTERVAL_MS = 40  # each tick costs a Treeview redraw (~10 ms): few, fuller ticks
 RELAYOUT_DELAY_MS = 250  # while rows stream in under a sort or filter, re-order this often
 SCROLLBAR_DELAY_MS = 100
+FOOTER_WRAP = 275  # the footer's labels wrap at this width (96 dpi)
 RESEQUENCE_MOVES = 20_000  # a longer out-of-order tail is re-set in one call (30 ms/100k)
 
 
@@ -55,6 +62,7 @@ class ResultsView(ctk.CTkFrame):
         self.model = ResultsModel()
         self.review_dialog: ReviewDialog | None = None
         self.ask_save_path = self._ask_save_path  # replaced in tests
+        self.on_write_tags: Callable[[], object] = lambda: None  # the window opens the dialog
         self._incoming: deque[tuple[str, int, MatchResult] | BatchStarted] = deque()
         self._created: set[str] = set()
         self._order: list[RowKey] = []  # keys of created items, sorted: where new rows go
@@ -65,6 +73,7 @@ class ResultsView(ctk.CTkFrame):
         self.filters = FilterBar(self, self.model, on_change=self.relayout)
         self.filters.grid(row=0, column=0, sticky="ew", pady=(0, 6))
         self._build_table()
+        self._marks = RowMarks(self.tree, self.model, self._created)
         self._build_footer()
         self._apply_style()
 
@@ -101,22 +110,29 @@ class ResultsView(ctk.CTkFrame):
         bar = ctk.CTkFrame(self, fg_color="transparent")
         bar.grid(row=2, column=0, sticky="ew", pady=(6, 0))
         bar.grid_columnconfigure(1, weight=1)
-        self.count_label = ctk.CTkLabel(bar, text="No results yet", anchor="w")
+        # both labels wrap: with every status counted the line would push the buttons
+        # out of a 1280-pixel window at 100 dpi
+        self.count_label = ctk.CTkLabel(bar, text="No results yet", anchor="w", justify="left",
+                                        wraplength=FOOTER_WRAP)  # fmt: skip
         self.count_label.grid(row=0, column=0, sticky="w")
-        self.message_label = ctk.CTkLabel(bar, text="", anchor="w")
+        self.message_label = ctk.CTkLabel(bar, text="", anchor="w", justify="left",
+                                          wraplength=FOOTER_WRAP)  # fmt: skip
         self.message_label.grid(row=0, column=1, sticky="ew", padx=12)
-        self.review_button = ctk.CTkButton(bar, text="Review…", width=100,
+        self.review_button = ctk.CTkButton(bar, text="Review…", width=92,
                                            command=self.review_selected)  # fmt: skip
         self.review_button.grid(row=0, column=2, padx=(0, 6))
-        self.export_button = ctk.CTkButton(bar, text="Export…", width=100, command=self.export)
+        self.export_button = ctk.CTkButton(bar, text="Export…", width=92, command=self.export)
         self.export_button.grid(row=0, column=3, padx=(0, 6))
-        self.folder_button = ctk.CTkButton(bar, text="Open folder", width=110,
+        self.folder_button = ctk.CTkButton(bar, text="Open folder", width=104,
                                            command=self.open_folder)  # fmt: skip
-        self.folder_button.grid(row=0, column=4)
+        self.folder_button.grid(row=0, column=4, padx=(0, 6))
+        self.write_button = ctk.CTkButton(bar, text="Write tags…", width=106, state="disabled",
+                                          command=lambda: self.on_write_tags())  # fmt: skip
+        self.write_button.grid(row=0, column=5)
 
     def _apply_style(self) -> None:
         colours = style_table(self, STYLE, current_mode())
-        for tag in STATUS_TAGS:
+        for tag in STATUS_TAGS:  # "written" too (a row's only tag once its file is written)
             self.tree.tag_configure(tag, background=colours.status_background[tag],
                                     foreground=colours.foreground)  # fmt: skip
 
@@ -160,7 +176,7 @@ class ResultsView(ctk.CTkFrame):
                 continue
             row = self.model.edit(*item)  # adds, or replaces the row under the same key
             if row.iid in created:  # an edit, or a retried chunk: update in place
-                tree.item(row.iid, values=row.values, tags=(row.status,))
+                tree.item(row.iid, values=row.values, tags=(row.tag,))
                 changed = True
             else:
                 at = bisect.bisect(self._order, row.key)
@@ -172,7 +188,7 @@ class ResultsView(ctk.CTkFrame):
                 # Always at the end: Tk walks its list to reach a numeric position
                 # (5 ms a row at 100,000 rows); _resequence puts late rows in place.
                 call(tree_w, "insert", "", "end", "-id", row.iid,
-                     "-values", row.values, "-tags", row.status)  # fmt: skip
+                     "-values", row.values, "-tags", row.tag)  # fmt: skip
                 created.add(row.iid)
                 added.append(row.iid)
         if self.model.is_plain:
@@ -216,10 +232,14 @@ class ResultsView(ctk.CTkFrame):
             self._update_count()
         return bool(gone)
 
+    def mark_rows(self, marks: list[tuple[RowKey, str]]) -> None:
+        """Write-back wrote (or undid, or refused) these rows' files (a few ms a tick)."""
+        self._marks.add(marks)
+
     @property
     def pending_count(self) -> int:
-        """Rows (and batch starts) received but not yet in the Treeview."""
-        return len(self._incoming)
+        """Rows, batch starts and marks received but not yet in the Treeview."""
+        return len(self._incoming) + len(self._marks)
 
     # -- filter and sort -----------------------------------------------------------
 
@@ -323,4 +343,5 @@ class ResultsView(ctk.CTkFrame):
 
     def destroy(self) -> None:
         self._jobs.cancel_all()
+        self._marks.cancel()
         super().destroy()

@@ -9,6 +9,7 @@ set), coloured from the loaded ctk theme for the current appearance mode. Views 
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Sequence
 from dataclasses import dataclass
 from tkinter import ttk
 
@@ -18,7 +19,7 @@ from customtkinter.windows.widgets.scaling import ScalingTracker
 
 from ui.theme import ROW_TINTS, SELECTED_TEXT
 
-__all__ = ["STATUS_TAGS", "TablePalette", "current_mode", "palette", "style_table"]
+__all__ = ["STATUS_TAGS", "TablePalette", "current_mode", "make_table", "palette", "style_table"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +112,32 @@ def style_table(widget: tk.Misc, style: str, mode: str | None = None) -> TablePa
                foreground=[("active", colours.selected_foreground)])  # fmt: skip
     styler.layout(style, [("Treeview.treearea", {"sticky": "nswe"})])  # no ttk border
     return colours
+
+
+def make_table(
+    master: tk.Misc,
+    style: str,
+    columns: Sequence[tuple[str, str, int]],
+    *,
+    height: int = 8,
+    stretch: str = "",
+) -> tuple[ctk.CTkFrame, ttk.Treeview]:
+    """A framed, vertically scrolled Treeview of `columns` (key, heading, width at 96
+    dpi); `stretch` names the column that takes the spare width (default: the last)."""
+    box = ctk.CTkFrame(master, corner_radius=6)
+    box.grid_columnconfigure(0, weight=1)
+    box.grid_rowconfigure(0, weight=1)
+    keys = [key for key, _heading, _width in columns]
+    tree = ttk.Treeview(box, columns=keys, show="headings", style=style, height=height,
+                        selectmode="browse")  # fmt: skip
+    tree.grid(row=0, column=0, sticky="nsew", padx=(4, 0), pady=4)
+    scroll = ctk.CTkScrollbar(box, command=tree.yview)
+    scroll.grid(row=0, column=1, sticky="ns", pady=4)
+    tree.configure(yscrollcommand=scroll.set)
+    scale = ScalingTracker.get_widget_scaling(master)
+    stretch = stretch or keys[-1]
+    for key, heading, width in columns:
+        tree.heading(key, text=heading, anchor="w")
+        tree.column(key, width=round(width * scale), minwidth=30, anchor="w",
+                    stretch=key == stretch)  # fmt: skip
+    return box, tree

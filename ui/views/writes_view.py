@@ -1,0 +1,235 @@
+"""The Writes tab: every tag write CrateMatch made, newest first, with its files counted,
+and Undo for any of them (or the last one). A write running now shows its progress on
+top, with a button that brings its dialog back.
+
+It renders `writes.writes` (listed on a thread by ui/writes.py); Undo asks first, then
+starts the undo and opens the dialog that shows its progress and result.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path, PurePath
+from typing import Any
+
+import customtkinter as ctk
+
+from matcher import WriteSummary
+from ui.theme import BORDER, GAP, MUTED, SECONDARY, WARN, font
+from ui.views.after_jobs import AfterJobs
+from ui.views.confirm import ConfirmDialog
+from ui.views.table_style import current_mode, make_table, style_table
+from ui.write_model import FIELD_LABELS, NOTATION_LABELS, plural
+
+__all__ = ["WRITE_COLUMNS", "WritesView", "write_detail", "write_row"]
+
+STYLE = "Writes.Treeview"
+WRITE_COLUMNS = (
+    ("when", "When", 132), ("written", "Written", 76), ("undone", "Undone", 76),
+    ("refused", "Refused", 76), ("unchanged", "Unchanged", 96), ("state", "State", 110),
+    ("source", "From", 160),
+)  # fmt: skip
+REFRESH_MS = 100
+_PRIMARY = ctk.ThemeManager.theme["CTkButton"]["fg_color"]
+
+
+def write_row(summary: WriteSummary) -> tuple[str, ...]:
+    """One table row: when, files by what happened to them, state, the output folder."""
+    counts = summary.counts
+    written = counts.get("written", 0) + counts.get("pending", 0)
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(summary.created))
+    source = ", ".join(PurePath(s).name or s for s in summary.sources)
+    return (
+        when, f"{written:,}", f"{counts.get('restored', 0):,}", f"{counts.get('refused', 0):,}",
+        f"{counts.get('unchanged', 0):,}", summary.state, source,
+    )  # fmt: skip
+
+
+def write_detail(summary: WriteSummary) -> str:
+    """The line under the table for the selected write: its id, where from, and how."""
+    options = summary.options
+    chosen = set(options.get("fields", ()))
+    fields = [label for name, label in FIELD_LABELS.items() if name in chosen]
+    parts = [f"Write {summary.write_id}", f"from {', '.join(summary.sources) or '?'}"]
+    if fields:
+        parts.append(", ".join(fields))
+    overwrite = options.get("overwrite")
+    parts.append("overwrote differing values" if overwrite else "filled empty fields")
+    notation = options.get("key_notation")
+    if notation:
+        parts.append(f"key as {NOTATION_LABELS.get(notation, notation)}")
+    if options.get("include_review"):
+        parts.append("review rows included")
+    return " · ".join(parts)
+
+
+class WritesView(ctk.CTkFrame):
+    def __init__(
+        self,
+        master: Any,
+        writes: Any,
+        show_run: Callable[[], None],
+        open_folder: Callable[[Path], None],
+    ) -> None:
+        super().__init__(master, fg_color="transparent")
+        self.writes = writes  # ui.writes.Writes
+        self.show_run = show_run  # brings the write dialog up on the current run
+        self.open_folder = open_folder
+        self.confirm: ConfirmDialog | None = None
+        self._jobs = AfterJobs(self)
+        self._listed: tuple[WriteSummary, ...] | None = None
+        self.grid_columnconfigure(0, weight=1)
+        self.grid_rowconfigure(2, weight=1)
+        head = ctk.CTkFrame(self, fg_color="transparent")
+        head.grid(row=0, column=0, sticky="ew")
+        head.grid_columnconfigure(1, weight=1)
+        ctk.CTkLabel(head, text="Tag writes", font=font("heading", "bold")).grid(row=0, column=0)
+        ctk.CTkLabel(
+            head, text="Newest first. Undo puts every file of a write back exactly as it was.",
+            font=font("small"), text_color=MUTED, anchor="w",
+        ).grid(row=0, column=1, sticky="ew", padx=GAP)  # fmt: skip
+        self.refresh_button = ctk.CTkButton(head, text="Refresh", width=90, height=28,
+                                            command=writes.refresh_writes, **SECONDARY)  # fmt: skip
+        self.refresh_button.grid(row=0, column=2)
+        self.running = ctk.CTkFrame(self, corner_radius=8)
+        self.running.grid_columnconfigure(0, weight=1)
+        self.running_label = ctk.CTkLabel(self.running, text="", anchor="w", font=font("body"))
+        self.running_label.grid(row=0, column=0, sticky="ew", padx=12, pady=6)
+        ctk.CTkButton(self.running, text="Show progress", width=130, height=28,
+                      command=show_run).grid(row=0, column=1, padx=(0, 8))  # fmt: skip
+        box, self.tree = make_table(self, STYLE, WRITE_COLUMNS, height=10)
+        box.grid(row=2, column=0, sticky="nsew", pady=(GAP, 0))
+        style_table(self, STYLE, current_mode())
+        self.tree.bind("<Double-1>", lambda _e: self.ask_undo(self.selected()))
+        self.tree.bind("<<TreeviewSelect>>", lambda _e: self._show_detail())
+        self.detail = ctk.CTkLabel(self, text="", font=font("small"), text_color=MUTED,
+                                   anchor="w", justify="left", wraplength=700)  # fmt: skip
+        self.detail.grid(row=3, column=0, sticky="ew", pady=(2, 0))
+        self.bind("<Configure>", self._rewrap, add="+")
+        bar = ctk.CTkFrame(self, fg_color="transparent")
+        bar.grid(row=4, column=0, sticky="ew", pady=(GAP, 0))
+        bar.grid_columnconfigure(0, weight=1)
+        self.message = ctk.CTkLabel(bar, text="", anchor="w", font=font("small"))
+        self.message.grid(row=0, column=0, sticky="ew")
+        self.folder_button = ctk.CTkButton(bar, text="Open folder", width=110,
+                                           command=self._open_folder, **SECONDARY)  # fmt: skip
+        self.undo_selected_button = ctk.CTkButton(
+            bar, text="Undo selected", width=130, command=lambda: self.ask_undo(self.selected()),
+            **SECONDARY,
+        )  # fmt: skip
+        self.undo_last_button = ctk.CTkButton(bar, text="Undo last write", width=140,
+                                              command=self.ask_undo_last)  # fmt: skip
+        for n, button in enumerate(
+            (self.folder_button, self.undo_selected_button, self.undo_last_button), start=1
+        ):
+            button.grid(row=0, column=n, padx=(GAP, 0))
+        writes.watch(self._changed)
+        self.refresh()
+
+    # -- rendering -------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        if "refresh" not in self._jobs:
+            self._jobs.schedule("refresh", REFRESH_MS, self.refresh)
+
+    def refresh(self) -> None:
+        writes = self.writes
+        run = writes.run
+        if run is not None and not run.over:
+            line = run.progress_line(writes.session.clock())
+            self.running_label.configure(text=f"{run.title()}  {line.tracks}")
+            self.running.grid(row=1, column=0, sticky="ew", pady=(GAP, 0))
+        else:
+            self.running.grid_remove()
+        if writes.writes is not self._listed:
+            self._listed = writes.writes
+            selected = self.tree.selection()
+            self.tree.delete(*self.tree.get_children(""))
+            for summary in writes.writes:
+                self.tree.insert("", "end", iid=summary.write_id, values=write_row(summary))
+            keep = [iid for iid in selected if self.tree.exists(iid)]
+            if not keep and writes.writes:
+                keep = [writes.writes[0].write_id]  # the newest, so its details show
+            if keep:
+                self.tree.selection_set(keep)
+            self._show_detail()
+        if writes.writes_error:
+            self.message.configure(text=writes.writes_error, text_color=WARN)
+        elif writes.loading and not writes.writes:
+            self.message.configure(text="Reading the writes…", text_color=MUTED)
+        elif not writes.writes:
+            self.message.configure(text="No tags written yet: after a batch, use Write tags… "
+                                   "under the results (Ctrl+T).", text_color=MUTED)  # fmt: skip
+        else:
+            self.message.configure(text=f"{plural(len(writes.writes), 'write')}",
+                                   text_color=MUTED)  # fmt: skip
+        idle = not writes.blocked()
+        last = writes.last_undoable()
+        self._enable(self.undo_last_button, idle and last is not None)
+        self._enable(self.undo_selected_button, idle and bool(writes.writes))
+        self._enable(self.folder_button, bool(writes.writes))
+
+    def _rewrap(self, event: Any) -> None:
+        width = max(300, event.width - 20)
+        if self.detail.cget("wraplength") != width:
+            self.detail.configure(wraplength=width)
+
+    def _show_detail(self) -> None:
+        summary = self.selected()
+        self.detail.configure(text=write_detail(summary) if summary is not None else "")
+
+    def _enable(self, button: ctk.CTkButton, enabled: bool) -> None:
+        state = "normal" if enabled else "disabled"
+        if button.cget("state") != state:
+            button.configure(state=state)
+            if button is self.undo_last_button:  # a greyed main button, not a blue one
+                button.configure(fg_color=_PRIMARY if enabled else BORDER)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def selected(self) -> WriteSummary | None:
+        selection = self.tree.selection()
+        if not selection:
+            return None
+        return next((w for w in self.writes.writes if w.write_id == selection[0]), None)
+
+    def ask_undo_last(self) -> None:
+        self.ask_undo(self.writes.last_undoable())
+
+    def ask_undo(self, summary: WriteSummary | None) -> None:
+        if summary is None:
+            self.message.configure(text="Select a write to undo.", text_color=WARN)
+            return
+        if self.confirm is not None or self.writes.blocked():
+            return
+        counts = summary.counts
+        written = counts.get("written", 0) + counts.get("pending", 0)
+        if not written:
+            self.message.configure(text=f"Write {summary.write_id} has no written files "
+                                   f"to put back ({summary.state}).", text_color=WARN)  # fmt: skip
+            return
+        self.confirm = ConfirmDialog(
+            self.winfo_toplevel(),
+            f"Undo write {summary.write_id}?",
+            f"The {plural(written, 'file')} it wrote go back exactly as they were before. "
+            "A file changed since (by you or another program) is left as it is.",
+            yes="Undo the write",
+            no="Keep the tags",
+            on_answer=lambda yes: self._undo_answered(yes, summary.write_id),
+        )
+
+    def _undo_answered(self, yes: bool, write_id: str) -> None:
+        self.confirm = None
+        if yes and self.writes.undo(write_id):
+            self.show_run()
+
+    def _open_folder(self) -> None:
+        summary = self.selected() or (self.writes.writes[0] if self.writes.writes else None)
+        if summary is not None and summary.sources:
+            self.open_folder(Path(summary.sources[0]))
+
+    def destroy(self) -> None:
+        self.writes.unwatch(self._changed)
+        self._jobs.cancel_all()
+        super().destroy()

@@ -1,0 +1,271 @@
+"""Write-back as the window drives it: read the files of a batch's results for a preview,
+write the tags the user approved, undo a write, list the writes. No Tk here.
+
+    "Write tags…" ── read() ──▶ engine.plan_tags(out_dir) ── FilesPlanned ──▶ preview
+    options changed ── set_options() ──▶ re-plan (or read again: include review rows)
+    Write ── write() ──▶ engine.write_tags(plans) ── FilesWritten ──▶ run, row marks
+    Undo ── undo(id) ──▶ engine.undo_write(id) ── FilesWritten (restored) ──▶ run, marks
+    list_writes() on a thread ──▶ `writes`, newest first (the Writes tab)
+
+Every run's events come through the window's one pump (the controller hands over the
+events of the runs this part started: `owns`). One run at a time, and none while a batch
+is matching: the engine host runs one thing at a time, and a queued write would look
+stuck. Listeners (`watch`) hear about every change; views coalesce their redraws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from matcher import (
+    Batch,
+    BatchFinished,
+    Engine,
+    Event,
+    FileOutcome,
+    FilesPlanned,
+    FileStatus,
+    FilesWritten,
+    WriteOptions,
+    WriteSummary,
+    list_writes,
+)
+from ui.history import BatchHistory
+from ui.session import Session
+from ui.write_model import WritePreview
+from ui.write_run import RunKind, RunPhase, WriteRun
+from ui.written_rows import RowKey, WrittenRows
+
+__all__ = ["Source", "Writes"]
+
+UNDOABLE = frozenset({"finished", "running", "partly undone"})  # WriteSummary.state
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The batch whose results "Write tags…" writes: its id and output folder."""
+
+    batch_id: str
+    out_dir: str
+
+
+class Writes:
+    def __init__(
+        self,
+        session: Session,
+        engine: Callable[[], Engine | None],
+        history: BatchHistory,
+        batch_active: Callable[[], bool],
+    ) -> None:
+        self.session = session
+        self._engine = engine  # the controller's engine (made on first use)
+        self._history = history
+        self._batch_active = batch_active
+        self.options = WriteOptions()  # what the user chose last (this session)
+        self.source: Source | None = None
+        self.preview: WritePreview | None = None
+        self.refused_before: list[tuple[str, str]] = []  # the write's files refused when read
+        self.run: WriteRun | None = None
+        self.batch: Batch | None = None
+        self.rows = WrittenRows()
+        self.writes: tuple[WriteSummary, ...] = ()  # the history, newest first
+        self.writes_error = ""
+        self.loading = False
+        self.on_marks: Callable[[list[tuple[RowKey, str]]], None] = lambda marks: None
+        self._ids: set[str] = set()  # every run this part started
+        self._playlist_ids: dict[str, list[int]] = {}  # read run -> its groups' playlists
+        self._listeners: list[Callable[[], None]] = []
+
+    def watch(self, callback: Callable[[], None]) -> None:
+        self._listeners.append(callback)
+
+    def unwatch(self, callback: Callable[[], None]) -> None:
+        if callback in self._listeners:
+            self._listeners.remove(callback)
+
+    def changed(self) -> None:
+        for callback in list(self._listeners):
+            callback()
+
+    # -- what can be done ------------------------------------------------------------
+
+    def owns(self, batch_id: str) -> bool:
+        return batch_id in self._ids
+
+    @property
+    def active(self) -> bool:
+        return self.run is not None and not self.run.over
+
+    def note_batch(self, batch_id: str, out_dir: str) -> None:
+        """A batch ended with outputs: "Write tags…" now writes its results."""
+        if out_dir:
+            self.source = Source(batch_id, out_dir)
+            self.changed()
+
+    def blocked(self) -> str:
+        """Why a run cannot start now ("" when it can)."""
+        if self._batch_active():
+            return "Wait for the batch to finish before writing tags."
+        if self.active:
+            return "Wait for the current tag write to finish."
+        return ""
+
+    def last_undoable(self) -> WriteSummary | None:
+        """The newest write with files to put back (as last listed)."""
+        return next((w for w in self.writes if _undoable(w)), None)
+
+    # -- runs ------------------------------------------------------------------------
+
+    def read(self, options: WriteOptions | None = None) -> bool:
+        """Read the files the source batch's results name, for a new preview."""
+        if self.source is None:
+            self.session.notice("Match some playlists first: tags come from their results.")
+            return False
+        if options is not None:
+            self.options = options
+        if self.run is not None and self.run.kind is RunKind.READ and not self.run.over:
+            self.cancel()  # a read being replaced (include review rows changed)
+        elif self.blocked():
+            self.session.notice(self.blocked())
+            return False
+        engine = self._engine()
+        if engine is None:
+            return False
+        source = self.source
+        batch = engine.plan_tags([source.out_dir], self.options)
+        # the plans name rows by their playlist's place among the batch's playlists
+        ids = [r.playlist_id for r in self._history.playlists(source.batch_id)]
+        self._playlist_ids[batch.batch_id] = ids
+        self.preview = WritePreview(self.options)
+        self._start(RunKind.READ, batch)
+        return True
+
+    def set_options(self, options: WriteOptions) -> None:
+        """The user changed an option: re-plan, or read again for include_review."""
+        self.options = options
+        if self.preview is not None and self.preview.set_options(options):
+            self.read()
+        self.changed()
+
+    def write(self) -> bool:
+        """Write the preview's plans under the chosen options."""
+        preview = self.preview
+        if preview is None or not preview.writable:
+            return False
+        if self.blocked():
+            self.session.notice(self.blocked())
+            return False
+        engine = self._engine()
+        if engine is None:
+            return False
+        plans = preview.to_write()
+        self.refused_before = preview.refused()
+        self.preview = None  # a new "Write tags…" reads the files again; let the plans go
+        self._start(RunKind.WRITE, engine.write_tags(plans, preview.options))
+        refused = [FileOutcome(path, FileStatus.REFUSED, why) for path, why in self.refused_before]
+        marks = self.rows.marks(refused)  # no event comes for them: mark them now
+        if marks:
+            self.on_marks(marks)
+        return True
+
+    def undo(self, write_id: str = "") -> bool:
+        """Put back every file of a write ("" = the newest not undone)."""
+        if self.blocked():
+            self.session.notice(self.blocked())
+            return False
+        engine = self._engine()
+        if engine is None:
+            return False
+        if not write_id and (last := self.last_undoable()) is not None:
+            write_id = last.write_id
+        self._start(RunKind.UNDO, engine.undo_write(write_id), write_id)
+        return True
+
+    def _start(self, kind: RunKind, batch: Batch, write_id: str = "") -> None:
+        self.batch = batch
+        self._ids.add(batch.batch_id)
+        self.run = WriteRun(kind, batch.batch_id, self.session.clock(), write_id)
+        self.changed()
+
+    def toggle_pause(self) -> None:
+        run, batch = self.run, self.batch
+        if run is None or batch is None or run.over or run.phase is RunPhase.CANCELLING:
+            return
+        if run.paused:
+            batch.resume()
+            run.request(RunPhase.RESUMING)
+        else:
+            batch.pause()
+            run.request(RunPhase.PAUSING)
+        self.changed()
+
+    def cancel(self) -> None:
+        run, batch = self.run, self.batch
+        if run is not None and batch is not None and not run.over:
+            batch.cancel()
+            run.request(RunPhase.CANCELLING)
+            self.changed()
+
+    # -- events ----------------------------------------------------------------------
+
+    def on_event(self, event: Event) -> None:
+        """An event of a run this part started (the controller routes them here)."""
+        run = self.run
+        if isinstance(event, FilesPlanned):
+            self._planned(event)
+        elif isinstance(event, FilesWritten):
+            marks = self.rows.marks(event.outcomes)
+            if marks:
+                self.on_marks(marks)
+        if run is None or event.batch_id != run.batch_id:
+            return  # a read replaced by a newer one
+        if not run.apply(event, self.session.clock()):
+            return
+        if run.over:
+            self.batch = None
+            if run.kind is RunKind.READ and self.preview is not None:
+                if isinstance(event, BatchFinished):
+                    self.preview.finish(event.counts)
+            else:
+                self.refresh_writes()
+        self.changed()
+
+    def _planned(self, event: FilesPlanned) -> None:
+        if self.source is not None:
+            ids = self._playlist_ids.get(event.batch_id, [])
+            self.rows.learn(self.source.batch_id, ids, event.plans)
+        run, preview = self.run, self.preview
+        if run is not None and event.batch_id == run.batch_id and preview is not None:
+            preview.add(event.plans)
+
+    # -- the history of writes -------------------------------------------------------
+
+    def refresh_writes(self) -> None:
+        """List the writes on a thread (the writes journal is a file)."""
+        if self.loading:
+            return
+        self.loading = True
+        post = self.session.post
+
+        def load() -> None:
+            try:
+                found, problem = list_writes(), ""
+            except Exception as err:  # noqa: BLE001 - one line for the user, never a crash
+                found, problem = (), f"The writes could not be listed: {err}"
+            post(lambda: self._listed(found, problem))
+
+        self.session.spawn(load, name="cratematch-list-writes")
+        self.changed()
+
+    def _listed(self, found: tuple[WriteSummary, ...], problem: str) -> None:
+        self.loading = False
+        self.writes, self.writes_error = tuple(found), problem
+        self.changed()
+
+
+def _undoable(summary: WriteSummary) -> bool:
+    return (
+        summary.state in UNDOABLE
+        and summary.counts.get("written", 0) + summary.counts.get("pending", 0) > 0
+    )
