@@ -177,6 +177,10 @@ class MatchResult:
     # entry names no local file or it could not be seen. Write-back refuses a file that
     # changed since: the match may no longer describe it.
     file_stamp: tuple[int, int] | None = None
+    # the query kinds ("isrc", "title+artist", "trigram", ...) whose hits held `best`, in
+    # the order they ran: the first found it; a match only one kind found shows what that
+    # kind is worth (the dashboard's query effectiveness)
+    found_by: tuple[str, ...] = ()
 
     def brief(self, keep: int = 1) -> MatchResult:
         """This result without its audit trail (candidates beyond the first `keep`,

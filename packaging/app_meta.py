@@ -80,11 +80,13 @@ def version_tuple(version: str) -> tuple[int, int, int, int]:
 
 def data_files(root: Path = ROOT) -> list[tuple[str, str]]:
     """(source, folder in the bundle) for the files the frozen app reads at run time:
-    the demo (with expected.csv, for --self-test) and the window's images, if any."""
+    the demo (with expected.csv, for --self-test), the fitted scoring model and the
+    window's images, if any."""
     demo = root / "matcher" / "demo"
     files = [
         (p, "matcher/demo") for p in sorted(demo.iterdir()) if p.suffix.lower() in DEMO_SUFFIXES
     ]
+    files.append((root / "matcher" / "matching" / "scorer_model.json", "matcher/matching"))
     assets = root / "ui" / "assets"
     if assets.is_dir():
         files += [(p, "ui/assets") for p in sorted(assets.iterdir()) if p.suffix.lower() == ".png"]

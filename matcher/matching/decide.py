@@ -1,26 +1,39 @@
 """Deciding from scored candidates: matched, review or unmatched, with a reason.
 
-Candidates compete for one belief: each unguarded candidate's share is
-`exp(score) / (1 + sum of exp(score))`, where the 1 stands for "this entry is not in the
-catalog". Two near-identical candidates therefore split the belief and neither is
-matched: ambiguity lowers confidence by itself, and the confidence stays a probability
-that was calibrated on labelled data.
+    identity first   the entry's own file is a catalog row's file: certain
+    copies           catalog rows that are one track (the same artists, title, mix and
+                     length to the second: a collection holding a file twice) count once;
+                     the best copy stands for them and the others' files are listed
+    belief           each remaining candidate's share is exp(logit) / (1 + sum exp), the
+                     1 standing for "not in the catalog", so near-identical rivals split
+                     it and ambiguity lowers confidence by itself; the best share is then
+                     mapped through the model's calibration to the probability of being
+                     right, which is the confidence users see
+    rules            a guard vetoes; a title-only match (no artist to confirm it) is
+                     matched only when the title is unique among the candidates and the
+                     length agrees; matched needs the match threshold and the margin,
+                     review the review threshold; the rest is unmatched
 
-Tiered, like a careful person would: a guard vetoes; a best whose share clears the
-match threshold (and the runner-up by the margin) is a match; a plausible best goes to
-review; anything less is unmatched. The reason reaches `matches.csv`.
+Every decision carries its reason, which reaches `matches.csv`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from matcher.matching.features import context_counts, with_context
 from matcher.matching.presets import Preset
+from matcher.matching.readings import read_track
+from matcher.matching.scoring import Scored
 from matcher.model import Candidate, MatchStatus
 
-__all__ = ["Decision", "best_share", "decide", "shares"]
+__all__ = ["Decision", "best_share", "decide", "may_reach"]
+
+SAME_FILE = "the same file as the catalog row"
+TITLE_ONLY = "title only: no artist to confirm it"
+MAX_COPIES_SHOWN = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,77 +42,243 @@ class Decision:
     reason: str
     best: Candidate | None
     ranked: tuple[Candidate, ...]  # best first, each with its share and why it lost
+    copies: tuple[str, ...] = ()  # files of the catalog rows that are the best one again
 
 
-def best_share(candidates: Iterable[Candidate]) -> float:
-    """The best candidate's share, without building the ranked list (the early-exit test)."""
-    live = [c.score for c in candidates if not c.guard]
-    if not live:
-        return 0.0
-    top = max(live)
-    return 1.0 / (math.exp(-top) + sum(math.exp(s - top) for s in live))
+@dataclass(slots=True)
+class _Live:
+    scored: Scored
+    features: dict[str, float]
+    logit: float
+    twins: int = 0  # other candidates with this title, copies included
+    share: float = 0.0
+    copies: tuple[Scored, ...] = ()
+
+    @property
+    def guard(self) -> str:
+        return self.scored.guard
+
+    @property
+    def same_file(self) -> bool:
+        return bool(self.features.get("same_file"))
 
 
-def shares(candidates: Iterable[Candidate]) -> list[Candidate]:
-    """The candidates with `confidence` set to their share of the belief, best first."""
-    cands = list(candidates)
-    share = _share_of(cands)
-    ranked = sorted(cands, key=lambda c: _rank_key(c, share[id(c)]))
-    return [replace(c, confidence=share[id(c)]) for c in ranked]
+def _identity(scored: Scored) -> tuple[frozenset[str], tuple[str, ...], str] | None:
+    t = read_track(scored.track)
+    return (frozenset(t.artists), t.titles, scored.track.mix.strip().casefold())
 
 
-def decide(candidates: Iterable[Candidate], preset: Preset) -> Decision:
-    cands = list(candidates)
-    if not cands:
-        return Decision(MatchStatus.UNMATCHED, "no candidates found", None, ())
-    share = _share_of(cands)
-    ranked = sorted(cands, key=lambda c: _rank_key(c, share[id(c)]))
-    best = ranked[0]
-    best_share = share[id(best)]
-    runner_share = share[id(ranked[1])] if len(ranked) > 1 else 0.0
-    margin = best_share - runner_share
+def _prepare(candidates: Sequence[Scored], preset: Preset) -> list[_Live]:
+    """Context features, log-odds, copies merged (the best-scoring copy stands)."""
+    model = preset.model
+    w_twins, w_siblings = model.weight("title_twins"), model.weight("siblings")
+    live = []
+    counts = context_counts([c.evidence for c in candidates])
+    for scored, (twins, siblings) in zip(candidates, counts, strict=True):
+        features = with_context(scored.evidence.features, twins, siblings)
+        logit = scored.base + w_twins * features["title_twins"] + w_siblings * features["siblings"]
+        live.append(_Live(scored, features, logit, twins))
+    return _merge_copies(live)
 
-    if best.guard:
-        status, reason = MatchStatus.UNMATCHED, f"guard: {best.guard}"
-    elif best_share >= preset.match_threshold and margin >= preset.margin:
-        status, reason = MatchStatus.MATCHED, "confident"
-    elif (
-        len(ranked) > 1
-        and best_share >= preset.review_threshold
-        and runner_share >= preset.ambiguous_share
-    ):
-        status = MatchStatus.REVIEW
-        reason = f"ambiguous: {ranked[1].track.catalog_id} is almost as likely"
-    elif best_share >= preset.review_threshold:
-        status, reason = MatchStatus.REVIEW, "thin evidence" + _weakest(best)
-    else:
-        status, reason = MatchStatus.UNMATCHED, "below threshold"
 
-    first = "chosen" if status is MatchStatus.MATCHED else "best"
-    noted = [replace(best, confidence=best_share, note=first)]
-    for c in ranked[1:]:
-        if c.guard:
-            note = f"guard: {c.guard}"
+def _logits(candidates: Sequence[Scored], preset: Preset) -> list[float]:
+    """The log-odds alone (the early-exit test: no features copied, no copies merged,
+    which can only make a best look less certain than `decide` will find it)."""
+    model = preset.model
+    w_twins, w_siblings = model.weight("title_twins"), model.weight("siblings")
+    out = []
+    counts = context_counts([c.evidence for c in candidates])
+    for scored, (twins, siblings) in zip(candidates, counts, strict=True):
+        context = with_context({"no_version": scored.evidence.features["no_version"]},
+                               twins, siblings)  # fmt: skip
+        out.append(scored.base + w_twins * context["title_twins"]
+                   + w_siblings * context["siblings"])  # fmt: skip
+    return out
+
+
+def _merge_copies(live: list[_Live]) -> list[_Live]:
+    groups: dict[tuple, list[_Live]] = {}
+    out: list[_Live] = []
+    # the entry's own file stands for its copies; ties go by catalog id, not input order
+    for item in sorted(live, key=lambda c: (not c.same_file, -c.logit,
+                                            c.scored.track.catalog_id)):  # fmt: skip
+        duration = item.scored.track.duration_s
+        key = _identity(item.scored)
+        if item.guard or duration is None or key is None:
+            out.append(item)
+            continue
+        group = groups.setdefault(key, [])
+        same = next(
+            (g for g in group if abs((g.scored.track.duration_s or 0) - duration) <= 1.0), None
+        )
+        if same is None:
+            group.append(item)
+            out.append(item)
         else:
-            note = f"{best.score - c.score:.2f} log-odds below the best" + _weakest(c)
-        noted.append(replace(c, confidence=share[id(c)], note=note))
-    return Decision(status, reason, noted[0], tuple(noted))
+            same.copies = (*same.copies, item.scored)
+    return out
 
 
-def _share_of(cands: list[Candidate]) -> dict[int, float]:
-    live = [c.score for c in cands if not c.guard]
-    top = max([0.0, *live])
-    denominator = math.exp(-top) + sum(math.exp(s - top) for s in live)
-    return {
-        id(c): 0.0 if c.guard else round(math.exp(c.score - top) / denominator, 4) for c in cands
-    }
+def _share(live: list[_Live]) -> None:
+    logits = [c.logit for c in live if not c.guard]
+    top = max([0.0, *logits])
+    denominator = math.exp(-top) + sum(math.exp(s - top) for s in logits)
+    for c in live:
+        c.share = 0.0 if c.guard else math.exp(c.logit - top) / denominator
 
 
-def _rank_key(c: Candidate, share: float) -> tuple[bool, float, float, str]:
-    return (bool(c.guard), -share, -c.score, c.track.catalog_id)
+def may_reach(candidates: Sequence[Scored], preset: Preset, confidence: float) -> bool:
+    """False when no candidate's log-odds could give `confidence`, whatever the others
+    say: a share is at most sigmoid(log-odds). Cheap (no context counts), so the
+    early-exit test asks it first."""
+    model = preset.model
+    lift = max(0.0, model.weight("title_twins")) + max(0.0, model.weight("siblings"))
+    ceiling = max((c.base for c in candidates), default=-math.inf) + lift
+    if ceiling == -math.inf:
+        return False
+    return ceiling >= 30.0 or model.calibrate(1.0 / (1.0 + math.exp(-ceiling))) >= confidence
 
 
-def _weakest(c: Candidate) -> str:
-    """ " (weakest: title)": the signal that cost the candidate most, if any did."""
-    costs = {k: v for k, v in c.penalties.items() if v > 0}
+def best_share(candidates: Sequence[Scored], preset: Preset) -> float:
+    """The best candidate's calibrated confidence, without building the decision (the
+    early-exit test)."""
+    logits = [z for z in _logits(candidates, preset) if z != -math.inf]
+    if not logits:
+        return 0.0
+    top = max([0.0, *logits])
+    best = max(logits)
+    share = math.exp(best - top) / (math.exp(-top) + sum(math.exp(z - top) for z in logits))
+    return preset.model.calibrate(share)
+
+
+def decide(candidates: Sequence[Scored], preset: Preset) -> Decision:
+    if not candidates:
+        return Decision(MatchStatus.UNMATCHED, "no candidates found", None, ())
+    live = _prepare(candidates, preset)
+    _share(live)
+    ranked = sorted(live, key=lambda c: (not c.same_file, bool(c.guard), -c.share, -c.logit,
+                                         c.scored.track.catalog_id))  # fmt: skip
+    model = preset.model
+    best = ranked[0]
+    confidence = model.calibrate(best.share) if not best.guard else 0.0
+    runner = model.calibrate(ranked[1].share) if len(ranked) > 1 and not ranked[1].guard else 0.0
+    status, reason = _status(best, confidence, runner, ranked, preset)
+    if status is MatchStatus.MATCHED and best.features.get("same_file"):
+        confidence = max(confidence, 0.999)
+    copies = tuple(c.track.location or c.track.catalog_id for c in best.copies)
+    if copies and status is not MatchStatus.UNMATCHED:
+        shown = "; ".join(copies[:MAX_COPIES_SHOWN])
+        extra = len(copies) - MAX_COPIES_SHOWN
+        reason += f"; the same track also at {shown}" + (f" and {extra} more" if extra > 0 else "")
+    first = "chosen" if status is MatchStatus.MATCHED else "best"
+    noted = [_candidate(best, confidence, first, model)]
+    for c in ranked[1:]:
+        note = f"guard: {c.guard}" if c.guard else _why_lost(best, c)
+        noted.append(_candidate(c, model.calibrate(c.share) if not c.guard else 0.0, note,
+                                model))  # fmt: skip
+    return Decision(status, reason, noted[0], tuple(noted), copies)
+
+
+def _status(
+    best: _Live, confidence: float, runner: float, ranked: list[_Live], preset: Preset
+) -> tuple[MatchStatus, str]:
+    if best.same_file:  # identity first, whatever the tags say
+        return MatchStatus.MATCHED, SAME_FILE
+    if best.guard:
+        return MatchStatus.UNMATCHED, f"guard: {best.guard}"
+    f = best.features
+    title_only = not f.get("artists")
+    confirmed = best.twins == len(best.copies) and f.get("duration_close")  # copies count once
+    if confidence >= preset.match_threshold and confidence - runner >= preset.margin:
+        if not title_only or confirmed:
+            return MatchStatus.MATCHED, "confident"
+        return MatchStatus.REVIEW, TITLE_ONLY
+    close_call = len(ranked) > 1 and runner >= preset.ambiguous_share
+    if close_call and confidence >= preset.review_threshold:
+        return MatchStatus.REVIEW, (
+            f"ambiguous: {ranked[1].scored.track.catalog_id} is almost as likely"
+        )
+    if confidence >= preset.review_threshold:
+        return MatchStatus.REVIEW, "thin evidence" + _weakest(best, preset)
+    return MatchStatus.UNMATCHED, "below threshold"
+
+
+# The features of each signal, for the "why": a signal's cost is how far the candidate's
+# log-odds fall short of a perfect agreement on that signal (0 for a perfect one), shown
+# only for the signals both sides carry; a missing signal costs nothing.
+SIGNALS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "title_exact", "surface"),
+    "artists": ("artists", "artist_cover"),
+    "version": ("version", "version_exact", "length_differs", "unstated_remix",
+                "unstated_remix_confirmed", "unknown_version"),
+    "duration": ("duration", "duration_close", "duration_off"),
+    "bpm": ("bpm", "bpm_off"),
+    "key": ("key", "key_off"),
+}  # fmt: skip
+_PERFECT = {"title": 1.0, "title_exact": 1.0, "surface": 1.0, "artists": 1.0,
+            "artist_cover": 1.0, "version": 1.0, "version_exact": 1.0, "duration": 1.0,
+            "duration_close": 1.0, "bpm": 1.0, "key": 1.0}  # fmt: skip
+_SUPPORT = ("release", "label", "identifier")  # agreement only: shown as evidence for
+_CONTEXT = ("title_twins", "siblings", "no_version")  # what the other candidates say
+
+
+def costs(features: dict[str, float], similarities: dict[str, float], model) -> dict[str, float]:  # noqa: ANN001
+    """Per signal, what kept the candidate from a perfect score (positive), and the
+    support that lifted it (negative)."""
+    weights = model.table
+    out = {}
+    for signal, names in SIGNALS.items():
+        if signal not in similarities and not any(n in similarities for n in names):
+            continue  # a signal one side lacks: no evidence either way
+        gap = 0.0
+        for n in names:
+            w = weights.get(n, 0.0)
+            if w:
+                gap += w * (_PERFECT.get(n, 0.0) - features.get(n, 0.0))
+        if abs(gap) >= 0.005:
+            out[signal] = round(gap, 4)
+    if not features.get("artists") and features.get("no_artist"):
+        out["no_artist"] = round(weights.get("artists", 0.0) + weights.get("artist_cover", 0.0), 4)
+    for name in _SUPPORT:
+        part = weights.get(name, 0.0) * features.get(name, 0.0)
+        if part >= 0.005:
+            out[name] = round(-part, 4)
+    for name in _CONTEXT:
+        part = weights.get(name, 0.0) * features.get(name, 0.0)
+        if abs(part) >= 0.005:
+            out[name] = round(-part, 4)
+    return out
+
+
+def _costs(c: _Live, preset: Preset) -> dict[str, float]:
+    """What counted against a candidate (positive: evidence against it)."""
+    return costs(c.features, c.scored.evidence.similarities, preset.model)
+
+
+def _weakest(c: _Live, preset: Preset) -> str:
+    """ " (weakest: title)": the evidence that cost the candidate most, if any did."""
+    costs = {k: v for k, v in _costs(c, preset).items() if v > 0}
     return f" (weakest: {max(costs, key=lambda k: costs[k])})" if costs else ""
+
+
+def _why_lost(best: _Live, c: _Live) -> str:
+    if best.same_file:
+        return "another row is the entry's own file"
+    gap = best.logit - c.logit
+    if gap < 0.7:
+        return "about as likely as the best"
+    if gap > math.log(999):
+        return "far less likely than the best"
+    return f"{math.exp(gap):.0f} times less likely than the best"
+
+
+def _candidate(c: _Live, confidence: float, note: str, model) -> Candidate:  # noqa: ANN001
+    return Candidate(
+        track=c.scored.track,
+        confidence=round(confidence, 4),
+        features=dict(c.scored.evidence.similarities),
+        penalties=costs(c.features, c.scored.evidence.similarities, model),
+        guard=c.guard,
+        note=note,
+        score=round(c.logit, 4) if math.isfinite(c.logit) else -99.0,
+    )

@@ -12,13 +12,13 @@ import time
 from collections.abc import Callable
 
 from matcher.errors import CrateMatchError
-from matcher.matching.decide import best_share, decide
+from matcher.matching.decide import best_share, decide, may_reach
+from matcher.matching.fitted import ScoringModel
 from matcher.matching.presets import Preset
 from matcher.matching.provider import Provider
 from matcher.matching.readings import EntryReading, read_entry
-from matcher.matching.scoring import score
+from matcher.matching.scoring import Scored, score
 from matcher.model import (
-    Candidate,
     CatalogTrack,
     MatchResult,
     MatchStatus,
@@ -31,9 +31,15 @@ __all__ = ["SHORTLIST", "match_entry"]
 SHORTLIST = 10  # candidates kept per result for the audit files and the review dialog
 
 
-def _certain(pool: dict[str, Candidate], preset: Preset) -> bool:
+def _certain(pool: dict[str, Scored], preset: Preset) -> bool:
     """Whether the best candidate so far is sure enough to stop querying."""
-    return best_share(pool.values()) >= preset.early_exit
+    if not pool:
+        return False
+    candidates = list(pool.values())
+    return (
+        may_reach(candidates, preset, preset.early_exit)
+        and best_share(candidates, preset) >= preset.early_exit
+    )
 
 
 def match_entry(
@@ -46,10 +52,11 @@ def match_entry(
     the entry becomes an `error` result with the reason."""
     started = clock()
     log: list[QueryRecord] = []
-    pool: dict[str, Candidate] = {}
+    pool: dict[str, Scored] = {}
+    found: dict[str, list[str]] = {}  # catalog id -> the query kinds that returned it
     try:
         reading = read_entry(entry)
-        _identify(reading, provider, preset, pool, log, clock)
+        _identify(reading, provider, entry.location, preset.model, pool, log, clock, found)
         if not _certain(pool, preset):
             for query in provider.plan(reading, preset):
                 if (clock() - started) * 1000 > preset.time_budget_ms and pool:
@@ -59,9 +66,13 @@ def match_entry(
                 log.append(
                     QueryRecord(query.kind, query.describe(), len(tracks), (clock() - t0) * 1000)
                 )
-                _consider(reading, tracks, preset, pool)
-                if _certain(pool, preset):
-                    break
+                before = len(pool)
+                _consider(
+                    reading, tracks, pool, entry.location, preset.model,
+                    found=found, kind=query.kind,
+                )  # fmt: skip
+                if len(pool) > before and _certain(pool, preset):
+                    break  # (no new candidate: the best is as unsure as it was)
     except CrateMatchError as err:
         elapsed = (clock() - started) * 1000
         return MatchResult(
@@ -81,28 +92,40 @@ def match_entry(
         elapsed_ms=(clock() - started) * 1000,
         candidates_evaluated=len(pool),
         queries_run=len(log),
+        found_by=tuple(dict.fromkeys(found.get(decision.best.track.catalog_id, ())))
+        if decision.best
+        else (),
     )
 
 
 def _consider(
     reading: EntryReading,
     tracks: list[CatalogTrack],
-    preset: Preset,
-    pool: dict[str, Candidate],
+    pool: dict[str, Scored],
+    location: str,
+    model: ScoringModel,
     identifier: str = "",
+    found: dict[str, list[str]] | None = None,
+    kind: str = "",
 ) -> None:
     for track in tracks:
+        if found is not None:
+            found.setdefault(track.catalog_id, []).append(kind or identifier)
         if track.catalog_id not in pool or identifier:
-            pool[track.catalog_id] = score(reading, track, preset.weights, identifier=identifier)
+            pool[track.catalog_id] = score(
+                reading, track, model, identifier=identifier, location=location
+            )
 
 
 def _identify(
     reading: EntryReading,
     provider: Provider,
-    preset: Preset,
-    pool: dict[str, Candidate],
+    location: str,
+    model: ScoringModel,
+    pool: dict[str, Scored],
     log: list[QueryRecord],
     clock: Callable[[], float],
+    found: dict[str, list[str]] | None = None,
 ) -> None:
     """Identifiers first: an ISRC, or a store id from the file name when the catalog uses
     store ids. They decide when the title agrees (see `scoring.score`)."""
@@ -110,11 +133,12 @@ def _identify(
         t0 = clock()
         tracks = provider.by_isrc(reading.isrc)
         log.append(QueryRecord("isrc", reading.isrc, len(tracks), (clock() - t0) * 1000))
-        _consider(reading, tracks, preset, pool, identifier="isrc")
+        _consider(reading, tracks, pool, location, model, identifier="isrc", found=found)
     if reading.store_id and provider.accepts_store_ids:
         t0 = clock()
         track = provider.by_id(reading.store_id)
         log.append(
             QueryRecord("store-id", reading.store_id, int(track is not None), (clock() - t0) * 1000)
         )
-        _consider(reading, [track] if track else [], preset, pool, identifier="store-id")
+        _consider(reading, [track] if track else [], pool, location, model,
+                  identifier="store-id", found=found)  # fmt: skip

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from matcher.matching.junk import strip_junk
 from matcher.matching.text import fold
 
 __all__ = [
@@ -37,18 +38,6 @@ _KEY_SUFFIX = re.compile(rf"\s*[-–|]\s*(?:{_KEY})\s*$|\s*[(\[](?:{_KEY})[)\]]\
 _BPM_KEY_PREFIX = re.compile(rf"^\s*\d{{2,3}}\s*[-–|]\s*(?:{_KEY})\s*[-–|]\s*")
 # "03 ", "03. ", "1-03 ", "A1 ", "B2. ", "07 - " at the start of a title.
 _TRACK_NUMBER = re.compile(r"^\s*(?:\d{1,2}-\d{1,3}|[A-D][1-9]|\d{1,3})(?:\s*[.)_-]\s*|\s+)(?=\S)")
-_URL = re.compile(
-    r"\s*[-–|]?\s*[(\[]?\s*(?:https?://|www\.)\S+?[)\]]?\s*$"
-    r"|\s*\S+\.(?:com|net|org|ru|info|to|me|cc|io)(?:/\S*)?\s*$",
-    re.I,
-)
-_JUNK_WORDS = re.compile(
-    r"\s*[-–|]?\s*[(\[]?\s*(?:free\s*(?:download|dl)|free|out\s*now|buy\s*=\s*free\s*download|"
-    r"myfreemp3|mp3\s*(?:juices|clan)|zippyshare|promo(?:\s*only)?|clean|dirty|explicit|"
-    r"hq|hd|official\s*(?:audio|video)?|320\s*kbps|320|vk\.com/\S*|www\.\S+|"
-    r"purchased\s*at\s*beatport(?:\.com)?)\s*[)\]]?\s*$",
-    re.I,
-)
 _FEAT_IN_TITLE = re.compile(
     r"\s*[(\[]\s*(?:feat\.?|ft\.?|featuring|with)\s+([^()\[\]]+)[)\]]"
     r"|\s+(?:feat\.?|ft\.?|featuring)\s+(.+?)(?=\s*[(\[]|\s+-\s+|$)",
@@ -79,18 +68,8 @@ def strip_track_number(title: str) -> str:
     if not m:
         return title
     rest = title[m.end() :]
-    return rest if re.search(r"[^\W\d_]", rest) else title
-
-
-def _strip_junk(title: str) -> str:
-    t = title
-    for _ in range(3):
-        before = t
-        t = _JUNK_WORDS.sub("", t)
-        t = _URL.sub("", t)
-        if t == before:
-            break
-    return t if t.strip() else title
+    words = rest.split("(", 1)[0].split("[", 1)[0]  # "20 20 (Original Mix)": 20 20 is the title
+    return rest if re.search(r"[^\W\d_]", words) else title
 
 
 @lru_cache(maxsize=32768)
@@ -98,7 +77,7 @@ def clean_title(title: str, *, label: str = "") -> str:
     """The title without junk, key marks, track number, label in brackets or an unclosed
     bracket left by truncation. Featured artists and the version stay."""
     t = _SPACES.sub(" ", title.replace("_", " ")).strip()
-    t = _strip_junk(t)
+    t = strip_junk(t)
     t = strip_key_marks(t)
     t = strip_track_number(t)
     t = strip_key_marks(t)

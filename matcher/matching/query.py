@@ -3,8 +3,13 @@
 Identifiers are looked up before any text query (see `match.py`). Text queries go from
 "title and first artist, every word" (finds the entry in one query most of the time)
 through "title only" (the artist field is wrong or empty) and "the artist and any title
-word" (a typo in the title) to "any word" (both are mangled). The preset caps how many
-run; the matcher stops early once a candidate is certain.
+word" (a typo in the title) to "any word" (both are mangled); the preset caps how many
+run. Last comes "trigram": four-letter pieces of the title and artist words, searched on
+the catalog's character index, which finds the row through a typo in the title or in the
+artist. The matcher stops early once a candidate is certain, so the later queries run
+only for entries the first ones did not settle. A catalog without a character index
+answers a trigram query with nothing; online catalogs take the first few word queries
+(`providers/online.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,13 @@ from matcher.matching.presets import Preset
 from matcher.matching.provider import Query
 from matcher.matching.readings import EntryReading
 
-__all__ = ["plan"]
+__all__ = ["TYPO_QUERY_FROM", "plan"]
+
+# Presets allowing this many word queries also get the trigram query, after them (`fast`,
+# which stops at two, goes without). It comes on top of `max_queries`, as identifier
+# look-ups do: it runs only for entries the word queries left uncertain, and the local
+# catalog skips it unless a word is unknown to the catalog (a typo), so it costs little.
+TYPO_QUERY_FROM = 3
 
 # Words too common to be worth an OR query (AND queries keep them: they cost nothing there).
 _STOPWORDS = frozenset(
@@ -29,7 +40,8 @@ def _significant(words: list[str]) -> tuple[str, ...]:
 
 
 def plan(entry: EntryReading, preset: Preset) -> tuple[Query, ...]:
-    """The text queries for an entry, in the order to run them (at most `max_queries`)."""
+    """The text queries for an entry, in the order to run them: at most `max_queries`
+    word queries, then the trigram query (see `TYPO_QUERY_FROM`)."""
     queries: list[Query] = []
     primary = entry.primary
     title_words = tuple(primary.title.split())
@@ -57,5 +69,8 @@ def plan(entry: EntryReading, preset: Preset) -> tuple[Query, ...]:
     loose = _significant(list(title_words) + [w for a in primary.artists[:2] for w in a.split()])
     if loose:
         queries.append(Query("any-word", loose, mode="any"))
-    unique = list(dict.fromkeys(queries))
-    return tuple(unique[: preset.max_queries])
+    unique = list(dict.fromkeys(queries))[: preset.max_queries]
+    if title_words and preset.max_queries >= TYPO_QUERY_FROM:
+        artist_words = tuple(w for a in primary.artists[:2] for w in a.split())
+        unique.append(Query("trigram", title_words, artist_words, mode="trigram"))
+    return tuple(unique)

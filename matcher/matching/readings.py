@@ -2,10 +2,14 @@
 
 A playlist entry rarely says plainly who and what it is: the artist may sit in the title
 (`Dusky - Words Later On` with an empty artist), the title may be a file name
-(`Bours_-_DVNO_(Original_Mix)`), the version may be in the Mix field, in brackets, after a
-dash, or only in the file name. `read_entry` turns an entry into an `EntryReading`: one or
-more `Reading`s (who + what, most plausible first) plus the version and the numbers.
-`read_track` does the same for a catalog track, whose own titles are not always clean.
+(`Bours_-_DVNO_(Original_Mix)`, `16 Bit Lolitas_Nobody Seems To Care_Original Mix`), the
+artist may be a video channel (`CalvinHarrisVEVO`), the version may be in the Mix field,
+in brackets, after a dash, or only in the file name. `read_entry` turns an entry into an
+`EntryReading`: one or more `Reading`s (who + what, most plausible first) plus the version
+and the numbers. Each reading says where its artists come from (`Reading.source`): the
+file name and the folders around the file are read too, as further readings the scorer
+can weigh. `read_track` does the same for a catalog track, whose own titles are not always
+clean.
 
 Everything is folded (`matcher.matching.text.fold`), so comparisons are plain string work.
 """
@@ -17,12 +21,14 @@ from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import TypeVar
 
+from matcher.matching.junk import channel_artist, is_site_name
 from matcher.matching.keys import MusicalKey, parse_key
 from matcher.matching.normalize import GENERIC_ARTISTS, clean_title, split_artists, split_feat
 from matcher.matching.text import fold
 from matcher.matching.versions import NO_VERSION, Version, parse_version, split_version
 from matcher.model import CatalogTrack, PlaylistEntry
-from matcher.playlists.filenames import parse_filename
+from matcher.playlists.filenames import FileNameInfo, file_stem, parse_filename
+from matcher.playlists.folders import folder_artist
 
 __all__ = ["EntryReading", "Reading", "TrackReading", "read_entry", "read_track"]
 
@@ -34,6 +40,8 @@ MAX_NAMES = 50  # artists or remixers of a catalog track
 
 _DASH = re.compile(r"\s+[-–—]+\s+")
 _FILE_NAME_LIKE = re.compile(r"^\d{5,9}_|^[^\s]+_-_[^\s]+|\.(?:mp3|wav|aiff?|flac|m4a|ogg)$", re.I)
+# "16 Bit Lolitas_Nobody Seems To Care_Original Mix": fields with spaces, "_" between
+_UNDERSCORE_FIELDS = re.compile(r"^(?=.*\s)[^_]+(?:_[^_]+)+$")
 _ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
 
 
@@ -45,6 +53,11 @@ class Reading:
     title: str
     artists: tuple[str, ...]
     prior: float = 1.0  # how much a perfect title match under this reading is worth
+    # where the artists come from: "tags" (the artist field, or the title or file name
+    # standing in for an empty one), "channel" (a video channel's name, cleaned), "file"
+    # (the entry's file name, beside tags that say otherwise) or "folder" (the folder the
+    # file sits in: a guess, see matcher/playlists/folders.py)
+    source: str = "tags"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +81,8 @@ class EntryReading:
 
     @property
     def has_artist(self) -> bool:
-        return any(r.artists for r in self.readings)
+        """Whether the entry names an artist (a folder's name is only a guess at one)."""
+        return any(r.artists and r.source != "folder" for r in self.readings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,17 +138,26 @@ def read_entry(entry: PlaylistEntry) -> EntryReading:
 Record = TypeVar("Record", PlaylistEntry, CatalogTrack)
 
 
+@lru_cache(maxsize=8)
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
+
+
 def _capped(record: Record) -> Record:
     """`record` with over-long text cut to MAX_TEXT (and name lists to MAX_NAMES)."""
     changes: dict[str, object] = {}
-    for f in fields(record):
-        value = getattr(record, f.name)
-        if isinstance(value, str) and len(value) > MAX_TEXT:
-            changes[f.name] = value[:MAX_TEXT]
-        elif isinstance(value, tuple) and value and isinstance(value[0], str):
-            names = tuple(v[:MAX_TEXT] for v in value[:MAX_NAMES])
-            if names != value:
-                changes[f.name] = names
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
+        if type(value) is str:
+            if len(value) > MAX_TEXT:
+                changes[name] = value[:MAX_TEXT]
+        elif (
+            type(value) is tuple
+            and value
+            and isinstance(value[0], str)
+            and (len(value) > MAX_NAMES or any(len(v) > MAX_TEXT for v in value))
+        ):
+            changes[name] = tuple(v[:MAX_TEXT] for v in value[:MAX_NAMES])
     return replace(record, **changes) if changes else record
 
 
@@ -145,18 +168,24 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
     file_info = parse_filename(entry.location) if entry.location else None
     raw_title = entry.title.strip()
     raw_artist = entry.artist.strip()
+    if fold(raw_artist) in GENERIC_ARTISTS or is_site_name(raw_artist):
+        raw_artist = ""
     title_id = ""
-    if raw_title and _FILE_NAME_LIKE.search(raw_title):
+    if raw_title and _names_a_file(raw_title, raw_artist, entry.location):
         info = parse_filename(raw_title)
         raw_title = info.title or raw_title
         raw_artist = raw_artist or info.artist
         title_id = info.beatport_id or ""
     if not raw_title and file_info:
         raw_title, raw_artist = file_info.title, raw_artist or file_info.artist
-    if fold(raw_artist) in GENERIC_ARTISTS:
-        raw_artist = ""
+    channel = channel_artist(raw_artist)
+    raw_artist = channel or raw_artist
 
     core, version_text, featured = _title_and_version(raw_title, label)
+    if not raw_artist and not _split_dash(core):
+        core, version_text, featured = _artist_dash_title(
+            raw_title, label, (core, version_text, featured)
+        )
     if entry.mix.strip():
         version_text = entry.mix.strip()
     artists = _names(raw_artist) + tuple(fold(f) for f in featured)
@@ -183,6 +212,10 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
     # such as "Compilation" kept, since catalogs built from the same files keep it too)
     as_written = fold(split_version(split_feat(entry.title)[0])[0])
     readings.append(Reading(as_written, _names(entry.artist) or artists, prior=0.98))
+    if channel:
+        readings = [replace(r, source="channel") if r.artists == artists else r for r in readings]
+    tag_names = set(_names(raw_artist)) if entry.artist.strip() and raw_artist else set()
+    readings[1:1] = _path_readings(entry.location, file_info, readings, tag_names, label)
 
     if not version_text and file_info and file_info.title:
         file_core, file_version = split_version(file_info.title.replace("_", " "))
@@ -193,8 +226,9 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
     if version.is_named and not version.name and remixers:
         version = Version("named", " ".join(remixers), version.kind, version.length)
 
-    readings = [Reading(r.title, tuple(dict.fromkeys(r.artists)), r.prior) for r in readings]
-    unique = tuple(dict.fromkeys(r for r in readings if r.title))
+    readings = [Reading(r.title, tuple(dict.fromkeys(r.artists)), r.prior, r.source)
+                for r in readings]  # fmt: skip
+    unique = tuple(_unique(readings))
     return EntryReading(
         readings=unique or (Reading(fold(raw_title), artists),),
         version=version,
@@ -209,6 +243,89 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
         album=fold(entry.album),
         surface=surface_form(entry.title),
     )
+
+
+def _names_a_file(title: str, artist: str, location: str) -> bool:
+    """Whether a title field holds a file name: a Beatport or underscore-joined name, a
+    name with its extension, or the entry's own file name (apps show it for untagged
+    files). "Artist_Title_Mix" counts only when no artist tag says otherwise."""
+    if _FILE_NAME_LIKE.search(title):
+        return True
+    if title in location and ("_" in title or not artist) and title == file_stem(location):
+        return True
+    if not _UNDERSCORE_FIELDS.match(title) or " - " in title:
+        return False
+    first = title.split("_", 1)[0]
+    return not artist or fold(first) == fold(artist)
+
+
+Split = tuple[str, str, tuple[str, ...]]  # (core title, version text, featured artists)
+
+
+def _artist_dash_title(raw: str, label: str, split: Split) -> Split:
+    """With no artist tag, "Mefjus - Void Man Void VIP" is an artist and a title, not a
+    title ("Mefjus") and a version: downloads are named "Artist - Title" far more often
+    than "Title - Version" (2,171 untagged titles with a dash and a version-like tail in
+    the real libraries of ../shared/data, nearly all "Artist - Title"). Only a bare
+    version ("Original Mix", "Dub", "VIP") after the dash stays a version."""
+    core, version, featured = split
+    dash = _split_dash(clean_title(raw, label=label))
+    if not dash or not version or _bare_version(dash[1]):
+        return split
+    left, right = dash
+    r_core, r_version, r_featured = _title_and_version(right, label)
+    return f"{left} - {r_core}", r_version, featured + r_featured
+
+
+def _bare_version(text: str) -> bool:
+    version = parse_version(text)
+    return version.is_original or (version.is_named and not version.name)
+
+
+def _path_readings(
+    location: str,
+    info: FileNameInfo | None,
+    readings: list[Reading],
+    tagged: set[str],
+    label: str,
+) -> list[Reading]:
+    """What the file's path adds: its name's artist and title when the tags say another
+    ("Tafalgar" in the tags, "The_M_Machine_-_Trafalgar" on disk), and the artist folder
+    of an Artist/Album/NN Title layout when nothing else names an artist."""
+    out: list[Reading] = []
+    titles = {r.title for r in readings}
+    if info and info.artist and info.title and not info.beatport_id:
+        file_artists = _names(info.artist)
+        # beside an artist tag (`tagged`), only a file name by the same artist reads
+        # "Artist - Title" (otherwise it is "Title - Mix", "Title - Key" ...)
+        agrees = not tagged or bool(set(file_artists) & tagged)
+        title = fold(split_version(info.title)[0])  # cheap look first: mostly the same
+        if (
+            agrees
+            and title not in titles
+            and not any(title in t or t in title for t in titles if t)
+            and fold(info.artist) not in titles  # "Cantina - Original Mix": title - mix
+            and not _bare_version(info.title)
+        ):
+            title = fold(_title_and_version(info.title.replace("_", " "), label)[0])
+            if title and title not in titles and fold(info.artist) not in GENERIC_ARTISTS:
+                out.append(Reading(title, file_artists, prior=0.97, source="file"))
+    if not any(r.artists for r in readings) and (folder := folder_artist(location)):
+        names = _names(folder)
+        if names and names[0] not in GENERIC_ARTISTS:
+            out.append(Reading(readings[0].title, names, source="folder"))
+    return out
+
+
+def _unique(readings: list[Reading]) -> list[Reading]:
+    """Readings with a title, the first of each (title, artists) pair."""
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    out = []
+    for r in readings:
+        if r.title and (r.title, r.artists) not in seen:
+            seen.add((r.title, r.artists))
+            out.append(r)
+    return out
 
 
 def _overlaps(a: str, b: str) -> bool:

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from matcher.matching.text import fold
 
 __all__ = ["Version", "is_version_text", "parse_version", "split_version"]
@@ -78,10 +80,31 @@ class Version:
 NO_VERSION = Version()
 
 
+# Version words long enough that one slip of the finger ("Oriinal", "ORIGNIAL", "Extnded")
+# cannot turn them into another word: read as the word meant. "remix" is short enough
+# that an edit makes real words ("remit"), so only swapped letters ("Remxi") count.
+_TYPO_TARGETS = ("original", "extended", "instrumental")
+
+
+@lru_cache(maxsize=4096)
+def _mended(word: str) -> str:
+    """`word`, or the version word it is one typo (edit or swap) away from."""
+    if len(word) < 5 or word in _ABBREV or word in _KINDS or word in _ORIGINAL_WORDS:
+        return word
+    for target in _TYPO_TARGETS:
+        if word.startswith(target):  # "originals": a word of its own, not a slip
+            continue
+        if abs(len(target) - len(word)) <= 1 and OSA.distance(word, target, score_cutoff=1) <= 1:
+            return target
+    if sorted(word) == sorted("remix") and OSA.distance(word, "remix", score_cutoff=1) <= 1:
+        return "remix"
+    return word
+
+
 def _expand(text: str) -> list[str]:
     out: list[str] = []
     for w in fold(text).split():
-        out.extend(_ABBREV.get(w, w).split())
+        out.extend(_ABBREV.get(w, _mended(w)).split())
     # "re edit" / "re work" / "re mix" written apart
     joined: list[str] = []
     for w in out:

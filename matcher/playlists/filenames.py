@@ -9,6 +9,7 @@ this module reads (pure, no file system access; the matcher reuses it):
     12345678_Title_(Original_Mix).mp3          Beatport: id, title, mix
     12345678_Title_Original Mix.mp3            Beatport: id, title "_" mix
     Artist_Title_Original Mix.wav              Beatport, older: fields joined by "_"
+    Artist One_Artist Two_Title_X Remix.wav    ... with every artist a field of its own
 
 Both `/` and `\\` separate folders whatever the OS, since playlists travel between them.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["AUDIO_EXTENSIONS", "FileNameInfo", "parse_filename"]
+__all__ = ["AUDIO_EXTENSIONS", "FileNameInfo", "file_stem", "parse_filename"]
 
 AUDIO_EXTENSIONS = frozenset({
     "mp3", "m4a", "mp4", "aac", "aif", "aiff", "aifc", "alac", "ape", "flac", "m4p", "mka",
@@ -49,6 +50,11 @@ class FileNameInfo:
     title: str = ""
     beatport_id: str = ""
     track_number: int | None = None
+
+
+def file_stem(path_or_name: str) -> str:
+    """The file's name without its folders and its audio extension."""
+    return _stem(path_or_name)
 
 
 def _stem(path_or_name: str) -> str:
@@ -101,7 +107,12 @@ def _underscore_fields(name: str) -> FileNameInfo | None:
     if " " not in name or "_" not in name or _DASH.search(name):
         return None
     parts = [_clean(p) for p in name.split("_")]
-    if any(not p for p in parts) or len(parts) > 3:
+    if any(not p for p in parts) or len(parts) > 6:
+        return None
+    if len(parts) > 3 and _VERSION_WORD.search(parts[-1]):
+        artists = ", ".join(parts[:-2])
+        return FileNameInfo(artist=artists, title=_with_mix(parts[-2], parts[-1]))
+    if len(parts) > 3:
         return None
     if len(parts) == 3:
         return FileNameInfo(artist=parts[0], title=_with_mix(parts[1], parts[2]))

@@ -1,4 +1,10 @@
-"""The local catalog provider: SQLite FTS5, one read-only connection per process."""
+"""The local catalog provider: SQLite FTS5, one read-only connection per process.
+
+Word queries become FTS5 MATCH expressions over the word index (`fts_expression`). A
+"trigram" query goes to the character index instead (`CatalogStore.search_grams`), and
+only when a word of it is unknown to the catalog: a typo makes a word no track holds, and
+when every word is known the word queries before it have already asked for them.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,11 @@ from matcher.catalog.store import CatalogStore
 from matcher.matching.provider import Provider, Query
 from matcher.model import CatalogTrack
 
-__all__ = ["LocalCatalog", "fts_expression"]
+__all__ = ["GRAM_LIMIT", "LocalCatalog", "fts_expression"]
+
+# Candidates a trigram query brings at most: the right row ranks near the top when the
+# pieces find it at all, and every candidate costs a score.
+GRAM_LIMIT = 10
 
 
 def _quoted(words: tuple[str, ...]) -> list[str]:
@@ -39,11 +49,23 @@ class LocalCatalog(Provider):
         self.accepts_store_ids = self.store.has_numeric_ids()
 
     def search(self, query: Query, limit: int) -> list[CatalogTrack]:
+        if query.mode == "trigram":
+            return self._search_grams(query, limit)
         expression = fts_expression(query)
         if not expression:
             return []
         self.counters.queries += 1
         return self.store.search(expression, limit)
+
+    def _search_grams(self, query: Query, limit: int) -> list[CatalogTrack]:
+        words = [w for w in query.title + query.artists if w]
+        long_words = [w for w in words if len(w) >= 3]  # what a trigram index can see
+        if not self.store.has_trigrams or not long_words:
+            return []
+        self.counters.queries += 1  # asked, if only whether the words are known
+        if not set(long_words) - self.store.known_words(long_words):
+            return []
+        return self.store.search_grams(words, min(limit, GRAM_LIMIT))
 
     def by_id(self, catalog_id: str) -> CatalogTrack | None:
         self.counters.queries += 1

@@ -81,3 +81,5 @@ def test_fold() -> None:
 def test_track_number_needs_a_title_after_it() -> None:
     assert strip_track_number("07 Voices") == "Voices"
     assert strip_track_number("2 4 6") == "2 4 6"
+    assert strip_track_number("20 20 (Original Mix)") == "20 20 (Original Mix)"
+    assert strip_track_number("05 Suddenly (Dave Darell Mix)") == "Suddenly (Dave Darell Mix)"

@@ -8,7 +8,7 @@ import pytest
 
 from matcher.matching.presets import PRESETS
 from matcher.matching.provider import Query
-from matcher.matching.query import plan
+from matcher.matching.query import TYPO_QUERY_FROM, plan
 from matcher.matching.readings import read_entry
 from matcher.model import PlaylistEntry
 
@@ -24,6 +24,7 @@ def test_order_for_a_clean_entry() -> None:
         Query("title", ("glass", "tide")),
         Query("artist+any-title", ("glass", "tide"), ("nova", "reyes"), mode="artist+any"),
         Query("any-word", ("glass", "tide", "nova", "reyes"), mode="any"),
+        Query("trigram", ("glass", "tide"), ("nova", "reyes"), mode="trigram"),
     )
 
 
@@ -32,19 +33,48 @@ def test_order_for_a_clean_entry() -> None:
     [
         pytest.param("fast", ["title+artist", "title+artist"], id="fast"),
         pytest.param(
-            "balanced", ["title+artist", "title+artist", "title", "artist+any-title"], id="balanced"
+            "balanced",
+            ["title+artist", "title+artist", "title", "artist+any-title", "trigram"],
+            id="balanced",
         ),
         pytest.param(
             "thorough",
-            ["title+artist", "title+artist", "title", "artist+any-title", "title", "any-word"],
+            [
+                "title+artist",
+                "title+artist",
+                "title",
+                "artist+any-title",
+                "title",
+                "any-word",
+                "trigram",
+            ],
             id="thorough",
-        ),
+        ),  # fmt: skip
     ],
 )
 def test_cap_per_preset(preset: str, kinds: list[str]) -> None:
+    """`max_queries` caps the word queries; the trigram query comes after them, for every
+    preset that allows at least TYPO_QUERY_FROM (not `fast`)."""
     queries = planned(preset, title="Glass Tide - Night Part", artist="Nova Reyes")
     assert [q.kind for q in queries] == kinds
-    assert len(queries) <= PRESETS[preset].max_queries
+    words = [q for q in queries if q.mode != "trigram"]
+    assert len(words) <= PRESETS[preset].max_queries
+
+
+def test_trigram_query_takes_the_primary_title_and_two_artists() -> None:
+    queries = planned(title="Glass Tdie (Extended Mix)", artist="Nova Reyes, Mira Solen & Ivo")
+    assert queries[-1] == Query(
+        "trigram", ("glass", "tdie"), ("nova", "reyes", "mira", "solen"), mode="trigram"
+    )
+    assert queries[-1].describe() == "title=glass tdie artist=nova reyes mira solen [trigram]"
+
+
+def test_no_trigram_query_below_its_preset_size() -> None:
+    entry = read_entry(PlaylistEntry("s", "s", 0, title="Glass Tide", artist="Nova Reyes"))
+    two = replace(PRESETS["thorough"], max_queries=TYPO_QUERY_FROM - 1)
+    three = replace(PRESETS["thorough"], max_queries=TYPO_QUERY_FROM)
+    assert all(q.mode != "trigram" for q in plan(entry, two))
+    assert plan(entry, three)[-1].mode == "trigram"
 
 
 @pytest.mark.parametrize(
@@ -57,7 +87,10 @@ def test_cap_per_preset(preset: str, kinds: list[str]) -> None:
     ],
 )
 def test_smaller_presets_run_a_prefix_of_the_larger_plans(fields: dict[str, object]) -> None:
-    fast, balanced, thorough = (planned(p, **fields) for p in ("fast", "balanced", "thorough"))
+    fast, balanced, thorough = (
+        [q for q in planned(p, **fields) if q.mode != "trigram"]
+        for p in ("fast", "balanced", "thorough")
+    )
     assert balanced[: len(fast)] == fast
     assert thorough[: len(balanced)] == balanced
     assert len(set(thorough)) == len(thorough)  # no query twice
@@ -95,6 +128,7 @@ def test_artist_less_entry_gets_no_artist_queries() -> None:
     assert queries == (
         Query("title", ("glass", "tide")),
         Query("any-word", ("glass", "tide"), mode="any"),
+        Query("trigram", ("glass", "tide"), mode="trigram"),
     )
     assert all(not q.artists for q in queries)
 

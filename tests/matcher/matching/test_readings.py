@@ -428,3 +428,140 @@ def test_surfaces(mix: str, bare_included: bool) -> None:
     if mix:
         low = mix.lower()
         assert {f"glass tide ({low})", f"glass tide - {low}", f"glass tide [{low}]"} <= surfaces
+
+
+# -- download junk, file-name habits, channels, folders ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "title", "artists", "version_text"),
+    [
+        pytest.param({"title": "16 Bit Lolitas_Nobody Seems To Care_Original Mix"},
+                     "nobody seems to care", ("16 bit lolitas",), "Original Mix",
+                     id="traktor-artist_title_mix"),
+        pytest.param({"title": "Jay Lumen_Gary Beck_Strange Fruit_Original Mix"},
+                     "strange fruit", ("jay lumen", "gary beck"), "Original Mix",
+                     id="artists_title_mix"),
+        pytest.param({"title": "Audiofly_Formula Juan_Original Mix",
+                      "location": "E:/Beatport/Audiofly_Formula Juan_Original Mix.wav"},
+                     "formula juan", ("audiofly",), "Original Mix", id="title-is-the-file-name"),
+        pytest.param({"title": "Nova Reyes_Glass Tide_Original Mix", "artist": "Nova Reyes"},
+                     "glass tide", ("nova reyes",), "Original Mix",
+                     id="underscore-fields-agreeing-with-the-artist"),
+        pytest.param({"title": "The Prayer_Silent Witness Rmx_Instrumental",
+                      "artist": "Bloc Party"},
+                     "the prayer silent witness rmx", ("bloc party",), "Instrumental",
+                     id="underscores-not-fields-when-the-artist-differs"),
+        pytest.param({"title": "Mefjus - Void Man Void VIP"}, "void man void vip",
+                     ("mefjus",), "", id="artist-dash-title-ending-in-a-version-word"),
+        pytest.param({"title": "WARLORD - DIVORCE DUB SECRET NOSHARE V7"},
+                     "divorce dub secret noshare v7", ("warlord",), "",
+                     id="artist-dash-title-with-dub-in-it"),
+        pytest.param({"title": "Calyx - Are you ready (Hive & Gridlok Remix)"},
+                     "are you ready", ("calyx",), "Hive & Gridlok Remix",
+                     id="artist-dash-title-bracket-version"),
+        pytest.param({"title": "Glass Tide - Original Mix"}, "glass tide", (), "Original Mix",
+                     id="title-dash-bare-version-stays"),
+        pytest.param({"title": "Glass Tide - Dub"}, "glass tide", (), "Dub",
+                     id="title-dash-bare-kind-stays"),
+        pytest.param({"title": "2-11 All the Things She Said"}, "all the things she said", (),
+                     "", id="disc-track-number"),
+        pytest.param({"title": "05 Suddenly (Dave Darell Vocal Mix)", "artist": "BT"},
+                     "suddenly", ("bt",), "Dave Darell Vocal Mix", id="track-number-and-mix"),
+        pytest.param({"title": "A1. Glass Tide", "artist": "Nova Reyes"}, "glass tide",
+                     ("nova reyes",), "", id="vinyl-side-dot"),
+        pytest.param({"title": "Block & Crown - Carribean Queen (Original Mix) [www.slider.kz]"},
+                     "carribean queen", ("block", "crown"), "Original Mix",
+                     id="site-after-artist-dash-title"),
+        pytest.param({"title": "Glass Tide (Official Video)", "artist": "Nova Reyes"},
+                     "glass tide", ("nova reyes",), "", id="official-video"),
+        pytest.param({"title": "Glass Tide (Extended Mix) (Lyrics)", "artist": "Nova Reyes"},
+                     "glass tide", ("nova reyes",), "Extended Mix", id="lyrics-after-the-mix"),
+        pytest.param({"title": "Glass Tide - Copy", "artist": "Nova Reyes"}, "glass tide",
+                     ("nova reyes",), "", id="copy"),
+        pytest.param({"title": "Nova Reyes - Glass Tide (1)"}, "glass tide", ("nova reyes",), "",
+                     id="browser-duplicate"),
+        pytest.param({"title": "Glass Tide RedMusic.pl", "artist": "Nova Reyes"}, "glass tide",
+                     ("nova reyes",), "", id="site-name"),
+    ],
+)  # fmt: skip
+def test_file_name_habits_and_junk(
+    fields: dict[str, object], title: str, artists: tuple[str, ...], version_text: str
+) -> None:
+    reading = read_entry(entry(**fields))
+    assert (reading.primary.title, reading.primary.artists) == (title, artists)
+    assert reading.version_text == version_text
+
+
+@pytest.mark.parametrize(
+    ("artist", "title", "names"),
+    [
+        pytest.param("CalvinHarrisVEVO", "Summer", ("calvin harris",), id="vevo"),
+        pytest.param("Calvin Harris - Topic", "Summer", ("calvin harris",), id="topic"),
+        pytest.param("Major Lazer Official", "Lean On", ("major lazer",), id="official"),
+        pytest.param("@aviciivevo", "Avicii - Wake Me Up (Official Lyric Video)", ("avicii",),
+                     id="channel-and-artist-in-title"),
+    ],
+)  # fmt: skip
+def test_channel_names_read_as_their_artist(
+    artist: str, title: str, names: tuple[str, ...]
+) -> None:
+    reading = read_entry(entry(title=title, artist=artist))
+    assert reading.primary.artists == names
+    assert reading.primary.source == "channel"
+    assert any(r.artists == (fold(artist),) for r in reading.readings)  # as written, too
+    assert reading.has_artist
+
+
+def test_a_download_site_in_the_artist_field_is_no_artist() -> None:
+    reading = read_entry(entry(
+        title="Nora En Pure - Come With Me (Original Mix)", artist="www.electronicfresh.com"
+    ))  # fmt: skip
+    assert reading.primary == Reading("come with me", ("nora en pure",))
+    assert reading.version.is_original
+
+
+def test_folder_names_the_artist_of_an_untagged_file() -> None:
+    reading = read_entry(entry(title="2-11 All the Things She Said", location=(
+        "/Users/dj/Music/iTunes/iTunes Music/Simple Minds/Celebrate/"
+        "2-11 All the Things She Said.m4a")))  # fmt: skip
+    assert reading.primary == Reading("all the things she said", ())
+    folder = reading.readings[1]
+    assert folder == Reading("all the things she said", ("simple minds",), source="folder")
+    assert not reading.has_artist  # a folder's name is a guess, not the entry's word
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param({"title": "All the Things She Said", "artist": "t.A.T.u.",
+                      "location": "/Music/Simple Minds/Celebrate/2-11 Something Else.m4a"},
+                     id="tagged"),
+        pytest.param({"title": "Simple Minds - Alive",
+                      "location": "/Music/Simple Minds/Celebrate/2-11 Alive.m4a"},
+                     id="artist-in-title"),
+        pytest.param({"title": "Alive", "location": "/Music/Downloads/Sets/02 Alive.m4a"},
+                     id="generic-folder"),
+    ],
+)  # fmt: skip
+def test_no_folder_reading(fields: dict[str, object]) -> None:
+    assert all(r.source != "folder" for r in read_entry(entry(**fields)).readings)
+
+
+def test_file_name_reading_when_the_tags_say_otherwise() -> None:
+    reading = read_entry(entry(title="THE M MACHINE - TAFALGAR", location=(
+        "/Unknown Album/The_M_Machine_-_Trafalgar_(Original_Mix).aiff")))  # fmt: skip
+    assert reading.primary == Reading("tafalgar", ("the m machine",))
+    assert Reading("trafalgar", ("the m machine",), prior=0.97, source="file") in reading.readings
+    assert reading.readings[1].source == "file"  # second: the plan asks for it
+
+
+def test_no_file_name_reading_when_it_agrees() -> None:
+    reading = read_entry(
+        entry(
+            title="Glass Tide",
+            artist="Nova Reyes",
+            location="/music/Nova Reyes - Glass Tide (Extended Mix).mp3",
+        )
+    )
+    assert all(r.source == "tags" for r in reading.readings)

@@ -53,6 +53,10 @@ def test_split_version(title: str, core: str, version: str) -> None:
         pytest.param("Acid Mix", Version("named", "acid", "mix"), id="named-mix"),
         pytest.param("2016 Remaster", Version("original"), id="remaster-year"),
         pytest.param("", Version(), id="empty"),
+        pytest.param("Oriinal Mix", Version("original"), id="typo-dropped-letter"),
+        pytest.param("ORIGNIAL MIX", Version("original"), id="typo-swapped-letters"),
+        pytest.param("Extnded Mix", Version("original", length="extended"), id="typo-extended"),
+        pytest.param("Kaito Remxi", Version("named", "kaito", "remix"), id="typo-remix-swap"),
     ],
 )
 def test_parse_version(text: str, expected: Version) -> None:
@@ -68,6 +72,9 @@ def test_parse_version(text: str, expected: Version) -> None:
         ("X Remix", True),
         ("Free Download", False),
         ("Live", True),
+        ("Oriinal Mix", True),
+        ("Remit", False),  # one edit from "remix", but a word of its own
+        ("Originals", False),  # one letter more than "original", but not a version
     ],
 )
 def test_is_version_text(text: str, expected: bool) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.playlists.filenames import FileNameInfo, parse_filename
+from matcher.playlists.filenames import FileNameInfo, file_stem, parse_filename
 
 CASES = [
     pytest.param(
@@ -56,6 +56,16 @@ CASES = [
         id="beatport-legacy-artist-title-mix",
     ),
     pytest.param(
+        "Danny Serrano_Gonzalo Spain_Fantastique_Mihalis Safras Remix.wav",
+        FileNameInfo("Danny Serrano, Gonzalo Spain", "Fantastique (Mihalis Safras Remix)"),
+        id="beatport-legacy-artists-each-a-field",
+    ),
+    pytest.param(
+        "One Two_Three_Four_Five Six.wav",
+        FileNameInfo(title="One Two_Three_Four_Five Six"),
+        id="many-fields-without-a-version-not-guessed",
+    ),
+    pytest.param(
         "/Users/dj/Music/Artist - Song.mp3", FileNameInfo("Artist", "Song"), id="posix-path"
     ),
     pytest.param(
@@ -97,3 +107,18 @@ def test_result_is_frozen() -> None:
     info = parse_filename("Artist - Title.mp3")
     with pytest.raises(AttributeError):
         info.title = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("location", "stem"),
+    [
+        pytest.param("E:/Beatport/Artist_Title_Original Mix.wav", "Artist_Title_Original Mix",
+                     id="traktor-path"),
+        pytest.param(r"C:\Music\Artist - Title.MP3", "Artist - Title", id="windows"),
+        pytest.param("Artist - Title (Mr. X Remix)", "Artist - Title (Mr. X Remix)",
+                     id="no-extension-kept-whole"),
+        pytest.param("notes.txt", "notes.txt", id="not-an-audio-extension"),
+    ],
+)  # fmt: skip
+def test_file_stem(location: str, stem: str) -> None:
+    assert file_stem(location) == stem

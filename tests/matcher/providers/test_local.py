@@ -12,7 +12,7 @@ from matcher.errors import CatalogError
 from matcher.matching.provider import Query
 from matcher.model import CatalogTrack
 from matcher.providers import open_provider
-from matcher.providers.local import LocalCatalog, fts_expression
+from matcher.providers.local import GRAM_LIMIT, LocalCatalog, fts_expression
 
 TRACKS = [
     CatalogTrack("40001", "Glass Tide", mix="Original Mix", artists=("Nova Reyes",),
@@ -133,6 +133,48 @@ def test_search_returns_whole_tracks(catalog: LocalCatalog) -> None:
 
 def test_an_empty_any_query_finds_nothing(catalog: LocalCatalog) -> None:
     assert catalog.search(Query("any-word", mode="any"), 10) == []
+
+
+# -- trigram queries -----------------------------------------------------------------------
+
+
+def trigram(title: str, artists: str = "") -> Query:
+    return Query("trigram", tuple(title.split()), tuple(artists.split()), mode="trigram")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param(trigram("amber raod", "glass harbour"), "40003", id="typo-in-title"),
+        pytest.param(trigram("amber road", "glass harbuor"), "40003", id="typo-in-artist"),
+        pytest.param(trigram("deja bleu", "mira solen"), "40006", id="folded-text"),
+    ],
+)
+def test_trigram_query_survives_a_typo(catalog: LocalCatalog, query: Query, expected: str) -> None:
+    assert ids(catalog.search(query, 10))[0] == expected
+    assert catalog.counters.queries == 1
+
+
+def test_trigram_query_is_skipped_when_every_word_is_known(catalog: LocalCatalog) -> None:
+    """The word queries before it asked for those words already: nothing to add."""
+    assert catalog.search(trigram("amber road", "glass harbour"), 10) == []
+    assert catalog.counters.queries == 1  # the look-ups that found every word known
+    assert catalog.search(trigram("", "x"), 10) == []  # no word a trigram index can see
+    assert catalog.counters.queries == 1
+
+
+def test_trigram_query_brings_few_candidates(tmp_path: Path) -> None:
+    rows = [CatalogTrack(str(i), f"Harbour Lights {i}", artists=("Nova",)) for i in range(40)]
+    with LocalCatalog(build(tmp_path / "c.db", rows)) as provider:
+        assert len(provider.search(trigram("harbuor lights"), 40)) == GRAM_LIMIT
+
+
+def test_catalog_without_trigram_index_answers_nothing(tmp_path: Path) -> None:
+    path = build(tmp_path / "c.db", TRACKS)
+    with LocalCatalog(path) as provider:
+        provider.store.has_trigrams = False  # as a read-only catalog of schema 1 opens
+        assert provider.search(trigram("amber raod"), 10) == []
+        assert provider.counters.queries == 0
 
 
 # -- identifiers ---------------------------------------------------------------------------
