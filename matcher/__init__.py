@@ -11,6 +11,11 @@ that):
     batch history       History (read-only), BatchRecord, PlaylistRecord
     repair              rebuild_journal, set_aside_catalog, JournalDamaged
     metrics and tips    format_metrics, tips, MIN_TRACKS_FOR_TIPS
+    performance         QueryKindStats, SlowTrack, MemoryUse, ProcessMemory (what
+                        MetricsSnapshot.queries / .slowest / .memory hold), RunSeries,
+                        format_query_kinds, format_slowest, format_memory and their
+                        *_COLUMNS, export_performance_report, load_performance_report,
+                        previous_run, compare_reports, BatchComparison, PERFORMANCE_REPORT
     write-back          WriteOptions, FilePlan, PlanStatus, FileOutcome, FileStatus,
                         replan, write_summary_lines, list_writes, WriteSummary,
                         WRITE_FIELDS, DEFAULT_WRITE_FIELDS, KEY_NOTATIONS
@@ -53,6 +58,25 @@ if TYPE_CHECKING:
     from matcher.matching.text import fold
     from matcher.metrics import MIN_TRACKS_FOR_TIPS, format_metrics, tips
     from matcher.outputs.atomic import atomic_write_text
+    from matcher.performance.compare import BatchComparison, compare_reports
+    from matcher.performance.figures import export_performance_report, previous_run
+    from matcher.performance.figures import load_report as load_performance_report
+    from matcher.performance.format import (
+        MEMORY_COLUMNS,
+        QUERY_KIND_COLUMNS,
+        SLOWEST_COLUMNS,
+        format_memory,
+        format_query_kinds,
+        format_slowest,
+    )
+    from matcher.performance.records import (
+        MemoryUse,
+        ProcessMemory,
+        QueryKindStats,
+        RunSeries,
+        SlowTrack,
+    )
+    from matcher.performance.report import REPORT_FILE as PERFORMANCE_REPORT
     from matcher.playlists import list_playlists
     from matcher.writeback.fields import DEFAULT_FIELDS as DEFAULT_WRITE_FIELDS
     from matcher.writeback.fields import KEY_NOTATIONS, WRITE_FIELDS
@@ -80,6 +104,23 @@ _LAZY = {
     "format_metrics": ("matcher.metrics", "format_metrics"),
     "tips": ("matcher.metrics", "tips"),
     "atomic_write_text": ("matcher.outputs.atomic", "atomic_write_text"),
+    "BatchComparison": ("matcher.performance.compare", "BatchComparison"),
+    "compare_reports": ("matcher.performance.compare", "compare_reports"),
+    "export_performance_report": ("matcher.performance.figures", "export_performance_report"),
+    "load_performance_report": ("matcher.performance.figures", "load_report"),
+    "previous_run": ("matcher.performance.figures", "previous_run"),
+    "MEMORY_COLUMNS": ("matcher.performance.format", "MEMORY_COLUMNS"),
+    "QUERY_KIND_COLUMNS": ("matcher.performance.format", "QUERY_KIND_COLUMNS"),
+    "SLOWEST_COLUMNS": ("matcher.performance.format", "SLOWEST_COLUMNS"),
+    "format_memory": ("matcher.performance.format", "format_memory"),
+    "format_query_kinds": ("matcher.performance.format", "format_query_kinds"),
+    "format_slowest": ("matcher.performance.format", "format_slowest"),
+    "MemoryUse": ("matcher.performance.records", "MemoryUse"),
+    "ProcessMemory": ("matcher.performance.records", "ProcessMemory"),
+    "QueryKindStats": ("matcher.performance.records", "QueryKindStats"),
+    "RunSeries": ("matcher.performance.records", "RunSeries"),
+    "SlowTrack": ("matcher.performance.records", "SlowTrack"),
+    "PERFORMANCE_REPORT": ("matcher.performance.report", "REPORT_FILE"),
     "fold": ("matcher.matching.text", "fold"),
     "WriteOptions": ("matcher.writeback.targets", "WriteOptions"),
     "FilePlan": ("matcher.writeback.plan", "FilePlan"),
@@ -121,6 +162,23 @@ __all__ = [
     "replan",
     "write_summary_lines",
     "MIN_TRACKS_FOR_TIPS",
+    "MEMORY_COLUMNS",
+    "PERFORMANCE_REPORT",
+    "QUERY_KIND_COLUMNS",
+    "SLOWEST_COLUMNS",
+    "BatchComparison",
+    "MemoryUse",
+    "ProcessMemory",
+    "QueryKindStats",
+    "RunSeries",
+    "SlowTrack",
+    "compare_reports",
+    "export_performance_report",
+    "format_memory",
+    "format_query_kinds",
+    "format_slowest",
+    "load_performance_report",
+    "previous_run",
     "PRESETS",
     "PROVIDERS",
     "Batch",

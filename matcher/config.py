@@ -37,9 +37,10 @@ class EngineConfig:
             raise InputError("--workers must be at least 1")
         from matcher.paths import default_out_dir
 
-        # absolute: a batch resumed from another folder must write where it started
+        # absolute, as the journal keeps them: a batch resumed from another folder must
+        # write where it started, against the catalog it started with
         out = Path(self.out_dir).expanduser().absolute() if self.out_dir else default_out_dir()
-        catalog = Path(self.catalog).expanduser() if self.catalog else None
+        catalog = Path(self.catalog).expanduser().absolute() if self.catalog else None
         return replace(self, out_dir=out, catalog=catalog)
 
     @property

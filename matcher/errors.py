@@ -6,6 +6,11 @@ CrateMatchError
  │    │    └── UnsupportedCatalogSource  not a catalog source we import (also a
  │    │                                  CatalogImportError; catalog/importers.py)
  │    ├── PlaylistParseError    a playlist file that is broken
+ │    │    └── LibraryError      a DJ library that cannot be read (playlists/library_errors.py)
+ │    │         ├── LibraryLocked         encrypted, and no key we have opens it
+ │    │         ├── LibraryDamaged        cut short or overwritten
+ │    │         ├── LibrarySchemaUnknown  a newer app's layout: what we read is not there
+ │    │         └── NotALibrary           another kind of file
  │    ├── UnsafeXmlError        XML with entities, a DTD or other hostile constructs
  │    ├── PlaylistSelectionError  --playlist names nothing in the file, or a choice is needed
  │    └── CatalogImportError    a catalog source that cannot be imported

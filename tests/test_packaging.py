@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import matcher
-from matcher.demo import DEMO_CATALOG, DEMO_EXPECTED, DEMO_PLAYLISTS, demo_dir
+from matcher.demo import DEMO_CATALOG, DEMO_EXPECTED, DEMO_PLAYLISTS, demo_dir, selftest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
@@ -115,9 +115,9 @@ def test_window_without_a_display_is_one_line_and_exit_2(
     monkeypatch.setattr(ui.__main__, "main", lambda args: pytest.fail("window opened"))
     assert entry.main(["playlist.m3u8"]) == 2
     err = capsys.readouterr().err
-    assert (
-        err == "cratematch: cannot open the window: no display (DISPLAY is not set);"
-        " try --help for the command line\n"
+    assert err == (
+        "cratematch: error: cannot open the window: no display (DISPLAY is not set); give a"
+        " command (match, catalog, demo, ...) or see `cratematch --help`\n"
     )
 
 
@@ -150,22 +150,129 @@ def test_self_test_failure_is_one_line_and_exit_1(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def broken() -> str:
-        raise entry.SelfTestFailed("the demo batch ended as BatchCancelled")
+        raise selftest.SelfTestFailed("the demo batch ended as BatchCancelled")
 
-    monkeypatch.setattr(entry, "self_test", broken)
+    monkeypatch.setattr(selftest, "self_test", broken)
     assert entry.main(["--self-test"]) == 1
     out = capsys.readouterr().out
     assert out == "cratematch self-test FAILED: the demo batch ended as BatchCancelled\n"
 
 
-def test_self_test_runs_the_demo_through_the_pool_with_no_display(tmp_path: Path) -> None:
-    """The same code path as the frozen `cratematch --self-test`, from the script."""
-    home = tmp_path / "home"  # the user's folder: the self-test must not write to it
+# -- the two installs behave the same (issue 15): one launcher ---------------------------
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / (
+    "cratematch.exe" if os.name == "nt" else "cratematch"
+)
+INSTALLS = [
+    pytest.param([str(CONSOLE_SCRIPT)], id="pip-console-script"),
+    pytest.param([sys.executable, str(PACKAGING / "cratematch_entry.py")], id="packaged-entry"),
+]
+
+
+def _installed(argv: list[str]) -> None:
+    if not Path(argv[0]).exists():
+        pytest.skip("cratematch is not installed in this environment (pip install -e .)")
+
+
+def _no_display_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env["CRATEMATCH_HOME"] = str(home)
+    return env
+
+
+def test_console_script_and_packaged_entry_share_the_launcher() -> None:
+    import tomllib
+
+    from matcher.cli import launch
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    module, _, name = project["scripts"]["cratematch"].partition(":")
+    assert getattr(importlib.import_module(module), name) is launch.main
+    assert project["gui-scripts"][launch.GUI_SCRIPT] == "ui.__main__:main"
+    calls = ast.parse((PACKAGING / "cratematch_entry.py").read_text(encoding="utf-8"))
+    imported = {(n.module, a.name) for n in ast.walk(calls) if isinstance(n, ast.ImportFrom)
+                for a in n.names}  # fmt: skip
+    assert ("matcher.cli.launch", "main") in imported
+
+
+def test_console_script_without_arguments_opens_the_installed_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A pip install has no packaged entry to hand the window in: the launcher finds the
+    installed `cratematch-gui` script and runs it with the arguments."""
+    from importlib.metadata import entry_points
+
+    import ui.__main__
+    from matcher.cli import main
+
+    if not entry_points(group="gui_scripts", name="cratematch-gui"):
+        pytest.skip("cratematch is not installed in this environment (pip install -e .)")
+    calls: list[list[str]] = []
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":99")  # never opened: the window is a stand-in
+    monkeypatch.setattr(ui.__main__, "main", lambda args: calls.append(list(args)) or 0)
+    assert main([]) == 0
+    assert main(["set.m3u8", "--start"]) == 0
+    assert calls == [[], ["set.m3u8", "--start"]]
+
+
+@pytest.mark.parametrize("argv", INSTALLS)
+def test_no_arguments_without_a_display_is_one_line_and_exit_2(
+    argv: list[str], tmp_path: Path
+) -> None:
+    _installed(argv)
+    proc = subprocess.run(argv, env=_no_display_env(tmp_path / "home"), capture_output=True,
+                          text=True, timeout=60, check=False)  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("cratematch: error: cannot open the window: no display")
+
+
+GUI_SCRIPT = Path(sys.executable).parent / (
+    "cratematch-gui.exe" if os.name == "nt" else "cratematch-gui"
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland displays")
+@pytest.mark.parametrize(
+    "argv",
+    [pytest.param([str(GUI_SCRIPT)], id="cratematch-gui"),
+     pytest.param([sys.executable, "-m", "ui"], id="python-m-ui")],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    ("display", "reason"),
+    [
+        pytest.param(None, "no display (DISPLAY is not set)", id="no-DISPLAY"),
+        pytest.param(":987", 'couldn\'t connect to display ":987"', id="unreachable-DISPLAY"),
+    ],
+)
+def test_window_script_without_a_display_says_one_line_and_exits_2(
+    argv: list[str], display: str | None, reason: str, tmp_path: Path
+) -> None:
+    """`cratematch-gui` with no display once printed a Tcl traceback."""
+    _installed(argv)
+    env = _no_display_env(tmp_path / "home")
+    if display:
+        env["DISPLAY"] = display
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60,
+                          cwd=ROOT, check=False)  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr == f"cratematch-gui: cannot open the window: {reason}\n"
+    assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("argv", INSTALLS)
+def test_self_test_runs_the_demo_through_the_pool_with_no_display(
+    argv: list[str], tmp_path: Path
+) -> None:
+    """`cratematch --self-test` from a pip install and from the packaged entry (the code
+    path of the frozen build) alike."""
+    _installed(argv)
+    home = tmp_path / "home"  # the user's folder: the self-test must not write to it
     proc = subprocess.run(
-        [sys.executable, str(PACKAGING / "cratematch_entry.py"), "--self-test"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        [*argv, "--self-test"],
+        env=_no_display_env(home), capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stderr == ""
@@ -192,7 +299,7 @@ GOOD = {
 
 
 def test_check_demo_results_counts_statuses() -> None:
-    assert entry.check_demo_results(GOOD, EXPECTED) == {"matched": 2, "unmatched": 1}
+    assert selftest.check_demo_results(GOOD, EXPECTED) == {"matched": 2, "unmatched": 1}
 
 
 @pytest.mark.parametrize(
@@ -215,8 +322,8 @@ def test_check_demo_results_counts_statuses() -> None:
 def test_check_demo_results_names_what_is_wrong(
     results: dict[Any, tuple[str, str]], message: str
 ) -> None:
-    with pytest.raises(entry.SelfTestFailed, match=re.escape(message)):
-        entry.check_demo_results(results, EXPECTED)
+    with pytest.raises(selftest.SelfTestFailed, match=re.escape(message)):
+        selftest.check_demo_results(results, EXPECTED)
 
 
 # -- app metadata ------------------------------------------------------------------------
@@ -239,11 +346,13 @@ def test_version_tuple(version: str, numbers: tuple[int, ...]) -> None:
     assert app_meta.version_tuple(version) == numbers
 
 
-def test_data_files_carry_the_demo_and_its_expected_results() -> None:
+def test_data_files_carry_the_demo_its_expected_results_and_the_scoring_model() -> None:
     files = app_meta.data_files()
     demo = {Path(src).name for src, dest in files if dest == "matcher/demo"}
     assert demo == {DEMO_CATALOG, DEMO_EXPECTED, *DEMO_PLAYLISTS}
-    assert {dest for _, dest in files} <= {"matcher/demo", "ui/assets"}
+    model = [Path(src).name for src, dest in files if dest == "matcher/matching"]
+    assert model == ["scorer_model.json"]  # the matcher cannot score without it
+    assert {dest for _, dest in files} <= {"matcher/demo", "matcher/matching", "ui/assets"}
     assert all(Path(src).is_file() for src, _ in files)
 
 

@@ -8,7 +8,8 @@ fields.py      cleaning single values (numbers, keys, artist lists, versions)
 hashing.py     content hashes of files and folders
 damaged.py     CatalogDamaged, set_aside: a catalog file that can no longer be read
 sync.py        import_catalog (`cratematch catalog import`), resolve_catalog (`--catalog`),
-               prepare_catalog (the database a batch matches against)
+               prepare_catalog (the database a batch matches against), catalog_info
+               (`cratematch catalog info`: size and sources)
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ from matcher.catalog.importers import (
 )
 from matcher.catalog.store import CatalogStore, folded_fields, normalise_isrc
 from matcher.catalog.sync import (
+    CatalogInfo,
+    CatalogSource,
     ImportReport,
     SourceReport,
+    catalog_info,
     import_catalog,
     prepare_catalog,
     resolve_catalog,
@@ -32,11 +36,14 @@ from matcher.catalog.sync import (
 
 __all__ = [
     "CatalogDamaged",
+    "CatalogInfo",
+    "CatalogSource",
     "CatalogStore",
     "ImportReport",
     "ReadStats",
     "SourceReport",
     "UnsupportedCatalogSource",
+    "catalog_info",
     "content_hash",
     "detect_source_kind",
     "folded_fields",

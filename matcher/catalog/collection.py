@@ -1,9 +1,11 @@
-"""A DJ's own collection (Rekordbox XML, Traktor NML) as a catalog: "find what I own".
+"""A DJ's own collection (Rekordbox XML or master.db, a Rekordbox USB export, Traktor
+NML) as a catalog: "find what I own".
 
 The playlist readers already stream a collection's tracks (`iter_collection`); here each
 entry becomes a catalog row. Ids are stable across re-imports of the same library, so a
-re-import updates rows instead of duplicating them: Rekordbox's TrackID, or for Traktor
-(whose entries have no lasting id) a hash of the file's location.
+re-import updates rows instead of duplicating them: Rekordbox's TrackID ("rb:") or
+master.db content ID ("rbdb:"), or a hash of the file's location for Traktor (whose
+entries have no lasting id) and USB exports (whose ids are renumbered by each export).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from matcher.model import CatalogTrack, PlaylistEntry
 
 __all__ = ["read_collection", "track_from_entry"]
 
-_PREFIX = {"rekordbox": "rb", "nml": "nml"}
+_PREFIX = {"rekordbox": "rb", "nml": "nml", "rekordbox-db": "rbdb", "rekordbox-usb": "rbusb"}
+_LASTING_IDS = ("rekordbox", "rekordbox-db")
 
 
 def read_collection(path: Path, kind: str, stats: ReadStats) -> Iterator[CatalogTrack]:
@@ -72,7 +75,7 @@ def track_from_entry(entry: PlaylistEntry, kind: str) -> CatalogTrack | None:
 
 def _catalog_id(entry: PlaylistEntry, kind: str) -> str:
     prefix = _PREFIX.get(kind, kind)
-    if kind == "rekordbox" and entry.source_id.strip():
+    if kind in _LASTING_IDS and entry.source_id.strip():
         return f"{prefix}:{entry.source_id.strip()}"
     basis = entry.location or entry.source_id or f"{entry.artist}\0{entry.title}"
     return f"{prefix}:{short_hash(basis)}"

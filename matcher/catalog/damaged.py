@@ -13,7 +13,7 @@ from pathlib import Path
 from matcher.errors import CatalogError, StoreDamaged
 from matcher.sqlite_aside import move_aside
 
-__all__ = ["CatalogDamaged", "catalog_error", "set_aside"]
+__all__ = ["CatalogDamaged", "catalog_error", "describe", "set_aside"]
 
 
 class CatalogDamaged(StoreDamaged, CatalogError):
@@ -37,3 +37,15 @@ def set_aside(path: Path) -> Path:
         return move_aside(path)
     except OSError as err:
         raise CatalogError(f"cannot move the catalog aside: {err.strerror or err}") from None
+
+
+def describe(err: sqlite3.Error, path: Path) -> str:
+    """One line for the user about an SQLite failure on the catalog at `path`."""
+    text = str(err)
+    if "not a database" in text:
+        return f"not a CrateMatch catalog (not an SQLite database): {path}"
+    if "malformed" in text or "corrupt" in text:
+        return f"catalog database is corrupt: {path} (delete it and import again)"
+    if "unable to open" in text:
+        return f"cannot open catalog: {path}"
+    return f"catalog error in {path}: {text}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 __all__ = ["AUDIO_EXTENSIONS", "content_hash", "walk_audio_files"]
@@ -21,9 +21,10 @@ AUDIO_EXTENSIONS = frozenset(
 _CHUNK = 1 << 20
 
 
-def content_hash(path: Path, *, salt: str = "") -> str:
+def content_hash(path: Path, *, salt: str = "", also: Sequence[Path] = ()) -> str:
     """A hex digest of a file's bytes or a folder's audio file listing; `salt` mixes in
-    what else decides the import result (importer version), so a new one re-imports."""
+    what else decides the import result (importer version), so a new one re-imports.
+    `also` are files whose bytes count too (a database's -wal)."""
     digest = hashlib.blake2b(salt.encode(), digest_size=16)
     if path.is_dir():
         for file in walk_audio_files(path):
@@ -31,9 +32,12 @@ def content_hash(path: Path, *, salt: str = "") -> str:
             rel = file.relative_to(path).as_posix()
             digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
         return digest.hexdigest()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
+    for index, file in enumerate((path, *also)):
+        if index:
+            digest.update(b"\0next file\0")
+        with file.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
     return digest.hexdigest()
 
 

@@ -2,12 +2,15 @@
 
     catalog CSV (DESIGN.md), plain or .gz     -> read here
     Rekordbox XML / Traktor NML collection    -> matcher.catalog.collection
+    Rekordbox 6/7 master.db ("rekordbox-db")  -> matcher.catalog.collection
+    a Rekordbox USB export ("rekordbox-usb"):
+      export.pdb, or the stick's root folder  -> matcher.catalog.collection
     a folder of audio files                   -> matcher.catalog.audiofiles
 
-The kind is told from the content (gzip magic, the root XML element, the CSV header), not
-from the extension, because exports get renamed. Every reader streams: a 100 MB
-collection is never held in memory, and counts of skipped rows and bad cells go into a
-`ReadStats` the caller passes in.
+The kind is told from the content (gzip magic, the root XML element, the CSV header, the
+libraries' binary headers), not from the extension, because exports get renamed. Every
+reader streams: a 100 MB collection is never held in memory, and counts of skipped rows
+and bad cells go into a `ReadStats` the caller passes in.
 """
 
 from __future__ import annotations
@@ -68,14 +71,20 @@ def read_catalog_source(path: Path, stats: ReadStats | None = None) -> Iterator[
 
 
 def detect_source_kind(path: Path) -> str:
-    """ "csv", "rekordbox", "nml" or "folder"; UnsupportedCatalogSource otherwise."""
+    """ "csv", "rekordbox", "nml", "rekordbox-db", "rekordbox-usb" or "folder";
+    UnsupportedCatalogSource otherwise."""
     path = Path(path)
     if path.is_dir():
-        return "folder"
+        from matcher.playlists.libraries import folder_format  # the readers load on demand
+
+        return "rekordbox-usb" if folder_format(path) == "rekordbox-usb" else "folder"
     if not path.exists():
         raise CatalogImportError(f"catalog source not found: {path}")
     if not path.is_file():  # a FIFO would block the read below, a device never ends
         raise CatalogImportError(f"{path.name}: not a regular file (a pipe, socket or device)")
+    library = _library_kind(path)
+    if library:
+        return library
     head = _head_text(path)
     start = head.lstrip()
     if not start:
@@ -95,6 +104,19 @@ def detect_source_kind(path: Path) -> str:
         f"{path.name}: not a catalog source (expected a catalog CSV, a Rekordbox XML or "
         "Traktor NML collection, or a folder of audio files)"
     )
+
+
+def _library_kind(path: Path) -> str | None:
+    """ "rekordbox-db" / "rekordbox-usb" for a DJ library file, from its first bytes."""
+    from matcher.playlists.detect import sniff_library  # the readers load on demand
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF)
+    except OSError as err:
+        raise CatalogImportError(f"cannot read {path}: {err.strerror or err}") from None
+    kind = sniff_library(head, path.suffix.lower())
+    return kind if kind in ("rekordbox-db", "rekordbox-usb") else None
 
 
 def _looks_like_csv_name(path: Path) -> bool:

@@ -5,6 +5,11 @@
     resolve_catalog(path)         --catalog: a catalog db is used as is; any importable
                                   source is imported once into
                                   <data dir>/catalogs/<content hash>.sqlite and reused
+    catalog_info(db)              `cratematch catalog info` and a batch's final line: the
+                                  db's size, the file it was built from, its sources
+
+Each import is recorded in the db's meta as `import:<source's absolute path>` ->
+{"hash", "kind", "rows"}; a db built for `--catalog FILE` also records `built_from`.
 
 A resolved catalog is built in a temporary file and renamed into place only when the
 import finished, so a crash or a cancelled import never leaves a half-filled catalog that a
@@ -33,8 +38,11 @@ from matcher.model import CatalogTrack
 
 __all__ = [
     "IMPORTER_VERSION",
+    "CatalogInfo",
+    "CatalogSource",
     "ImportReport",
     "SourceReport",
+    "catalog_info",
     "import_catalog",
     "prepare_catalog",
     "resolve_catalog",
@@ -58,7 +66,7 @@ class SourceReport:
     """What importing one source did."""
 
     source: Path
-    kind: str  # "csv", "rekordbox", "nml", "folder"
+    kind: str  # "csv", "rekordbox", "nml", "rekordbox-db", "rekordbox-usb", "folder"
     status: str  # IMPORTED or ALREADY_IMPORTED
     rows_read: int = 0
     rows_written: int = 0
@@ -102,6 +110,59 @@ class ImportReport:
                 f"catalog {self.catalog}: {self.total_tracks} tracks"]  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogSource:
+    """A source imported into a catalog, as its meta records it."""
+
+    path: str  # absolute, as it was when imported
+    kind: str  # "csv", "rekordbox", "nml", "rekordbox-db", "rekordbox-usb", "folder"
+    rows: int  # rows its last import wrote
+
+    def line(self) -> str:
+        gone = "" if Path(self.path).exists() else "; no longer there"
+        return f"{self.path} ({self.kind}, {self.rows} tracks{gone})"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogInfo:
+    """A catalog database: its size and where its tracks came from."""
+
+    database: Path
+    tracks: int
+    built_from: str  # the file `--catalog FILE` named ("" for a db imported into)
+    sources: tuple[CatalogSource, ...]
+
+    @property
+    def name(self) -> str:
+        """What the user knows the catalog as: the file it was built from, else the db."""
+        return self.built_from or str(self.database)
+
+    def lines(self) -> list[str]:
+        """`cratematch catalog info`: the size, then one line per source."""
+        lines = [f"{self.database}: {self.tracks} tracks"]
+        if self.built_from and not any(s.path == self.built_from for s in self.sources):
+            lines.append(f"  built from {self.built_from}")
+        lines += [f"  from {source.line()}" for source in self.sources]
+        if not self.sources and not self.built_from:
+            lines.append("  no import recorded (tracks kept from online providers only)")
+        return lines
+
+
+def catalog_info(database: Path) -> CatalogInfo:
+    """Read what `database` holds and where from (opened read-only)."""
+    with CatalogStore.open(Path(database), readonly=True) as store:
+        tracks = store.count()
+        built_from = store.meta("built_from") or ""
+        records = store.meta_items(_IMPORT_KEY)
+    sources = []
+    for key, value in sorted(records.items()):
+        record = _record(value)
+        rows = record.get("rows", 0)
+        sources.append(CatalogSource(key[len(_IMPORT_KEY) :], str(record.get("kind", "")),
+                                     rows if isinstance(rows, int) else 0))  # fmt: skip
+    return CatalogInfo(Path(database), tracks, built_from, tuple(sources))
+
+
 def import_catalog(
     sources: Sequence[Path],
     catalog: Path,
@@ -136,10 +197,7 @@ def _import_source(
     store: CatalogStore, source: Path, advance: Callable[[int], None]
 ) -> SourceReport:
     kind = detect_source_kind(source)
-    try:
-        digest = content_hash(source, salt=_SALT)
-    except OSError as err:
-        raise CatalogImportError(f"cannot read {source}: {err.strerror or err}") from None
+    digest = _source_hash(source, kind)
     resolved = str(source.resolve())
     key = _IMPORT_KEY + resolved
     record = _record(store.meta(key))
@@ -167,13 +225,10 @@ def resolve_catalog(path: Path | None) -> Path:
     path = Path(path).expanduser()
     if not path.exists():
         raise CatalogImportError(f"catalog not found: {path}")
-    if path.is_file() and _is_sqlite(path):
+    if path.is_file() and _is_sqlite(path) and not _is_master_db(path):
         return path
-    detect_source_kind(path)  # an unsupported file fails here, before any hashing
-    try:
-        digest = content_hash(path, salt=_SALT)
-    except OSError as err:
-        raise CatalogImportError(f"cannot read {path}: {err.strerror or err}") from None
+    kind = detect_source_kind(path)  # an unsupported file fails here, before any hashing
+    digest = _source_hash(path, kind)
     folder = paths.data_dir() / "catalogs"
     target = folder / f"{digest}.sqlite"
     if target.is_file():
@@ -218,6 +273,29 @@ def _sweep_stale_temps(folder: Path) -> None:
                 leftover.unlink()
         except OSError:
             continue
+
+
+def _source_hash(source: Path, kind: str) -> str:
+    """The content hash that says whether `source` changed since its last import. A USB
+    stick's root is hashed by its export.pdb (not every audio file on it); a master.db
+    with its -wal, where Rekordbox's latest changes wait until it checkpoints."""
+    files = [source]
+    if kind == "rekordbox-usb" and source.is_dir():
+        from matcher.playlists.rekordbox_usb import find_export
+
+        files = [find_export(source) or source]
+    elif kind == "rekordbox-db":
+        files += [p for p in (source.with_name(source.name + "-wal"),) if p.is_file()]
+    try:
+        return content_hash(files[0], salt=_SALT, also=files[1:])
+    except OSError as err:
+        raise CatalogImportError(f"cannot read {source}: {err.strerror or err}") from None
+
+
+def _is_master_db(path: Path) -> bool:
+    from matcher.playlists.masterdb import is_master_db  # the readers load on demand
+
+    return is_master_db(path)
 
 
 def _is_sqlite(path: Path) -> bool:

@@ -23,6 +23,7 @@ from matcher.engine.events import (
     EngineError,
     Event,
     PlaylistProgress,
+    PlaylistStarted,
 )
 
 __all__ = ["failed", "follow"]
@@ -39,8 +40,9 @@ def follow(
     `quiet`); `on_event` sees every event. Returns the final event, the fatal error if
     any, and the playlists' names by id."""
     names: dict[int, str] = {}
-    done: dict[int, int] = {}
-    total = 0
+    done: dict[int, int] = {}  # per playlist, as its last PlaylistProgress said
+    before: dict[int, int] = {}  # per playlist, done by an earlier run (PlaylistStarted)
+    total = already = 0
     error: EngineError | None = None
     with (
         _cancel_on_interrupt(batch),
@@ -51,14 +53,17 @@ def follow(
                 if on_event is not None:
                     on_event(event)
                 if isinstance(event, BatchStarted):
-                    total = event.total_tracks
+                    total, already = event.total_tracks, event.already_done
                     names = {pid: name for pid, _file, name, _n in event.playlists}
-                    if event.resumed:
-                        done = {pid: 0 for pid in names}
+                    bars.start(total, already)
+                elif isinstance(event, PlaylistStarted):
+                    before[event.playlist_id] = done[event.playlist_id] = event.done
+                    bars.playlist(event.name, event.total, event.done)
                 elif isinstance(event, PlaylistProgress):
                     done[event.playlist_id] = event.done
+                    this_run = sum(n - before.get(pid, 0) for pid, n in done.items())
                     bars.update(Progress(names.get(event.playlist_id, ""), event.done,
-                                         event.total, sum(done.values()), total))  # fmt: skip
+                                         event.total, already + this_run, total))  # fmt: skip
                 elif isinstance(event, EngineError) and event.fatal:
                     error = event
     assert batch.final is not None

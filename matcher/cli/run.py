@@ -24,10 +24,8 @@ from matcher.cli.output import (
 )
 from matcher.config import EngineConfig
 from matcher.engine.client import Batch, Engine
-from matcher.engine.events import (
-    BatchCancelled,
-)
-from matcher.errors import InputError
+from matcher.engine.events import BatchCancelled, BatchFinished, BatchStarted, Event
+from matcher.errors import CrateMatchError, InputError
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -35,11 +33,14 @@ __all__ = [
     "EXIT_OK",
     "EXIT_TRACK_ERRORS",
     "REBUILD_HINT",
+    "cancelled_line",
     "list_batches",
     "one_line",
     "rebuild_journal",
     "resume_batch",
     "run_batch",
+    "summary_line",
+    "warn_empty_playlists",
 ]
 
 
@@ -123,22 +124,70 @@ def list_batches(limit: int = 20) -> int:
 
 
 def _follow(batch: Batch, *, quiet: bool) -> int:
-    final, error, names = follow(batch, quiet=quiet)
+    final, error, names = follow(batch, quiet=quiet, on_event=warn_empty_playlists)
     if isinstance(final, BatchCancelled):
-        print(
-            f"cratematch: cancelled after {final.done} of {final.total} tracks; partial results "
-            f"in {one_line(final.out_dir)}; finish with: cratematch resume {batch.batch_id}",
-            file=sys.stderr,
-        )
+        print(cancelled_line(final, batch.batch_id), file=sys.stderr)
         return EXIT_CANCELLED
     if not final.ok:
         return failed(error, "the batch failed")
-    c = final.counts
-    rate = final.done / final.elapsed_s if final.elapsed_s else 0.0
-    print(
-        f"{c.get('matched', 0)} matched, {c.get('review', 0)} to review, "
-        f"{c.get('unmatched', 0)} unmatched, {c.get('error', 0)} errors of {final.total} tracks "
-        f"in {len(names)} playlist(s), {final.elapsed_s:.1f} s ({rate:.0f} tracks/s). "
-        f"Results: {one_line(final.out_dir)}"
+    print(summary_line(final, len(names)))
+    return EXIT_TRACK_ERRORS if final.counts.get("error") else EXIT_OK
+
+
+def cancelled_line(final: BatchCancelled, batch_id: str) -> str:
+    """What a cancelled run says. A batch cancelled before it began (Ctrl-C while the
+    catalog was imported or the playlists read) was never journaled: nothing to resume,
+    so it must not offer `cratematch resume`; the host then sends no figures (0 of 0),
+    and the journal is asked whether the batch got that far."""
+    done, total, out_dir = final.done, final.total, final.out_dir
+    if not total:
+        from matcher.engine.history import History
+
+        try:
+            with History.open() as journal:
+                record = journal.batch(batch_id)
+        except CrateMatchError:  # no journal yet, or one that cannot be read
+            record = None
+        if record is None:
+            return "cratematch: cancelled before any track was matched; nothing was written"
+        done, total, out_dir = record.done, record.total, record.out_dir
+    return (
+        f"cratematch: cancelled after {done} of {total} tracks; partial results in "
+        f"{one_line(out_dir)}; finish with: cratematch resume {batch_id}"
     )
-    return EXIT_TRACK_ERRORS if c.get("error") else EXIT_OK
+
+
+def warn_empty_playlists(event: Event) -> None:
+    """One stderr line per empty playlist of a new batch (a batch with nothing but empty
+    playlists never starts: the engine refuses it as bad input, exit 2)."""
+    if isinstance(event, BatchStarted) and not event.resumed:
+        for _pid, file, name, entries in event.playlists:
+            if entries == 0:
+                print(f"cratematch: warning: playlist {one_line(name)!r} in {one_line(file)} "
+                      "is empty: nothing to match in it", file=sys.stderr)  # fmt: skip
+
+
+def summary_line(final: BatchFinished, playlists: int) -> str:
+    """match's and resume's last line: the outcome, the time (a resumed batch's figures
+    are this run's, and say so), the catalog used, what the Rekordbox XML leaves out,
+    and where the results are."""
+    c = final.counts
+    outcome = (
+        f"{c.get('matched', 0)} matched, {c.get('review', 0)} to review, "
+        f"{c.get('unmatched', 0)} unmatched, {c.get('error', 0)} errors of {final.total} "
+        f"tracks in {playlists} playlist(s)"
+    )
+    this_run = final.done - final.already_done
+    rate = this_run / final.elapsed_s if final.elapsed_s else 0.0
+    timing = f"{final.elapsed_s:.1f} s ({rate:.0f} tracks/s)"
+    if final.already_done:
+        timing = f"{this_run} of them this run in {timing}"
+    parts = [f"{outcome}, {timing}"]
+    if final.catalog_tracks is not None:
+        parts.append(f"catalog {one_line(final.catalog)} ({final.catalog_tracks} tracks)")
+    elif final.catalog:
+        parts.append(f"provider {one_line(final.catalog)}")
+    if final.xml_without_file:
+        parts.append(f"{final.xml_without_file} entries without a file left out of the "
+                     "Rekordbox XML")  # fmt: skip
+    return "; ".join(parts) + f". Results: {one_line(final.out_dir)}"

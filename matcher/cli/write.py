@@ -38,9 +38,11 @@ _NO_TERMINAL = "not asking on a non-terminal: add --yes to write, or --dry-run t
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
+    from matcher.cli.commands import COMMANDS
+
     write = sub.add_parser(
         "write",
-        help="write matched metadata into your audio files' tags (with undo)",
+        help=COMMANDS["write"],
         description="Write the matched metadata of a batch's (or a playlist's) results into "
         "the audio files' tags. Only matched rows, and only empty fields, unless told "
         "otherwise. Every file is backed up in the writes journal first: "
@@ -70,13 +72,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     write.add_argument("--workers", type=int, default=None)
     write.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    undo = sub.add_parser("undo", help="restore every file of a write, byte for byte")
+    undo = sub.add_parser("undo", help=COMMANDS["undo"])
     undo.add_argument("write_id", nargs="?", default="", metavar="WRITE_ID",
                       help="default: the last write not undone yet")  # fmt: skip
     undo.add_argument("--workers", type=int, default=None)
     undo.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    sub.add_parser("writes", help="list the writes, newest first")
+    sub.add_parser("writes", help=COMMANDS["writes"])
 
 
 def _options(args: argparse.Namespace) -> WriteOptions:

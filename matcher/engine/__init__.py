@@ -8,6 +8,9 @@ worker processes, journals every result and writes the outputs.
     playlist_run            one playlist's part of a batch: its state and its outputs
     pool, worker, chunking  the worker processes, and which chunks of what size are out
     accounting  per-chunk figures and the running totals behind MetricsSnapshot
+    metered, memory, batch_perf
+                cache hits per query kind (in the workers), the host's memory samples,
+                and a batch's performance panels and performance_report.json
     journal_db, history, journal, serialize
                 the journal file, its reads, the host's writes, and result rows
     review      a user's decision applied to the journal and the outputs

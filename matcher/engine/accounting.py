@@ -1,9 +1,15 @@
 """The engine's bookkeeping of a batch's figures: what a worker reports for each chunk,
 and the host's running totals that every MetricsSnapshot is taken from.
 
-    worker: results of a chunk ──chunk_stats()──▶ ChunkStats (small, picklable, in ChunkDone)
-    host:   MetricsAccumulator.add_chunk / add_time / add_done
+    worker: results of a chunk ──chunk_stats()──▶ ChunkStats (small, picklable, in ChunkDone;
+            with one QueryKindStats per query kind the chunk ran)
+    host:   MetricsAccumulator.add_chunk / add_results / add_time / add_done / set_memory
             MetricsAccumulator.snapshot(now) ──▶ MetricsSnapshot.metrics (every METRIC_KEYS key)
+            MetricsAccumulator.queries() / slowest() / memory ──▶ the snapshot's other fields
+
+The per-kind counters cost the worker one pass over the chunk's query logs, which
+chunk_stats already makes for the query count, and the host one addition per kind per
+chunk: nothing per query crosses a process boundary.
 
 What the figures mean, and the advice and table a window makes of them, are
 `matcher.metrics`'. Everything here is pure: the clock comes in as arguments.
@@ -23,6 +29,14 @@ from dataclasses import dataclass
 from matcher.errors import InputError
 from matcher.metrics import METRIC_KEYS, PRESET_LEVELS, metric_value, ratio
 from matcher.model import MatchResult, MatchStatus
+from matcher.performance.records import (
+    KindBook,
+    MemoryUse,
+    QueryKindStats,
+    SlowestBook,
+    SlowTrack,
+    query_kind_stats,
+)
 
 __all__ = ["CHUNK_SIZE_WINDOW", "ChunkStats", "MetricsAccumulator", "chunk_stats"]
 
@@ -52,17 +66,24 @@ class ChunkStats:
     http_retries: int = 0
     http_throttled: int = 0
     throttle_wait_s: float = 0.0
+    kinds: tuple[QueryKindStats, ...] = ()  # per query kind; their runs add up to `queries`
+
+
+_SUMMED = tuple(name for name in ChunkStats.__slots__ if name != "kinds")
+_MIB = 1024 * 1024
 
 
 def chunk_stats(
     results: Sequence[MatchResult],
     busy_s: float,
     provider_counts: Mapping[str, float] | None = None,
+    cache_by_kind: Mapping[str, tuple[int, int]] | None = None,
 ) -> ChunkStats:
     """Summarise a matched chunk.
 
     Queries are counted from the results' query logs (the figure `matches.csv` shows), so
     the provider's own `queries_executed` is not used; its HTTP and cache counts are.
+    `cache_by_kind` is the cache's (hits, misses) per query kind (engine/metered.py).
     """
     status = [r.status for r in results]
     search_s = sum(q.elapsed_ms for r in results for q in r.query_log) / 1000
@@ -89,6 +110,7 @@ def chunk_stats(
         http_retries=count("http_retries"),
         http_throttled=count("http_throttled"),
         throttle_wait_s=metric_value(counts.get("throttle_wait_s", 0.0)),
+        kinds=query_kind_stats(results, cache_by_kind),
     )
 
 
@@ -107,12 +129,31 @@ class MetricsAccumulator:
         self._times = dict.fromkeys(_TIME_NAMES, 0.0)
         self._chunks = 0
         self._recent_sizes: deque[int] = deque(maxlen=CHUNK_SIZE_WINDOW)
+        self._kinds = KindBook()
+        self._slowest = SlowestBook()
+        self.memory: MemoryUse | None = None  # the latest sample (set_memory)
 
     def add_chunk(self, stats: ChunkStats, chunk_size: int) -> None:
-        for name in ChunkStats.__slots__:
+        for name in _SUMMED:
             self._sums[name] = self._sums.get(name, 0) + getattr(stats, name)
+        self._kinds.add(stats.kinds)
         self._chunks += 1
         self._recent_sizes.append(max(0, chunk_size))
+
+    def add_results(self, playlist_id: int, playlist: str, results: Sequence[MatchResult]) -> None:
+        """A chunk's (brief) results, for the slowest tracks."""
+        self._slowest.offer(playlist_id, playlist, results)
+
+    def set_memory(self, memory: MemoryUse) -> None:
+        self.memory = memory
+
+    def queries(self) -> tuple[QueryKindStats, ...]:
+        """This run's figures per query kind (runs add up to `queries_executed`)."""
+        return self._kinds.totals()
+
+    def slowest(self) -> tuple[SlowTrack, ...]:
+        """This run's slowest entries, slowest first."""
+        return self._slowest.top()
 
     def add_time(self, name: str, seconds: float) -> None:
         """Add host time: "parse", "write", or "paused" (left out of throughput and use)."""
@@ -141,6 +182,7 @@ class MetricsAccumulator:
         worker_time = busy if busy > 0 else s("search_s", 0.0) + s("score_s", 0.0)
         hits, misses = s("cache_hits", 0), s("cache_misses", 0)
         sizes = self._recent_sizes
+        memory = self.memory
         metrics = {
             "total_tracks": self._total,
             "matched_tracks": counts["matched"],
@@ -171,5 +213,8 @@ class MetricsAccumulator:
             "match_rate": ratio(counts["matched"], done),
             "review_rate": ratio(counts["review"], done),
             "preset_level": self._preset_level,
+            "avg_query_time": ratio(s("search_s", 0.0), s("queries", 0)),
+            "memory_rss_mib": memory.total / _MIB if memory else 0.0,
+            "memory_peak_mib": memory.total_peak / _MIB if memory else 0.0,
         }
         return {key: metric_value(metrics[key]) for key in METRIC_KEYS}

@@ -21,7 +21,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from matcher.catalog.sync import catalog_info
+from matcher.config import EngineConfig
 from matcher.engine.accounting import MetricsAccumulator
+from matcher.engine.batch_perf import BatchPerf
 from matcher.engine.batch_spec import BatchSpec
 from matcher.engine.chunked_run import ChunkedRun, Emit
 from matcher.engine.chunking import OpenChunk
@@ -42,11 +45,24 @@ from matcher.engine.playlist_run import PlaylistRun, journal_batch
 from matcher.engine.pool import WorkerPool
 from matcher.errors import CrateMatchError
 from matcher.model import MatchResult, MatchStatus, Playlist
-from matcher.outputs import PlaylistOutputs, write_batch_summary
+from matcher.outputs import PlaylistOutputs, write_batch_summary, write_batch_xml
 from matcher.paths import default_catalog_path
+from matcher.performance.report import RunAbout
 from matcher.providers.remember import remember_tracks
 
-__all__ = ["BatchRun", "BatchSpec"]
+__all__ = ["BatchRun", "BatchSpec", "config_catalog"]
+
+
+def config_catalog(config: EngineConfig, catalog: Path | None) -> tuple[str, int | None]:
+    """What a batch matches against, for its summary and final line: the local catalog's
+    file (the one `--catalog FILE` named) and its tracks, or an online provider's name."""
+    if catalog is None:
+        return config.provider, None
+    try:
+        info = catalog_info(catalog)
+    except (CrateMatchError, OSError):  # the batch itself says what is wrong with it
+        return str(catalog), None
+    return info.name, info.tracks
 
 
 class BatchRun(ChunkedRun):
@@ -68,9 +84,12 @@ class BatchRun(ChunkedRun):
         self.playlists: list[PlaylistRun] = []
         self.outputs: dict[int, PlaylistOutputs] = {}
         self._parse_s = parse_s
+        self._already = 0  # tracks the journal had results for when this run began
+        self._catalog_name, self._catalog_tracks = config_catalog(self.config, catalog)
         self.metrics = MetricsAccumulator(
             total_tracks=0, workers=pool.size, preset=self.config.preset, started=self._started
         )
+        self.perf = BatchPerf(pool, self.metrics)
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -86,7 +105,9 @@ class BatchRun(ChunkedRun):
             started=self._started,
         )  # fmt: skip
         self.metrics.add_done(already)
+        self._already = sum(already.values())
         self.metrics.add_time("parse", self._parse_s)
+        self.perf.start(self.metrics)
         self._set_state(BatchState.RUNNING)
         self.state = BatchState.RUNNING
         self.emit(
@@ -156,6 +177,7 @@ class BatchRun(ChunkedRun):
                         playlist_id=p.playlist_id,
                         name=p.playlist.name,
                         total=p.total,
+                        done=p.done,
                     )
                 return self.chunks.new(p.playlist_id, p.take(self.sizer.next_size()))
         return None
@@ -166,6 +188,8 @@ class BatchRun(ChunkedRun):
             return
         self.sizer.observe(item.stats.tracks, item.stats.busy_s)
         self.metrics.add_chunk(item.stats, len(chunk.items))
+        p = self.playlists[chunk.playlist_id]
+        self.metrics.add_results(p.playlist_id, p.playlist.name, item.results)
         self._record(chunk.playlist_id, item.results, item.rows)
 
     def _on_lost(self, chunk: OpenChunk, exitcode: int | None) -> None:
@@ -237,18 +261,48 @@ class BatchRun(ChunkedRun):
         self.metrics.add_time("write", time.perf_counter() - t0)
 
     def _write_batch_summary(self, *, partial: bool) -> Path:
+        """enriched_batch.xml (every playlist in one Rekordbox XML), then the summary."""
         outputs = [self.outputs[k] for k in sorted(self.outputs)]
-        return write_batch_summary(
-            Path(self.config.out_dir),
+        out_dir = Path(self.config.out_dir)  # type: ignore[arg-type]
+        t0 = time.perf_counter()
+        batch_xml = write_batch_xml(out_dir, outputs)
+        self.metrics.add_time("write", time.perf_counter() - t0)
+        extra: dict[str, object] = {
+            "batch_id": self.batch_id,
+            "provider": self.config.provider,
+            "preset": self.config.preset,
+            "catalog": {"file": self._catalog_name, "tracks": self._catalog_tracks},
+        }
+        if self.spec.resume:  # elapsed_s is this run's: say how much it did
+            extra["resumed"] = {"already_done": self._already,
+                                "this_run": self._done() - self._already}  # fmt: skip
+        extra["metrics"] = self.perf.snapshot(time.perf_counter())
+        summary = write_batch_summary(
+            out_dir,
             outputs,
-            partial=partial,  # type: ignore[arg-type]
+            partial=partial,
             elapsed_s=time.perf_counter() - self._started,
-            extra={
-                "batch_id": self.batch_id,
-                "provider": self.config.provider,
-                "preset": self.config.preset,
-                "metrics": self.metrics.snapshot(time.perf_counter()),
-            },
+            extra=extra,
+            batch_xml=batch_xml,
+        )
+        self.perf.write_report(out_dir, self._about(partial), time.perf_counter())
+        return summary
+
+    def _about(self, partial: bool) -> RunAbout:
+        record = self.journal.batch(self.batch_id)
+        return RunAbout(
+            batch_id=self.batch_id,
+            provider=self.config.provider,
+            preset=self.config.preset,
+            workers=self.pool.size,
+            catalog=self._catalog_name,
+            catalog_tracks=self._catalog_tracks,
+            playlists=tuple(
+                (p.playlist.file_name, p.playlist.name, p.total) for p in self.playlists
+            ),  # fmt: skip
+            state="cancelled" if partial else "finished",
+            already_done=self._already,
+            created=record.created if record else 0.0,
         )
 
     def _maybe_finish(self) -> None:
@@ -272,13 +326,20 @@ class BatchRun(ChunkedRun):
             elapsed_s=time.perf_counter() - self._started,
             out_dir=str(self.config.out_dir),
             summary_path=str(summary),
+            already_done=self._already,
+            catalog=self._catalog_name,
+            catalog_tracks=self._catalog_tracks,
+            xml_without_file=sum(o.enriched_without_file for o in self.outputs.values()),
         )
 
     def _add_paused(self, seconds: float) -> None:
         self.metrics.add_time("paused", seconds)
 
     def _metrics(self, now: float) -> dict[str, float]:
-        return self.metrics.snapshot(now)
+        return self.perf.snapshot(now)
+
+    def _snapshot_fields(self, now: float) -> dict[str, object]:
+        return {"metrics": self._metrics(now), **self.perf.panels()}
 
     def _done(self) -> int:
         return sum(p.done for p in self.playlists)

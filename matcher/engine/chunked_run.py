@@ -83,6 +83,10 @@ class ChunkedRun:
     def _metrics(self, now: float) -> dict[str, float]:
         raise NotImplementedError
 
+    def _snapshot_fields(self, now: float) -> dict[str, Any]:
+        """A MetricsSnapshot's fields: the metrics, and whatever else a run reports."""
+        return {"metrics": self._metrics(now)}
+
     def _done(self) -> int:
         raise NotImplementedError
 
@@ -166,4 +170,4 @@ class ChunkedRun:
         now = time.perf_counter()
         if force or (self._dirty and now - self._last_snapshot >= SNAPSHOT_EVERY_S):
             self._last_snapshot, self._dirty = now, False
-            self.emit(MetricsSnapshot, metrics=self._metrics(now))
+            self.emit(MetricsSnapshot, **self._snapshot_fields(now))

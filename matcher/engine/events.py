@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from matcher.model import MatchResult
 
 if TYPE_CHECKING:  # annotations only: events.py stays light for every process
+    from matcher.performance.records import MemoryUse, QueryKindStats, SlowTrack
     from matcher.writeback.plan import FilePlan
     from matcher.writeback.records import FileOutcome
 
@@ -93,6 +94,7 @@ class PlaylistStarted(Event):
     playlist_id: int
     name: str
     total: int
+    done: int = 0  # entries the journal already had results for (a resumed batch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,15 @@ class FilesWritten(Event):
 
 @dataclass(frozen=True, slots=True)
 class MetricsSnapshot(Event):
+    """The batch's figures so far (matcher.metrics says what each key means). A match
+    batch's snapshots also carry the dashboard's performance panels; a run over files
+    leaves them empty."""
+
     metrics: dict[str, float]
+    queries: tuple[QueryKindStats, ...] = ()  # per query kind, this run; runs add up to
+    #                                           metrics["queries_executed"]
+    slowest: tuple[SlowTrack, ...] = ()  # this run's slowest entries, slowest first (≤ 10)
+    memory: MemoryUse | None = None  # host and workers' RSS; None until first sampled
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,9 +172,13 @@ class BatchFinished(Event):
     done: int
     total: int
     counts: dict[str, int]
-    elapsed_s: float
+    elapsed_s: float  # this run's time: a resumed batch's earlier runs are not in it
     out_dir: str
     summary_path: str = ""
+    already_done: int = 0  # tracks done by earlier runs (a resumed batch), not in elapsed_s
+    catalog: str = ""  # what was matched against: the catalog's file, or the online provider
+    catalog_tracks: int | None = None  # the local catalog's tracks; None for online providers
+    xml_without_file: int = 0  # entries left out of the Rekordbox XML files: no local file
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,6 +156,16 @@ class History:
         )
         return [_batch_record(row) for row in rows]
 
+    def batches_starting(self, prefix: str, limit: int = 2) -> list[BatchRecord]:
+        """Batches whose id starts with `prefix` (a shortened id), newest first."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self._read(
+            f"SELECT {BATCH_COLUMNS} FROM batches WHERE batch_id LIKE ? ESCAPE '\\' "
+            "ORDER BY created DESC, rowid DESC LIMIT ?",
+            (escaped + "%", limit),
+        )
+        return [_batch_record(row) for row in rows]
+
     def playlists(self, batch_id: str) -> list[PlaylistRecord]:
         rows = self._read(
             f"SELECT {PLAYLIST_COLUMNS} FROM playlists WHERE batch_id = ? ORDER BY playlist_id",

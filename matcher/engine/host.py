@@ -51,7 +51,7 @@ from matcher.engine.messages import (
 from matcher.engine.pool import WorkerPool
 from matcher.engine.review import apply_review
 from matcher.engine.worker import NO_PROVIDER, exit_with_parent, lower_priority
-from matcher.errors import CrateMatchError
+from matcher.errors import CrateMatchError, InputError
 from matcher.playlists import load_playlists
 
 __all__ = ["host_main"]
@@ -210,6 +210,8 @@ class _Host:
             parse_s = time.perf_counter() - t0
             if spec.resume:
                 _check_same_playlists(journal, batch_id, playlists)
+            else:
+                _check_something_to_match(playlists)
             catalog = _catalog_of(spec.config) if not spec.resume else _journal_catalog(spec)
             pool = self._pool_for(spec.config, catalog)
             run = BatchRun(spec, journal, pool, emit, catalog=catalog, parse_s=parse_s)
@@ -288,6 +290,17 @@ def _check_same_playlists(journal: Journal, batch_id: str, playlists: list[Any])
         raise CrateMatchError(
             f"the playlists of batch {batch_id} changed since it started; start a new batch instead"
         )
+
+
+def _check_something_to_match(playlists: list[Any]) -> None:
+    """A batch whose playlists are all empty is bad input (nothing is journaled or
+    written), not a finished batch of 0 tracks; an empty playlist among others is
+    matched as such (its outputs are empty) and the caller may warn about it."""
+    if playlists and not any(p.entries for p in playlists):
+        files = sorted({p.source.name for p in playlists})
+        what = "the playlist" if len(playlists) == 1 else f"all {len(playlists)} playlists"
+        raise InputError(f"nothing to match: {what} in {', '.join(files)} "
+                         f"{'is' if len(playlists) == 1 else 'are'} empty")  # fmt: skip
 
 
 def _catalog_of(config: EngineConfig) -> Path | None:

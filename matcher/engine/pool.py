@@ -93,6 +93,10 @@ class WorkerPool:
         worker_end.close()
         return _Worker(index, process, host_end)
 
+    def pids(self) -> list[tuple[int, int]]:
+        """(slot, pid) of each worker now: a replaced worker's successor has its slot."""
+        return [(w.index, w.process.pid) for w in self._workers if w.process.pid is not None]
+
     @property
     def in_flight(self) -> int:
         return sum(1 for w in self._workers if w.chunk is not None)

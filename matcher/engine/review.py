@@ -2,8 +2,8 @@
 
 The decision replaces the entry's journal row and the playlist's output files are
 written again, so `matches.csv`, `enriched.xml`, `found.m3u8` and the rest agree with
-what the user chose. It runs in the engine host (the journal's only writer), asked for
-with `Engine.review`.
+what the user chose; so is the batch's `enriched_batch.xml`, when it was written. It
+runs in the engine host (the journal's only writer), asked for with `Engine.review`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from pathlib import Path
 from matcher.engine.journal import Journal
 from matcher.errors import InputError
 from matcher.model import MatchResult, MatchStatus
-from matcher.outputs import write_playlist_outputs
+from matcher.outputs import BATCH_XML, write_playlist_outputs
+from matcher.outputs.rekordbox_batch import write_batch_xml
 from matcher.playlists import read_playlists
 
 __all__ = ["NO_MATCH", "apply_review", "decided"]
@@ -68,4 +69,8 @@ def apply_review(
         provider=batch.config.get("provider", "local"), preset=batch.config.get("preset", ""),
         partial=not record.finished,
     )  # fmt: skip
+    batch_xml = Path(batch.out_dir) / BATCH_XML
+    if batch.out_dir and batch_xml.is_file():
+        written = [p for p in journal.playlists(batch_id) if p.out_dir]
+        write_batch_xml(batch_xml, [(p.name, Path(p.out_dir) / "enriched.xml") for p in written])
     return new, folder

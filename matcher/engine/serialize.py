@@ -14,7 +14,8 @@ their Python-level `__getstate__`/`__setstate__` and costs about 4x more to enco
 
     byte 0     format: 1 = plain pickle, 2 = deflated pickle (raw deflate, 4 KB window)
     bytes 1..  pickle of (entry, status, confidence, provider, reason, best, candidates,
-               query_log, elapsed_ms, candidates_evaluated, queries_run, file_stamp),
+               query_log, elapsed_ms, candidates_evaluated, queries_run, file_stamp,
+               found_by),
                records as field tuples;
                `best` is an index into `candidates` when it is one of them (kept
                identical after loading), else the candidate's own tuple, else None
@@ -22,7 +23,9 @@ their Python-level `__getstate__`/`__setstate__` and costs about 4x more to enco
 Values of any other type in a result are refused when dumping (JournalError), so a row
 that could not be loaded back is never written. Records are stored by field position:
 appending a field with a default to a model record keeps old rows loadable; renaming,
-reordering or removing one needs a new format byte (tests pin the layouts).
+reordering or removing one needs a new format byte (tests pin the layouts). Rows written
+before a field was appended are shorter; loading fills the field's default (`queries_run`,
+`file_stamp`, `found_by` came that way).
 """
 
 from __future__ import annotations
@@ -90,6 +93,7 @@ def _flatten(result: MatchResult) -> tuple:
         result.candidates_evaluated,
         result.queries_run,
         result.file_stamp,
+        result.found_by,
     )
 
 
@@ -190,6 +194,7 @@ def _rebuild(flat: tuple) -> MatchResult:
     ]
     queries_run = flat[10] if len(flat) > 10 else len(queries)  # rows from before the field
     stamp = flat[11] if len(flat) > 11 else None
+    found_by = tuple(str(kind) for kind in _record(flat[12])) if len(flat) > 12 else ()
     if stamp is not None:
         size, mtime_ns = _record(stamp)
         stamp = (int(size), int(mtime_ns))
@@ -215,4 +220,5 @@ def _rebuild(flat: tuple) -> MatchResult:
         seen,
         queries_run,
         stamp,
+        found_by,
     )

@@ -47,11 +47,11 @@ from matcher.engine.messages import (
     WorkerFailed,
     WorkerReady,
 )
+from matcher.engine.metered import MeteredProvider
 from matcher.errors import CrateMatchError
 from matcher.http.options import HttpOptions
 from matcher.matching.match import match_entry
 from matcher.matching.presets import Preset, get_preset
-from matcher.matching.provider import Provider
 from matcher.model import MatchResult, MatchStatus, PlaylistEntry
 from matcher.outputs.locations import to_local_path
 from matcher.providers import open_provider
@@ -133,11 +133,12 @@ def worker_main(
     if background:
         lower_priority()
     exit_with_parent(parent_pid)
-    provider: Provider | None = None
+    provider: MeteredProvider | None = None
     try:
-        if provider_name != NO_PROVIDER:
-            provider = open_provider(provider_name, Path(catalog) if catalog else None,
-                                     options=http)  # fmt: skip
+        if provider_name != NO_PROVIDER:  # metered: cache hits per query kind
+            opened = open_provider(provider_name, Path(catalog) if catalog else None,
+                                   options=http)  # fmt: skip
+            provider = MeteredProvider(opened)
         preset = get_preset(preset_name)
     except CrateMatchError as err:
         conn.send(WorkerFailed(str(err), traceback.format_exc(), damage_of(err)))
@@ -166,7 +167,7 @@ def worker_main(
             provider.close()
 
 
-def _match_chunk(message: Chunk, provider: Provider | None, preset: Preset) -> ChunkDone:
+def _match_chunk(message: Chunk, provider: MeteredProvider | None, preset: Preset) -> ChunkDone:
     started = time.perf_counter()
     results = []
     for entry in message.entries:
@@ -180,7 +181,8 @@ def _match_chunk(message: Chunk, provider: Provider | None, preset: Preset) -> C
         results.append(replace(result, file_stamp=stamp) if stamp else result)
     busy = time.perf_counter() - started
     counters = provider.counters.take() if provider is not None else {}
-    stats = chunk_stats(results, busy, counters)
+    cache = provider.take_cache() if provider is not None else {}
+    stats = chunk_stats(results, busy, counters, cache)
     briefs = [r.brief() for r in results]
     rows = [encode_result(r) for r in results]
     return ChunkDone(message.chunk_id, briefs, rows, stats)

@@ -11,13 +11,26 @@ Per playlist, in `<out>/<safe playlist name>/`:
     enriched.xml    a Rekordbox XML to re-import, empty fields filled from the catalog
     summary.json    counts, match rate, timing, metrics, file names
 
-and `<out>/batch_summary.json` for the batch. Every file is written atomically
-(`atomic_open`): a failure leaves the previous file intact and raises OutputError.
+and for the batch, in `<out>/`:
+
+    enriched_batch.xml   every playlist's enriched.xml in one Rekordbox XML (one import)
+    batch_summary.json   totals, one line per playlist, the catalog used
+    performance_report.json   speed, queries per kind, slowest tracks, memory
+                              (written by matcher.performance.report)
+
+`entry_index`, in every CSV, is the entry's 0-based position in its playlist (the
+window's "#" column shows the 1-based position: entry_index + 1). Entries without a
+local file (a streaming playlist's rows) cannot be imported by Rekordbox: they are left
+out of both XML files and counted as `enriched_without_file` in the summaries.
+
+Every file is written atomically (`atomic_open`): a failure leaves the previous file
+intact and raises OutputError.
 Nothing here reads settings; everything comes in as arguments.
 """
 
 from matcher.outputs.atomic import atomic_open, atomic_write_text
 from matcher.outputs.folders import playlist_folder, safe_folder_name
+from matcher.outputs.rekordbox_batch import BATCH_XML, BatchXml
 from matcher.outputs.reports import (
     CANDIDATE_COLUMNS,
     MISSING_COLUMNS,
@@ -29,16 +42,19 @@ from matcher.outputs.writer import (
     BATCH_SUMMARY,
     Results,
     write_batch_summary,
+    write_batch_xml,
     write_playlist_outputs,
 )
 
 __all__ = [
     "BATCH_SUMMARY",
+    "BATCH_XML",
     "CANDIDATE_COLUMNS",
     "MISSING_COLUMNS",
     "OUTPUT_FILES",
     "QUERY_COLUMNS",
     "REVIEW_COLUMNS",
+    "BatchXml",
     "PlaylistOutputs",
     "Results",
     "atomic_open",
@@ -46,5 +62,6 @@ __all__ = [
     "playlist_folder",
     "safe_folder_name",
     "write_batch_summary",
+    "write_batch_xml",
     "write_playlist_outputs",
 ]

@@ -1,9 +1,11 @@
 """Which Rekordbox TRACK fields a matched catalog track may fill, and how.
 
 The rule users rely on: a field they filled is never overwritten; only empty fields
-(and Rekordbox's "0" placeholders for year and BPM) take the catalog's value. Keys are
-written in the notation the user's file already uses, so a Camelot library stays
-Camelot.
+(and Rekordbox's "0" placeholders for year, BPM and length) take the catalog's value.
+Every field the catalog knows and Rekordbox's XML can hold is offered: title, artists,
+release (Album), label, remixers, mix, genre, key, BPM, year and length (ISRC has no
+place in Rekordbox's XML). Keys are written in the notation the user's file already
+uses, so a Camelot library stays Camelot.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from matcher.model import CatalogTrack
 
 __all__ = ["ENRICHED_FIELDS", "fill_fields", "format_bpm", "year_of"]
 
-ENRICHED_FIELDS = ("Label", "Remixer", "Mix", "Genre", "Tonality", "AverageBpm", "Year")
+ENRICHED_FIELDS = (
+    "Name", "Artist", "Album", "Label", "Remixer", "Mix", "Genre", "Tonality", "AverageBpm",
+    "Year", "TotalTime",
+)  # fmt: skip
 
 _YEAR = re.compile(r"^\s*(\d{4})")
 
@@ -51,6 +56,9 @@ def fill_fields(current: Mapping[str, str], track: CatalogTrack, notation: str) 
     Only fields that are empty in `current` and known in `track` appear in the result.
     """
     offered = {
+        "Name": track.title,
+        "Artist": ", ".join(track.artists),
+        "Album": track.release,
         "Label": track.label,
         "Remixer": ", ".join(track.remixers),
         "Mix": track.mix,
@@ -70,4 +78,7 @@ def fill_fields(current: Mapping[str, str], track: CatalogTrack, notation: str) 
     year = year_of(track.release_date)
     if year and (current.get("Year") or "").strip() in ("", "0"):
         updates["Year"] = year
+    seconds = round(track.duration_s) if track.duration_s and track.duration_s > 0 else 0
+    if seconds and _is_zero(current.get("TotalTime")):
+        updates["TotalTime"] = str(seconds)
     return updates

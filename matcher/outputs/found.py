@@ -30,13 +30,16 @@ def _single_line(text: str) -> str:
 
 
 def _label(result: MatchResult) -> str:
+    """ "Artist - Title (Mix)", or the title alone when no artist is known (players show
+    "#EXTINF:…,- Title" as a stray dash)."""
     track = result.track
     if track is None:
-        return f"{result.entry.artist} - {result.entry.title}"
-    title = track.title
-    if track.mix and track.mix.casefold() not in title.casefold():
-        title = f"{title} ({track.mix})"
-    return f"{', '.join(track.artists)} - {title}"
+        artist, title = result.entry.artist.strip(), result.entry.title
+    else:
+        artist, title = ", ".join(track.artists), track.title
+        if track.mix and track.mix.casefold() not in title.casefold():
+            title = f"{title} ({track.mix})"
+    return f"{artist} - {title}" if artist else title
 
 
 def _seconds(result: MatchResult) -> int:

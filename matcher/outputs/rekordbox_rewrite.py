@@ -40,7 +40,7 @@ from matcher.outputs.rekordbox_xml import (
     write_document,
 )
 
-__all__ = ["write_rekordbox_rewrite"]
+__all__ = ["collection_tracks", "write_rekordbox_rewrite"]
 
 _MAX_DISTINCT_KEYS = 512  # Tonality spellings sampled for the notation vote
 
@@ -111,7 +111,7 @@ def _scan(source: Path, playlist: Playlist) -> tuple[dict, dict, str, PlaylistNo
     return root_attrs, product, notation, best
 
 
-def _collection_tracks(source: Path) -> Iterator[etree._Element]:
+def collection_tracks(source: Path) -> Iterator[etree._Element]:
     """The COLLECTION's TRACK elements, one at a time; stops at the end of COLLECTION."""
     with open(source, "rb") as handle:
         for _, el in etree.iterparse(
@@ -170,7 +170,7 @@ def _enriched_tracks(
     notation: str,
 ) -> Iterator[etree._Element]:
     seen: set[str] = set()
-    for track in _collection_tracks(source):
+    for track in collection_tracks(source):
         ref = resolver.ref_of(track)
         if ref is None or ref in seen:
             continue
@@ -203,7 +203,7 @@ def write_rekordbox_rewrite(
             node = PlaylistNode(tuple(split_path(playlist.name)), "0", refs)
         lookup = _result_lookup(results, playlist, node)
         resolver = _Resolver(node)
-        resolved = {ref for t in _collection_tracks(source) if (ref := resolver.ref_of(t))}
+        resolved = {ref for t in collection_tracks(source) if (ref := resolver.ref_of(t))}
         kept = PlaylistNode(node.path, node.key_type, tuple(r for r in node.refs if r in resolved))
         return write_document(
             handle,

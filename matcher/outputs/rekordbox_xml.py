@@ -1,8 +1,9 @@
-"""Writing a Rekordbox XML document: one collection and one playlist, streamed.
+"""Writing a Rekordbox XML document: one collection and its playlists, streamed.
 
-Both `enriched.xml` writers (the rewrite of a Rekordbox input and the new file for other
-inputs) end in the same document shape, written incrementally with `lxml.etree.xmlfile`
-so that no whole tree is ever held in memory:
+Every XML CrateMatch writes (`enriched.xml`, the rewrite of a Rekordbox input or a new
+file for other inputs, and `enriched_batch.xml` with every playlist of a batch) ends in
+the same document shape, written incrementally with `lxml.etree.xmlfile` so that no
+whole collection is ever held in memory:
 
     <?xml version="1.0" encoding="UTF-8"?>
     <DJ_PLAYLISTS Version="1.0.0">
@@ -12,6 +13,9 @@ so that no whole tree is ever held in memory:
         <NODE Type="0" Name="ROOT" Count="1">
           <NODE Name="Folder" Type="0" Count="1">       (one per folder level, kept)
             <NODE Name="List" Type="1" KeyType="0" Entries="k"> <TRACK Key=".."/> ...
+
+Several playlists share their folder NODEs (`Club/Peak` and `Club/Warm` sit in one
+`Club`); each folder's Count is how many NODEs it holds.
 """
 
 from __future__ import annotations
@@ -93,29 +97,42 @@ def check_root(element: etree._Element, source: Path) -> None:
         raise UnsafeXmlError(f"{source.name}: XML with a DTD or entities is not accepted")
 
 
-def _write_node(xf: etree.xmlfile, node: PlaylistNode, level: int) -> None:
+def _tree(nodes: Sequence[PlaylistNode]) -> list[tuple[str, object]]:
+    """The playlists as (name, folder children or PlaylistNode), folders shared."""
+    root: list[tuple[str, object]] = []
+    for node in nodes:
+        level = root
+        for name in node.path[:-1]:
+            folder = next((c for n, c in level if n == name and isinstance(c, list)), None)
+            if folder is None:
+                folder = []
+                level.append((name, folder))
+            level = folder
+        level.append((node.path[-1] if node.path else "", node))
+    return root
+
+
+def _write_children(xf: etree.xmlfile, children: list[tuple[str, object]], level: int) -> None:
     pad = "\n" + "  " * (3 + level)
-    if level < len(node.path) - 1:
-        attrs = {"Name": xml_text(node.path[level]), "Type": "0", "Count": "1"}
+    for name, child in children:
         xf.write(pad)
+        if isinstance(child, list):
+            with xf.element(
+                "NODE", {"Name": xml_text(name), "Type": "0", "Count": str(len(child))}
+            ):
+                _write_children(xf, child, level + 1)
+                xf.write(pad)
+            continue
+        assert isinstance(child, PlaylistNode)
+        attrs = {"Name": xml_text(name), "Type": "1", "KeyType": child.key_type,
+                 "Entries": str(len(child.refs))}  # fmt: skip
+        if not child.refs:
+            xf.write(element("NODE", attrs))
+            continue
         with xf.element("NODE", attrs):
-            _write_node(xf, node, level + 1)
+            for ref in child.refs:
+                xf.write(pad + "  ", element("TRACK", {"Key": ref}))
             xf.write(pad)
-        return
-    attrs = {
-        "Name": xml_text(node.path[-1]) if node.path else "",
-        "Type": "1",
-        "KeyType": node.key_type,
-        "Entries": str(len(node.refs)),
-    }
-    xf.write(pad)
-    if not node.refs:
-        xf.write(element("NODE", attrs))
-        return
-    with xf.element("NODE", attrs):
-        for ref in node.refs:
-            xf.write(pad + "  ", element("TRACK", {"Key": ref}))
-        xf.write(pad)
 
 
 def write_document(
@@ -125,10 +142,13 @@ def write_document(
     product_attrs: Mapping[str, str],
     tracks: Iterable[etree._Element],
     track_count: int,
-    node: PlaylistNode,
+    node: PlaylistNode | None = None,
+    nodes: Sequence[PlaylistNode] = (),
 ) -> int:
-    """Write the document to `handle`; `tracks` are written as they come (each one may
-    be cleared by its producer right after). Returns how many tracks were written."""
+    """Write the document to `handle` with the playlist `node` (or several, `nodes`);
+    `tracks` are written as they come (each one may be cleared by its producer right
+    after). Returns how many tracks were written."""
+    children = _tree([node] if node is not None else list(nodes))
     handle.write(_DECLARATION)
     written = 0
     with (
@@ -145,8 +165,8 @@ def write_document(
         xf.write("\n  ")
         with xf.element("PLAYLISTS"):
             xf.write("\n    ")
-            with xf.element("NODE", {"Type": "0", "Name": "ROOT", "Count": "1"}):
-                _write_node(xf, node, 0)
+            with xf.element("NODE", {"Type": "0", "Name": "ROOT", "Count": str(len(children))}):
+                _write_children(xf, children, 0)
                 xf.write("\n    ")
             xf.write("\n  ")
         xf.write("\n")

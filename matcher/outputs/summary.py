@@ -63,6 +63,8 @@ class PlaylistOutputs:
     found_without_file: int  # matched entries left out of found.m3u8: no file to play
     partial: bool = False
     elapsed_s: float = 0.0
+    enriched_tracks: int = 0  # TRACKs in enriched.xml
+    enriched_without_file: int = 0  # entries left out of enriched.xml: no file to import
 
     @property
     def files(self) -> dict[str, Path]:
@@ -134,6 +136,8 @@ def playlist_summary(
         "match_rate": round(outputs.match_rate, 4),
         "mean_confidence": (round(sum(confidences) / len(confidences), 4) if confidences else None),
         "found_without_file": outputs.found_without_file,
+        "enriched_tracks": outputs.enriched_tracks,
+        "enriched_without_file": outputs.enriched_without_file,
         "elapsed_s": round(outputs.elapsed_s, 3),
     }
     if metrics is not None:
@@ -173,6 +177,7 @@ def batch_summary(
                 "total": item.total,
                 "processed": item.processed,
                 "match_rate": round(item.match_rate, 4),
+                "enriched_without_file": item.enriched_without_file,
                 "elapsed_s": round(item.elapsed_s, 3),
             }
         )
@@ -185,6 +190,7 @@ def batch_summary(
             "total": sum(item.total for item in outputs),
             "processed": processed,
             "match_rate": round(counts["matched"] / processed, 4) if processed else 0.0,
+            "enriched_without_file": sum(item.enriched_without_file for item in outputs),
             "elapsed_s": round(elapsed_s, 3),
             "playlists": playlists,
             "written_at": utc_now(),

@@ -15,6 +15,8 @@ from matcher.errors import OutputError
 from matcher.model import MATCH_COLUMNS, MatchResult, Playlist
 from matcher.outputs.atomic import atomic_open, atomic_write_text, describe_os_error
 from matcher.outputs.found import found_playlist
+from matcher.outputs.rekordbox_batch import BATCH_XML, BatchXml
+from matcher.outputs.rekordbox_batch import write_batch_xml as _write_batch_xml
 from matcher.outputs.rekordbox_new import write_rekordbox_new
 from matcher.outputs.rekordbox_rewrite import write_rekordbox_rewrite
 from matcher.outputs.reports import (
@@ -38,7 +40,13 @@ from matcher.outputs.summary import (
     playlist_summary,
 )
 
-__all__ = ["BATCH_SUMMARY", "Results", "write_batch_summary", "write_playlist_outputs"]
+__all__ = [
+    "BATCH_SUMMARY",
+    "Results",
+    "write_batch_summary",
+    "write_batch_xml",
+    "write_playlist_outputs",
+]
 
 BATCH_SUMMARY = "batch_summary.json"
 
@@ -100,7 +108,10 @@ def write_playlist_outputs(
     write_csv(paths["missing"], MISSING_COLUMNS, missing_rows(ordered))
     found = found_playlist(ordered, playlist.source.parent)
     atomic_write_text(paths["found"], found.text)
-    write_enriched(paths["enriched"], playlist, ordered)
+    enriched = write_enriched(paths["enriched"], playlist, ordered)
+    # a Rekordbox input keeps its own collection's tracks; other inputs lose the entries
+    # without a local file (Rekordbox cannot import them)
+    left_out = 0 if playlist.format == "rekordbox" else len(playlist.entries) - enriched
 
     outputs = PlaylistOutputs(
         playlist=playlist.name,
@@ -113,6 +124,8 @@ def write_playlist_outputs(
         found_without_file=found.without_file,
         partial=partial,
         elapsed_s=elapsed_s,
+        enriched_tracks=enriched,
+        enriched_without_file=left_out,
     )
     document = playlist_summary(
         outputs=outputs,
@@ -126,6 +139,13 @@ def write_playlist_outputs(
     return outputs
 
 
+def write_batch_xml(out_dir: Path, outputs: Sequence[PlaylistOutputs]) -> BatchXml:
+    """Write `<out_dir>/enriched_batch.xml`: every playlist's enriched.xml in one tree."""
+    return _write_batch_xml(
+        Path(out_dir) / BATCH_XML, [(item.playlist, item.enriched) for item in outputs]
+    )
+
+
 def write_batch_summary(
     out_dir: Path,
     outputs: Sequence[PlaylistOutputs],
@@ -133,15 +153,23 @@ def write_batch_summary(
     partial: bool,
     elapsed_s: float,
     extra: Mapping[str, Any] | None = None,
+    batch_xml: BatchXml | None = None,
 ) -> Path:
-    """Write `<out_dir>/batch_summary.json` and return its path."""
+    """Write `<out_dir>/batch_summary.json` and return its path; `batch_xml` (what
+    `write_batch_xml` wrote) is described in it as `enriched_batch`."""
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(f"cannot create {out_dir}: {describe_os_error(err)}") from err
     path = out_dir / BATCH_SUMMARY
-    dump_json(
-        path, batch_summary(out_dir, outputs, partial=partial, elapsed_s=elapsed_s, extra=extra)
-    )
+    document = batch_summary(out_dir, outputs, partial=partial, elapsed_s=elapsed_s, extra=extra)
+    if batch_xml is not None:
+        document["enriched_batch"] = {
+            "file": batch_xml.path.name,
+            "tracks": batch_xml.tracks,
+            "playlists": batch_xml.playlists,
+            "without_file": document["enriched_without_file"],
+        }
+    dump_json(path, document)
     return path

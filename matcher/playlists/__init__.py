@@ -1,4 +1,5 @@
-"""Reading users' playlists: Rekordbox XML, Traktor NML, M3U/M3U8 and CSV.
+"""Reading users' playlists: Rekordbox XML, Traktor NML, M3U/M3U8 and CSV, and DJ
+libraries: Rekordbox 6/7's master.db, a Rekordbox USB export and Serato crates.
 
     detect_format(path)             which format, from the content
     list_playlists(path)            the playlist tree, for a picker
@@ -6,9 +7,11 @@
     iter_collection(path)           every track of a Rekordbox/Traktor collection, streamed
 
 Each format has a module with `scan(path)`: what the file holds, with `.infos`. For the
-collections (Rekordbox, NML) that is the playlist tree and `load(path, tree, chosen)`
-reads the chosen playlists in a second pass; M3U and CSV files are parsed at once and
-picked from. `select.choose` applies the selection rules in between.
+collections and libraries (Rekordbox XML, NML, master.db, USB export, Serato) that is the
+playlist tree, and `load(path, tree, chosen)` reads the chosen playlists in a second
+pass; M3U and CSV files are parsed at once and picked from. `select.choose` applies the
+selection rules in between. A library module's `HAS_COLLECTION` says whether
+"COLLECTION" (every track) can be read from it; Serato crates have none.
 
 Whatever bytes a file holds, the result is entries or one of the InputError family with
 a one-line message naming the file; text fields longer than `matcher.bounds.MAX_FIELD`
@@ -27,7 +30,15 @@ from lxml import etree
 from matcher.bounds import bounded_entry, bounded_playlist
 from matcher.errors import CrateMatchError, InputError, PlaylistParseError, UnsupportedFormat
 from matcher.model import Playlist, PlaylistEntry, PlaylistInfo, PlaylistRef
-from matcher.playlists import csvfile, m3u, nml, rekordbox
+from matcher.playlists import (
+    csvfile,
+    m3u,
+    nml,
+    rekordbox,
+    rekordbox_db,
+    rekordbox_usb,
+    serato,
+)
 from matcher.playlists.detect import detect_format
 from matcher.playlists.filenames import FileNameInfo, parse_filename
 from matcher.playlists.parsed import ParsedFile
@@ -45,7 +56,13 @@ __all__ = [
     "read_playlists",
 ]
 
-_COLLECTIONS = {"rekordbox": rekordbox, "nml": nml}
+_COLLECTIONS = {
+    "rekordbox": rekordbox,
+    "nml": nml,
+    rekordbox_db.FORMAT: rekordbox_db,
+    rekordbox_usb.FORMAT: rekordbox_usb,
+    serato.FORMAT: serato,
+}
 
 
 @contextmanager
@@ -95,7 +112,10 @@ def read_playlists(
         if fmt in _COLLECTIONS:
             reader = _COLLECTIONS[fmt]
             tree = reader.scan(path)
-            chosen = choose(tree.infos, names, all_playlists, file_name=path.name, collection=True)
+            has_collection = getattr(reader, "HAS_COLLECTION", True)
+            chosen = choose(
+                tree.infos, names, all_playlists, file_name=path.name, collection=has_collection
+            )
             return [bounded_playlist(p) for p in reader.load(path, tree, chosen)]
         parsed = _parse(path, fmt)
         chosen = choose(parsed.infos, names, all_playlists, file_name=path.name)
@@ -124,17 +144,19 @@ def load_playlists(
 
 
 def iter_collection(path: Path) -> Iterator[PlaylistEntry]:
-    """Every track of a Rekordbox or Traktor collection, streamed in file order.
+    """Every track of a Rekordbox or Traktor collection (XML, NML, master.db or a USB
+    export), streamed in file order.
 
     Entries belong to a playlist named "COLLECTION"; `entry_index` is the position.
     The format is checked at once; reading errors surface while iterating.
     """
     path = Path(path)
     fmt = detect_format(path)
-    if fmt not in _COLLECTIONS:
+    if not getattr(_COLLECTIONS.get(fmt), "HAS_COLLECTION", fmt in _COLLECTIONS):
+        kind = {"m3u": "an M3U playlist", "csv": "a CSV playlist", "serato": "Serato crates"}
         raise UnsupportedFormat(
-            f"{path.name}: {'an M3U' if fmt == 'm3u' else 'a CSV'} playlist has no collection "
-            "(import a Rekordbox XML or Traktor NML)"
+            f"{path.name}: {kind.get(fmt, 'this file')} has no collection (import a Rekordbox "
+            "XML, master.db or USB export, or a Traktor NML)"
         )
     return _guarded(path, _COLLECTIONS[fmt].iter_collection(path))
 

@@ -4,6 +4,12 @@ Users save M3Us as .txt, Traktor collections as .xml and CSVs with whatever exte
 their tool picked, so the first bytes decide: an XML root of DJ_PLAYLISTS is Rekordbox,
 NML is Traktor; `#EXTM3U`/`#EXTINF`/`#EXTVDJ` or lines of paths are M3U; a header row
 naming a title column is CSV. The extension only breaks ties.
+
+DJ libraries are binary: an SQLite header, or a `.db` file of SQLCipher noise, is a
+Rekordbox master.db ("rekordbox-db"; its reader refuses other SQLite files); a DeviceSQL
+header is a USB export.pdb ("rekordbox-usb"); a "vrsn" field is a Serato crate
+("serato"). A folder is read when it holds a library (`libraries.folder_format`): a USB
+stick's root, a `_Serato_` folder or a drive with one.
 """
 
 from __future__ import annotations
@@ -13,13 +19,15 @@ from pathlib import Path
 
 from matcher.errors import PlaylistParseError, UnsupportedFormat
 from matcher.playlists.csvheader import find_header
+from matcher.playlists.devicesql import looks_like_pdb
 from matcher.playlists.filenames import AUDIO_EXTENSIONS
+from matcher.playlists.libraries import folder_format
 from matcher.playlists.sources import HEAD_BYTES, decode_text, looks_binary, read_head
 from matcher.playlists.xmlsafe import check_prolog, root_name
 
-__all__ = ["FORMATS", "detect_format", "sniff"]
+__all__ = ["FORMATS", "detect_format", "sniff", "sniff_library"]
 
-FORMATS = ("rekordbox", "nml", "m3u", "csv")
+FORMATS = ("rekordbox", "nml", "m3u", "csv", "rekordbox-db", "rekordbox-usb", "serato")
 _XML_ROOTS = {"DJ_PLAYLISTS": "rekordbox", "NML": "nml"}
 _M3U_MARKERS = ("#EXTM3U", "#EXTINF", "#EXTVDJ", "#PLAYLIST", "#EXTENC")
 _BY_EXTENSION = {
@@ -28,7 +36,11 @@ _BY_EXTENSION = {
 }  # fmt: skip
 _LINES = re.compile(r"\r\n|\r|\n")
 _PATH_LIKE = re.compile(r"^(?:/|\\\\|~/|[A-Za-z]:[\\/]|[A-Za-z][A-Za-z0-9+.-]+://)")
-_NOT_PLAYLIST = "not a playlist CrateMatch reads (Rekordbox XML, Traktor NML, M3U/M3U8 or CSV)"
+_NOT_PLAYLIST = (
+    "not a playlist CrateMatch reads (Rekordbox XML or master.db, a Rekordbox USB export, "
+    "Serato crates, Traktor NML, M3U/M3U8 or CSV)"
+)
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _looks_like_path(line: str) -> bool:
@@ -72,11 +84,27 @@ def sniff(head: bytes, suffix: str = "", file_name: str = "the file") -> str:
     raise UnsupportedFormat(f"{file_name}: {_NOT_PLAYLIST}")
 
 
-def detect_format(path: Path) -> str:
-    """The format of the playlist file at `path`: one of `FORMATS`.
+def sniff_library(head: bytes, suffix: str = "") -> str | None:
+    """The DJ library format of a binary file whose first bytes are `head`, or None."""
+    if head.startswith(_SQLITE_MAGIC):
+        return "rekordbox-db"
+    if head.startswith(b"vrsn\x00"):
+        return "serato"
+    if looks_like_pdb(head):
+        return "rekordbox-usb"
+    if suffix == ".db":
+        return "rekordbox-db"  # SQLCipher (or not a database): the reader tells which
+    return None
 
-    Raises InputError for a missing, unreadable or empty file or a folder, and
-    UnsupportedFormat for anything else.
+
+def detect_format(path: Path) -> str:
+    """The format of the playlist file (or library folder) at `path`: one of `FORMATS`.
+
+    Raises InputError for a missing, unreadable or empty file or a folder that holds no
+    library, and UnsupportedFormat for anything else.
     """
     path = Path(path)
-    return sniff(read_head(path), path.suffix.lower(), path.name)
+    if path.is_dir() and (found := folder_format(path)):
+        return found
+    head = read_head(path)
+    return sniff_library(head, path.suffix.lower()) or sniff(head, path.suffix.lower(), path.name)

@@ -28,7 +28,7 @@ from matcher.playlists.filenames import AUDIO_EXTENSIONS, parse_filename
 from matcher.playlists.parsed import ParsedFile
 from matcher.playlists.sources import decode_text, read_bytes
 
-__all__ = ["parse", "parse_text", "scan"]
+__all__ = ["parse", "parse_text", "path_entry", "scan"]
 
 _LINES = re.compile(r"\r\n|\r|\n")
 _VDJ_TAG = re.compile(r"<(\w+)>(.*?)</\1>", re.S)
@@ -114,9 +114,11 @@ def _artist_title(said: dict[str, object], line: str, tags: AudioTags) -> tuple[
     return artist or guess.artist or tags.artist, guess.title
 
 
-def _entry(
+def path_entry(
     line: str, said: dict[str, object], folder: Path, file_name: str, name: str, index: int
 ) -> PlaylistEntry:
+    """The entry for a path (or URL) `line` of a playlist: what the playlist `said` about
+    it, then the file's own tags, then its file name. Serato crates reuse it."""
     location, on_disk = _local(line, folder)
     tags = (read_tags(on_disk) if on_disk is not None else None) or AudioTags()
     artist, title = _artist_title(said, line, tags)
@@ -169,7 +171,7 @@ def parse_text(content: str, source: Path) -> Playlist:
                 found = _DIRECTIVES[directive](line)
                 said.update((k, v) for k, v in found.items() if v is not None)
             continue
-        entries.append(_entry(line, said, folder, source.name, source.stem, len(entries)))
+        entries.append(path_entry(line, said, folder, source.name, source.stem, len(entries)))
         said = {}
     return Playlist(source=source, name=source.stem, format="m3u", entries=tuple(entries))
 

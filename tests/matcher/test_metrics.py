@@ -110,7 +110,8 @@ def test_tip_fires(metrics: dict[str, float], words: list[str]) -> None:
                      id="retries-few-requests"),
         pytest.param(healthy(avg_time_per_track=0.120, preset_level=0), id="slow-but-fast-preset"),
         pytest.param(healthy(avg_time_per_track=0.050), id="time-at-threshold"),
-        pytest.param(healthy(http_requests=49, cache_hit_rate=0.1), id="cache-few-requests"),
+        pytest.param(healthy(http_requests=49, cache_hits=1, cache_misses=9, cache_hit_rate=0.1),
+                     id="cache-few-requests-and-misses"),
         pytest.param(healthy(http_requests=0, http_retries=0, cache_hits=0, cache_misses=0,
                              cache_hit_rate=0.0), id="local-catalog-no-http"),
         pytest.param(healthy(worker_utilisation=0.4, workers=1), id="idle-single-worker"),
@@ -144,7 +145,7 @@ def test_tips_most_important_first_and_capped() -> None:
 
 def test_tips_reads_missing_keys_as_zero() -> None:
     assert tips({}) == []
-    assert tips({"done_tracks": 100, "error_tracks": 2}) == [
+    assert tips({"done_tracks": 100, "error_tracks": 2, "matched_tracks": 98}) == [
         "2 tracks ended in error: read the reason column in the results and check the"
         " provider (connection, token or catalog file)."
     ]

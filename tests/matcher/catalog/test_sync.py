@@ -221,3 +221,26 @@ def test_prepare_catalog_imports_a_catalog_file_once_and_reuses_it(tmp_path: Pat
     assert prepare_catalog(source) == first and first.stat().st_mtime_ns == stamp
     with CatalogStore.open(first, readonly=True) as store:
         assert store.count() == 1
+
+
+def test_catalog_info_lists_what_was_imported(tmp_path: Path) -> None:
+    """`catalog info` and a batch's last line read these: the size, the file a
+    `--catalog FILE` catalog was built from, every import the meta records."""
+    from matcher.catalog import catalog_info
+
+    a = write_catalog(tmp_path / "a.csv", rows(3))
+    b = write_catalog(tmp_path / "b.csv", rows(2, start=4))
+    db = tmp_path / "c.sqlite"
+    import_catalog([a, b], db)
+    info = catalog_info(db)
+    assert (info.tracks, info.built_from, info.name) == (5, "", str(db))
+    assert [(s.path, s.kind, s.rows) for s in info.sources] == [
+        (str(a.resolve()), "csv", 3), (str(b.resolve()), "csv", 2),
+    ]  # fmt: skip
+    assert info.lines() == [
+        f"{db}: 5 tracks", f"  from {a.resolve()} (csv, 3 tracks)",
+        f"  from {b.resolve()} (csv, 2 tracks)",
+    ]  # fmt: skip
+
+    built = catalog_info(resolve_catalog(a))
+    assert (built.name, built.tracks) == (str(a.resolve()), 3)

@@ -9,6 +9,7 @@ DESIGN.md: 0 done, 1 some tracks ended in `error`, 2 bad input (one stderr line 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -158,7 +159,9 @@ def files(tmp_path: Path, cratematch_home: Path) -> Files:
 def cratematch(
     home: Path, *args: str | Path, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CRATEMATCH_HOME": str(home)}
+    """`cratematch ARGS` in a subprocess, with no display: no test here opens the window."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["CRATEMATCH_HOME"] = str(home)
     return subprocess.run(
         [sys.executable, "-m", "matcher", *map(str, args)],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False,
@@ -181,7 +184,10 @@ def folders_by_playlist(out: Path) -> dict[str, Path]:
 
 SUMMARY_LINE = re.compile(
     r"^(\d+) matched, (\d+) to review, (\d+) unmatched, (\d+) errors of (\d+) tracks "
-    r"in (\d+) playlist\(s\), [\d.]+ s \(\d+ tracks/s\)\. Results: (.+)$"
+    r"in (\d+) playlist\(s\), [\d.]+ s \(\d+ tracks/s\); "
+    r"catalog (?P<catalog>.+) \((?P<catalog_tracks>\d+) tracks\)"
+    r"(?:; (?P<left_out>\d+) entries without a file left out of the Rekordbox XML)?"
+    r"\. Results: (?P<out>.+)$"
 )
 
 # -- match: success -----------------------------------------------------------------------
@@ -198,7 +204,9 @@ def test_match_writes_every_output_for_every_playlist(files: Files) -> None:
     summary = SUMMARY_LINE.match(line)
     assert summary, line
     matched, review, unmatched, errors, total, playlists = map(int, summary.groups()[:6])
-    assert Path(summary.group(7)) == files.out
+    assert Path(summary["out"]) == files.out
+    assert (Path(summary["catalog"]), summary["catalog_tracks"]) == (files.catalog, "6")
+    assert summary["left_out"] == "3"  # the Exportify rows: no file for Rekordbox
     assert (total, playlists, errors) == (len(EXPECTED), 4, 0)
 
     batch = batch_summary(files.out)
@@ -232,6 +240,22 @@ def test_match_writes_every_output_for_every_playlist(files: Files) -> None:
             assert (status, catalog_id) == ("matched", expected_id), key
     assert matched == sum(1 for v in EXPECTED.values() if v)
 
+    # one Rekordbox XML for the batch: every playlist, each file once; the Exportify rows
+    # have no file, so they are left out (and counted: the final line's left_out)
+    root = etree.parse(str(files.out / "enriched_batch.xml")).getroot()
+    tracks = {t.get("TrackID"): t for t in root.iterfind("COLLECTION/TRACK")}
+    assert root.find("COLLECTION").get("Entries") == str(len(tracks)) == "8"
+    assert all(t.get("Location", "").startswith("file://localhost/") for t in tracks.values())
+    top = root.find("PLAYLISTS/NODE")
+    assert [n.get("Name") for n in top] == ["Club", "set", "finds"]
+    assert [n.get("Name") for n in top.find("NODE")] == ["Peak", "Warm"]
+    for node in root.iterfind(".//NODE[@Type='1']"):
+        assert {t.get("Key") for t in node} <= set(tracks)
+    assert [n.get("Entries") for n in root.iterfind(".//NODE[@Type='1']")] == ["3", "2", "3", "0"]
+    assert batch["enriched_without_file"] == 3
+    assert batch["enriched_batch"]["tracks"] == 8
+    assert batch["catalog"] == {"file": str(files.catalog), "tracks": 6}
+
     _, missing = read_csv(folders["Club/Peak"] / "missing.csv")
     assert [r["entry_index"] for r in missing] == ["2"]
     found = (folders["Club/Peak"] / "found.m3u8").read_text(encoding="utf-8")
@@ -253,6 +277,8 @@ def test_enriched_xml_keeps_cues_and_fills_only_empty_fields(files: Files) -> No
 
     velvet = tracks["11"]
     assert velvet.get("Label") == "Quarrystone Records"  # was empty: filled
+    assert velvet.get("Album") == "Velvet Quarry EP"  # was absent: filled (issue 15)
+    assert velvet.get("Year") == "2022" and velvet.get("Genre") == "Deep House"
     assert velvet.get("Mix") == "Original Mix"
     assert velvet.get("Tonality") == "8A"  # the user's own key stays as written
     tempo = velvet.find("TEMPO")
@@ -539,7 +565,6 @@ def test_version(cratematch_home: Path) -> None:
 # -- cancelling: Ctrl-C -------------------------------------------------------------------
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX-only")
 def _journaled(files: Files) -> int:
     """Results the batch journal holds so far (0 before it exists)."""
     path = files.home / "data" / "journal.sqlite"
@@ -552,6 +577,7 @@ def _journaled(files: Files) -> int:
         return 0
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX-only")
 def test_ctrl_c_exits_130_and_leaves_valid_partial_outputs(files: Files) -> None:
     lines = ["#EXTM3U"]
     for i in range(6000):
@@ -650,6 +676,35 @@ def test_interrupt_before_matching_exits_130(
     assert not files.out.exists()
 
 
+def test_cancelled_before_the_batch_began_offers_no_resume() -> None:
+    """Ctrl-C while the catalog was imported or the playlists read: the host drops the
+    batch before journaling it (BatchCancelled with no figures). It once said "cancelled
+    after 0 of 0 tracks; partial results in ; finish with: cratematch resume ID", and
+    that resume then answered "no unfinished batch to resume"."""
+    from matcher.cli.run import cancelled_line
+
+    dropped = BatchCancelled("20260101-000000-abcdef", 3, 0, 0, "")
+    line = cancelled_line(dropped, dropped.batch_id)
+    assert line == "cratematch: cancelled before any track was matched; nothing was written"
+
+
+def test_cancelled_without_figures_takes_them_from_the_journal(cratematch_home: Path) -> None:
+    """The client's own BatchCancelled (the host went away) has no figures either: a batch
+    the journal holds is still offered to `resume`, with the journal's figures."""
+    from matcher.cli.run import cancelled_line
+    from matcher.engine.journal import Journal
+
+    with Journal.open() as journal:
+        journal.create_batch("b1", config={}, inputs=[], out_dir="/music/out6")
+        journal.add_playlist("b1", 0, file="set.m3u8", source="/in/set.m3u8", name="set",
+                             format="m3u", total=40)  # fmt: skip
+    line = cancelled_line(BatchCancelled("b1", 7, 0, 0, "/music/out6"), "b1")
+    assert line == (
+        "cratematch: cancelled after 0 of 40 tracks; partial results in /music/out6; "
+        "finish with: cratematch resume b1"
+    )
+
+
 # -- exit codes from how a batch ended -----------------------------------------------------
 
 
@@ -701,3 +756,334 @@ def test_progress_bars_stay_silent_when_disabled(capsys: pytest.CaptureFixture[s
     with ProgressBars(enabled=False) as bars:
         bars.update(Progress("set", 1, 1, 1, 1))
     assert capsys.readouterr().err == ""
+
+
+# -- issue 15, item 5: outputs land where asked --------------------------------------------
+
+
+def _long_m3u(folder: Path, name: str, size: int) -> Path:
+    lines = ["#EXTM3U"]
+    for i in range(size):
+        artist, title = [("Tamsin Orlo", "Velvet Quarry"), ("Nobody Known", f"Drift {i}")][i % 2]
+        lines += [f"#EXTINF:401,{artist} - {title}", f"/Music/long/{i:05d}.mp3"]
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX-only")
+def test_relative_out_cut_off_then_resumed_from_another_folder_finishes_in_place(
+    files: Files, tmp_path: Path
+) -> None:
+    """`match --out out6` (relative, with a relative --catalog database) cut off with
+    Ctrl-C, then `resume` run from another folder: the real out6 is finished, nothing is
+    written where resume ran, and the last line says what this run did."""
+    imported = cratematch(files.home, "catalog", "import", "catalog.csv", "--catalog",
+                          "mine.sqlite", cwd=files.root)  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    _long_m3u(files.root, "long.m3u8", 4000)
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["CRATEMATCH_HOME"] = str(files.home)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "matcher", "match", "long.m3u8", "--catalog", "mine.sqlite",
+         "--out", "out6", "--quiet"],
+        cwd=files.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while _journaled(files) <= 3:
+            assert child.poll() is None, child.communicate()
+            assert time.monotonic() < deadline, "the match never started"
+            time.sleep(0.01)
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    assert child.returncode == 130, stderr
+    out6 = files.root / "out6"
+    assert batch_summary(out6)["partial"] is True
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    resumed = cratematch(files.home, "resume", "--quiet", cwd=elsewhere)
+    assert resumed.returncode == 0, resumed.stderr
+    assert list(elsewhere.iterdir()) == []  # nothing landed where resume ran
+    line = resumed.stdout.splitlines()[-1]
+    summary = SUMMARY_LINE_RESUMED.match(line)
+    assert summary, line
+    assert Path(summary["out"]) == out6
+    assert Path(summary["catalog"]) == files.root / "mine.sqlite"
+    assert 0 < int(summary["this_run"]) < 4000 == int(summary["total"])
+    batch = batch_summary(out6)
+    assert batch["partial"] is False and batch["processed"] == batch["total"] == 4000
+    assert batch["resumed"]["already_done"] + batch["resumed"]["this_run"] == 4000
+    assert json.loads((out6 / "long" / "summary.json").read_text("utf-8"))["processed"] == 4000
+
+
+SUMMARY_LINE_RESUMED = re.compile(
+    r"^\d+ matched, \d+ to review, \d+ unmatched, \d+ errors of (?P<total>\d+) tracks in 1 "
+    r"playlist\(s\), (?P<this_run>\d+) of them this run in [\d.]+ s \(\d+ tracks/s\); "
+    r"catalog (?P<catalog>.+) \(6 tracks\)\. Results: (?P<out>.+)$"
+)
+
+
+@pytest.mark.parametrize(
+    ("already", "said", "rate"),
+    [
+        pytest.param(0, "of 10000 tracks in 1 playlist(s), 5.0 s", "(2000 tracks/s)", id="new"),
+        pytest.param(6000, "of 10000 tracks in 1 playlist(s), 4000 of them this run in 5.0 s",
+                     "(800 tracks/s)", id="resumed"),
+    ],
+)  # fmt: skip
+def test_resumed_summary_divides_this_runs_tracks_by_this_runs_time(
+    already: int, said: str, rate: str
+) -> None:
+    """The resume summary once divided all 10,000 tracks by the resumed part's time."""
+    from matcher.cli.run import summary_line
+
+    final = BatchFinished(
+        "b", 9, True, 10000, 10000, {"matched": 10000}, 5.0, "/out",
+        already_done=already, catalog="/c/cat.csv", catalog_tracks=32781,
+    )  # fmt: skip
+    line = summary_line(final, 1)
+    assert said in line and rate in line
+    assert line.endswith("; catalog /c/cat.csv (32781 tracks). Results: /out")
+
+
+@pytest.mark.parametrize(
+    ("catalog", "tracks", "left_out", "ending"),
+    [
+        pytest.param("/c/mine.csv", 6, 0, "; catalog /c/mine.csv (6 tracks). Results: /out",
+                     id="local-catalog"),
+        pytest.param("musicbrainz", None, 0, "; provider musicbrainz. Results: /out",
+                     id="online-provider"),
+        pytest.param("/c/mine.csv", 6, 26, "; catalog /c/mine.csv (6 tracks); 26 entries without"
+                     " a file left out of the Rekordbox XML. Results: /out", id="left-out"),
+    ],
+)  # fmt: skip
+def test_final_line_names_what_was_matched_against(
+    catalog: str, tracks: int | None, left_out: int, ending: str
+) -> None:
+    from matcher.cli.run import summary_line
+
+    final = BatchFinished("b", 9, True, 3, 3, {"matched": 3}, 1.0, "/out", catalog=catalog,
+                          catalog_tracks=tracks, xml_without_file=left_out)  # fmt: skip
+    assert summary_line(final, 1).endswith(ending)
+
+
+# -- issue 15, item 7: the command line ------------------------------------------------------
+
+
+def test_match_help_documents_every_argument_and_the_default_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from matcher.cli.commands import build_parser
+
+    monkeypatch.delenv("CRATEMATCH_HOME")  # the user's real default: platformdirs' Music
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".config"))
+    monkeypatch.delenv("XDG_MUSIC_DIR", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args(["match", "--help"])
+    assert exit_.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "INPUT playlist files: Rekordbox XML, M3U/M3U8, CSV" in text
+    assert "--all-playlists match every playlist of a Rekordbox/Traktor file" in text
+    for words in ("fast: fewest queries", "balanced (the default):", "thorough: every query"):
+        assert words in text
+    assert "--workers N worker processes (default: one per CPU" in text
+    assert "--out DIR output folder (default: ~/Music/CrateMatch)" in text
+    assert not (tmp_path / "Music").exists()  # showing the default creates nothing
+
+
+class _Terminal(io.StringIO):
+    """A terminal that reports `columns` (0: some IDE consoles and serial lines)."""
+
+    def __init__(self, columns: int) -> None:
+        super().__init__()
+        self.columns = columns
+
+    def fileno(self) -> int:
+        return 2
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _rates(text: str) -> list[float]:
+    return [float(r) for r in re.findall(r"([\d.]+)trk/s", text)]
+
+
+def test_progress_first_frame_shows_no_absurd_rate() -> None:
+    """The first frame once showed 657,930 trk/s: a whole chunk over the milliseconds
+    since a bar made at the first chunk's arrival. Bars start with the batch (and a
+    resumed batch's earlier tracks are their initial count), so rates are real."""
+    terminal = _Terminal(100)
+    with ProgressBars(enabled=True, file=terminal) as bars:
+        bars.start(10000, already_done=6000)  # BatchStarted of a resumed batch
+        bars.playlist("set", 10000, done=6000)  # PlaylistStarted
+        time.sleep(0.1)  # the first chunk takes at least this long
+        bars.update(Progress("set", 6500, 10000, 6500, 10000))
+    rates = _rates(terminal.getvalue())
+    assert rates and max(rates) <= 500 / 0.1 * 1.5, terminal.getvalue()
+
+
+def test_progress_bar_is_drawn_on_a_terminal_reporting_0_columns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A terminal reporting 0 x 0 (`script`'s pty, some IDE consoles): tqdm alone makes
+    that -1 x -1 and hides every bar. Both bars are drawn, DEFAULT_COLUMNS wide."""
+    from matcher.cli.progress import DEFAULT_COLUMNS, DEFAULT_ROWS, terminal_size
+
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd=None: os.terminal_size((0, 0)))
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+    terminal = _Terminal(0)
+    monkeypatch.setattr(sys, "stderr", terminal)  # where the bars go, as tqdm checks
+    assert terminal_size(terminal) == (DEFAULT_COLUMNS, DEFAULT_ROWS)
+    with ProgressBars(enabled=True) as bars:
+        bars.start(10)
+        bars.playlist("set", 10)
+        bars.update(Progress("set", 5, 10, 5, 10))
+    frames = [f for f in re.split(r"[\r\n]|\x1b\[A", terminal.getvalue()) if "5/10" in f]
+    assert {f.split(":")[0] for f in frames} == {"set", "all playlists"}, frames
+    assert all(re.search(r"\|[#\d ]{20,}\|", f) for f in frames), frames
+    assert max(len(f) for f in frames) <= DEFAULT_COLUMNS
+
+
+def test_catalog_info_shows_its_sources(files: Files, capsys: pytest.CaptureFixture[str]) -> None:
+    """`catalog info`'s help promises the catalog's sources: every file imported into it
+    (sync.py records each in the catalog's meta), with its kind and size."""
+    db = files.root / "mine.sqlite"
+    extra = files.root / "more.csv"
+    extra.write_text(CATALOG_CSV.splitlines()[0] + "\n" + EXTRA_CATALOG_ROW, encoding="utf-8")
+    assert main(["catalog", "import", str(files.catalog), str(extra), "--catalog", str(db)]) == 0
+    capsys.readouterr()
+    extra.unlink()
+    assert main(["catalog", "info", "--catalog", str(db)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"{db}: 7 tracks",
+        f"  from {files.catalog} (csv, 6 tracks)",
+        f"  from {extra} (csv, 1 tracks; no longer there)",
+    ]
+
+
+def test_catalog_info_of_a_catalog_built_for_match_names_its_file(files: Files) -> None:
+    proc = cratematch(files.home, "match", files.m3u, "--catalog", files.catalog, "--out",
+                      files.out, "--quiet")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    (built,) = (files.home / "data" / "catalogs").glob("*.sqlite")
+    info = cratematch(files.home, "catalog", "info", "--catalog", built)
+    assert info.returncode == 0, info.stderr
+    assert info.stdout.splitlines()[1:] == [f"  from {files.catalog} (csv, 6 tracks)"]
+
+
+EMPTY_PLAYLISTS_XML = REKORDBOX_XML.replace(
+    """<NODE Name="Peak" Type="1" KeyType="0" Entries="3">
+          <TRACK Key="11"/>
+          <TRACK Key="12"/>
+          <TRACK Key="13"/>
+        </NODE>""",
+    '<NODE Name="Peak" Type="1" KeyType="0" Entries="0"/>',
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "must_say"),
+    [
+        pytest.param("header-only.m3u8", "#EXTM3U\n", "the playlist in header-only.m3u8 is empty",
+                     id="m3u-header-only"),
+        pytest.param("empty-lists.xml", EMPTY_PLAYLISTS_XML.replace(
+            """<NODE Name="Warm" Type="1" KeyType="0" Entries="2">
+          <TRACK Key="14"/>
+          <TRACK Key="15"/>
+        </NODE>""", '<NODE Name="Warm" Type="1" KeyType="0" Entries="0"/>'),
+                     "all 2 playlists in empty-lists.xml are empty", id="xml-all-empty"),
+    ],
+)  # fmt: skip
+def test_nothing_to_match_is_bad_input(files: Files, name: str, text: str, must_say: str) -> None:
+    """A file whose playlists are all empty once finished as "0 tracks", exit 0. It is
+    bad input: exit 2, one line saying so, nothing written or journaled."""
+    path = _write(files, name, text)
+    proc = cratematch(files.home, "match", path, "--all-playlists", "--catalog", files.catalog,
+                      "--out", files.out)  # fmt: skip
+    message = assert_bad_input(proc)
+    assert "nothing to match" in message and must_say in message
+    assert not files.out.exists()
+    listed = cratematch(files.home, "batches")
+    assert listed.stdout.strip() == "No batches yet."
+
+
+def test_an_empty_playlist_among_others_is_warned_about(files: Files) -> None:
+    path = _write(files, "half.xml", EMPTY_PLAYLISTS_XML)
+    proc = cratematch(files.home, "match", path, "--all-playlists", "--catalog", files.catalog,
+                      "--out", files.out)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [
+        "cratematch: warning: playlist 'Club/Peak' in half.xml is empty: nothing to match in it"
+    ]
+    assert "of 2 tracks in 2 playlist(s)" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("platform", "argv"),
+    [
+        pytest.param("linux", ["xdg-open"], id="linux"),
+        pytest.param("freebsd14", ["xdg-open"], id="bsd"),
+        pytest.param("darwin", ["open"], id="macos"),
+        pytest.param("win32", None, id="windows-startfile"),
+    ],
+)
+def test_open_command_per_os(tmp_path: Path, platform: str, argv: list[str] | None) -> None:
+    from matcher.cli.opener import open_command
+
+    folder = tmp_path / "demo results; rm -rf ~"  # one argument, never a shell string
+    assert open_command(folder, platform) == (None if argv is None else [*argv, str(folder)])
+
+
+def test_open_folder_without_a_file_manager_says_why_in_one_line(tmp_path: Path) -> None:
+    """A server or a container has no xdg-open: the demo still succeeds, and says why the
+    folder was not shown (as a warning: `cratematch demo --open` exits 0)."""
+    from matcher.cli.opener import open_folder
+
+    def missing(argv: list[str], **kwargs: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory", argv[0])
+
+    problem = open_folder(tmp_path, platform="linux", run=missing)
+    assert problem.startswith(f"could not open {tmp_path} with xdg-open: ")
+    assert "\n" not in problem
+    assert open_folder(tmp_path, platform="linux", run=lambda argv, **kw: None) == ""
+
+
+def test_demo_prints_where_its_results_are_and_opens_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from matcher.cli import opener
+
+    ran: list[tuple[list[str], dict[str, object]]] = []
+    real = opener.open_folder
+
+    def recorded(folder: Path) -> str:
+        return real(folder, platform="linux", run=lambda argv, **kw: ran.append((argv, kw)))
+
+    monkeypatch.setattr(opener, "open_folder", recorded)
+    out = tmp_path / "demo out"
+    assert main(["demo", "--out", str(out), "--quiet", "--open"]) == 0
+    printed = capsys.readouterr().out
+    assert f"The demo's results are in {out}" in printed
+    assert (out / "batch_summary.json").is_file() and (out / "enriched_batch.xml").is_file()
+    ((argv, kwargs),) = ran
+    assert argv == ["xdg-open", str(out)]
+    assert not kwargs.get("shell")
+
+
+def test_demo_without_open_says_how_to_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from matcher.cli import opener
+
+    monkeypatch.setattr(opener, "open_folder", lambda folder: pytest.fail("opened"))
+    assert main(["demo", "--out", str(tmp_path / "d"), "--quiet"]) == 0
+    assert "Add --open to show the folder" in capsys.readouterr().out

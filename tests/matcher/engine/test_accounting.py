@@ -143,6 +143,7 @@ def test_snapshot_aggregates_chunks() -> None:
         "time_score": 1.0, "time_write": 0.5, "workers": 2,
         "worker_utilisation": 6.0 / (2 * (12.0 - 2.0)), "chunk_size": 50, "chunks": 2,
         "match_rate": 0.8, "review_rate": 0.1, "preset_level": 0,
+        "avg_query_time": 2.0 / 200, "memory_rss_mib": 0.0, "memory_peak_mib": 0.0,
     }  # fmt: skip
     assert snap == pytest.approx(expected)
 

@@ -88,6 +88,9 @@ class FakePool:
     def idle(self) -> list[int]:
         return [w for w in range(self.size) if w not in self.busy]
 
+    def pids(self) -> list[tuple[int, int]]:
+        return []  # no worker processes: the memory sampled is this process's only
+
     def send(self, worker: int, chunk_id: int, message: Chunk) -> bool:
         assert worker not in self.busy, "a worker holds one chunk at most"
         assert message.chunk_id == chunk_id

@@ -101,13 +101,25 @@ LAYOUTS = {
     Candidate: "track confidence features penalties guard note score",
     QueryRecord: "kind text hits elapsed_ms",
     MatchResult: "entry status confidence provider reason best candidates query_log elapsed_ms "
-    "candidates_evaluated queries_run file_stamp",
+    "candidates_evaluated queries_run file_stamp found_by",
 }
 
 
 @pytest.mark.parametrize("record", list(LAYOUTS), ids=lambda cls: cls.__name__)
 def test_record_layouts_are_pinned(record: type) -> None:
     assert [f.name for f in fields(record)] == LAYOUTS[record].split()
+
+
+def test_found_by_round_trips_and_older_rows_load_without_it() -> None:
+    result = replace(make_result(), found_by=("isrc", "title+artist"))
+    row = dumps_result(result)
+    assert loads_result(row).found_by == ("isrc", "title+artist")
+    flat = pickle.loads(row[1:])  # plain data: safe to load here
+    for fields_then in (11, 12):  # rows from before file_stamp, and from before found_by
+        older = bytes((PLAIN,)) + pickle.dumps(flat[:fields_then], protocol=5)
+        back = loads_result(older)
+        assert back.found_by == ()
+        assert back.entry == result.entry and back.query_log == result.query_log
 
 
 def test_deflated_rows_are_smaller() -> None:
@@ -278,7 +290,7 @@ def results(draw: st.DrawFn) -> MatchResult:
     return MatchResult(
         draw(ENTRIES), draw(st.sampled_from(MatchStatus)), draw(NUMBER), draw(TEXT), draw(TEXT),
         best, shortlist, tuple(draw(st.lists(QUERIES, max_size=3))), draw(NUMBER),
-        draw(st.integers(0, 10**6)),
+        draw(st.integers(0, 10**6)), found_by=tuple(draw(st.lists(TEXT, max_size=3))),
     )  # fmt: skip
 
 

@@ -46,6 +46,18 @@ def test_found_m3u8_prefers_the_owned_copy_and_counts_entries_without_file(tmp_p
     assert summary["found_without_file"] == 1 == out.found_without_file
 
 
+def test_found_m3u8_names_a_track_without_artist_by_its_title(tmp_path, make):
+    source = tmp_path / "set.m3u8"
+    entries = [make.entry(0, location="/m/a.mp3"), make.entry(1, location="/m/b.mp3")]
+    nameless = make.track("c0", title="Untitled Dub", artists=(), duration_s=484.0)
+    results = [make.matched(entries[0], nameless), make.matched(entries[1], make.track("c1"))]
+    playlist = make.playlist(entries, source, fmt="m3u8")
+    out = write_playlist_outputs(tmp_path / "o", playlist, results, provider="l", preset="p")
+    lines = out.found.read_text(encoding="utf-8").splitlines()
+    assert lines[1] == "#EXTINF:484,Untitled Dub"  # not ",- Untitled Dub"
+    assert lines[3].endswith(",Cat Artist - Catalog c1")
+
+
 def test_summary_json_describes_the_playlist(tmp_path, mixed_results):
     playlist, results = mixed_results
     out = write_playlist_outputs(
@@ -74,6 +86,8 @@ def test_summary_json_describes_the_playlist(tmp_path, mixed_results):
         "match_rate": 0.25,
         "mean_confidence": 0.96,
         "found_without_file": 0,
+        "enriched_tracks": 2,
+        "enriched_without_file": 2,  # no file: Rekordbox could not import them
         "elapsed_s": 1.235,
         "metrics": {"tracks_per_second": 12.5, "broken": None},
         "files": OUTPUT_FILES,
@@ -142,8 +156,10 @@ def test_batch_summary_totals_every_playlist(tmp_path, make, mixed_results):
         "total": 1,
         "processed": 1,
         "match_rate": 1.0,
+        "enriched_without_file": 1,
         "elapsed_s": 0.0,
     }
+    assert doc["enriched_without_file"] == 2 + 1
 
 
 @pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan], ids=["inf", "-inf", "nan"])

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from matcher.model import CatalogTrack, PlaylistEntry
-from matcher.outputs.enrich import fill_fields, year_of
+from matcher.outputs.enrich import ENRICHED_FIELDS, fill_fields, year_of
 from matcher.outputs.locations import file_url, playable_location, to_local_path
 
 
@@ -73,10 +73,14 @@ def test_year_of(date, year):
 
 
 TRACK = CatalogTrack(
-    "c", "T", mix="Extended Mix", remixers=("A", "B"), label="Lab", release_date="2011-02-03",
-    bpm=125.5, key="F# Minor", genre="Techno",
+    "c", "T", mix="Extended Mix", artists=("Ann", "Bob feat. Cy"), remixers=("A", "B"),
+    label="Lab", release="The EP", release_date="2011-02-03", bpm=125.5, key="F# Minor",
+    genre="Techno", duration_s=301.6, isrc="QZ0000000001",
 )  # fmt: skip
-EVERYTHING = {
+EVERYTHING = {  # every field the catalog knows that Rekordbox's XML can hold
+    "Name": "T",
+    "Artist": "Ann, Bob feat. Cy",
+    "Album": "The EP",
     "Label": "Lab",
     "Remixer": "A, B",
     "Mix": "Extended Mix",
@@ -84,6 +88,7 @@ EVERYTHING = {
     "Tonality": "11A",
     "AverageBpm": "125.50",
     "Year": "2011",
+    "TotalTime": "302",
 }
 
 
@@ -92,15 +97,15 @@ EVERYTHING = {
     [
         pytest.param({}, EVERYTHING, id="missing-attributes"),
         pytest.param(
-            {k: "" for k in EVERYTHING} | {"AverageBpm": "0.00", "Year": "0"},
+            {k: "" for k in EVERYTHING} | {"AverageBpm": "0.00", "Year": "0", "TotalTime": "0"},
             EVERYTHING,
             id="rekordbox-placeholders",
         ),
         pytest.param({k: "x" for k in EVERYTHING}, {}, id="all-user-filled"),
         pytest.param({"Label": "  ", "AverageBpm": "0"}, EVERYTHING, id="blank-and-zero"),
         pytest.param(
-            {"AverageBpm": "abc", "Year": "1990"},
-            {k: v for k, v in EVERYTHING.items() if k not in ("AverageBpm", "Year")},
+            {"AverageBpm": "abc", "Year": "1990", "TotalTime": "301"},
+            {k: v for k, v in EVERYTHING.items() if k not in ("AverageBpm", "Year", "TotalTime")},
             id="odd-values-kept",
         ),  # fmt: skip
     ],
@@ -110,5 +115,11 @@ def test_fill_fields(current, expected):
 
 
 def test_fill_fields_skips_what_the_catalog_lacks():
-    bare = CatalogTrack("c", "T", key="not a key", bpm=0.0)
+    bare = CatalogTrack("c", "", key="not a key", bpm=0.0, duration_s=0.0)
     assert fill_fields({}, bare, "short") == {}
+
+
+def test_fill_fields_offers_every_enriched_field():
+    """What the README promises ("fills in artists, ... release"): each name in
+    ENRICHED_FIELDS is filled from a catalog track that knows it, and nothing else is."""
+    assert set(fill_fields({}, TRACK, "camelot")) == set(ENRICHED_FIELDS)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 from lxml import etree
 
@@ -63,16 +65,16 @@ def test_new_xml_has_rekordbox_shape(m3u_outputs):
         "Company": "CrateMatch",
     }
     collection = root.find("COLLECTION")
-    assert collection.get("Entries") == "4"
-    assert [t.get("TrackID") for t in collection] == ["1", "2", "3", "4"]
+    assert collection.get("Entries") == "3"  # the web URL entry has no file to import
+    assert [t.get("TrackID") for t in collection] == ["1", "2", "3"]
     (node,) = root.find("PLAYLISTS/NODE")
-    assert dict(node.attrib) == {"Name": "Party Mix", "Type": "1", "KeyType": "0", "Entries": "4"}
-    assert [t.get("Key") for t in node] == ["1", "2", "3", "4"]
+    assert dict(node.attrib) == {"Name": "Party Mix", "Type": "1", "KeyType": "0", "Entries": "3"}
+    assert [t.get("Key") for t in node] == ["1", "2", "3"]
 
 
 def test_new_xml_tracks_carry_the_entry_and_fill_empty_fields(m3u_outputs):
     collection = etree.parse(str(m3u_outputs.enriched)).getroot().find("COLLECTION")
-    first, win, stream, lost = collection
+    first, win, stream = collection
     assert list(first.attrib) == [
         "TrackID", "Name", "Artist", "Album", "Genre", "TotalTime", "Year", "AverageBpm",
         "Comments", "Location", "Remixer", "Tonality", "Label", "Mix",
@@ -95,20 +97,49 @@ def test_new_xml_tracks_carry_the_entry_and_fill_empty_fields(m3u_outputs):
     assert stream.get("Year") == "2001"  # the entry's own year wins
     assert stream.get("Tonality") == "1m"  # A Minor in Open Key
     assert stream.get("AverageBpm") == "128.00" and stream.get("TotalTime") == "200"
-    assert lost.get("Location") is None  # a web URL is no file for Rekordbox
-    assert lost.get("Label") == "Mine"
+    assert "Lost" not in {t.get("Name") for t in collection}  # a web URL is no file
+
+
+def test_entries_without_a_file_are_left_out_and_counted(m3u_outputs):
+    """Rekordbox keys its collection on the file: a streaming URI or a web URL cannot be
+    imported, so those entries stay out of the XML and summary.json says how many."""
+    assert m3u_outputs.enriched_without_file == 1
+    summary = json.loads(m3u_outputs.summary.read_text(encoding="utf-8"))
+    assert summary["enriched_without_file"] == 1
+    assert summary["found_without_file"] == 0  # found.m3u8 can play a web URL
+
+
+def test_empty_artist_and_album_are_filled_from_the_catalog(tmp_path, make):
+    """Issue 15: matched tracks kept an empty Artist although the README promises artists
+    and release; every empty field the catalog knows is filled, typed ones are kept."""
+    source = tmp_path / "set.m3u8"
+    bare = make.entry(0, artist="", title="Velvet Quarry", location="/Music/vq.mp3")
+    typed = make.entry(1, artist="Mine", album="My Album", location="/Music/t.mp3")
+    owned = make.track(
+        "c1", title="Velvet Quarry", artists=("Tamsin Orlo", "Bex Crane"), release="Quarry EP",
+        duration_s=401.2, genre="Deep House",
+    )  # fmt: skip
+    playlist = make.playlist([bare, typed], source, name="set")
+    results = [make.matched(bare, owned), make.matched(typed, make.track("c2", release="Theirs"))]
+    out = write_playlist_outputs(tmp_path / "o", playlist, results, provider="l", preset="p")
+    first, second = etree.parse(str(out.enriched)).getroot().find("COLLECTION")
+    assert first.get("Artist") == "Tamsin Orlo, Bex Crane"
+    assert first.get("Album") == "Quarry EP"
+    assert first.get("Genre") == "Deep House" and first.get("TotalTime") == "401"
+    assert (second.get("Artist"), second.get("Album")) == ("Mine", "My Album")
 
 
 def test_csv_input_without_keys_uses_rekordbox_notation(tmp_path, make):
     source = tmp_path / "liked.csv"
     e = make.entry(0, file="liked.csv", location="spotify:track:1")
     playlist = make.playlist([e], source, name="Folder/Liked", fmt="csv")
-    results = [make.matched(e, make.track("c", key="Bb Minor"))]
+    owned = make.track("c", key="Bb Minor", location="/Music/owned.mp3")
+    results = [make.matched(e, owned)]
     out = write_playlist_outputs(tmp_path / "o", playlist, results, provider="l", preset="p")
     root = etree.parse(str(out.enriched)).getroot()
     (track,) = root.find("COLLECTION")
     assert track.get("Tonality") == "Bbm"
-    assert track.get("Location") is None
+    assert track.get("Location") == "file://localhost/Music/owned.mp3"  # the copy you own
     folder = root.find("PLAYLISTS/NODE/NODE")
     assert (folder.get("Name"), folder.get("Type")) == ("Folder", "0")
     assert folder.find("NODE").get("Name") == "Liked"

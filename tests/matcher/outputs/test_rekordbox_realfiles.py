@@ -14,17 +14,18 @@ from lxml import etree
 
 from matcher.model import Candidate, CatalogTrack, MatchResult, MatchStatus, Playlist
 from matcher.model import PlaylistEntry as Entry
+from matcher.outputs.enrich import ENRICHED_FIELDS
 from matcher.outputs.writer import write_enriched
 
 SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
 FILES = sorted(SHARED.glob("realfiles/rekordbox-xml__*.xml")) + [
     p for p in sorted(SHARED.glob("devset/playlists/rekordbox_*.xml")) if "stress" not in p.name
 ]
-FILLABLE = {"Label", "Remixer", "Mix", "Genre", "Tonality", "AverageBpm", "Year"}
+FILLABLE = set(ENRICHED_FIELDS)
 PLACEHOLDERS = {"", "0", "0.00"}
 CATALOG = CatalogTrack(
     "cat", "T", mix="Mix", artists=("A",), remixers=("R",), label="Lab", genre="G",
-    release_date="2001-01-01", bpm=99.0, key="E Minor",
+    release="Rel", release_date="2001-01-01", bpm=99.0, key="E Minor", duration_s=300.0,
 )  # fmt: skip
 
 

@@ -1,0 +1,122 @@
+"""`cratematch` itself: the one entry point of both installs.
+
+A pip install's console script (`cratematch = "matcher.cli:main"`, also `python -m
+matcher`) and the packaged app (packaging/cratematch_entry.py, which adds only what a
+frozen build needs) both call `main` here, so they behave the same:
+
+    cratematch                             the window; with no display, one line, exit 2
+    cratematch FILE... [--catalog F] [--start]   the window with FILE... queued
+    cratematch COMMAND ...                 the command line (commands.py): match, catalog,
+                                           batches, resume, write, undo, writes, demo
+    cratematch --self-test                 the bundled demo through the worker pool, one
+                                           line, exit 0 (ok) or 1 (failed); no display
+    cratematch --version | --help
+
+The engine never imports the window (tests/test_boundaries.py): `main` is handed a way
+to open it (the packaged app does), or finds the installed `cratematch-gui` script.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from matcher.cli.commands import COMMANDS
+from matcher.cli.output import EXIT_BAD_INPUT, EXIT_OK, EXIT_TRACK_ERRORS, one_line
+
+__all__ = ["GUI_SCRIPT", "USAGE", "main", "no_display", "usage"]
+
+OpenWindow = Callable[[list[str]], int]
+GUI_SCRIPT = "cratematch-gui"  # the window's entry point (pyproject's gui-scripts)
+
+USAGE = """\
+usage: cratematch [FILE...] [--catalog FILE] [--provider NAME] [--out DIR] [--start]
+       cratematch {commands} ...
+       cratematch --version | --self-test | --help
+
+With no command, opens the CrateMatch window (FILE... are queued; --start starts them).
+Commands run on the command line; `cratematch COMMAND --help` tells more:
+{command_help}
+--self-test matches the bundled demo through the worker pool and prints one line
+(exit 0 when it passed, 1 when not); it needs no display.
+"""
+
+
+def usage() -> str:
+    """`cratematch --help`: the window, the commands, the self-test."""
+    width = max(map(len, COMMANDS))
+    lines = "\n".join(f"  {name:<{width}}  {text}" for name, text in COMMANDS.items())
+    return USAGE.format(commands="{" + ",".join(COMMANDS) + "}", command_help=lines)
+
+
+def no_display() -> str:
+    """Why an X11/Wayland desktop cannot show the window; "" when it can (or not X11)."""
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")) and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return "no display (DISPLAY is not set)"
+    return ""
+
+
+def _is_a_command_word(word: str) -> bool:
+    """A command, or a word that can only be a mistyped one (no option, no file name):
+    the command line's parser then names it in its one-line error."""
+    if word in COMMANDS:
+        return True
+    looks_like_a_file = "." in word or "/" in word or "\\" in word or os.path.exists(word)
+    return bool(word) and not word.startswith("-") and not looks_like_a_file
+
+
+def _installed_window() -> OpenWindow:
+    """The `cratematch-gui` entry point of this install (ImportError when there is none)."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="gui_scripts", name=GUI_SCRIPT):
+        return entry.load()
+    raise ImportError(f"the window ({GUI_SCRIPT}) is not installed")
+
+
+def _self_test() -> int:
+    from matcher.demo import selftest
+
+    try:
+        print(selftest.self_test())
+    except selftest.SelfTestFailed as failure:
+        print(f"cratematch self-test FAILED: {one_line(failure)}")
+        return EXIT_TRACK_ERRORS
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, *, open_window: OpenWindow | None = None) -> int:
+    """Run `cratematch ARGV`; returns the exit code. `open_window` opens the window with
+    its arguments (default: the installed `cratematch-gui`)."""
+    args = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-psn_")]
+    first = args[0] if args else ""
+    if first == "--version":
+        from matcher import __version__
+
+        print(f"cratematch {__version__}")
+        return EXIT_OK
+    if first in ("-h", "--help"):
+        print(usage(), end="")
+        return EXIT_OK
+    if first == "--self-test":
+        return _self_test()
+    if _is_a_command_word(first):
+        from matcher.cli.commands import main as run_command
+
+        return run_command(args)
+    if problem := no_display():
+        print(
+            f"cratematch: error: cannot open the window: {problem}; give a command "
+            "(match, catalog, demo, ...) or see `cratematch --help`",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    try:
+        window = open_window or _installed_window()
+    except ImportError as err:
+        print(f"cratematch: error: cannot open the window: {one_line(err)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return window(args)

@@ -1,0 +1,156 @@
+"""`enriched_batch.xml`: every playlist of a batch in one Rekordbox XML, so a collection
+of 47 playlists is one import, not 47.
+
+It is built from the playlists' own `enriched.xml` files (already cut down to their
+tracks, filled in and free of entries Rekordbox cannot import), streamed twice so that
+memory stays bounded by the number of tracks, never by their cues:
+
+    1. index   each file's COLLECTION TRACKs get one new TrackID for the batch; a file
+               named by several playlists (the same Location) is one TRACK, and a
+               TRACK without a Location stays apart, per file; each playlist NODE's
+               Keys are mapped to the new ids
+    2. write   the COLLECTION, each track once with every attribute and child (beat
+               grid, cues) kept, then every playlist as a NODE inside its folders
+               (`Club/Peak` and `Club/Warm` share one `Club`), referencing its tracks
+               by TrackID (KeyType 0)
+
+Two playlists with the same folder path and name (two files each holding a "Set") keep
+both: the second becomes "Set (2)".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from matcher.errors import OutputError
+from matcher.outputs.atomic import atomic_open, describe_os_error
+from matcher.outputs.locations import same_location_key
+from matcher.outputs.rekordbox_new import product_attrs
+from matcher.outputs.rekordbox_rewrite import collection_tracks
+from matcher.outputs.rekordbox_xml import (
+    PARSE_OPTIONS,
+    PlaylistNode,
+    check_prologue,
+    set_attribute,
+    split_path,
+    write_document,
+)
+
+__all__ = ["BATCH_XML", "BatchXml", "write_batch_xml"]
+
+BATCH_XML = "enriched_batch.xml"
+
+
+@dataclass(frozen=True, slots=True)
+class BatchXml:
+    """What `write_batch_xml` wrote."""
+
+    path: Path
+    tracks: int  # COLLECTION TRACKs (a file in several playlists counts once)
+    playlists: int  # playlist NODEs
+
+
+def _track_key(track: etree._Element, file_index: int) -> str:
+    location = track.get("Location", "")
+    if location:
+        return "loc:" + same_location_key(location)
+    return f"id:{file_index}:{track.get('TrackID', '')}"
+
+
+@dataclass(slots=True)
+class _Index:
+    """Pass 1's answer: a new TrackID per track key, and the playlists' NODEs."""
+
+    ids: dict[str, str]
+    nodes: list[PlaylistNode]
+
+
+def _index(sources: Sequence[tuple[str, Path]]) -> _Index:
+    ids: dict[str, str] = {}
+    nodes: list[PlaylistNode] = []
+    taken: set[tuple[str, ...]] = set()
+    for file_index, (name, source) in enumerate(sources):
+        by_id: dict[str, str] = {}
+        by_location: dict[str, str] = {}
+        for track in collection_tracks(source):
+            new = ids.setdefault(_track_key(track, file_index), str(len(ids) + 1))
+            by_id.setdefault(track.get("TrackID", ""), new)
+            if location := track.get("Location", ""):
+                by_location.setdefault(same_location_key(location), new)
+        for path, key_type, keys in _playlist_nodes(source) or [(split_path(name), "0", [])]:
+            if key_type == "1":
+                refs = [by_location.get(same_location_key(k)) for k in keys]
+            else:
+                refs = [by_id.get(k) for k in keys]
+            unique = _unique_path(tuple(path) or tuple(split_path(name)), taken)
+            nodes.append(PlaylistNode(unique, "0", tuple(r for r in refs if r)))
+    return _Index(ids, nodes)
+
+
+def _playlist_nodes(source: Path) -> list[tuple[list[str], str, list[str]]]:
+    """The playlist NODEs of one enriched.xml: (folder path and name, KeyType, Keys)."""
+    found = []
+    with open(source, "rb") as handle:
+        tags = ("TRACK", "NODE")
+        for _, node in etree.iterparse(handle, events=("end",), tag=tags, **PARSE_OPTIONS):
+            parent = node.getparent()
+            if node.tag == "TRACK":
+                if parent is not None and parent.tag == "COLLECTION":
+                    node.clear(keep_tail=False)  # the collection is pass 1's other half
+                continue
+            if node.get("Type") != "1":
+                continue
+            folders = [n.get("Name", "") for n in node.iterancestors("NODE")][::-1][1:]
+            keys = [t.get("Key", "") for t in node.iterchildren("TRACK")]
+            found.append(([*folders, node.get("Name", "")], node.get("KeyType", "0"), keys))
+    return found
+
+
+def _unique_path(path: tuple[str, ...], taken: set[tuple[str, ...]]) -> tuple[str, ...]:
+    candidate, n = path, 1
+    while candidate in taken:
+        n += 1
+        candidate = (*path[:-1], f"{path[-1]} ({n})")
+    taken.add(candidate)
+    return candidate
+
+
+def _tracks(sources: Sequence[tuple[str, Path]], ids: dict[str, str]) -> Iterator[etree._Element]:
+    written: set[str] = set()
+    for file_index, (_, source) in enumerate(sources):
+        for track in collection_tracks(source):
+            key = _track_key(track, file_index)
+            if key in written:
+                continue
+            written.add(key)
+            set_attribute(track, "TrackID", ids[key])
+            yield track
+
+
+def write_batch_xml(path: Path, playlists: Sequence[tuple[str, Path]]) -> BatchXml:
+    """Write `path` from the playlists' (name, enriched.xml) in batch order; an
+    enriched.xml that is not there (a playlist that never started) is passed over.
+    Raises OutputError when a file cannot be read or the result cannot be written."""
+    sources = [(name, Path(xml)) for name, xml in playlists if Path(xml).is_file()]
+    try:
+        for _, source in sources:
+            check_prologue(source)
+        index = _index(sources)
+        with atomic_open(Path(path), "wb") as handle:
+            written = write_document(
+                handle,
+                root_attrs={"Version": "1.0.0"},
+                product_attrs=product_attrs(),
+                tracks=_tracks(sources, index.ids),
+                track_count=len(index.ids),
+                nodes=index.nodes,
+            )
+    except etree.XMLSyntaxError as err:
+        raise OutputError(f"cannot write {path.name}: a playlist's XML is damaged ({err})") from err
+    except OSError as err:
+        raise OutputError(f"cannot write {path.name}: {describe_os_error(err)}") from err
+    return BatchXml(Path(path), written, len(index.nodes))

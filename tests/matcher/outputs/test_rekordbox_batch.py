@@ -1,0 +1,136 @@
+"""enriched_batch.xml: every playlist of a batch in one Rekordbox XML (issue 15, item 6).
+
+One COLLECTION holding each file once, the playlists as NODEs inside their folders, each
+referencing its tracks by TrackID; cues and beat grids kept; entries without a file out.
+"""
+
+from __future__ import annotations
+
+import json
+
+from lxml import etree
+
+from matcher.outputs import BATCH_XML, write_batch_summary, write_batch_xml, write_playlist_outputs
+
+REKORDBOX = """<?xml version="1.0" encoding="UTF-8"?>
+<DJ_PLAYLISTS Version="1.0.0">
+  <PRODUCT Name="rekordbox" Version="6.8.2" Company="AlphaTheta"/>
+  <COLLECTION Entries="3">
+    <TRACK TrackID="7" Name="Shared" Artist="" Album="" Location="file://localhost/m/shared.mp3">
+      <TEMPO Inizio="0.025" Bpm="124.00" Metro="4/4" Battito="1"/>
+      <POSITION_MARK Name="Drop" Type="0" Start="64.025" Num="0"/>
+    </TRACK>
+    <TRACK TrackID="8" Name="Only Peak" Artist="Her" Location="file://localhost/m/peak.mp3"/>
+    <TRACK TrackID="9" Name="Only Warm" Artist="Him" Location="file://localhost/m/warm.mp3"/>
+  </COLLECTION>
+  <PLAYLISTS>
+    <NODE Type="0" Name="ROOT" Count="1">
+      <NODE Name="Club" Type="0" Count="2">
+        <NODE Name="Peak" Type="1" KeyType="0" Entries="2"><TRACK Key="7"/><TRACK Key="8"/></NODE>
+        <NODE Name="Warm" Type="1" KeyType="0" Entries="2"><TRACK Key="9"/><TRACK Key="7"/></NODE>
+      </NODE>
+    </NODE>
+  </PLAYLISTS>
+</DJ_PLAYLISTS>
+"""
+
+
+def _batch(tmp_path, make):
+    """Three playlists of a batch: Club/Peak and Club/Warm from a Rekordbox file (sharing
+    a track), and an M3U "set" that names the shared file too, plus a streaming URI."""
+    source = tmp_path / "library.xml"
+    source.write_text(REKORDBOX, encoding="utf-8")
+    out = tmp_path / "out"
+    outputs = []
+    shared = make.track("c7", artists=("Ann", "Bob"), release="Shared EP", label="Lab")
+    for folder, name, ids in (("Peak", "Club/Peak", ("7", "8")), ("Warm", "Club/Warm", ("9", "7"))):
+        entries = [make.entry(i, file=source.name, playlist=name, source_id=tid)
+                   for i, tid in enumerate(ids)]  # fmt: skip
+        playlist = make.playlist(entries, source, name=name, fmt="rekordbox")
+        results = [make.matched(e, shared) for e in entries if e.source_id == "7"]
+        outputs.append(write_playlist_outputs(out / folder, playlist, results, provider="l",
+                                              preset="p"))  # fmt: skip
+    m3u = tmp_path / "set.m3u8"
+    m3u.write_text("#EXTM3U\n", encoding="utf-8")
+    entries = [
+        make.entry(0, location="/m/shared.mp3"),
+        make.entry(1, location="/m/own.mp3"),
+        make.entry(2, location="spotify:track:xyz"),
+    ]
+    playlist = make.playlist(entries, m3u, name="set")
+    outputs.append(write_playlist_outputs(out / "set", playlist, [], provider="l", preset="p"))
+    return out, outputs
+
+
+def _tree(path):
+    return etree.parse(str(path), etree.XMLParser(resolve_entities=False)).getroot()
+
+
+def test_one_collection_and_every_playlist_as_a_node(tmp_path, make):
+    out, outputs = _batch(tmp_path, make)
+    written = write_batch_xml(out, outputs)
+    assert written.path == out / BATCH_XML
+    root = _tree(written.path)
+    collection = root.find("COLLECTION")
+    locations = [t.get("Location") for t in collection]
+    # shared.mp3 is in Peak, Warm and set: one TRACK; the streaming URI is in none
+    assert sorted(locations) == sorted(
+        f"file://localhost/m/{n}.mp3" for n in ("shared", "peak", "warm", "own")
+    )
+    assert collection.get("Entries") == "4" == str(written.tracks)
+    ids = {t.get("Location").rsplit("/", 1)[1]: t.get("TrackID") for t in collection}
+    assert sorted(ids.values()) == ["1", "2", "3", "4"]
+
+    top = root.find("PLAYLISTS/NODE")
+    assert (top.get("Name"), top.get("Count")) == ("ROOT", "2")
+    club, set_node = top.findall("NODE")
+    assert (club.get("Name"), club.get("Type"), club.get("Count")) == ("Club", "0", "2")
+    peak, warm = club.findall("NODE")
+    keys = {n.get("Name"): [t.get("Key") for t in n] for n in (peak, warm, set_node)}
+    assert keys == {
+        "Peak": [ids["shared.mp3"], ids["peak.mp3"]],
+        "Warm": [ids["warm.mp3"], ids["shared.mp3"]],
+        "set": [ids["shared.mp3"], ids["own.mp3"]],
+    }
+    assert {n.get("KeyType") for n in (peak, warm, set_node)} == {"0"}
+    assert written.playlists == 3
+
+
+def test_tracks_keep_their_cues_and_their_filled_fields(tmp_path, make):
+    out, outputs = _batch(tmp_path, make)
+    root = _tree(write_batch_xml(out, outputs).path)
+    shared = next(t for t in root.find("COLLECTION") if t.get("Name") == "Shared")
+    assert (shared.get("Artist"), shared.get("Album")) == ("Ann, Bob", "Shared EP")
+    assert [c.tag for c in shared] == ["TEMPO", "POSITION_MARK"]
+    assert shared.find("POSITION_MARK").get("Name") == "Drop"
+
+
+def test_same_playlist_name_twice_keeps_both(tmp_path, make):
+    outputs = []
+    for n in (1, 2):
+        source = tmp_path / f"{n}.m3u8"
+        entry = make.entry(0, location=f"/m/{n}.mp3")
+        playlist = make.playlist([entry], source, name="Set")
+        outputs.append(write_playlist_outputs(tmp_path / f"o{n}", playlist, [], provider="l",
+                                              preset="p"))  # fmt: skip
+    root = _tree(write_batch_xml(tmp_path, outputs).path)
+    names = [n.get("Name") for n in root.find("PLAYLISTS/NODE")]
+    assert names == ["Set", "Set (2)"]
+
+
+def test_batch_summary_describes_the_batch_xml(tmp_path, make):
+    out, outputs = _batch(tmp_path, make)
+    written = write_batch_xml(out, outputs)
+    path = write_batch_summary(out, outputs, partial=False, elapsed_s=1.0, batch_xml=written)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["enriched_batch"] == {
+        "file": BATCH_XML, "tracks": 4, "playlists": 3, "without_file": 1,
+    }  # fmt: skip
+    assert doc["enriched_without_file"] == 1  # the streaming URI
+
+
+def test_a_playlist_never_written_is_passed_over(tmp_path, make):
+    out, outputs = _batch(tmp_path, make)
+    outputs[2].enriched.unlink()
+    root = _tree(write_batch_xml(out, outputs).path)
+    assert [n.get("Name") for n in root.find("PLAYLISTS/NODE")] == ["Club"]
