@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matcher.matching.features import context_counts, with_context
 from matcher.matching.presets import Preset
@@ -222,19 +223,28 @@ _SUPPORT = ("release", "label", "identifier")  # agreement only: shown as eviden
 _CONTEXT = ("title_twins", "siblings", "no_version")  # what the other candidates say
 
 
+@lru_cache(maxsize=8)
+def _signal_terms(model) -> tuple[tuple[str, tuple[tuple[str, float, float], ...]], ...]:  # noqa: ANN001
+    """Per signal, its (feature, weight, perfect value) with a weight: `costs` runs for
+    every candidate, the model's weights do not change."""
+    return tuple(
+        (signal, tuple((n, model.weight(n), _PERFECT.get(n, 0.0)) for n in names
+                       if model.weight(n)))
+        for signal, names in SIGNALS.items()
+    )  # fmt: skip
+
+
 def costs(features: dict[str, float], similarities: dict[str, float], model) -> dict[str, float]:  # noqa: ANN001
     """Per signal, what kept the candidate from a perfect score (positive), and the
     support that lifted it (negative)."""
     weights = model.table
     out = {}
-    for signal, names in SIGNALS.items():
-        if signal not in similarities and not any(n in similarities for n in names):
+    for signal, terms in _signal_terms(model):
+        if signal not in similarities and not any(n in similarities for n in SIGNALS[signal]):
             continue  # a signal one side lacks: no evidence either way
         gap = 0.0
-        for n in names:
-            w = weights.get(n, 0.0)
-            if w:
-                gap += w * (_PERFECT.get(n, 0.0) - features.get(n, 0.0))
+        for n, w, perfect in terms:
+            gap += w * (perfect - features.get(n, 0.0))
         if abs(gap) >= 0.005:
             out[signal] = round(gap, 4)
     if not features.get("artists") and features.get("no_artist"):
