@@ -28,8 +28,12 @@ CrateMatchError
  │    └── ProviderResponseError an answer we cannot use (malformed JSON, odd status)
  ├── WriteError                 tags could not be written as asked (writeback/errors.py)
  │    ├── FileRefused           one file was left as it was: `reason` says why
- │    └── WriteJournalError     the writes journal cannot be used
- │         └── WriteJournalDamaged  damaged or not a journal: rebuild it
+ │    ├── WriteJournalError     the writes journal cannot be used
+ │    │    └── WriteJournalDamaged  damaged or not a journal: rebuild it
+ │    └── LibraryWriteError     a DJ library was not written or restored (one line why)
+ │         ├── LibraryBusy       its app is running: quit it first
+ │         ├── LibraryMalformed  not a library we can edit without guessing
+ │         └── LibraryChanged    changed since it was read, or since the write (undo)
  └── UndoError                  a write cannot be undone (writeback/errors.py)
 
 The subclasses defined elsewhere live next to the code that raises them; the

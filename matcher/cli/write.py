@@ -2,7 +2,9 @@
 
     write OUT...   plan (read every file on the worker pool; tag_changes.csv in each OUT
                    folder), show the summary, ask on a terminal (or --yes), then write
-    undo [ID]      restore every file of a write, byte for byte (default: the last one)
+    undo [ID]      restore every file of a write, byte for byte (default: the last one);
+                   a library write (--to traktor|rekordbox) from its backup, a new Serato
+                   crate deleted; --force if it changed since
     writes         the writes, newest first, with their files counted
 
 Exit codes as for `match`: 0; 1 when some files were refused; 2 for bad input; 130
@@ -25,15 +27,18 @@ from matcher.engine.file_run import LEFT_OUT
 from matcher.errors import InputError
 from matcher.writeback import KEY_NOTATIONS, WRITE_FIELDS, parse_fields
 from matcher.writeback.fields import DEFAULT_FIELDS
+from matcher.writeback.libraries import LIBRARY_TARGETS, WRITABLE
 from matcher.writeback.plan import FilePlan, PlanStatus, summary_lines
-from matcher.writeback.records import FileOutcome, FileStatus
+from matcher.writeback.records import FileOutcome, FileStatus, WriteSummary
 from matcher.writeback.targets import WriteOptions
 from matcher.writeback.undo_journal import WriteJournal
 
 __all__ = ["add_parsers", "list_writes", "run_undo", "run_write"]
 
-TARGETS = ("tags", "rekordbox", "traktor")
+TARGETS = ("tags", "rekordbox", "traktor", "serato")
 _LATER = "writing into the {} library is not in this version yet; use --to tags"
+# The key as each target's app shows it by default (Traktor writes Open Key: "8m").
+_NOTATION = {"tags": "musical", "traktor": "openkey", "rekordbox": "musical", "serato": "musical"}
 _NO_TERMINAL = "not asking on a non-terminal: add --yes to write, or --dry-run to preview"
 
 
@@ -51,7 +56,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     write.add_argument("out_dirs", nargs="+", metavar="OUT",
                        help="a batch's output folder, or one playlist's folder")  # fmt: skip
     write.add_argument("--to", choices=TARGETS, default="tags",
-                       help="where to write (default: the audio files' tags)")  # fmt: skip
+                       help="where to write (default: the audio files' tags; traktor, "
+                            "rekordbox: the library, backed up first; serato: a new "
+                            "crate of the found tracks)")  # fmt: skip
+    write.add_argument("--library", default=None, metavar="PATH",
+                       help="the library to write into (default: the app's own)")  # fmt: skip
     write.add_argument(
         "--fields",
         default=",".join(f for f in WRITE_FIELDS if f in DEFAULT_FIELDS),
@@ -63,9 +72,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     write.add_argument("--include-review", action="store_true",
                        help="also write the review rows' best candidates")  # fmt: skip
-    write.add_argument("--key-notation", choices=KEY_NOTATIONS, default="musical",
+    write.add_argument("--key-notation", choices=KEY_NOTATIONS, default=None,
                        help='"musical" (Am, F#: what Rekordbox shows), "camelot" (8A), '
-                            '"openkey" (1m)')  # fmt: skip
+                            '"openkey" (1m; the default for Traktor)')  # fmt: skip
     write.add_argument("--dry-run", action="store_true",
                        help="only write tag_changes.csv and print what would change")  # fmt: skip
     write.add_argument("--yes", action="store_true", help="write without asking")
@@ -75,6 +84,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     undo = sub.add_parser("undo", help=COMMANDS["undo"])
     undo.add_argument("write_id", nargs="?", default="", metavar="WRITE_ID",
                       help="default: the last write not undone yet")  # fmt: skip
+    undo.add_argument("--force", action="store_true",
+                      help="restore a library even if it changed since the write")  # fmt: skip
     undo.add_argument("--workers", type=int, default=None)
     undo.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -82,13 +93,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _options(args: argparse.Namespace) -> WriteOptions:
-    if args.to != "tags":
+    if args.to != "tags" and args.to not in WRITABLE:
         raise InputError(_LATER.format(args.to.capitalize()))
+    if args.to == "tags" and getattr(args, "library", None):
+        raise InputError("--library is for --to traktor, rekordbox or serato")
     return WriteOptions(
         fields=parse_fields(args.fields),
         overwrite=args.overwrite,
         include_review=args.include_review,
-        key_notation=args.key_notation,
+        key_notation=args.key_notation or _NOTATION[args.to],
+        target=args.to,
     )
 
 
@@ -106,6 +120,10 @@ def run_write(args: argparse.Namespace, *, ask: Callable[[str], str] = input) ->
         raise InputError("--workers must be at least 1")
     if not (args.yes or args.dry_run or sys.stdin.isatty()):  # before reading any file
         raise InputError(_NO_TERMINAL)
+    if options.target in LIBRARY_TARGETS:
+        from matcher.cli.write_library import run_library_write
+
+        return run_library_write(args, options, ask)
     with Engine(EngineConfig(workers=args.workers), prepare=False) as engine:
         plans: list[FilePlan] = []
         batch = engine.plan_tags(args.out_dirs, options)
@@ -177,6 +195,10 @@ def run_undo(args: argparse.Namespace) -> int:
         if not write_id:
             raise InputError("no write to undo (see `cratematch writes`)")
         summary = journal.write(write_id)
+    if summary.target in LIBRARY_TARGETS:
+        from matcher.cli.write_library import run_library_undo
+
+        return run_library_undo(write_id, getattr(args, "force", False))
     written = summary.counts.get("written", 0) + summary.counts.get("pending", 0)
     print(f"Undoing write {write_id} ({written} files written)")
     outcomes: list[FileOutcome] = []
@@ -199,6 +221,14 @@ def run_undo(args: argparse.Namespace) -> int:
     return EXIT_TRACK_ERRORS if failures else EXIT_OK
 
 
+def _origin(summary: WriteSummary) -> str:
+    """Where a write came from; a library write also names the library it went into."""
+    sources = ", ".join(summary.sources)
+    if summary.target in LIBRARY_TARGETS:
+        return f"{summary.target} {summary.options.get('library', '')} <- {sources}"
+    return sources
+
+
 def list_writes() -> int:
     with WriteJournal() as journal:
         writes = journal.writes()
@@ -212,5 +242,5 @@ def list_writes() -> int:
         c = w.counts
         print(f"{w.write_id:24} {when:16} {w.state:14} {c.get('written', 0):>7} "
               f"{c.get('refused', 0):>7} {c.get('restored', 0):>8}  "
-              f"{one_line(', '.join(w.sources))}")  # fmt: skip
+              f"{one_line(_origin(w))}")  # fmt: skip
     return EXIT_OK

@@ -190,6 +190,13 @@ class FileRun(ChunkedRun):
             raise UndoError("no write to undo (see `cratematch writes`)")
         self.write_id = write_id
         summary = self.journal.write(write_id)
+        if summary.target != "tags":  # a library: restored from its backup, in one piece
+            from matcher.writeback.errors import UndoError
+
+            raise UndoError(
+                f"write {write_id} went into the {summary.target.capitalize()} library: "
+                f"undo it with `cratematch undo {write_id}`"
+            )
         records = [
             r
             for r in self.journal.files(write_id)

@@ -3,8 +3,13 @@
     CrateMatchError (matcher.errors)
      ├── WriteError                  tags could not be written as asked
      │    ├── FileRefused            one file was left as it was: `reason` says why
-     │    └── WriteJournalError      the writes journal cannot be used
-     │         └── WriteJournalDamaged  damaged or not a journal: `rebuild_write_journal`
+     │    ├── WriteJournalError      the writes journal cannot be used
+     │    │    └── WriteJournalDamaged  damaged or not a journal: `rebuild_write_journal`
+     │    └── LibraryWriteError      a DJ library (collection.nml, master.db, crates) was
+     │         │                     not written, or not restored
+     │         ├── LibraryBusy       its app (Traktor, Rekordbox) is running
+     │         ├── LibraryMalformed  not a library we can edit without guessing
+     │         └── LibraryChanged    changed since it was read (write) or written (undo)
      └── UndoError                   a write cannot be undone (unknown id, nothing to undo)
 
 A refusal is per file and the run goes on; the journal errors stop a run, because a file
@@ -19,6 +24,10 @@ from matcher.errors import CrateMatchError, StoreDamaged
 
 __all__ = [
     "FileRefused",
+    "LibraryBusy",
+    "LibraryChanged",
+    "LibraryMalformed",
+    "LibraryWriteError",
     "UndoError",
     "WriteError",
     "WriteJournalDamaged",
@@ -56,3 +65,20 @@ class WriteJournalDamaged(StoreDamaged, WriteJournalError):
 
 class UndoError(CrateMatchError):
     """A write cannot be undone as asked (no such write, nothing written)."""
+
+
+class LibraryWriteError(WriteError):
+    """A DJ library was left as it was; the message says why, in one line."""
+
+
+class LibraryBusy(LibraryWriteError):
+    """The library's app is running: it keeps the library in memory and would overwrite
+    (or be confused by) what we write."""
+
+
+class LibraryMalformed(LibraryWriteError):
+    """The library is not one we can edit without guessing (damaged, or not the format)."""
+
+
+class LibraryChanged(LibraryWriteError):
+    """Undo: the library changed since the write; restoring would lose those changes."""

@@ -313,6 +313,14 @@ def test_an_undo_with_nothing_to_undo_fails_in_one_line(tmp_path, pool):
         start(FileRunSpec(RUN_ID, Action.RESTORE, journal=journal_path(tmp_path)), pool)
 
 
+def test_a_library_write_is_undone_by_the_cli_not_file_by_file(tmp_path, pool):
+    with WriteJournal(Path(journal_path(tmp_path))) as journal:
+        write_id = journal.begin(target="traktor", options={}, sources=["out"])
+    spec = FileRunSpec(RUN_ID, Action.RESTORE, write_id=write_id, journal=journal_path(tmp_path))
+    with pytest.raises(UndoError, match=rf"undo it with `cratematch undo {write_id}`$"):
+        start(spec, pool)
+
+
 # -- pause and cancel --------------------------------------------------------------------
 
 

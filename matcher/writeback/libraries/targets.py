@@ -1,0 +1,135 @@
+"""One library write from start to end, per app: read the library, plan against the
+batch results, and write the plan with a backup (library_write).
+
+    traktor     collection.nml, edited on its own bytes (traktor, nml_text)
+    serato      a new crate of the found tracks (serato_crate); no fields
+    rekordbox   master.db, edited with pyrekordbox on a copy (rekordbox); review rows
+                are gathered too, to be marked with the review MyTag
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from matcher.errors import CrateMatchError
+from matcher.writeback.errors import LibraryMalformed, LibraryWriteError
+from matcher.writeback.libraries.apps import refuse_while_running
+from matcher.writeback.libraries.library_write import write_library
+from matcher.writeback.libraries.plan import LibraryDocument, LibraryPlan, plan_library
+from matcher.writeback.libraries.rekordbox import PLAYLISTS_XML, RekordboxLibrary, apply_plan
+from matcher.writeback.libraries.serato_crate import SeratoFolder, write_crate
+from matcher.writeback.libraries.traktor import TRAKTOR_FIELDS, TraktorCollection
+from matcher.writeback.plan import PlanStatus
+from matcher.writeback.targets import Results, WriteOptions, gather
+from matcher.writeback.undo_journal import WriteJournal
+
+__all__ = ["WRITABLE", "plan_write", "write_plan"]
+
+WRITABLE = ("traktor", "rekordbox", "serato")
+
+
+class _Traktor:
+    """TraktorCollection as a LibraryDocument."""
+
+    fields = TRAKTOR_FIELDS
+    missing = "not in the Traktor collection"
+
+    def __init__(self, library: Path) -> None:
+        try:
+            data = library.read_bytes()
+        except OSError as err:
+            raise LibraryWriteError(f"{library}: cannot be read ({err.strerror or err})") from None
+        try:
+            self.collection = TraktorCollection(data)
+        except LibraryMalformed as err:
+            raise LibraryMalformed(f"{library}: {err}") from None
+        except UnicodeDecodeError:
+            raise LibraryMalformed(f"{library}: not UTF-8, not a Traktor collection") from None
+        self.playlist_names = self.collection.playlist_names()
+
+    def find(self, path: str) -> object | None:
+        return self.collection.find(path)
+
+    def values(self, entry: object) -> dict[str, str]:
+        return self.collection.values(entry)  # type: ignore[arg-type]
+
+
+def _document(app: str, library: Path) -> _Traktor | RekordboxLibrary | SeratoFolder:
+    if app == "serato":
+        return SeratoFolder(library)
+    if not library.is_file():
+        raise LibraryWriteError(f"{library}: no such library file")
+    if app == "traktor":
+        if not library.name.lower().endswith(".nml"):
+            raise LibraryWriteError(f"{library}: not a Traktor collection (.nml)")
+        return _Traktor(library)
+    if app != "rekordbox":
+        raise LibraryWriteError(f"writing into {app.capitalize()} is not in this version yet")
+    try:
+        return RekordboxLibrary(library)
+    except LibraryWriteError:
+        raise
+    except CrateMatchError as err:  # the reader's one-line refusals (locked, damaged, ...)
+        raise LibraryWriteError(str(err)) from None
+
+
+def plan_write(
+    app: str,
+    library: Path,
+    results: Results,
+    out_dirs: Sequence[str | Path],
+    options: WriteOptions,
+) -> LibraryPlan:
+    """The plan of writing the results of `out_dirs` into `library`. LibraryBusy while
+    the app runs (it would overwrite the library when it quits)."""
+    refuse_while_running(app)
+    document: LibraryDocument = _document(app, library)
+    wanted = replace(options, include_review=True) if app == "rekordbox" else options
+    gathered = gather(results, out_dirs, wanted)
+    return plan_library(app, library, document, gathered, options,
+                        taken_names=document.playlist_names)  # type: ignore[attr-defined]  # fmt: skip
+
+
+def write_plan(plan: LibraryPlan, options: WriteOptions, journal: WriteJournal) -> str:
+    """Write `plan` (as previewed) into its library; the write's id for `undo`."""
+    library = Path(plan.library)
+    document = _document(plan.app, library)
+    changed = [p for p in plan.plans if p.status is PlanStatus.CHANGE]
+    found = [plan.plans[i].path for i in plan.found]
+    review = [plan.plans[i].path for i in plan.review]
+    sources = sorted({p.target.out_dir for p in plan.plans})
+    if isinstance(document, SeratoFolder):
+        tracks = [t for t in map(document.find, found) if t is not None]
+        return write_crate(document, document.crate_path(plan.playlist), tracks,
+                           journal=journal, options=options.record(), sources=sources)  # fmt: skip
+    if isinstance(document, _Traktor):
+        collection = document.collection
+        edits = []
+        for file_plan in changed:
+            entry = collection.find(file_plan.path)
+            assert entry is not None  # planned against these very bytes (sha checked)
+            edits += collection.field_edits(entry, file_plan.changes)
+        entries = [e for e in map(collection.find, found) if e is not None]
+        if entries:
+            edits += collection.playlist_edits(plan.playlist, entries)
+        new = collection.rewritten(edits)
+
+        def build(copy: Path) -> None:
+            copy.write_bytes(new)
+
+        extras: tuple[str, ...] = ()
+    else:
+        ids = document.find
+
+        def build(copy: Path) -> None:
+            apply_plan(copy, [(str(ids(p.path)), p.changes) for p in changed], plan.playlist,
+                       [str(ids(p)) for p in found], [str(ids(p)) for p in review])  # fmt: skip
+
+        extras = (PLAYLISTS_XML,)
+    return write_library(
+        plan.app, library, build, journal=journal, expected_sha256=plan.before_sha256,
+        options={**options.record(), "playlist": plan.playlist}, sources=sources,
+        extras=extras,
+    )  # fmt: skip
