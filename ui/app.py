@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import sys
 import time
 import tkinter as tk
 from collections.abc import Callable, Sequence
@@ -40,7 +39,7 @@ from ui import tk_gc
 from ui.bridge import EventPump
 from ui.controller import Controller
 from ui.settings import Settings, TokenStore, load_settings
-from ui.theme import GAP, MUTED, PAD, apply_scaling, dpi_scale, font, setup_appearance
+from ui.theme import GAP, MUTED, PAD, apply_scaling, font, setup_appearance
 from ui.views.banner import Banner
 from ui.views.confirm import ConfirmDialog
 from ui.views.dashboard import Dashboard
@@ -54,12 +53,12 @@ from ui.views.settings_view import SettingsView
 from ui.views.status_bar import StatusBar
 from ui.views.write_actions import WriteActions
 from ui.views.writes_view import WritesView
+from ui.window_place import place_window, remember_window
 
 __all__ = ["App", "LaunchOptions", "build_app", "parse_options"]
 
 CLOSE_WAIT_S = 5.0  # how long closing waits for BatchCancelled before closing anyway
 LEFT_WIDTH = 440
-SCREEN_MARGIN = 24  # left under a window that must shrink, for a panel or a dock
 PLAYLIST_TYPES = [("Playlists", "*.xml *.nml *.m3u *.m3u8 *.csv *.tsv"), ("All files", "*")]
 # the left column, top to bottom (the title is row 0)
 _ROW = {"repair": 1, "resume": 2, "drop": 3, "notices": 4, "queue": 5}
@@ -109,11 +108,9 @@ class App:
         setup_appearance()
         self.root = root = Root()
         root.title("CrateMatch")
-        width, height = _fitting_size(root)
-        root.geometry(f"{width}x{height}")
-        root.minsize(min(1000, width), min(640, height))
-        apply_scaling(root)  # after the size: customtkinter rescales the size it knows
         settings, problem = load_settings()
+        place_window(root, settings.window)
+        apply_scaling(root)  # after the size: customtkinter rescales the size it knows
         settings = _with_overrides(settings, options)
         self.pump = EventPump(root, lambda: self.controller.poll_events())
         self.controller = Controller(settings, post=self.pump.call_soon, tokens=tokens)
@@ -131,12 +128,14 @@ class App:
         self.pump.subscribe(self.controller.on_event)
         self.pump.subscribe(lambda e: writes.owns(e.batch_id) or self.results_view.on_event(e))
         self.pump.subscribe(lambda e: writes.owns(e.batch_id) or self.dashboard.on_event(e))
-        self.pump.subscribe_metrics(self.dashboard.on_metrics, lambda b: not writes.owns(b))
+        self.pump.subscribe_snapshots(self.dashboard.on_snapshot, lambda b: not writes.owns(b))
+        self.pump.subscribe_metrics(self.controller.on_metrics, lambda b: not writes.owns(b))
         writes.on_marks = self.results_view.mark_rows
         writes.watch(self.write_actions.refresh)
         writes.refresh_writes()
         session = self.controller.session
         session.watch(self._on_change)
+        session.watch(self.dashboard.refresh_counts)
         root.protocol("WM_DELETE_WINDOW", self.request_close)
         if problem:
             session.notice(problem)
@@ -190,10 +189,12 @@ class App:
             tab = self.tabs.add(name)
             tab.columnconfigure(0, weight=1)
             tab.rowconfigure(0, weight=1)
-        self.results_view = ResultsView(self.tabs.tab("Results"), c, c.history)
+        self.results_view = ResultsView(self.tabs.tab("Results"), c, c.history, c.session.tally)
         self.results_view.grid(row=0, column=0, sticky="nsew")
-        self.dashboard = Dashboard(self.tabs.tab("Dashboard"))
+        self.dashboard = Dashboard(self.tabs.tab("Dashboard"), c.session.tally, lambda: c.provider,
+                                   out_dir=lambda: c.out_dir, post=self.pump.call_soon)  # fmt: skip
         self.dashboard.grid(row=0, column=0, sticky="nsew")
+        self.dashboard.on_show_entry = self.show_result
         self.settings_view = SettingsView(self.tabs.tab("Settings"), c)
         self.write_actions = WriteActions(root, c.writes, c.open_folder, lambda: c.model.active)
         self.results_view.on_write_tags = self.write_actions.write_tags
@@ -257,6 +258,11 @@ class App:
             done(chosen)
 
         self.picker = PlaylistPicker(self.root, path, infos, finish)
+
+    def show_result(self, key: tuple[str, int, int]) -> None:
+        """A slowest track picked on the dashboard: its row in the Results tab."""
+        self.tabs.set("Results")
+        self.results_view.show_row(key)
 
     def find(self) -> None:
         self.tabs.set("Results")
@@ -351,6 +357,7 @@ class App:
         if self.closed:
             return
         self.closed = True
+        remember_window(self.root)
         self.pump.stop()
         self.root.withdraw()
         self.controller.close()
@@ -363,15 +370,6 @@ class App:
 
     def run(self) -> None:
         self.root.mainloop()
-
-
-def _fitting_size(root: tk.Misc) -> tuple[int, int]:
-    """1280x800 (before scaling), or less on a screen too small for it once scaled: a
-    1280x720 screen at 100 dpi would otherwise lose the status bar and the right edge."""
-    scale = dpi_scale(root) if sys.platform.startswith("linux") else 1.0
-    width = min(1280, int(root.winfo_screenwidth() / scale))
-    room = int(root.winfo_screenheight() / scale)
-    return width, 800 if room >= 800 else room - SCREEN_MARGIN
 
 
 def _with_overrides(settings: Settings, options: LaunchOptions) -> Settings:

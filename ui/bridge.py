@@ -4,7 +4,8 @@
                                        ├──▶ tick() on Tk's `after`, at most budget_ms
     reader threads ──call_soon(fn)──▶ inbox ┘      │
                                                    ├──▶ subscribers(event)
-                                                   └──▶ metrics subscribers(newest metrics)
+                                                   └──▶ metrics subscribers(newest metrics,
+                                                        or the whole newest snapshot)
 
 Each tick runs what background threads posted, then hands engine events to the
 subscribers until the time budget is spent; whatever is left waits for the next tick,
@@ -23,6 +24,7 @@ import time
 import tkinter as tk
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 from matcher import Event, MetricsSnapshot
 from ui import tk_gc
@@ -49,8 +51,9 @@ class EventPump:
         self.budget_s = budget_ms / 1000
         self.interval_ms = interval_ms
         self.subscribers: list[Callable[[Event], None]] = []
+        # (callback, accept, whole): whole callbacks get the MetricsSnapshot, others its metrics
         self.metrics_subscribers: list[
-            tuple[Callable[[dict[str, float]], None], Callable[[str], bool] | None]
+            tuple[Callable[[Any], None], Callable[[str], bool] | None, bool]
         ] = []
         self.delivered = 0  # events handed to subscribers so far (for tests and benchmarks)
         self.longest_tick_s = 0.0
@@ -72,7 +75,16 @@ class EventPump:
     ) -> None:
         """`callback(metrics)` with the newest snapshot of a tick; with `accept`, the
         newest of the batches `accept(batch_id)` takes (tag writes are not matching)."""
-        self.metrics_subscribers.append((callback, accept))
+        self.metrics_subscribers.append((callback, accept, False))
+
+    def subscribe_snapshots(
+        self,
+        callback: Callable[[MetricsSnapshot], None],
+        accept: Callable[[str], bool] | None = None,
+    ) -> None:
+        """As `subscribe_metrics`, but `callback(snapshot)` gets the whole snapshot: the
+        dashboard's per-kind queries, slowest tracks and memory come with the metrics."""
+        self.metrics_subscribers.append((callback, accept, True))
 
     def call_soon(self, fn: Callable[[], None]) -> None:
         """Run `fn()` on the Tk thread at the next tick. Safe from any thread."""
@@ -126,10 +138,10 @@ class EventPump:
                 self._guard(callback, event)
         if snapshots:
             newest = list(snapshots.values())[::-1]
-            for callback, accept in self.metrics_subscribers:
+            for callback, accept, whole in self.metrics_subscribers:
                 taken = next((s for s in newest if accept is None or accept(s.batch_id)), None)
                 if taken is not None:
-                    self._guard(callback, taken.metrics)
+                    self._guard(callback, taken if whole else taken.metrics)
         self.longest_tick_s = max(self.longest_tick_s, time.perf_counter() - started)
         return not self.busy
 

@@ -2,12 +2,20 @@
 
     MetricsSnapshot.metrics ──add()──▶ points (t, tracks/s, match rate, cache hit rate)
                                        + the latest time breakdown (parse/search/score/write)
+                                       + when results were being written (time_write grew)
     view: if model.redraw_due(now): draw(model.series()); model.drawn(now)
+
+Writing a playlist's results files matches no tracks, so the tracks/s line falls while it
+happens, mostly at the end: the chart shades those stretches, so the fall explains itself.
 
 Snapshots arrive every 250 ms for as long as a batch runs, so the history is capped: past
 `max_points` every other older point is dropped (the line keeps its shape, drawing stays
 cheap). Redraws are paced here, not per event: a matplotlib redraw costs tens of
 milliseconds of the Tk thread, so at most one per `min_interval_s`.
+
+The previous run of the same playlists (matcher.previous_run) can lie under the line,
+dashed: `set_previous` keeps it, `show_previous` turns it on and off, and while it shows
+the axes take in the whole of it, so a faster or slower run reads at a glance.
 """
 
 from __future__ import annotations
@@ -15,8 +23,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["BREAKDOWN", "ChartModel", "ChartPoint", "ChartSeries"]
+if TYPE_CHECKING:
+    from matcher import RunSeries
+
+__all__ = ["BREAKDOWN", "MAX_SPANS", "ChartModel", "ChartPoint", "ChartSeries", "nice_ceiling"]
 
 # (metric key, label) of the time breakdown panel, in pipeline order
 BREAKDOWN: tuple[tuple[str, str], ...] = (
@@ -25,6 +37,7 @@ BREAKDOWN: tuple[tuple[str, str], ...] = (
     ("time_score", "Scoring"),
     ("time_write", "Writing"),
 )
+MAX_SPANS = 8  # writing stretches kept; more are merged into the last one
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +57,18 @@ class ChartSeries:
     match_rate: tuple[float, ...]
     cache_hit_rate: tuple[float, ...]
     breakdown: tuple[tuple[str, float], ...]  # (label, seconds), BREAKDOWN order
+    writing: tuple[tuple[float, float], ...] = ()  # (from, to) seconds: results being written
+    previous_t: tuple[float, ...] = ()  # the previous run's line, when shown
+    previous_tps: tuple[float, ...] = ()
 
     def __len__(self) -> int:
         return len(self.t)
+
+    def limits(self) -> tuple[float, float]:
+        """Round (time, tracks/s) axis limits holding this run and the previous one."""
+        end = max(self.t[-1] if self.t else 0.0, self.previous_t[-1] if self.previous_t else 0.0)
+        top = max((*self.tracks_per_second, *self.previous_tps), default=0.0)
+        return nice_ceiling(end * 1.05 if end else 1.0), nice_ceiling(top * 1.15)
 
 
 def _number(metrics: Mapping[str, float], key: str) -> float:
@@ -65,8 +87,12 @@ class ChartModel:
         self.min_interval_s = min_interval_s
         self._points: list[ChartPoint] = []
         self._breakdown: tuple[tuple[str, float], ...] = tuple((lbl, 0.0) for _k, lbl in BREAKDOWN)
+        self._writing: list[tuple[float, float]] = []
+        self._written = 0.0  # time_write of the latest snapshot
         self._dirty = False
         self._last_draw = -math.inf
+        self.previous: RunSeries | None = None
+        self.show_previous = True
 
     def __len__(self) -> int:
         return len(self._points)
@@ -75,6 +101,8 @@ class ChartModel:
         """A new batch: empty history (drawn at once, so the old run disappears)."""
         self._points.clear()
         self._breakdown = tuple((label, 0.0) for _key, label in BREAKDOWN)
+        self._writing = []
+        self._written = 0.0
         self._dirty = True
         self._last_draw = -math.inf
 
@@ -87,6 +115,7 @@ class ChartModel:
         )
         if self._points and point.t < self._points[-1].t:  # the clock went back: a new run
             self.reset()
+        self._note_writing(point.t, _number(metrics, "time_write"))
         if self._points and point.t == self._points[-1].t:
             self._points[-1] = point
         else:
@@ -96,6 +125,42 @@ class ChartModel:
         self._breakdown = tuple((label, _number(metrics, key)) for key, label in BREAKDOWN)
         self._dirty = True
 
+    def set_previous(self, previous: RunSeries | None) -> None:
+        """The previous run of the same playlists (None: there is none): kept across a
+        reset, since a resumed run starts its clock again on the same playlists."""
+        self.previous = previous
+        self._dirty = True
+
+    def set_show_previous(self, show: bool) -> None:
+        if show != self.show_previous:
+            self.show_previous = show
+            self._dirty = True
+
+    @property
+    def previous_shown(self) -> bool:
+        return self.show_previous and self.previous is not None and len(self.previous) > 0
+
+    @property
+    def previous_label(self) -> str:
+        """The legend's words for the previous run ("average" when its report kept no
+        series: a straight line from its start to its end). Short: the legend shares a
+        narrow chart's width; the dashboard's checkbox names the run's preset."""
+        previous = self.previous
+        return (
+            "Previous run (avg)" if previous is not None and previous.estimated else "Previous run"
+        )
+
+    def _note_writing(self, t: float, written: float) -> None:
+        """Results were written since the previous snapshot: shade from it to this one."""
+        if written <= self._written + 1e-9:
+            return
+        start = self._points[-1].t if self._points else max(0.0, t - (written - self._written))
+        self._written = written
+        if self._writing and (self._writing[-1][1] >= start or len(self._writing) >= MAX_SPANS):
+            self._writing[-1] = (self._writing[-1][0], t)
+        else:
+            self._writing.append((start, t))
+
     def _downsampled(self) -> list[ChartPoint]:
         """Every other point, always keeping the first and the latest."""
         older = self._points[:-1]
@@ -103,12 +168,16 @@ class ChartModel:
 
     def series(self) -> ChartSeries:
         points = self._points
+        previous = self.previous if self.previous_shown else None
         return ChartSeries(
             t=tuple(p.t for p in points),
             tracks_per_second=tuple(p.tracks_per_second for p in points),
             match_rate=tuple(p.match_rate for p in points),
             cache_hit_rate=tuple(p.cache_hit_rate for p in points),
             breakdown=self._breakdown,
+            writing=tuple(self._writing),
+            previous_t=previous.t if previous is not None else (),
+            previous_tps=previous.tracks_per_second if previous is not None else (),
         )
 
     # -- pacing --------------------------------------------------------------------
@@ -127,3 +196,18 @@ class ChartModel:
     def drawn(self, now: float) -> None:
         self._dirty = False
         self._last_draw = now
+
+
+def nice_ceiling(value: float) -> float:
+    """A round axis limit at or above `value` (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^n)."""
+    if value <= 0:
+        return 1.0
+    step = 1.0
+    while step * 10 <= value:
+        step *= 10
+    while step > value:
+        step /= 10
+    for factor in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * factor >= value:
+            return step * factor
+    return step * 10

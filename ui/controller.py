@@ -1,6 +1,6 @@
 """Batch control: one engine, one batch at a time: start, pause, resume and cancel it,
 resume one cut off earlier, send review decisions, keep settings, and keep the queue and
-the progress clock in step with the engine's events. No Tk here.
+the batch's figures (time, speed: the engine's own) in step with its events. No Tk here.
 
     views ──start/pause/cancel/review──▶ Controller ──commands──▶ Engine (host process)
       ▲                                     │  ▲
@@ -33,9 +33,6 @@ from matcher import (
     Batch,
     BatchCancelled,
     BatchFinished,
-    BatchPaused,
-    BatchResumed,
-    BatchStarted,
     CrateMatchError,
     Engine,
     EngineConfig,
@@ -46,11 +43,12 @@ from matcher import (
 )
 from ui.history import BatchHistory
 from ui.intake import Intake
-from ui.progress_model import ProgressClock
+from ui.progress_model import RunFigures
 from ui.queue_model import Phase, QueueModel
 from ui.repair import Damage, Repair
 from ui.session import Post, Session
 from ui.settings import Settings, TokenStore, save_settings
+from ui.tally import Counts
 from ui.writes import Writes
 
 __all__ = ["Controller"]
@@ -67,7 +65,8 @@ class Controller:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.session = Session(settings, post=post, tokens=tokens, clock=clock)
-        self.progress = ProgressClock()
+        self.figures = RunFigures()  # the current batch's time and speed
+        self.provider = self.settings.provider  # the current (or last) batch's provider
         self.engine: Engine | None = None
         self.batch: Batch | None = None
         self.last_out_dir: Path | None = None
@@ -115,9 +114,13 @@ class Controller:
             return False
         self.batch = engine.start([PlaylistRef(i.path, i.name) for i in items])
         self.model.bind(self.batch.batch_id, [i.item_id for i in items])
-        self.progress.start(self.session.clock())
-        self.session.changed()
+        self._began()
         return True
+
+    def _began(self) -> None:
+        self.figures.reset()
+        self.provider = self._engine_config.provider if self._engine_config else self.provider
+        self.session.changed()
 
     def pause(self) -> None:
         if self.batch is not None and self.model.phase is Phase.RUNNING:
@@ -158,11 +161,14 @@ class Controller:
         if engine is None:
             return False
         records = self.history.playlists(batch_id)
+        tally = self.session.tally
+        for r in records:  # what the journal has: the cards count it from the start
+            pair = (batch_id, r.playlist_id)
+            tally.set_prior(pair, Counts.of(self.history.counts(*pair)) - tally.arrived(pair))
         self.batch = engine.resume_batch(batch_id)
         self.model.adopt(batch_id, [(Path(r.source), r.name, r.total, r.done) for r in records])
         self.history.taken(batch_id)
-        self.progress.start(self.session.clock())
-        self.session.changed()
+        self._began()
         return True
 
     def poll_events(self, limit: int = 50) -> list[Event]:
@@ -177,22 +183,12 @@ class Controller:
             return
         changed = self.model.apply(event)
         current = event.batch_id == self.model.batch_id
-        now = self.session.clock()
         if isinstance(event, EngineError) and event.damaged:
             self.repair.found(Damage(event.damaged, Path(event.damaged_path), event.message))
             self.session.changed()  # the repair banner says it: no notice as well
         elif isinstance(event, EngineError):
             self.session.notice(event.message)
-        elif not current:
-            pass
-        elif isinstance(event, BatchStarted):
-            self.progress.start(now, event.already_done)
-        elif isinstance(event, BatchPaused):
-            self.progress.pause(now)
-        elif isinstance(event, BatchResumed):
-            self.progress.resume(now)
-        elif isinstance(event, BatchFinished | BatchCancelled):
-            self.progress.stop(now)
+        elif current and isinstance(event, BatchFinished | BatchCancelled):
             self.batch = None
             if event.out_dir:
                 self.last_out_dir = Path(event.out_dir)
@@ -202,6 +198,12 @@ class Controller:
                 self.history.refresh_unfinished()
         if changed:
             self.session.changed()
+
+    def on_metrics(self, metrics: dict[str, float]) -> None:
+        """The current batch's newest MetricsSnapshot (the pump keeps one per tick): the
+        status bar shows its time and speed at once, as the dashboard does."""
+        self.figures.observe(metrics)
+        self.session.changed()
 
     # -- results -------------------------------------------------------------------------
 

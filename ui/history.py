@@ -59,6 +59,10 @@ class BatchHistory:
     def playlists(self, batch_id: str) -> list[PlaylistRecord]:
         return self._read(lambda j: j.playlists(batch_id), [])
 
+    def counts(self, batch_id: str, playlist_id: int) -> dict[str, int]:
+        """How many of the playlist's entries the journal has, per status."""
+        return self._read(lambda j: j.counts(batch_id, playlist_id), {})
+
     def full_result(self, batch_id: str, playlist_id: int, entry_index: int) -> MatchResult | None:
         """One result with its candidates and queries, read from the journal (fast)."""
         return self._read(lambda j: j.result(batch_id, playlist_id, entry_index), None)

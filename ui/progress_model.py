@@ -1,14 +1,27 @@
 """Elapsed time, speed and time left for the status bar. Pure: the clock is an argument.
 
-Elapsed time counts only running time (pauses stop the clock), and the speed counts only
-tracks matched in this run, so a resumed batch does not look faster than it is.
+A batch's figures are the engine's (`RunFigures`): the elapsed time and the tracks per
+second of its latest MetricsSnapshot, worded by `matcher.format_metrics` exactly as the
+dashboard words them, so the two never disagree, and a batch too quick for the window to
+time still shows how long it took. A tag write has no snapshots: `ProgressClock` times
+it here (pauses stop the clock; only files of this run count towards the speed).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["ProgressClock", "ProgressLine", "format_count", "format_duration"]
+from matcher import format_metrics
+
+__all__ = [
+    "ProgressClock",
+    "ProgressLine",
+    "RunFigures",
+    "format_count",
+    "format_duration",
+    "format_left",
+]
 
 MIN_RATE_S = 1.0  # below this much running time a speed is mostly start-up noise
 
@@ -19,6 +32,16 @@ def format_duration(seconds: float) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_left(seconds: float) -> str:
+    """Time left, in the dashboard's style: "about 8 s left", "about 2 min 05 s left"."""
+    whole = max(1, round(seconds))
+    if whole < 60:
+        return f"about {whole} s left"
+    if whole < 3600:
+        return f"about {whole // 60} min {whole % 60:02d} s left"
+    return f"about {whole // 3600} h {whole % 3600 // 60:02d} min left"
 
 
 def format_count(n: int) -> str:
@@ -98,4 +121,34 @@ class ProgressClock:
         rate = self.rate(done, now)
         if rate is not None:
             parts.append(f"{rate:,.0f} {noun}/s" if rate >= 10 else f"{rate:.1f} {noun}/s")
+        return ProgressLine(fraction, tracks, " · ".join(parts))
+
+
+class RunFigures:
+    """The current batch's time and speed as the engine measured them: the figures of
+    its latest MetricsSnapshot (the dashboard shows the same snapshot)."""
+
+    def __init__(self) -> None:
+        self.metrics: Mapping[str, float] = {}
+
+    def reset(self) -> None:
+        """A batch is starting: nothing measured yet."""
+        self.metrics = {}
+
+    def observe(self, metrics: Mapping[str, float]) -> None:
+        self.metrics = metrics
+
+    def line(self, done: int, total: int, running: bool) -> ProgressLine:
+        """What the status bar says; the time left only while the batch runs."""
+        fraction = min(1.0, done / total) if total else 0.0
+        tracks = f"{format_count(done)} of {format_count(total)} tracks · {fraction:.0%}"
+        if not self.metrics:
+            return ProgressLine(fraction, tracks, "")
+        rows = dict(format_metrics(self.metrics))
+        parts = [f"Elapsed {rows.get('Elapsed', '')}"]
+        rate = float(self.metrics.get("tracks_per_second", 0.0) or 0.0)
+        if running and rate > 0 and total > done:
+            parts.append(format_left((total - done) / rate))
+        if rate > 0:
+            parts.append(f"{rows.get('Tracks/s', '')} tracks/s")
         return ProgressLine(fraction, tracks, " · ".join(parts))

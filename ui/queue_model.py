@@ -8,11 +8,15 @@ move them along. Pure (no Tk), so every transition is tested without a window.
 
 BatchStarted lists the batch's playlists in the order they were asked for, so the items
 bound at Start (in queue order) are paired with them by position.
+
+A card's counts and its tracks done are the tally's (ui/tally.py), which every result
+and every review decision updates as it arrives: the cards, the status bar, the
+dashboard and the results footer count the same results.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -28,7 +32,10 @@ from matcher import (
     PlaylistFinished,
     PlaylistProgress,
     PlaylistStarted,
+    ResultEdited,
+    TracksMatched,
 )
+from ui.tally import Counts, Tally
 
 __all__ = ["Counts", "ItemStatus", "Phase", "QueueItem", "QueueModel"]
 
@@ -58,23 +65,6 @@ class Phase(StrEnum):
 
 
 ACTIVE = frozenset(Phase) - {Phase.IDLE}
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    matched: int = 0
-    review: int = 0
-    unmatched: int = 0
-    error: int = 0
-
-    @classmethod
-    def of(cls, counts: Mapping[str, int]) -> Counts:
-        return cls(
-            counts.get("matched", 0),
-            counts.get("review", 0),
-            counts.get("unmatched", 0),
-            counts.get("error", 0),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +100,8 @@ class QueueModel:
     """The ordered queue plus the current batch's phase. Mutating methods return whether
     anything changed, so views redraw only when needed."""
 
-    def __init__(self) -> None:
+    def __init__(self, tally: Tally | None = None) -> None:
+        self.tally = tally or Tally()
         self.items: list[QueueItem] = []
         self.phase = Phase.IDLE
         self.batch_id: str | None = None  # the current (or last) batch
@@ -215,7 +206,13 @@ class QueueModel:
             self.phase = phase
 
     def apply(self, event: Event) -> bool:
-        """Move items along for one engine event of the current batch; True if changed."""
+        """Move items along for one engine event of the current batch, or count results
+        (of any batch: a decision may come long after); True if anything changed."""
+        if isinstance(event, TracksMatched | ResultEdited):
+            results = event.results if isinstance(event, TracksMatched) else (event.result,)
+            if not self.tally.add(event.batch_id, event.playlist_id, results):
+                return False
+            return self._recount(event.batch_id, event.playlist_id)
         if event.batch_id != self.batch_id or event.batch_id not in self._bound:
             return False
         handler = _HANDLERS.get(type(event))
@@ -248,23 +245,35 @@ class QueueModel:
         )
 
     def _progress(self, event: PlaylistProgress) -> bool:
+        self.tally.prior(event.batch_id, event.playlist_id, event.counts)
+        counts = self.tally.playlist(event.batch_id, event.playlist_id)
+
         def step(i: QueueItem) -> QueueItem:
             status = i.status if i.status is not ItemStatus.QUEUED else ItemStatus.RUNNING
-            counts = Counts.of(event.counts) if event.counts else i.counts
-            return replace(i, done=event.done, entries=event.total, counts=counts, status=status)
+            done = max(counts.total, i.done)  # nothing counted yet: what the journal said
+            return replace(i, done=done, entries=event.total, counts=counts, status=status)
 
         return self._on_playlist(event.playlist_id, step)
 
     def _playlist_finished(self, event: PlaylistFinished) -> bool:
         status = ItemStatus.CANCELLED if event.partial else ItemStatus.DONE
+        self.tally.prior(event.batch_id, event.playlist_id, event.counts)
+        counts = self.tally.playlist(event.batch_id, event.playlist_id)
 
         def finish(i: QueueItem) -> QueueItem:
-            done = sum(event.counts.values()) if event.counts else i.done
-            return replace(
-                i, status=status, counts=Counts.of(event.counts), done=done, out_dir=event.out_dir
-            )
+            done = max(counts.total, i.done)
+            return replace(i, status=status, counts=counts, done=done, out_dir=event.out_dir)
 
         return self._on_playlist(event.playlist_id, finish)
+
+    def _recount(self, batch_id: str, playlist_id: int) -> bool:
+        """Results of a playlist arrived or changed: its card counts them (whatever state
+        it is in: a decision on a finished playlist changes its counts too)."""
+        counts = self.tally.playlist(batch_id, playlist_id)
+        ids = [i.item_id for i in self.batch_items(batch_id) if i.playlist_id == playlist_id]
+        return self._update(
+            ids, lambda i: replace(i, counts=counts, done=max(counts.total, i.done))
+        )
 
     def _pause_changed(self, event: BatchPaused | BatchResumed) -> bool:
         """Paused or running again (a cancel asked for meanwhile keeps its phase)."""

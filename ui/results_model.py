@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -234,9 +235,10 @@ class ResultsModel:
         self._by_iid: dict[str, RowKey] = {}
         self._next_iid = 0
         self._counts = dict.fromkeys(STATUSES, 0)
-        # (batch_id, playlist_id) -> (file name, playlist name) and -> output folder
+        # (batch_id, playlist_id) -> (file name, playlist name), and -> rows here
         self._identity_of: dict[tuple[str, int], tuple[str, str]] = {}
-        self._out_dir_of: dict[tuple[str, int], str] = {}
+        self._rows_of: Counter[tuple[str, int]] = Counter()
+        self._name_of: dict[tuple[str, int], str] = {}
         self._marks: dict[RowKey, str] = {}  # kept for rows not here yet, and across edits
         self.filter = RowFilter()
         self.order = SortOrder()
@@ -257,6 +259,14 @@ class ResultsModel:
     def counts(self) -> dict[str, int]:
         """Rows per status (kept as rows come and go: the table asks after every insert)."""
         return dict(self._counts)
+
+    def pairs(self) -> list[tuple[str, int]]:
+        """The (batch_id, playlist_id) of every playlist with rows here."""
+        return list(self._rows_of)
+
+    def playlist_names(self) -> list[str]:
+        """The names of the playlists with rows here, as the Playlist column shows them."""
+        return [self._name_of.get(pair, "") for pair in self._rows_of]
 
     # -- changes -------------------------------------------------------------------
 
@@ -282,6 +292,9 @@ class ResultsModel:
         row = make_row(batch_id, playlist_id, result, iid, self._marks.get(key, ""))
         if old is not None:
             self._counts[old.status] -= 1
+        else:
+            self._rows_of[key[:2]] += 1
+            self._name_of.setdefault(key[:2], row.values[_COLUMN_INDEX["playlist"]])
         self._counts[row.status] = self._counts.get(row.status, 0) + 1
         self._rows[key] = row
         return row
@@ -315,6 +328,8 @@ class ResultsModel:
             del self._rows[row.key]
             self._counts[row.status] -= 1
             del self._by_iid[row.iid]
+            self._rows_of[row.key[:2]] -= 1
+        self._rows_of += Counter()  # drops the playlists left without rows
         return stale
 
     def _identity(self, row: ResultRow) -> tuple[str, str]:
@@ -327,14 +342,7 @@ class ResultsModel:
         self._rows.clear()
         self._counts = dict.fromkeys(STATUSES, 0)
         self._by_iid.clear()
-
-    def set_out_dir(self, batch_id: str, playlist_id: int, out_dir: str) -> None:
-        if out_dir:
-            self._out_dir_of[(batch_id, playlist_id)] = out_dir
-
-    def out_dir(self, batch_id: str, playlist_id: int) -> str:
-        """The playlist's output folder once written ("" before)."""
-        return self._out_dir_of.get((batch_id, playlist_id), "")
+        self._rows_of.clear()
 
     # -- what the table shows ------------------------------------------------------
 

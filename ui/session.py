@@ -1,5 +1,6 @@
-"""What the controller's parts share: the settings, the queue model, the notices, the
-clock, and the way back to the Tk thread. No Tk here.
+"""What the controller's parts share: the settings, the queue model and the tally of
+results it counts with, the notices, the clock, and the way back to the Tk thread. No Tk
+here.
 
     reader / repair threads ── post(fn) ──▶ EventPump inbox ──▶ fn() on the Tk thread
     parts (intake, history, repair, batch control) ── changed() ──▶ watch() callbacks
@@ -17,6 +18,7 @@ from collections.abc import Callable
 
 from ui.queue_model import QueueModel
 from ui.settings import Settings, TokenStore
+from ui.tally import Tally
 
 __all__ = ["MAX_NOTICES", "Post", "Session"]
 
@@ -36,7 +38,8 @@ class Session:
     ) -> None:
         self.settings = settings
         self.tokens = tokens or TokenStore()
-        self.model = QueueModel()
+        self.tally = Tally()  # the one count of results: cards, status bar, dashboard, footer
+        self.model = QueueModel(self.tally)
         self.notices: list[str] = []
         self.clock = clock
         self.post = post  # run a function on the Tk thread (the pump's call_soon)

@@ -4,7 +4,8 @@
     ┌──────────────────────────────────────┐        ┌──────────────────────────────┐
     │ provider, catalog, preset, workers,  │        │ beatport → token             │
     │ out_dir, cache_enabled, cache_size_mb│        │ discogs  → token             │
-    └──────────────────────────────────────┘        └──────────────────────────────┘
+    │ window (its size and place)          │        └──────────────────────────────┘
+    └──────────────────────────────────────┘
 
 Tokens never reach the JSON file: a settings file is copied, synced and attached to bug
 reports, a keyring entry is not. A file that is missing, broken or holds odd values gives
@@ -29,6 +30,7 @@ __all__ = [
     "Settings",
     "TokenStore",
     "load_settings",
+    "remember_window_geometry",
     "save_settings",
     "settings_from_dict",
     "settings_path",
@@ -49,6 +51,7 @@ class Settings:
     out_dir: str = ""  # "" means matcher.paths.default_out_dir()
     cache_enabled: bool = True  # for the online providers' HTTP cache
     cache_size_mb: int = 500
+    window: str = ""  # the window's "WxH+X+Y" in screen pixels at the last close; "" none
 
     def engine_config(self) -> EngineConfig:
         """The engine's config for these settings (the cache ones go to the HTTP layer)."""
@@ -84,6 +87,8 @@ def _check(name: str, value: Any) -> Any:
         return value
     if name == "cache_size_mb" and _is_int(value, 0, MAX_CACHE_MB):
         return value
+    if name == "window" and isinstance(value, str) and len(value) < 40:
+        return value.strip()
     raise ValueError(name)
 
 
@@ -146,6 +151,21 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remember_window_geometry(geometry: str, path: Path | None = None) -> bool:
+    """Keep the window's size and place in the saved settings, leaving everything else as
+    saved (this session's command-line choices are not saved). A file that cannot be read
+    or holds bad values is left alone; a failed write is ignored. True when saved."""
+    path = path or settings_path()
+    saved, problem = load_settings(path)
+    if problem or saved.window == geometry:
+        return False
+    try:
+        save_settings(replace(saved, window=geometry), path)
+    except OSError:
+        return False
+    return True
 
 
 class TokenStore:

@@ -20,9 +20,13 @@ __all__ = [
     "BORDER",
     "CHART_CACHE",
     "CHART_GRID",
+    "CHART_FOUND",
     "CHART_MATCH",
+    "CHART_ONLY",
+    "CHART_PREVIOUS",
     "CHART_TIME_BARS",
     "CHART_TPS",
+    "CHART_WRITING",
     "COUNT_COLORS",
     "GAP",
     "MUTED",
@@ -107,6 +111,10 @@ CHART_MATCH: Color = ("#2e7d32", "#6fd08c")
 CHART_CACHE: Color = ("#b26a00", "#f0b84a")
 CHART_TIME_BARS: Color = ("#7a5fa8", "#b39ddb")
 CHART_GRID: Color = ("#c8c8c8", "#4a4a4a")
+CHART_WRITING: Color = ("#b39ddb", "#6a5a8c")  # shading: results files being written
+CHART_PREVIOUS: Color = ("#7393b3", "#8fb0d0")  # the previous run's tracks/s, dashed
+CHART_FOUND: Color = ("#a5d6a7", "#3f7f4f")  # query kinds: matches a kind found first ...
+CHART_ONLY: Color = ("#2e7d32", "#81d98f")  # ... and those no other kind found
 
 # an outlined button, for everything that is not the one main action of its area
 SECONDARY: dict[str, object] = {

@@ -105,7 +105,35 @@ def test_launch_with_files_and_start_runs_to_the_end(
     assert app.root.winfo_exists() and app.root.winfo_ismapped() and not app.closed
     assert (tmp_path / "out" / "Warm Up" / "matches.csv").is_file()
     assert app.status_bar.open_button.cget("state") == "normal"
+    # one count: the cards, the results footer and the dashboard say the same
+    pump_until(app, lambda: app.results_view.pending_count == 0, "every row shown")
+    matched = sum(i.counts.matched for i in app.controller.model.items)
+    footer = app.results_view.count_label.cget("text")
+    assert f"Showing 500 of 500  ({matched:,} matched" in footer, footer
+    dashboard = app.dashboard.metrics_table.values()
+    assert dashboard["Tracks done"] == "500 of 500"
+    assert dashboard["Matched"].startswith(f"{matched:,} "), dashboard
+    # one source of time and speed: the status bar words them as the dashboard does
+    timing = app.status_bar.timing.cget("text")
+    assert f"Elapsed {dashboard['Elapsed']}" in timing, (timing, dashboard)
+    assert f"{dashboard['Tracks/s']} tracks/s" in timing, (timing, dashboard)
+    assert not timing.startswith("Elapsed 0:00"), timing  # it once said so after the end
+    # one way to the results: the status bar's button, not a second one under the table
+    views = (app.results_view, app.dashboard, app.status_bar)
+    assert [t for v in views for t in buttons_saying(v, "folder")] == ["Open results folder"]
     screenshot(app, "10-finished")
+
+
+def buttons_saying(widget, word: str) -> list[str]:  # noqa: ANN001
+    """The text of every button in `widget` with `word` in it."""
+    import customtkinter as ctk
+
+    found = []
+    for child in widget.winfo_children():
+        if isinstance(child, ctk.CTkButton) and word in str(child.cget("text")).lower():
+            found.append(child.cget("text"))
+        found += buttons_saying(child, word)
+    return found
 
 
 def test_an_unfinished_batch_is_offered_at_launch_and_resuming_finishes_it(

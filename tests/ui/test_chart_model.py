@@ -110,3 +110,92 @@ def test_reset_empties_and_asks_for_a_redraw():
 def test_too_small_cap_is_refused():
     with pytest.raises(ValueError):
         ChartModel(max_points=2)
+
+
+def test_writing_results_is_marked_where_it_happened():
+    model = ChartModel()
+    model.add(_snapshot(1.0))
+    model.add(_snapshot(2.0))
+    assert model.series().writing == ()
+    model.add(_snapshot(3.0, time_write=0.4))  # one playlist written between 2 s and 3 s
+    model.add(_snapshot(4.0, time_write=0.9))  # ... and on: one stretch
+    model.add(_snapshot(5.0, time_write=0.9))
+    model.add(_snapshot(6.0, time_write=1.5))  # another playlist later
+    assert model.series().writing == ((2.0, 4.0), (5.0, 6.0))
+    model.reset()
+    assert model.series().writing == ()
+
+
+def test_writing_stretches_are_capped():
+    model = ChartModel()
+    for n in range(40):
+        model.add(_snapshot(2.0 * n, time_write=0.1 * (n // 2) * (n % 2)))
+    spans = model.series().writing
+    assert 1 <= len(spans) <= 8 and spans[-1][1] <= 78.0
+
+
+# -- the previous run, overlaid ------------------------------------------------------------
+
+
+def _previous(estimated: bool = False, preset: str = "fast"):
+    from matcher import RunSeries
+
+    return RunSeries("20251231-000000-pppppp", (0.0, 10.0, 40.0), (0.0, 90.0, 120.0),
+                     (0, 900, 4000), (0.0, 0.8, 0.8), preset=preset,
+                     estimated=estimated)  # fmt: skip
+
+
+def test_the_previous_run_is_in_the_series_and_the_limits_hold_all_of_it():
+    model = ChartModel()
+    model.add(_snapshot(5.0, tps=200.0))
+    assert model.series().limits() == (6.0, 250.0)  # this run alone: 5 s, 200 tracks/s
+    model.set_previous(_previous())
+    series = model.series()
+    assert series.previous_t == (0.0, 10.0, 40.0)
+    assert series.previous_tps == (0.0, 90.0, 120.0)
+    assert series.limits() == (50.0, 250.0)  # the previous run lasted 40 s
+    assert model.dirty and model.previous_shown
+
+
+def test_the_previous_run_can_be_hidden_and_shown_again():
+    model = ChartModel()
+    model.set_previous(_previous())
+    model.drawn(0.0)
+    model.set_show_previous(False)
+    assert model.dirty and not model.previous_shown
+    assert model.series().previous_t == () and model.series().limits() == (1.0, 1.0)
+    model.set_show_previous(True)
+    assert model.series().previous_t == (0.0, 10.0, 40.0)
+
+
+def test_a_reset_keeps_the_previous_run_and_none_clears_it():
+    model = ChartModel()
+    model.set_previous(_previous())
+    model.add(_snapshot(9.0))
+    model.add(_snapshot(1.0))  # the clock went back: a resumed run, same playlists
+    assert model.previous_shown
+    model.set_previous(None)
+    assert not model.previous_shown and model.series().previous_t == ()
+
+
+@pytest.mark.parametrize(
+    ("estimated", "label"),
+    [pytest.param(False, "Previous run", id="series"),
+     pytest.param(True, "Previous run (avg)", id="estimated")],
+)  # fmt: skip
+def test_the_previous_runs_legend_says_when_it_is_only_an_average(estimated, label):
+    model = ChartModel()
+    model.set_previous(_previous(estimated=estimated))
+    assert model.previous_label == label
+
+
+@pytest.mark.parametrize(
+    ("value", "ceiling"),
+    [pytest.param(0, 1.0, id="zero"), pytest.param(0.7, 0.8, id="below-one"),
+     pytest.param(1, 1.0, id="one"), pytest.param(11, 15.0, id="eleven"),
+     pytest.param(2600, 3000.0, id="thousands")],
+)  # fmt: skip
+def test_nice_ceiling(value, ceiling):
+    from ui.chart_model import nice_ceiling
+
+    assert nice_ceiling(value) == pytest.approx(ceiling)

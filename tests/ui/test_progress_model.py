@@ -52,3 +52,24 @@ def test_a_resumed_batch_counts_only_this_runs_tracks() -> None:
     clock.start(0.0, already_done=900)
     assert clock.rate(1000, now=10.0) == pytest.approx(10.0)
     assert clock.eta(1000, 2000, now=10.0) == pytest.approx(100.0)
+
+
+def test_run_figures_are_the_engines_in_the_dashboards_words() -> None:
+    from matcher import format_metrics
+    from ui.progress_model import RunFigures
+
+    figures = RunFigures()
+    assert figures.line(0, 500, running=True).timing == ""  # nothing measured yet
+    metrics = {"total_time": 4.2, "tracks_per_second": 118.0, "done_tracks": 250}
+    figures.observe(metrics)
+    rows = dict(format_metrics(metrics))
+    line = figures.line(250, 500, running=True)
+    assert line.tracks == "250 of 500 tracks · 50%"
+    assert (
+        line.timing == f"Elapsed {rows['Elapsed']} · about 2 s left · {rows['Tracks/s']} tracks/s"
+    )
+    # a batch over before the window could time it still says how long it took
+    figures.observe({"total_time": 9.5, "tracks_per_second": 52.6})
+    assert figures.line(500, 500, running=False).timing == "Elapsed 9.5 s · 53 tracks/s"
+    figures.reset()
+    assert figures.line(0, 10, running=True).timing == ""

@@ -17,7 +17,10 @@ from matcher.engine.events import (
     PlaylistFinished,
     PlaylistProgress,
     PlaylistStarted,
+    ResultEdited,
+    TracksMatched,
 )
+from tests.ui.results_fixtures import make_result
 from ui.queue_model import Counts, ItemStatus, Phase, QueueModel
 
 B = "20260101-000000-aaaaaa"
@@ -122,6 +125,25 @@ def test_progress_and_finish_update_the_right_item() -> None:
     assert b.status is ItemStatus.DONE and b.done == 20 and b.out_dir == "/out/b"
     assert b.counts == Counts(matched=15, unmatched=4, error=1)
     assert model.progress() == (20, 30)
+
+
+def test_a_card_counts_results_as_they_arrive_as_the_table_footer_does() -> None:
+    """The card once lagged the footer (1,947 matched against 2,281): both count the
+    results that arrived, and a progress event counted a moment earlier holds no card back."""
+    model = started(queue("a"))
+    results = tuple(make_result(n, "review" if n == 5 else "matched", 0.9, "A", "B")
+                    for n in range(6))  # fmt: skip
+    assert model.apply(TracksMatched(B, 2, 0, results))
+    card = model.items[0]
+    footer = model.tally.counts([(B, 0)], with_prior=False)  # what the results footer shows
+    assert card.counts == footer == Counts(matched=5, review=1)
+    assert card.done == 6
+    model.apply(PlaylistProgress(B, 3, 0, 4, 10, {"matched": 4}))  # counted before the chunk
+    assert model.items[0].counts == Counts(matched=5, review=1) and model.items[0].done == 6
+    decided = make_result(5, "matched", 1.0, "A", "B")  # the user accepted the review
+    assert model.apply(ResultEdited(B, 4, 0, decided, "/out/a"))
+    assert model.items[0].counts == Counts(matched=6)
+    assert model.progress() == (6, 10)
 
 
 def test_pause_and_resume_move_running_items_and_the_phase() -> None:

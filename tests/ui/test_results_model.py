@@ -198,9 +198,11 @@ def test_export_csv_uses_matches_columns_for_the_rows_given():
         "inv-0000", "inv-0004", "inv-0008"}  # fmt: skip
 
 
-def test_out_dir_is_known_per_playlist():
+def test_pairs_are_the_playlists_with_rows():
     model = ResultsModel()
-    assert model.out_dir(BATCH, 0) == ""
-    model.set_out_dir(BATCH, 0, "/out/Set")
-    model.set_out_dir(BATCH, 0, "")  # an empty folder never replaces a known one
-    assert model.out_dir(BATCH, 0) == "/out/Set"
+    assert model.pairs() == []
+    model.add(BATCH, 0, [make_result(0, "matched", 0.9, "A", "B")])
+    model.add(BATCH, 1, [make_result(0, "review", 0.5, "A", "B", playlist="Other")])
+    assert sorted(model.pairs()) == [(BATCH, 0), (BATCH, 1)]
+    model.start_batch("20260202-000000-dddddd", [(0, "invented.m3u8", "Other", 1)])
+    assert model.pairs() == [(BATCH, 0)]  # a new batch of "Other" replaced its rows

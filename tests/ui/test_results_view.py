@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.engine.events import BatchStarted, PlaylistFinished, ResultEdited, TracksMatched
+from matcher.engine.events import BatchStarted, ResultEdited, TracksMatched
 from tests.ui.results_fixtures import (
     FakeController,
     candidate,
@@ -68,7 +68,9 @@ def _shown_indices(view) -> list[int]:
 def _click_heading(view, column: str) -> None:
     """A real click on a column header (press and release on the heading)."""
     tree = view.tree
-    x = sum(tree.column(c, "width") for c in tree["columns"][: tree["columns"].index(column)])
+    shown = list(tree["displaycolumns"])  # the Playlist column hides for one playlist
+    shown = list(tree["columns"]) if shown == ["#all"] else shown
+    x = sum(tree.column(c, "width") for c in shown[: shown.index(column)])
     x += tree.column(column, "width") // 2
     assert tree.identify_region(x, 8) == "heading"
     tree.event_generate("<ButtonPress-1>", x=x, y=8)
@@ -211,13 +213,15 @@ def test_export_error_is_one_line(root, view, tmp_path: Path):
     assert message and "\n" not in message and "Traceback" not in message
 
 
-def test_open_folder_prefers_the_selected_playlist_folder(root, view):
-    view.open_folder()
-    assert view.controller.opened == [view.controller.out_dir]
-    view.on_event(PlaylistFinished(BATCH, 50, 0, "Invented Set", "/out/Invented Set", {}))
-    view.tree.selection_set(view.shown_iids()[0])
-    view.open_folder()
-    assert view.controller.opened[-1] == Path("/out/Invented Set")
+def test_the_playlist_column_shows_only_for_more_than_one_playlist(root, view):
+    assert "playlist" not in view.tree.cget("displaycolumns")  # one playlist: its name once
+    view.on_event(
+        TracksMatched(
+            BATCH, 60, 51, (make_result(0, "matched", 0.9, "A", "B", playlist="Other Set"),)
+        )
+    )
+    run_until(root, lambda: view.pending_count == 0, what="the other playlist's row")
+    assert "playlist" in view.tree.cget("displaycolumns")
 
 
 def test_dark_mode_table(root, view):
@@ -232,3 +236,39 @@ def test_dark_mode_table(root, view):
     view.tree.selection_set(view.shown_iids()[3])
     screenshot(root, "results_table_dark.png")
     ctk.set_appearance_mode("light")
+
+
+def test_show_row_selects_and_scrolls_to_it(root, view):
+    """What the dashboard's slowest tracks ask for: one row, selected and in sight."""
+    root.geometry("1280x360")  # a short table: row 37 is out of sight at first
+    settle(root, 0.1)
+    assert view.tree.bbox(view.model.row((BATCH, 0, 37)).iid) == ""
+    assert view.show_row((BATCH, 0, 37))
+    root.update()
+    iid = view.model.row((BATCH, 0, 37)).iid
+    assert view.tree.selection() == (iid,) and view.tree.focus() == iid
+    assert view.tree.bbox(iid) != ""  # scrolled into sight
+    assert view.selected_row().key == (BATCH, 0, 37)
+
+
+def test_show_row_clears_a_filter_that_hides_the_row(root, view):
+    view.filters.set_status("review")
+    view.filters.set_search("velvet")
+    assert (BATCH, 0, 3) not in [view.model.row_by_iid(i).key for i in view.shown_iids()]
+    assert view.show_row((BATCH, 0, 3))  # unmatched: hidden by the Review filter
+    assert len(view.shown_iids()) == 40
+    assert view.filters.status_filter.get() == "All" and view.filters.search_entry.get() == ""
+    assert view.selected_row().key == (BATCH, 0, 3)
+    assert view.message_label.cget("text") == "Filters cleared to show the track."
+
+
+def test_show_row_of_a_row_still_arriving_shows_it_when_it_comes(root, view):
+    view.on_event(TracksMatched(BATCH, 9, 1, _results(0, 3)))  # queued, not yet inserted
+    assert not view.show_row((BATCH, 1, 2))
+    run_until(root, lambda: view.selected_row() is not None, what="the row to arrive")
+    assert view.selected_row().key == (BATCH, 1, 2)
+
+
+def test_show_row_of_a_row_that_is_gone_says_so(root, view):
+    assert not view.show_row(("another-batch", 0, 1))
+    assert view.message_label.cget("text") == "That track is not in the table any more."

@@ -5,7 +5,9 @@ The last test runs the real engine: a re-pick reaches the journal and matches.cs
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
+from tkinter import ttk
 
 import pytest
 
@@ -20,7 +22,8 @@ from tests.ui.results_fixtures import (
     screenshot,
     track,
 )
-from ui.views.review_dialog import ReviewDialog, candidate_values, entry_fields, why_rows
+from ui.review_model import candidate_values, entry_fields, entry_heading, status_line, why_rows
+from ui.views.review_dialog import STYLE, ReviewDialog
 
 BATCH = "20260101-000000-cccccc"
 KEY = (BATCH, 3, 7)
@@ -60,37 +63,121 @@ def controller():
     return FakeController(results={KEY: _review_result()})
 
 
-def test_candidate_values_show_each_signal_and_why_it_lost():
+def test_candidate_values_show_each_clue_and_why_it_was_not_chosen():
     near, twin, remix = _candidates()
-    assert candidate_values(1, near)[:6] == ("1", "inv-0001", "Mira Quell", "Velvet Harbour",
-                                              "Original Mix", "0.48")  # fmt: skip
-    assert candidate_values(1, near)[6:12] == ("1.00", "1.00", "1.00", "0.98", "1.00", "1.00")
-    # a version signal under another name still fills the Version column; absent ones dash
-    assert candidate_values(2, twin)[6:12] == ("1.00", "1.00", "0.60", "0.20", "–", "–")
-    assert candidate_values(3, remix)[-1] == "guard: remix vs original"
-    assert why_rows(twin) == [("duration", 1.6), ("unstated_remix", 0.8)]
-    assert why_rows(near) == [("duration", 0.04), ("label", -0.3)]  # support comes last
+    assert candidate_values(1, near)[:5] == ("1", "Mira Quell", "Velvet Harbour",
+                                              "Original Mix", "48 %")  # fmt: skip
+    assert candidate_values(1, near)[5:11] == ("100 %", "100 %", "100 %", "98 %", "100 %",
+                                               "100 %")  # fmt: skip
+    # a version clue under another name still fills the Version column; absent ones dash
+    assert candidate_values(2, twin)[5:11] == ("100 %", "100 %", "60 %", "20 %", "–", "–")
+    assert candidate_values(1, near)[-1] == "the best candidate"
+    assert candidate_values(3, remix)[-1] == "ruled out: remix vs original"
+
+
+@pytest.mark.parametrize(
+    ("note", "shown"),
+    [
+        pytest.param("0.16 log-odds below the best (weakest: duration)",
+                     "about as likely as the best (weakest: duration)", id="old-journal-close"),
+        pytest.param("2.30 log-odds below the best", "10 times less likely than the best",
+                     id="old-journal-far"),
+        pytest.param("999 times less likely than the best", "far less likely than the best",
+                     id="the-engines-cap"),
+        pytest.param("31 times less likely than the best", "31 times less likely than the best",
+                     id="plain-already"),
+    ],
+)  # fmt: skip
+def test_why_not_chosen_never_says_log_odds(note: str, shown: str) -> None:
+    candidate = Candidate(track(9, "A", "B"), 0.1, {}, {}, note=note)
+    assert candidate_values(2, candidate)[-1] == shown
+
+
+@pytest.mark.parametrize(
+    ("penalties", "expected"),
+    [
+        pytest.param({"duration": 1.6, "unstated_remix": 0.8},
+                     [("Length", "5 times less likely"),
+                      ("A remix the playlist does not name", "2 times less likely")],
+                     id="against-largest-first"),
+        pytest.param({"duration": 0.04, "label": -0.3},
+                     [("Length", "hardly matters"), ("Same label", "a little more likely")],
+                     id="support-comes-last"),
+        pytest.param({"artists": 9.0, "release": -2.4},
+                     [("Artists", "over 1,000 times less likely"),
+                      ("Same release", "11 times more likely")], id="large-and-support"),
+        pytest.param({"new_clue": 1.0}, [("New clue", "3 times less likely")],
+                     id="a-clue-without-words-yet"),
+    ],
+)  # fmt: skip
+def test_the_why_says_what_each_clue_did_to_the_chances(penalties, expected):
+    candidate = Candidate(track(9, "A", "B"), 0.5, {}, penalties)
+    rows = why_rows(candidate)
+    assert [(w.label, w.effect) for w in rows] == expected
+    assert [w.against for w in rows] == [w.value > 0 for w in rows]
+
+
+def test_words_for_the_entry_and_its_status():
+    result = _review_result()
+    assert entry_heading(result.entry) == "Mira Quell – Velvet Harbour"
+    assert entry_heading(replace(result.entry, artist="")) == "Velvet Harbour"  # not "– Title"
+    assert entry_heading(replace(result.entry, artist="  ")) == "Velvet Harbour"
+    assert status_line(result) == (
+        "Now: needs review · 48 % sure · ambiguous: inv-0002 is almost as likely"
+    )
 
 
 def test_entry_fields_read_like_the_playlist():
     fields = dict(entry_fields(_review_result().entry))
-    assert fields["Duration"] == "5:01" and fields["BPM"] == "124" and fields["Key"] == "8A"
-    assert fields["Location"] == "/music/invented/007.mp3"
+    assert fields["Length"] == "5:01" and fields["BPM"] == "124" and fields["Key"] == "8A"
+    assert fields["File"] == "/music/invented/007.mp3"
 
 
 def test_dialog_shows_the_full_result(root, controller):
     dialog = ReviewDialog(root, controller, controller, *KEY)
     root.update()
     rows = [dialog.tree.item(iid, "values") for iid in dialog.tree.get_children()]
-    assert [r[1] for r in rows] == ["inv-0001", "inv-0002", "inv-0003"]
+    assert [r[2] for r in rows] == ["Velvet Harbour"] * 3
+    assert [r[3] for r in rows] == ["Original Mix", "Extended Mix", "Oskan Drey Remix"]
     assert dialog.tree.selection() == ("0",)
-    assert "penalties" in dialog.why_title.cget("text")
-    assert [w[0].cget("text") for w in dialog._why[:2]] == ["duration", "label"]
+    title = dialog.why_title.cget("text")
+    assert "inv-0001" in title and "48 % sure" in title
+    assert not any(w in title.lower() for w in ("penalt", "log-odds", "negative"))
+    assert [w[0].cget("text") for w in dialog._why[:2]] == ["Length", "Same label"]
     dialog.tree.selection_set("1")
     root.update()
-    assert [w[0].cget("text") for w in dialog._why[:2]] == ["duration", "unstated remix"]
-    assert dialog._why[0][2].get() == pytest.approx(1.0)  # the largest penalty fills its bar
+    assert [w[0].cget("text") for w in dialog._why[:2]] == [
+        "Length", "A remix the playlist does not name"]  # fmt: skip
+    assert dialog._why[0][1].cget("text") == "5 times less likely"
+    assert dialog._why[0][2].get() == pytest.approx(1.0)  # the largest clue fills its bar
     screenshot(root, "review_dialog.png")
+    dialog.cancel()
+
+
+def test_every_column_and_the_dialog_fit_on_a_small_screen(root, controller):
+    dialog = ReviewDialog(root, controller, controller, *KEY)
+    root.update()
+    dialog.update_idletasks()
+    assert dialog.winfo_width() <= dialog.winfo_screenwidth()
+    assert dialog.winfo_height() <= dialog.winfo_screenheight()
+    tree = dialog.tree
+    columns = sum(int(tree.column(c, "width")) for c in tree["columns"])
+    assert columns <= tree.winfo_width(), "the Why not chosen column is cut off"
+    font = ttk.Style(tree).lookup(f"{STYLE}.Heading", "font")
+    for column in tree["columns"]:  # "≈Version" and "≈Length" were cut to "≈Versio", "≈Lengt"
+        heading = tree.heading(column, "text")
+        text = int(tree.tk.call("font", "measure", font, heading)) + 12  # the heading padding
+        assert text <= int(tree.column(column, "width")), f"heading {heading!r} is cut off"
+    dialog.cancel()
+
+
+def test_an_entry_without_an_artist_is_titled_by_its_title(root):
+    result = _review_result()
+    bare = replace(result, entry=replace(result.entry, artist=""))
+    fake = FakeController(results={KEY: bare})
+    dialog = ReviewDialog(root, fake, fake, *KEY)
+    root.update()
+    assert dialog.heading.cget("text") == "Velvet Harbour"
     dialog.cancel()
 
 
@@ -152,14 +239,14 @@ _CATALOG = "\n".join([
     "duration_s,isrc",
     "tw-001,Velvet Harbour,Original Mix,Mira Quell,,Invented Tone,Harbour EP,2023-01-01,124,"
     "A Minor,House,301,",
-    "tw-002,Velvet Harbour,Original Mix,Mira Quell,,Other Tone,Harbour LP,2023-02-01,124,"
-    "A Minor,House,301,",  # a twin: the entry is a close call between the two
+    "tw-002,Velvet Harbour,Original Mix,Oskan Drey,,Other Tone,Harbour LP,2023-02-01,124,"
+    "A Minor,House,290,",  # the same title by someone else: without an artist, a close call
     "ok-003,Ember Glass,Original Mix,Oskan Drey,,Invented Tone,Glass EP,2023-01-03,122,"
     "C Major,Techno,330,",
     "",
 ])  # fmt: skip
 _PLAYLIST = """#EXTM3U
-#EXTINF:301,Mira Quell - Velvet Harbour
+#EXTINF:301,Velvet Harbour
 /music/a.mp3
 #EXTINF:330,Oskan Drey - Ember Glass
 /music/b.mp3
@@ -223,8 +310,10 @@ def test_repick_with_the_real_engine_persists(root, tmp_path: Path):
 
         dialog = view.open_review(key)
         root.update()
-        ids = [dialog.tree.item(i, "values")[1] for i in dialog.tree.get_children()]
+        assert dialog.heading.cget("text") == "Velvet Harbour"  # no artist: no "– Title"
+        ids = [c.track.catalog_id for c in dialog.candidates]
         assert ids[:2] == ["tw-001", "tw-002"]  # the journal's full shortlist, not the brief
+        assert dialog.tree.item(dialog.tree.get_children()[1], "values")[1] == "Oskan Drey"
         dialog.tree.selection_set(dialog.tree.get_children()[1])
         dialog.pick_button.invoke()
         _pump(root, engine, view, lambda s: any(isinstance(e, ResultEdited) for e in s), seen)

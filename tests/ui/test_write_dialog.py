@@ -118,7 +118,7 @@ def test_preview_write_undo_and_the_writes_tab(make_app, library: WriteLibrary) 
     changed = {name for name in before if before[name] != after[name]}
     assert changed == {"01 Ember Glass.mp3", "02 Salt Circuit.flac", "04 Velvet Harbour.ogg"}
     match_batch = app.controller.model.batch_id
-    assert app.dashboard._batch_id == match_batch  # the write did not reset the dashboard
+    assert app.dashboard.state.batch_id == match_batch  # the write did not reset the dashboard
     assert not app.controller.session.notices  # nor said anything in the queue's notices
     marks = _marks(app)
     assert marks["Ember Glass"] == WRITTEN and marks["Quarry Lights"] == REFUSED

@@ -1,4 +1,7 @@
-"""The dashboard chart: throughput and rates over time, and where the time goes.
+"""The dashboard chart: throughput and rates over time (shaded where results were being
+written, which is why tracks/s falls at the end), and where the time goes. The legend
+sits above the plot in as many rows as the width needs; the cache line and its legend
+entry show only for online catalogs (a local catalog has no cache).
 
 matplotlib's `Figure` embedded with `FigureCanvasTkAgg` (pyplot is never used: it keeps
 global figures and may pick its own GUI backend).
@@ -12,30 +15,49 @@ theme change. Updates draw no text at all: the data (lines, bars, grid lines) ar
 Tk canvas texts laid over the figure (microseconds to move, where a matplotlib text costs
 milliseconds). An update restores the background, draws those artists and blits, at
 most once per ChartModel.min_interval_s, and not at all while the chart is hidden.
+
+The previous run of the same playlists lies under the tracks/s line, dashed, with its
+own legend entry, while it is shown (`set_previous`, `show_previous`). An exported
+report saves the chart as a PNG (ui/views/chart_png.py).
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import customtkinter as ctk
 from customtkinter import ThemeManager
 from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from ui.chart_model import ChartModel, ChartSeries
-from ui.theme import CHART_CACHE, CHART_GRID, CHART_MATCH, CHART_TIME_BARS, CHART_TPS
+from ui.chart_model import MAX_SPANS, ChartModel, ChartSeries
+from ui.theme import (
+    CHART_CACHE,
+    CHART_GRID,
+    CHART_MATCH,
+    CHART_PREVIOUS,
+    CHART_TIME_BARS,
+    CHART_TPS,
+    CHART_WRITING,
+)
 from ui.views.table_style import current_mode
+
+if TYPE_CHECKING:
+    from matcher import RunSeries
 
 __all__ = ["ChartView"]
 
 _DPI = 96
 _TICKS = 6  # at most this many dynamic ticks per axis
-_MARGINS = {"left": 74, "right": 52, "top": 30, "bottom": 26, "gap": 64}  # pixels
+_MARGINS = {"left": 74, "right": 52, "top": 14, "bottom": 26, "gap": 74}  # pixels at 96 dpi
+_LEGEND_ROW = 17  # pixels per row of legend above the plot, at 96 dpi
+_TICK_PX = 11  # the tick labels' size, pixels at 96 dpi
+TIME_TITLE = "Where the time goes (% of all work)"
 
 
 class ChartView(ctk.CTkFrame):
@@ -49,6 +71,9 @@ class ChartView(ctk.CTkFrame):
         self.time_axes = self.figure.add_subplot(grid[1])
         self._animated: list[Any] = []  # data artists: drawn at every update
         self._grid_lines: list[Any] = []  # drawn when an axis limit changes
+        self.online = False  # the cache line only for online catalogs
+        self.legend: Any = None
+        self._legend_rows = 1
         self._build_rates()
         self._build_breakdown()
         self.canvas = FigureCanvasTkAgg(self.figure, master=self)
@@ -58,7 +83,7 @@ class ChartView(ctk.CTkFrame):
         self.canvas.mpl_connect("resize_event", lambda _e: self._fit_margins())
         self.canvas.mpl_connect("draw_event", lambda _e: self._capture_background())
         widget.bind("<Map>", lambda _e: self._on_map(), add="+")
-        self._tick_font = (ThemeManager.theme["CTkFont"]["family"], -11)
+        self._tick_family = ThemeManager.theme["CTkFont"]["family"]
         self._tick_colour = "black"
         self._stale = False  # an update was skipped while hidden
         self._background: Any = None  # the static part, after a full draw
@@ -85,15 +110,25 @@ class ChartView(ctk.CTkFrame):
         self.share_axes.set_ylabel("%")
         axes.set_ylabel("tracks/s", labelpad=34)
         axes.set_xlabel("elapsed (s)", labelpad=16)
-        self.titles = [axes.set_title("Throughput and rates", loc="left", fontsize=10)]
+        self.titles: list[Any] = []
+        below = blended_transform_factory(axes.transData, axes.transAxes)
+        self.writing_spans = [
+            self._animate(axes.add_patch(Rectangle((0, 0), 0, 1, transform=below, linewidth=0,
+                                                   visible=False)))
+            for _ in range(MAX_SPANS)
+        ]  # fmt: skip
+        self.writing_key = Patch(label="Writing results")
+        self.previous_line = self._animate(
+            axes.plot([], [], linewidth=1.6, linestyle=(0, (5, 3)), label="Previous run")[0]
+        )
         self.tps_line = self._animate(axes.plot([], [], linewidth=2, label="Tracks/s")[0])
         self.match_line = self._animate(
             self.share_axes.plot([], [], linewidth=1.6, label="Match rate %")[0]
         )
         self.cache_line = self._animate(
-            self.share_axes.plot([], [], linewidth=1.6, linestyle="--", label="Cache hit rate %")[0]
+            self.share_axes.plot([], [], linewidth=1.6, linestyle="--", label="Cache hits %")[0]
         )
-        below = blended_transform_factory(axes.transData, axes.transAxes)
+        self.cache_line.set_visible(False)
         beside = blended_transform_factory(axes.transAxes, axes.transData)
         self.x_grid = [self._grid_line(axes, below) for _ in range(_TICKS)]
         self.y_grid = [self._grid_line(axes, beside) for _ in range(_TICKS)]
@@ -112,22 +147,81 @@ class ChartView(ctk.CTkFrame):
         axes.invert_yaxis()
         axes.set_xlim(0, 100)
         axes.xaxis.set_major_formatter("{x:.0f} %")
-        self.titles.append(
-            axes.set_title(
-                "Where the time goes (share; worker time summed)", loc="left", fontsize=10
-            )  # fmt: skip
-        )
+        self.titles.append(axes.set_title(TIME_TITLE, loc="left", fontsize=10))
+
+    def _ratio(self) -> float:
+        """Screen pixels per pixel at 96 dpi: matplotlib draws its text this much larger on
+        a denser screen (it reads the screen's DPI when the canvas is shown), so the
+        margins that make room for that text grow with it."""
+        return self.figure.dpi / _DPI
 
     def _fit_margins(self) -> None:
-        """Margins in pixels, so text never clips whatever the widget's size."""
+        """Margins in pixels, so text never clips whatever the widget's size and DPI."""
         width, height = self.figure.bbox.width, self.figure.bbox.height
         if width < 50 or height < 50:
             return
-        m = _MARGINS
+        ratio = self._ratio()
+        m = {side: pixels * ratio for side, pixels in _MARGINS.items()}
+        self._fit_legend(width, m["left"])
+        top = m["top"] + _LEGEND_ROW * ratio * self._legend_rows
         self.figure.subplots_adjust(
-            left=m["left"] / width, right=1 - m["right"] / width, top=1 - m["top"] / height,
+            left=m["left"] / width, right=1 - m["right"] / width, top=1 - top / height,
             bottom=m["bottom"] / height, hspace=m["gap"] * 2.4 / height,
         )  # fmt: skip
+
+    def _legend_handles(self) -> list[Any]:
+        lines = (self.tps_line, self.match_line, self.cache_line, self.writing_key,
+                 self.previous_line)  # fmt: skip
+        shown = (True, True, self.online, True, self.model.previous_shown)
+        return [line for line, show in zip(lines, shown, strict=True) if show]
+
+    def _fit_legend(self, width: float, left: float) -> None:
+        """The legend above the plot, in as few rows as fit the figure's width."""
+        handles = self._legend_handles()
+        renderer = self.canvas.get_renderer() if hasattr(self, "canvas") else None
+        room = width - left - 6 * self._ratio()  # from the plot's left edge to the figure's right
+        for columns in range(len(handles), 0, -1):
+            self._make_legend(handles, columns)
+            if renderer is None or self.legend.get_window_extent(renderer).width <= room:
+                break
+        self._legend_rows = -(-len(handles) // columns)
+
+    def _make_legend(self, handles: list[Any], columns: int) -> None:
+        if self.legend is not None:
+            self.legend.remove()
+        self.legend = self.rates_axes.legend(
+            handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.01), fontsize=8,
+            frameon=False, ncols=columns, borderaxespad=0.2, handlelength=1.8,
+            columnspacing=1.2,
+        )  # fmt: skip
+        for label in self.legend.get_texts():
+            label.set_color(self._tick_colour if hasattr(self, "_tick_colour") else "black")
+
+    def set_online(self, online: bool) -> None:
+        """An online catalog's batch shows its cache hits; a local one's does not."""
+        if online == self.online:
+            return
+        self.online = online
+        self.cache_line.set_visible(online)
+        self._fit_margins()
+        self.redraw_all()
+
+    def set_previous(self, previous: RunSeries | None) -> None:
+        """The previous run of the same playlists (None: none), drawn while shown."""
+        self.model.set_previous(previous)
+        self.previous_line.set_label(self.model.previous_label)
+        self._legend_changed()
+
+    def show_previous(self, show: bool) -> None:
+        self.model.set_show_previous(show)
+        self._legend_changed()
+
+    def _legend_changed(self) -> None:
+        """A legend entry came or went: a full draw (the legend is in the background)."""
+        self.previous_line.set_visible(self.model.previous_shown)
+        self._fit_margins()
+        self._background = self._ticked = None
+        self.request_draw()
 
     # -- data ----------------------------------------------------------------------
 
@@ -196,13 +290,20 @@ class ChartView(ctk.CTkFrame):
 
     def _update_artists(self, series: ChartSeries) -> None:
         t = series.t
-        right = _nice_ceiling(t[-1] * 1.05 if t else 1.0)
-        top = _nice_ceiling(max(series.tracks_per_second, default=0.0) * 1.15)
+        right, top = series.limits()
         self.rates_axes.set_xlim(0, right)
         self.rates_axes.set_ylim(0, top)
+        self.previous_line.set_data(series.previous_t, series.previous_tps)
         self.tps_line.set_data(t, series.tracks_per_second)
         self.match_line.set_data(t, series.match_rate)
         self.cache_line.set_data(t, series.cache_hit_rate)
+        for n, span in enumerate(self.writing_spans):
+            shown = n < len(series.writing)
+            span.set_visible(shown)
+            if shown:
+                start, end = series.writing[n]
+                span.set_x(start)
+                span.set_width(max(end - start, right / 400))  # a short one still shows
         self._place_grid("x", self.x_grid, right)
         self._place_grid("y", self.y_grid, top)
         values = [v for _label, v in series.breakdown]
@@ -224,17 +325,19 @@ class ChartView(ctk.CTkFrame):
         canvas = self.canvas.get_tk_widget()
         canvas.delete("tick")
         height = self.figure.bbox.height
+        ratio = self._ratio()
+        font = (self._tick_family, -round(_TICK_PX * ratio))
         to_pixels = self.rates_axes.transData.transform
         for axis, values in self.tick_values.items():
             for value in values:
                 text = f"{value:g}" if value < 10_000 else f"{value / 1000:g}k"
                 if axis == "x":
                     x, y = to_pixels((value, self.rates_axes.get_ylim()[0]))
-                    x, y, anchor = x, height - y + 4, "n"
+                    x, y, anchor = x, height - y + 4 * ratio, "n"
                 else:
                     x, y = to_pixels((self.rates_axes.get_xlim()[0], value))
-                    x, y, anchor = x - 6, height - y, "e"
-                canvas.create_text(x, y, text=text, anchor=anchor, font=self._tick_font,
+                    x, y, anchor = x - 6 * ratio, height - y, "e"
+                canvas.create_text(x, y, text=text, anchor=anchor, font=font,
                                    fill=self._tick_colour, tags=("tick",))  # fmt: skip
 
     # -- appearance ----------------------------------------------------------------
@@ -261,19 +364,22 @@ class ChartView(ctk.CTkFrame):
             line.set_color(grid)
         self._tick_colour = text
         self.tps_line.set_color(CHART_TPS[pick])
+        self.previous_line.set_color(CHART_PREVIOUS[pick])
         self.match_line.set_color(CHART_MATCH[pick])
         self.cache_line.set_color(CHART_CACHE[pick])
         for bar in self.bars:
             bar.set_color(CHART_TIME_BARS[pick])
-        legend = self.rates_axes.legend(  # made after the lines are coloured: it copies them
-            handles=[self.tps_line, self.match_line, self.cache_line],
-            loc="upper left", fontsize=8, frameon=False, ncols=3,
-        )  # fmt: skip
-        for label in legend.get_texts():
-            label.set_color(text)
+        for patch in (*self.writing_spans, self.writing_key):
+            patch.set_facecolor(CHART_WRITING[pick])
+            patch.set_alpha(0.35)
+        self._fit_margins()  # the legend, made after the lines are coloured: it copies them
         self.canvas.get_tk_widget().configure(background=background)
+        self.redraw_all()  # the background changed
+
+    def redraw_all(self) -> None:
+        """Draw the whole figure again (its static part changed, or a PNG was drawn)."""
         self._background = self._ticked = None
-        self.canvas.draw_idle()  # a full draw: the background changed
+        self.canvas.draw_idle()
 
     def _hex(self, colour: str) -> str:
         red, green, blue = self.winfo_rgb(colour)
@@ -289,18 +395,3 @@ class ChartView(ctk.CTkFrame):
             self.after_cancel(job)
             self._redraw_job = None
         super().destroy()
-
-
-def _nice_ceiling(value: float) -> float:
-    """A round axis limit at or above `value` (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^n)."""
-    if value <= 0:
-        return 1.0
-    step = 1.0
-    while step * 10 <= value:
-        step *= 10
-    while step > value:
-        step /= 10
-    for factor in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if step * factor >= value:
-            return step * factor
-    return step * 10

@@ -2,7 +2,8 @@
 
 `matcher.metrics.format_metrics` returns the same labels in the same order every time, so
 the rows are made once and only changed values are written (a snapshot every 250 ms
-costs a handful of Tk calls).
+costs a handful of Tk calls). Rows that cannot apply to the batch's catalog (the web
+cache and requests of online catalogs, for a local one) are left out: `hide()`.
 """
 
 from __future__ import annotations
@@ -38,13 +39,23 @@ class MetricsTable(ctk.CTkFrame):
         self.tree.heading("value", text="Value", anchor="e")
         self.tree.column("metric", width=round(200 * scale), anchor="w", stretch=True)
         self.tree.column("value", width=round(120 * scale), anchor="e", stretch=False)
-        self._values: list[tuple[str, str]] = format_metrics({})
-        for n, row in enumerate(self._values):
-            self.tree.insert("", "end", iid=str(n), values=row)
+        self._hidden: frozenset[str] = frozenset()
+        self._metrics: Mapping[str, float] = {}
+        self._values: list[tuple[str, str]] = []
+        self.update_metrics({})
         self._apply_style()
 
+    def hide(self, labels: frozenset[str]) -> None:
+        """Leave out the rows with these labels (they cannot apply to this batch)."""
+        if labels != self._hidden:
+            self._hidden = labels
+            self.tree.delete(*self.tree.get_children())
+            self._values = []
+            self.update_metrics(self._metrics)
+
     def update_metrics(self, metrics: Mapping[str, float]) -> None:
-        rows = format_metrics(metrics)
+        self._metrics = metrics
+        rows = [row for row in format_metrics(metrics) if row[0] not in self._hidden]
         for n, row in enumerate(rows):
             if n >= len(self._values):
                 self.tree.insert("", "end", iid=str(n), values=row)

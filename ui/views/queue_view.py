@@ -2,16 +2,23 @@
 Start / Pause-Resume / Cancel / Clear finished buttons. Renders the queue model; edits
 (move, remove, clear) go to the intake, Start / Pause / Cancel to the controller. Cards
 are updated in place, so a progress event redraws only what changed.
+
+A card keeps its shape through a run: the right-hand column is as wide as the status,
+the buttons and "10,000 / 10,000" for the playlist's total need, from the start, so the
+bar beside it never shrinks; the name and the file line give up their middle ("…")
+rather than their end when the card is too narrow for them.
 """
 
 from __future__ import annotations
 
 import customtkinter as ctk
+from customtkinter.windows.widgets.scaling import ScalingTracker
 
 from ui.controller import Controller
 from ui.intake import Intake
 from ui.progress_model import format_count
 from ui.queue_model import ItemStatus, Phase, QueueItem
+from ui.text_fit import elide_middle, fit_parts
 from ui.theme import (
     BORDER,
     COUNT_COLORS,
@@ -26,7 +33,7 @@ from ui.theme import (
     set_progress,
 )
 
-__all__ = ["QueueRow", "QueueView"]
+__all__ = ["QueueRow", "QueueView", "subtitle", "subtitle_parts"]
 
 _PRIMARY = ctk.ThemeManager.theme["CTkButton"]["fg_color"]
 _COUNT_WORDS = (
@@ -37,16 +44,21 @@ _COUNT_WORDS = (
 )
 
 
-def subtitle(item: QueueItem) -> str:
-    """ "house.xml · Sets/Friday · 1,200 tracks" """
+def subtitle_parts(item: QueueItem) -> tuple[str, str]:
+    """("house.xml · Sets/Friday", "1,200 tracks"): where it comes from, and its size."""
     parts = [item.path.name]
     if item.name and "/" in item.name:
         parts.append(item.name.rsplit("/", 1)[0])
     if item.entries is None:
-        parts.append("… tracks")
+        count = "… tracks"
     else:
-        parts.append(f"{format_count(item.entries)} track{'' if item.entries == 1 else 's'}")
-    return " · ".join(parts)
+        count = f"{format_count(item.entries)} track{'' if item.entries == 1 else 's'}"
+    return " · ".join(parts), count
+
+
+def subtitle(item: QueueItem) -> str:
+    """ "house.xml · Sets/Friday · 1,200 tracks" """
+    return " · ".join(subtitle_parts(item))
 
 
 class QueueRow(ctk.CTkFrame):
@@ -71,7 +83,9 @@ class QueueRow(ctk.CTkFrame):
             self, text="", font=font("small", "bold"), corner_radius=8, width=90, height=22
         )
         self.sub = ctk.CTkLabel(self, text="", font=font("small"), text_color=MUTED, anchor="w")
-        self.tools = ctk.CTkFrame(self, fg_color="transparent", height=24)
+        # width=1: empty (a running playlist), it takes no room; customtkinter's 200 would
+        # narrow the bar and the name for the whole run
+        self.tools = ctk.CTkFrame(self, fg_color="transparent", width=1, height=24)
         small = {**SECONDARY, "width": 26, "height": 22, "font": font("small")}
         self.up = ctk.CTkButton(self.tools, text="▲", command=lambda: self._move(-1), **small)
         self.down = ctk.CTkButton(self.tools, text="▼", command=lambda: self._move(1), **small)
@@ -96,19 +110,21 @@ class QueueRow(ctk.CTkFrame):
         self.bar.grid(row=2, column=0, sticky="ew", padx=(12, GAP), pady=(6, 2))
         self.done.grid(row=2, column=1, sticky="e", padx=(0, 12), pady=(6, 2))
         counts.grid(row=3, column=0, columnspan=2, sticky="w", padx=12, pady=(0, 10))
+        self._fitted: tuple[object, ...] = ()
+        self._tools_shown = 0  # buttons shown beside the file line
+        self._right_min = 0  # the right-hand column's least width
+        self.bind("<Configure>", lambda _e: self._fit_text(), add="+")
         self.update_item(item)
 
     def update_item(self, item: QueueItem) -> None:
         old, self.item = self.item, item
-        if old is None or old.label != item.label:
-            self.label.configure(text=item.label)
-        if old is None or subtitle(old) != subtitle(item):
-            self.sub.configure(text=subtitle(item))
         if old is None or old.status is not item.status:
             text_color, pill = STATUS_COLORS[item.status]
             self.status.configure(
                 text=item.status.value.upper(), text_color=text_color, fg_color=pill
             )
+        if old is None or old.entries != item.entries:
+            self._fix_right_column(item.entries)
         if old is None or (old.done, old.entries) != (item.done, item.entries):
             set_progress(self.bar, item.fraction)
             total = "…" if item.entries is None else format_count(item.entries)
@@ -128,6 +144,50 @@ class QueueRow(ctk.CTkFrame):
                 self.message.grid_forget()
         if old is None or (old.waiting, old.finished) != (item.waiting, item.finished):
             self._show_tools(item)
+        self._fit_text()  # a new name, or a right-hand column that changed: refit (cheap)
+
+    def _measure(self, label: ctk.CTkLabel, text: str) -> int:
+        return int(self.tk.call("font", "measure", label._label.cget("font"), text))
+
+    def _fix_right_column(self, entries: int | None) -> None:
+        """Wide enough for the status, the buttons and "total / total" from the start."""
+        total = format_count(entries or 0)
+        scale = ScalingTracker.get_widget_scaling(self)
+        widest = max(self._measure(self.done, f"{total} / {total}"), round(90 * scale))
+        self.columnconfigure(1, minsize=widest)
+        self._right_min = widest
+
+    def _right_width(self) -> int:
+        """The right-hand column's width and padding, from what is in it (the status pill,
+        the buttons shown, "done / total"), not from the last layout: at the card's first
+        <Configure> that layout may still be the one from before its buttons were sized
+        (customtkinter frames start 200 wide), which shortened names that fitted."""
+        scale = ScalingTracker.get_widget_scaling(self)
+        pill = max(round(90 * scale), self._measure(self.status, self.status.cget("text"))
+                   + round(16 * scale))  # fmt: skip
+        tools = round(self._tools_shown * (26 + 4) * scale)
+        done = self._measure(self.done, self.done.cget("text"))
+        return max(pill, tools, done, self._right_min) + round(12 * scale)
+
+    def _fit_text(self) -> None:
+        """The name and the file line within the card, shortened in the middle if need be."""
+        item = self.item
+        width = self.winfo_width()
+        if item is None or width <= 1:
+            self.label.configure(text=item.label if item else "")
+            self.sub.configure(text=subtitle(item) if item else "")
+            return
+        scale = ScalingTracker.get_widget_scaling(self)
+        room = width - self._right_width() - round((12 + GAP + 4) * scale)
+        key = (item.label, subtitle(item), room)
+        if key == self._fitted:
+            return
+        self._fitted = key
+        self.label.configure(text=elide_middle(item.label, room,
+                                               lambda t: self._measure(self.label, t)))  # fmt: skip
+        where, count = subtitle_parts(item)
+        self.sub.configure(text=fit_parts(where, count, room,
+                                          lambda t: self._measure(self.sub, t)))  # fmt: skip
 
     def _show_tools(self, item: QueueItem) -> None:
         """▲ ▼ for playlists still waiting; ✕ for those and for finished ones."""
@@ -138,6 +198,7 @@ class QueueRow(ctk.CTkFrame):
             button.grid_forget()
         for n, button in enumerate(shown):
             button.grid(row=0, column=n, padx=(4, 0))
+        self._tools_shown = len(shown)
 
     def _move(self, delta: int) -> None:
         self.intake.move(self.item_id, delta)

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import customtkinter as ctk
 
-from ui.results_model import ALL, STATUSES, ResultsModel
+from ui.results_model import ALL, STATUSES, ResultsModel, RowFilter
 from ui.views.after_jobs import AfterJobs
 
 __all__ = ["TYPING_DELAY_MS", "FilterBar"]
@@ -70,6 +70,16 @@ class FilterBar(ctk.CTkFrame):
             if text:
                 self.search_entry.insert(0, text)
         self.model.filter = replace(self.model.filter, text=text)
+        self.on_change()
+
+    def clear(self) -> None:
+        """Show every row again: all statuses, any confidence, no search (one re-layout)."""
+        self.model.filter = RowFilter()
+        self.status_filter.set("All")
+        self.confidence_slider.set(0)
+        self.confidence_label.configure(text="0.00")
+        self.search_entry.delete(0, "end")
+        self._jobs.cancel_all()
         self.on_change()
 
     def focus_search(self) -> None:

@@ -7,9 +7,14 @@ tick, in arrival order (edits and batch starts go through the same queue). Items
 created once; filtering and sorting re-order them with a single `set_children` call, so a
 10,000-row table re-filters without rebuilding anything.
 
+The footer counts with the tally the queue cards and the dashboard read (ui/tally.py),
+over the playlists the table holds; the Playlist column shows only while the table holds
+more than one playlist (with one, it would repeat the same name on every row).
+
 "Write tags…" (Ctrl+T in the window) calls `on_write_tags` (the window turns the button on
 and off); `mark_rows` tints the rows whose files write-back wrote and fills their "File
-tags" cell.
+tags" cell. The results folder opens from the status bar. `show_row` selects one row and
+scrolls to it (a slowest track picked on the dashboard).
 """
 
 from __future__ import annotations
@@ -31,12 +36,12 @@ from matcher import (
     CrateMatchError,
     Event,
     MatchResult,
-    PlaylistFinished,
     ResultEdited,
     TracksMatched,
     atomic_write_text,
 )
 from ui.results_model import COLUMNS, STATUSES, ResultRow, ResultsModel, RowKey, export_csv
+from ui.tally import Tally
 from ui.views.after_jobs import AfterJobs, ThrottledScroll
 from ui.views.results_filter import FilterBar
 from ui.views.review_dialog import ReviewDialog
@@ -50,16 +55,23 @@ INSERT_BUDGET_S = 0.008  # rows built and inserted per tick stay under this (~15
 INSERT_INTERVAL_MS = 40  # each tick costs a Treeview redraw (~10 ms): few, fuller ticks
 RELAYOUT_DELAY_MS = 250  # while rows stream in under a sort or filter, re-order this often
 SCROLLBAR_DELAY_MS = 100
-FOOTER_WRAP = 275  # the footer's labels wrap at this width (96 dpi)
+FOOTER_WRAP = 480  # the footer's labels wrap at this width at most (96 dpi)
 RESEQUENCE_MOVES = 20_000  # a longer out-of-order tail is re-set in one call (30 ms/100k)
 
 
 class ResultsView(ctk.CTkFrame):
-    def __init__(self, master: Any, controller: Any, history: Any = None) -> None:
+    def __init__(
+        self, master: Any, controller: Any, history: Any = None, tally: Tally | None = None
+    ) -> None:
         super().__init__(master, fg_color="transparent")
-        self.controller = controller  # review, open_folder, out_dir: ui.controller
+        self.controller = controller  # review, out_dir: ui.controller
         self.history = history  # full_result, for the review dialog: ui.history
         self.model = ResultsModel()
+        # the window's tally, fed by the queue model; alone (in tests), one of its own
+        self.tally = tally if tally is not None else Tally()
+        self._own_tally = tally is None
+        self._one_playlist: bool | None = None
+        self._measured: list[str] = []  # the playlist names the column was sized for
         self.review_dialog: ReviewDialog | None = None
         self.ask_save_path = self._ask_save_path  # replaced in tests
         self.on_write_tags: Callable[[], object] = lambda: None  # the window opens the dialog
@@ -67,6 +79,7 @@ class ResultsView(ctk.CTkFrame):
         self._created: set[str] = set()
         self._order: list[RowKey] = []  # keys of created items, sorted: where new rows go
         self._shown = 0
+        self._wanted: RowKey | None = None  # show_row's row, not in the table yet
         self._jobs = AfterJobs(self)
         self.grid_columnconfigure(0, weight=1)
         self.grid_rowconfigure(1, weight=1)
@@ -76,6 +89,7 @@ class ResultsView(ctk.CTkFrame):
         self._marks = RowMarks(self.tree, self.model, self._created)
         self._build_footer()
         self._apply_style()
+        self._update_count()
 
     # -- layout --------------------------------------------------------------------
 
@@ -109,26 +123,41 @@ class ResultsView(ctk.CTkFrame):
     def _build_footer(self) -> None:
         bar = ctk.CTkFrame(self, fg_color="transparent")
         bar.grid(row=2, column=0, sticky="ew", pady=(6, 0))
-        bar.grid_columnconfigure(1, weight=1)
-        # both labels wrap: with every status counted the line would push the buttons
-        # out of a 1280-pixel window at 100 dpi
+        bar.grid_columnconfigure(0, weight=1)
+        # the count wraps in the room the buttons leave (at 1280 pixels and 100 dpi, a line
+        # with every status counted would push them out); a message goes below it
         self.count_label = ctk.CTkLabel(bar, text="No results yet", anchor="w", justify="left",
                                         wraplength=FOOTER_WRAP)  # fmt: skip
         self.count_label.grid(row=0, column=0, sticky="w")
         self.message_label = ctk.CTkLabel(bar, text="", anchor="w", justify="left",
-                                          wraplength=FOOTER_WRAP)  # fmt: skip
-        self.message_label.grid(row=0, column=1, sticky="ew", padx=12)
+                                          wraplength=FOOTER_WRAP, height=20)  # fmt: skip
         self.review_button = ctk.CTkButton(bar, text="Review…", width=92,
                                            command=self.review_selected)  # fmt: skip
-        self.review_button.grid(row=0, column=2, padx=(0, 6))
+        self.review_button.grid(row=0, column=1, rowspan=2, padx=(12, 6))
         self.export_button = ctk.CTkButton(bar, text="Export…", width=92, command=self.export)
-        self.export_button.grid(row=0, column=3, padx=(0, 6))
-        self.folder_button = ctk.CTkButton(bar, text="Open folder", width=104,
-                                           command=self.open_folder)  # fmt: skip
-        self.folder_button.grid(row=0, column=4, padx=(0, 6))
+        self.export_button.grid(row=0, column=2, rowspan=2, padx=(0, 6))
         self.write_button = ctk.CTkButton(bar, text="Write tags…", width=106, state="disabled",
                                           command=lambda: self.on_write_tags())  # fmt: skip
-        self.write_button.grid(row=0, column=5)
+        self.write_button.grid(row=0, column=3, rowspan=2)
+        bar.bind("<Configure>", lambda e: self._fit_footer(e.width), add="+")
+
+    def _fit_footer(self, width: int) -> None:
+        """The labels wrap in what the buttons leave of the footer's width."""
+        scale = ScalingTracker.get_widget_scaling(self)
+        buttons = (self.review_button, self.export_button, self.write_button)
+        taken = sum(b.winfo_reqwidth() for b in buttons) + round(24 * scale)
+        wrap = max(160, min(FOOTER_WRAP, round((width - taken) / scale)))
+        for label in (self.count_label, self.message_label):
+            if label.winfo_exists() and label.cget("wraplength") != wrap:
+                label.configure(wraplength=wrap)
+
+    def say(self, text: str) -> None:
+        """A line under the count (an export's result, a hint); "" removes it."""
+        self.message_label.configure(text=text)
+        if text:
+            self.message_label.grid(row=1, column=0, sticky="w")
+        else:
+            self.message_label.grid_remove()
 
     def _apply_style(self) -> None:
         colours = style_table(self, STYLE, current_mode())
@@ -147,14 +176,14 @@ class ResultsView(ctk.CTkFrame):
         (a 200-result chunk would otherwise hold the Tk thread for tens of ms)."""
         if isinstance(event, TracksMatched):
             self._incoming.extend((event.batch_id, event.playlist_id, r) for r in event.results)
+            if self._own_tally:
+                self.tally.add(event.batch_id, event.playlist_id, event.results)
         elif isinstance(event, ResultEdited):
-            self.model.set_out_dir(event.batch_id, event.playlist_id, event.out_dir)
             self._incoming.append((event.batch_id, event.playlist_id, event.result))
+            if self._own_tally:
+                self.tally.add(event.batch_id, event.playlist_id, (event.result,))
         elif isinstance(event, BatchStarted):
             self._incoming.append(event)
-        elif isinstance(event, PlaylistFinished):
-            self.model.set_out_dir(event.batch_id, event.playlist_id, event.out_dir)
-            return
         else:
             return
         if "insert" not in self._jobs:
@@ -203,6 +232,8 @@ class ResultsView(ctk.CTkFrame):
                 self._jobs.schedule("relayout", RELAYOUT_DELAY_MS, self.relayout)
         if incoming:
             self._jobs.schedule("insert", INSERT_INTERVAL_MS, self._insert_tick)
+        if self._wanted is not None and (self.model.row(self._wanted) or not incoming):
+            self.show_row(self._wanted)
 
     def _resequence(self, start: int) -> None:
         """Put the rows from position `start` on back in key order after rows that
@@ -274,13 +305,33 @@ class ResultsView(ctk.CTkFrame):
                               command=lambda key=column.key: self.sort_by(key))  # fmt: skip
 
     def _update_count(self) -> None:
-        total = len(self.model)
+        pairs = self.model.pairs()
+        self._show_playlist_column(len(pairs) <= 1)
+        counts = self.tally.counts(pairs, with_prior=False).as_dict()  # the cards' count
+        total = sum(counts.values())
         if not total:
             self.count_label.configure(text="No results yet")
             return
-        counts = self.model.counts()
         parts = " · ".join(f"{counts[s]:,} {s}" for s in STATUSES if counts.get(s))
         self.count_label.configure(text=f"Showing {self._shown:,} of {total:,}  ({parts})")
+
+    def _show_playlist_column(self, one: bool) -> None:
+        """The Playlist column only when rows come from more than one playlist, as wide as
+        their longest name (within reason)."""
+        if one is not self._one_playlist:
+            self._one_playlist = one
+            keys = [c.key for c in COLUMNS if not (one and c.key == "playlist")]
+            self.tree.configure(displaycolumns=keys)
+        names = self.model.playlist_names()
+        if not one and names != self._measured:
+            self._measured = names
+            scale = ScalingTracker.get_widget_scaling(self)
+            table_font = ttk.Style(self).lookup(STYLE, "font") or "TkDefaultFont"
+            longest = max((int(self.tk.call("font", "measure", table_font, name))
+                           for name in names), default=0)  # fmt: skip
+            width = max(round(80 * scale), min(longest + round(16 * scale), round(220 * scale)))
+            if int(self.tree.column("playlist", "width")) != width:
+                self.tree.column("playlist", width=width)
 
     # -- actions -------------------------------------------------------------------
 
@@ -288,16 +339,36 @@ class ResultsView(ctk.CTkFrame):
         selection = self.tree.selection()
         return self.model.row_by_iid(selection[0]) if selection else None
 
+    def show_row(self, key: RowKey) -> bool:
+        """Select the row under `key` and scroll to it, clearing a filter that hides it;
+        a row still on its way is shown when it arrives. False when it is not (yet) here."""
+        row = self.model.row(key)
+        self._wanted = key if row is None and self._incoming else None
+        if row is None or row.iid not in self._created:
+            self.say("" if self._wanted else "That track is not in the table any more.")
+            return False
+        if not self.model.accepts(row):
+            self.filters.clear()  # lays the rows out again
+            self.say("Filters cleared to show the track.")
+        elif "relayout" in self._jobs:  # rows wait, detached, for a sort or filter
+            self.relayout()
+        self.tree.selection_set(row.iid)
+        self.tree.focus(row.iid)
+        self.tree.see(row.iid)
+        self.tree.focus_set()
+        return True
+
     def review_selected(self) -> None:
         row = self.selected_row()
         if row is None:
-            self.message_label.configure(text="Select a row to review.")
+            self.say("Select a row to review.")
             return
         self.open_review(row.key)
 
     def open_review(self, key: RowKey) -> ReviewDialog:
         if self.review_dialog is not None and self.review_dialog.winfo_exists():
             self.review_dialog.destroy()
+        self.say("")
         top = self.winfo_toplevel()
         self.review_dialog = ReviewDialog(top, self.history, self.controller, *key)
         return self.review_dialog
@@ -321,9 +392,9 @@ class ResultsView(ctk.CTkFrame):
         try:
             atomic_write_text(path, export_csv(rows))
         except CrateMatchError as err:
-            self.message_label.configure(text=str(err))
+            self.say(str(err))
             return 0
-        self.message_label.configure(text=f"Exported {len(rows):,} rows to {path.name}")
+        self.say(f"Exported {len(rows):,} rows to {path.name}")
         return len(rows)
 
     def _ask_save_path(self) -> str:
@@ -334,12 +405,6 @@ class ResultsView(ctk.CTkFrame):
             initialdir=str(folder) if folder else None,
             filetypes=[("CSV", "*.csv"), ("All files", "*")],
         )  # fmt: skip
-
-    def open_folder(self) -> None:
-        """The selected row's playlist folder once written, else the output folder."""
-        row = self.selected_row()
-        folder = self.model.out_dir(row.key[0], row.playlist_id) if row else ""
-        self.controller.open_folder(Path(folder) if folder else Path(self.controller.out_dir))
 
     def destroy(self) -> None:
         self._jobs.cancel_all()

@@ -1,9 +1,10 @@
-"""The review dialog: one entry, its scored candidates and why each won or lost.
+"""The review dialog: one entry, its candidates, how sure CrateMatch is of each and why,
+and the four decisions (ui/review_model.py words it all).
 
 It reads the FULL result from the journal (`history.full_result`, every candidate
-with its feature scores and penalties; progress events carry only the best) and sends
-the user's decision with `controller.review(...)`. The engine saves it, rewrites the
-playlist's outputs and answers with ResultEdited, which updates the results table.
+with its clues; progress events carry only the best) and sends the user's decision with
+`controller.review(...)`. The engine saves it, rewrites the playlist's outputs and
+answers with ResultEdited, which updates the results table.
 
 Keys: Enter accepts the best candidate, N says "not in the catalog", Escape cancels.
 """
@@ -18,99 +19,28 @@ from typing import Any
 import customtkinter as ctk
 from customtkinter.windows.widgets.scaling import ScalingTracker
 
-from matcher import Candidate, CrateMatchError, MatchResult, PlaylistEntry
-from ui.theme import REVIEW_NOTICE
+from matcher import Candidate, CrateMatchError, MatchResult
+from ui.review_model import (
+    CANDIDATE_COLUMNS,
+    candidate_values,
+    entry_fields,
+    entry_heading,
+    percent,
+    shortlist,
+    status_line,
+    why_rows,
+)
+from ui.theme import CHART_MATCH, REVIEW_NOTICE, WARN
 from ui.views.table_style import current_mode, style_table
+from ui.window_fit import logical_size
 
-__all__ = [
-    "CANDIDATE_COLUMNS",
-    "REVIEW_FEATURES",
-    "ReviewDialog",
-    "candidate_values",
-    "entry_fields",
-    "shortlist",
-    "why_rows",
-]
+__all__ = ["ReviewDialog"]
 
 STYLE = "Review.Treeview"
-REVIEW_FEATURES = ("title", "artists", "version", "duration", "bpm", "key")
-_VERSION_SIGNALS = ("version", "unstated_remix", "unknown_version")
-# (key, heading, width, numeric)
-_SCORE_HEADINGS = {"duration": "Dur.", "bpm": "BPM"}
-CANDIDATE_COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
-    ("rank", "#", 30, True),
-    ("catalog_id", "Catalog id", 90, False),
-    ("artists", "Artists", 120, False),
-    ("title", "Title", 140, False),
-    ("mix", "Mix", 110, False),
-    ("confidence", "Conf.", 56, True),
-    *(
-        (
-            f"score_{f}",
-            "≈" + _SCORE_HEADINGS.get(f, f.capitalize()),
-            84 if f in ("artists", "version") else 64,
-            True,
-        )
-        for f in REVIEW_FEATURES
-    ),
-    ("note", "Why it lost", 230, False),
-)
-MAX_WHY = 8  # penalty rows shown for the selected candidate
-
-
-def shortlist(result: MatchResult) -> tuple[Candidate, ...]:
-    """The candidates best first; the proposed best is included even if not listed."""
-    if result.best is not None and result.best not in result.candidates:
-        return (result.best, *result.candidates)
-    return result.candidates
-
-
-def _feature(candidate: Candidate, name: str) -> float | None:
-    if name == "version":
-        return next((candidate.features[s] for s in _VERSION_SIGNALS
-                     if s in candidate.features), None)  # fmt: skip
-    return candidate.features.get(name)
-
-
-def candidate_values(rank: int, candidate: Candidate) -> tuple[str, ...]:
-    """One candidate-table row: who it is, its confidence, each signal, why it lost."""
-    track = candidate.track
-    scores = []
-    for name in REVIEW_FEATURES:
-        value = _feature(candidate, name)
-        scores.append("–" if value is None else f"{value:.2f}")
-    note = f"guard: {candidate.guard}" if candidate.guard else candidate.note
-    return (
-        str(rank), track.catalog_id, ", ".join(track.artists), track.title, track.mix,
-        f"{candidate.confidence:.2f}", *scores, note,
-    )  # fmt: skip
-
-
-def why_rows(candidate: Candidate) -> list[tuple[str, float]]:
-    """The candidate's penalties, largest first; negative ones are support (evidence)."""
-    return sorted(candidate.penalties.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def _duration(seconds: float | None) -> str:
-    if not seconds:
-        return ""
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
-
-def entry_fields(entry: PlaylistEntry) -> list[tuple[str, str]]:
-    """What the playlist said about the entry, as (label, value) pairs."""
-    return [
-        ("Artist", entry.artist), ("Title", entry.title), ("Mix", entry.mix),
-        ("Album", entry.album), ("Duration", _duration(entry.duration_s)),
-        ("BPM", _number(entry.bpm)), ("Key", entry.key), ("Location", entry.location),
-    ]  # fmt: skip
+MAX_WHY = 8  # clues shown for the selected candidate
+HEADING_PAD = 16  # a column's width beyond its heading's text (the heading's padding)
+SIZE = (1180, 660)  # at 96 dpi; less on a smaller screen
+SCREEN_ROOM = (16, 64)  # left around the dialog on a small screen: borders, title bar
 
 
 class ReviewDialog(ctk.CTkToplevel):
@@ -132,9 +62,7 @@ class ReviewDialog(ctk.CTkToplevel):
         self.result, notice = self._load(fallback)
         self.candidates = shortlist(self.result) if self.result else ()
         self.title("Review match")
-        scale = ScalingTracker.get_window_scaling(self)
-        self.geometry(f"{round(1180 * scale)}x{round(660 * scale)}")
-        self.minsize(round(760 * scale), round(480 * scale))
+        self._fit_screen()
         self.grid_columnconfigure(0, weight=1)
         self.grid_rowconfigure(2, weight=1)
         self._build_header(notice)
@@ -152,6 +80,15 @@ class ReviewDialog(ctk.CTkToplevel):
         if isinstance(master, tk.Wm):
             self.transient(master)
         self.after(50, self._take_focus)
+
+    def _fit_screen(self) -> None:
+        """1180x660 (scaled), or what the screen has room for: never off its edges."""
+        scale = ScalingTracker.get_window_scaling(self)
+        width = min(round(SIZE[0] * scale), self.winfo_screenwidth() - SCREEN_ROOM[0])
+        height = min(round(SIZE[1] * scale), self.winfo_screenheight() - SCREEN_ROOM[1])
+        self.geometry(f"{logical_size(width, scale, False)}x{logical_size(height, scale, False)}")
+        self.minsize(min(760, logical_size(width, scale, False)),
+                     min(480, logical_size(height, scale, False)))  # fmt: skip
 
     def _load(self, fallback: MatchResult | None) -> tuple[MatchResult | None, str]:
         try:
@@ -173,24 +110,20 @@ class ReviewDialog(ctk.CTkToplevel):
         head.grid(row=0, column=0, sticky="ew", padx=12, pady=(12, 6))
         head.grid_columnconfigure((1, 3), weight=1)
         entry = self.result.entry if self.result else None
-        title = f"{entry.artist} – {entry.title}" if entry else "No result"
-        ctk.CTkLabel(head, text=title, font=ctk.CTkFont(size=16, weight="bold"),
-                     anchor="w").grid(row=0, column=0, columnspan=4, sticky="w",
-                                      padx=10, pady=(8, 4))  # fmt: skip
+        title = entry_heading(entry) if entry else "No result"
+        self.heading = ctk.CTkLabel(head, text=title, font=ctk.CTkFont(size=16, weight="bold"),
+                                    anchor="w")  # fmt: skip
+        self.heading.grid(row=0, column=0, columnspan=4, sticky="w", padx=10, pady=(8, 4))
         fields = entry_fields(entry) if entry else []
         for n, (label, value) in enumerate(fields):
             row, col = 1 + n % 4, (n // 4) * 2
             ctk.CTkLabel(head, text=label, text_color=("gray40", "gray62"), anchor="w").grid(
                 row=row, column=col, sticky="w", padx=(10, 8)
             )
-            ctk.CTkLabel(head, text=value or "—", anchor="w", wraplength=380).grid(
+            ctk.CTkLabel(head, text=value or "—", anchor="w", justify="left", wraplength=380).grid(
                 row=row, column=col + 1, sticky="w", padx=(0, 12)
             )
-        if self.result is not None:
-            r = self.result
-            status = f"Now: {r.status} · confidence {r.confidence:.2f} · {r.reason}"
-        else:
-            status = ""
+        status = status_line(self.result) if self.result is not None else ""
         self.status_label = ctk.CTkLabel(head, text=status, anchor="w")
         self.status_label.grid(row=5, column=0, columnspan=4, sticky="w", padx=10, pady=(4, 8))
         self.notice_label = ctk.CTkLabel(head, text=notice, anchor="w",
@@ -200,8 +133,8 @@ class ReviewDialog(ctk.CTkToplevel):
             self.notice_label.grid_remove()
 
     def _build_candidates(self) -> None:
-        ctk.CTkLabel(self, text="Candidates, best first  (≈ columns: how well each signal"
-                     " agrees, 1.00 = the same; – = not known)", anchor="w",
+        ctk.CTkLabel(self, text="Candidates, best first  (≈ columns: how well each clue agrees"
+                     " with the entry: 100 % = the same, – = not known)", anchor="w",
                      font=ctk.CTkFont(weight="bold")).grid(row=1, column=0, sticky="w",
                                                            padx=14)  # fmt: skip
         box = ctk.CTkFrame(self)
@@ -209,6 +142,7 @@ class ReviewDialog(ctk.CTkToplevel):
         box.grid_columnconfigure(0, weight=1)
         box.grid_rowconfigure(0, weight=1)
         keys = [c[0] for c in CANDIDATE_COLUMNS]
+        style_table(self, STYLE, current_mode())  # now: the headings' font sizes the columns
         self.tree = ttk.Treeview(box, columns=keys, show="headings", style=STYLE,
                                  selectmode="browse", height=6)  # fmt: skip
         self.tree.grid(row=0, column=0, sticky="nsew", padx=(4, 0), pady=4)
@@ -216,10 +150,14 @@ class ReviewDialog(ctk.CTkToplevel):
         scroll.grid(row=0, column=1, sticky="ns", pady=4)
         self.tree.configure(yscrollcommand=scroll.set)
         scale = ScalingTracker.get_widget_scaling(self)
+        heading_font = ttk.Style(self).lookup(f"{STYLE}.Heading", "font") or "TkHeadingFont"
         for key, heading, width, numeric in CANDIDATE_COLUMNS:
             anchor = "e" if numeric else "w"
             self.tree.heading(key, text=heading, anchor=anchor)
-            self.tree.column(key, width=round(width * scale), minwidth=30, anchor=anchor,
+            # never narrower than its heading ("≈Version" in a bold font at this DPI)
+            text = int(self.tree.tk.call("font", "measure", heading_font, heading))
+            width = max(round(width * scale), text + round(HEADING_PAD * scale))
+            self.tree.column(key, width=width, minwidth=30, anchor=anchor,
                              stretch=key == "note")  # fmt: skip
         self.tree.bind("<<TreeviewSelect>>", lambda _e: self._show_why())
         self.tree.bind("<Double-1>", lambda _e: self.pick_selected())
@@ -227,20 +165,19 @@ class ReviewDialog(ctk.CTkToplevel):
     def _build_why(self) -> None:
         frame = ctk.CTkFrame(self)
         frame.grid(row=3, column=0, sticky="ew", padx=12, pady=6)
-        frame.grid_columnconfigure(2, weight=1)
         self.why_title = ctk.CTkLabel(frame, text="", anchor="w",
                                       font=ctk.CTkFont(weight="bold"))  # fmt: skip
-        self.why_title.grid(row=0, column=0, columnspan=3, sticky="w", padx=10, pady=(6, 2))
+        self.why_title.grid(row=0, column=0, columnspan=6, sticky="w", padx=10, pady=(6, 2))
         self._why: list[tuple[ctk.CTkLabel, ctk.CTkLabel, ctk.CTkProgressBar]] = []
         for n in range(MAX_WHY):
             row, col = 1 + n % 4, (n // 4) * 3
-            name = ctk.CTkLabel(frame, text="", anchor="w", width=110)
-            value = ctk.CTkLabel(frame, text="", anchor="e", width=48)
-            bar = ctk.CTkProgressBar(frame, width=150, height=8)
-            name.grid(row=row, column=col, sticky="w", padx=(10, 4))
-            value.grid(row=row, column=col + 1, sticky="e", padx=(0, 8))
-            bar.grid(row=row, column=col + 2, sticky="w", padx=(0, 16))
-            self._why.append((name, value, bar))
+            name = ctk.CTkLabel(frame, text="", anchor="w")
+            effect = ctk.CTkLabel(frame, text="", anchor="w")
+            bar = ctk.CTkProgressBar(frame, width=90, height=8)
+            name.grid(row=row, column=col, sticky="w", padx=(10, 8))
+            effect.grid(row=row, column=col + 1, sticky="w", padx=(0, 8))
+            bar.grid(row=row, column=col + 2, sticky="w", padx=(0, 24))
+            self._why.append((name, effect, bar))
         frame.grid_columnconfigure(5, weight=1)
 
     def _build_buttons(self) -> None:
@@ -290,26 +227,28 @@ class ReviewDialog(ctk.CTkToplevel):
         candidate = self.selected_candidate()
         if candidate is None:
             self.why_title.configure(text="No candidate selected")
-            rows: list[tuple[str, float]] = []
+            rows = []
         else:
-            note = f"guard: {candidate.guard}" if candidate.guard else candidate.note
+            track = candidate.track
+            who = " – ".join(part for part in (", ".join(track.artists), track.title) if part)
             self.why_title.configure(
-                text=f"Why {candidate.track.catalog_id} scored {candidate.confidence:.2f}"
-                f"{f' ({note})' if note else ''}: penalties, largest first"
-                " (negative = supporting evidence)"
+                text=f"{who} ({track.catalog_id}): {percent(candidate.confidence)} sure."
+                " What spoke against it and for it:"
             )
             rows = why_rows(candidate)
-        top = max((v for _n, v in rows), default=0.0)
-        for n, (name_label, value_label, bar) in enumerate(self._why):
+        top = max((abs(w.value) for w in rows), default=0.0)
+        pick = 1 if current_mode() == "dark" else 0
+        for n, (name_label, effect_label, bar) in enumerate(self._why):
             if n < len(rows):
-                name, value = rows[n]
-                name_label.configure(text=name.replace("_", " "))
-                value_label.configure(text=f"{value:+.2f}")
-                bar.set(max(0.0, value) / top if top > 0 else 0.0)
+                why = rows[n]
+                name_label.configure(text=why.label)
+                effect_label.configure(text=why.effect)
+                bar.configure(progress_color=WARN[pick] if why.against else CHART_MATCH[pick])
+                bar.set(abs(why.value) / top if top > 0 else 0.0)
                 bar.grid()
             else:
                 name_label.configure(text="")
-                value_label.configure(text="")
+                effect_label.configure(text="")
                 bar.grid_remove()
 
     def _take_focus(self) -> None:

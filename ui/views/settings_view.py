@@ -1,5 +1,6 @@
-"""The Settings tab: catalog or provider, preset (with its numbers), workers, output
-folder, the online cache, and provider tokens (kept only in the system keyring).
+"""The Settings tab: catalog or provider, preset (in plain words, its numbers behind an
+"Advanced" disclosure), workers, output folder, the online cache, and provider tokens
+(kept only in the system keyring). One column that scrolls, so nothing is squeezed.
 
 Nothing takes effect until Save: the values are checked, written to settings.json and
 used for the next batch. Tokens are saved on their own, straight into the keyring.
@@ -8,6 +9,7 @@ used for the next batch. Tokens are saved on their own, straight into the keyrin
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from tkinter import filedialog, ttk
 
 import customtkinter as ctk
@@ -15,42 +17,29 @@ from customtkinter.windows.widgets.scaling import ScalingTracker
 
 from matcher import PRESETS, PROVIDERS, default_out_dir
 from ui.controller import Controller
+from ui.preset_words import PRESET_NAMES, WEIGHTS_HEADING, preset_rows, preset_summary
 from ui.settings import MAX_CACHE_MB, TOKEN_PROVIDERS, Settings
 from ui.theme import BORDER, GAP, MUTED, PAD, SECONDARY, WARN, font
 from ui.views.table_style import style_table
 
-__all__ = ["SettingsView", "preset_rows"]
+__all__ = ["PROVIDER_NAMES", "SettingsView"]
 
 STYLE = "Preset.Treeview"
 AUTO = "Auto"
-SIDE_WIDTH = 300  # the preset table's column
-HINT_WIDTH = 300
-_UNITS = {"time budget ms": "time budget (ms)"}
-# the preset table's columns: at least these widths, and wide enough for every row of
-# every preset (text plus the cell's margins; the label column also has the item's indent)
-_LABEL_WIDTH, _LABEL_MARGIN = 190, 34
-_VALUE_WIDTH, _VALUE_MARGIN = 80, 16
+HINT_WIDTH = 440  # hints wrap at this width (96 dpi), less when the form is narrower
+PROVIDER_NAMES = {"local": "Local catalog", "musicbrainz": "MusicBrainz",
+                  "beatport": "Beatport", "discogs": "Discogs"}  # fmt: skip
+_ADVANCED = ("Advanced ▸", "Advanced ▾")
+_TABLE_ROWS = 12  # the numbers table shows this many rows and scrolls
+_LABEL_WIDTH, _VALUE_WIDTH = 300, 90  # the numbers table's columns, at 96 dpi
 
 
-def preset_rows(name: str) -> list[tuple[str, str]]:
-    """Every number of the preset's `as_table()` as (label, value) rows, in its order."""
-    rows = []
-    for key, value in PRESETS[name].as_table().items():
-        if key in ("name", "description"):
-            continue
-        label = key.replace("weight.", "weight: ").replace("_", " ")
-        label = _UNITS.get(label, label)
-        text = f"{value:g}" if isinstance(value, float) else str(value)
-        rows.append((label[:1].upper() + label[1:], text))
-    return rows
+def _shown(names: dict[str, str], key: str) -> str:
+    return names.get(key, key)
 
 
-def _fitting_width(widget: ttk.Treeview, texts: list[str], least: int, margin: int) -> int:
-    """A column width that shows the widest of `texts` whole, in the table's font."""
-    scale = ScalingTracker.get_widget_scaling(widget)
-    table_font = ttk.Style(widget).lookup(str(widget.cget("style")), "font") or "TkDefaultFont"
-    widest = max((int(widget.tk.call("font", "measure", table_font, t)) for t in texts), default=0)
-    return max(round(least * scale), widest + round(margin * scale))
+def _key(names: dict[str, str], shown: str) -> str:
+    return next((k for k, v in names.items() if v == shown), shown)
 
 
 def _flat_button(master: ctk.CTkBaseClass, text: str, command, width: int = 90) -> ctk.CTkButton:  # noqa: ANN001
@@ -62,20 +51,22 @@ class SettingsView(ctk.CTkFrame):
         super().__init__(master, fg_color="transparent")
         self.controller = controller
         self.columnconfigure(0, weight=1)
-        self.columnconfigure(1, weight=0, minsize=SIDE_WIDTH)
         self.rowconfigure(0, weight=1)
         # an explicit colour, not "transparent": a scrollable frame does not pass a light/dark
         # switch on to what is inside it, so its children would keep the old colours
         form = ctk.CTkScrollableFrame(self, fg_color=ctk.ThemeManager.theme["CTkFrame"]["fg_color"])
-        form.grid(row=0, column=0, sticky="nsew", padx=(0, PAD))
+        form.grid(row=0, column=0, sticky="nsew")
         form.columnconfigure(1, weight=1)
+        self.form = form
         self._row = 0
+        self._hints: list[ctk.CTkLabel] = []
 
         self._heading(form, "Matching")
+        providers = [_shown(PROVIDER_NAMES, p) for p in PROVIDERS]
         self.provider = ctk.CTkSegmentedButton(
-            form, values=list(PROVIDERS), command=lambda _v: self._provider_changed()
+            form, values=providers, command=lambda _v: self._provider_changed()
         )
-        self._field(form, "Provider", self.provider)
+        self._field(form, "Match against", self.provider, sticky="w")
         self.catalog = ctk.CTkEntry(form, placeholder_text="The imported local catalog")
         self._field(
             form, "Catalog file", self.catalog, _flat_button(form, "Browse…", self._browse_catalog)
@@ -83,17 +74,21 @@ class SettingsView(ctk.CTkFrame):
         self._hint(
             form,
             "A catalog CSV, Rekordbox XML or Traktor NML (imported once), "
-            "or a catalog database. Used by the local provider.",
+            "or a catalog database. Used by the local catalog only.",
         )
         self.preset = ctk.CTkSegmentedButton(
-            form, values=list(PRESETS), command=lambda _v: self._show_preset()
-        )
-        self._field(form, "Preset", self.preset)
+            form, values=[_shown(PRESET_NAMES, p) for p in PRESETS],
+            command=lambda _v: self._show_preset(),
+        )  # fmt: skip
+        self._field(form, "Preset", self.preset, sticky="w")
+        self.preset_text = self._hint(form, "")
+        self._build_advanced(form)
         cpus = os.cpu_count() or 1
         self.workers = ctk.CTkOptionMenu(
             form, values=[f"{AUTO} ({cpus})"] + [str(n) for n in range(1, 2 * cpus + 1)], width=120
         )
         self._field(form, "Workers", self.workers, sticky="w")
+        self._hint(form, "Processes matching side by side; Auto uses one per CPU.")
 
         self._heading(form, "Results")
         self.out_dir = ctk.CTkEntry(form, placeholder_text=str(default_out_dir()))
@@ -101,7 +96,7 @@ class SettingsView(ctk.CTkFrame):
             form, "Output folder", self.out_dir, _flat_button(form, "Browse…", self._browse_out)
         )
 
-        self._heading(form, "Online providers")
+        self._heading(form, "Online catalogs")
         cache = ctk.CTkFrame(form, fg_color="transparent")
         self.cache_enabled = ctk.CTkSwitch(cache, text="Keep answers on disk")
         self.cache_enabled.grid(row=0, column=0, padx=(0, PAD))
@@ -115,62 +110,59 @@ class SettingsView(ctk.CTkFrame):
             entry = ctk.CTkEntry(form, show="•")
             button = _flat_button(form, "Save token", lambda p=provider: self.save_token(p))
             self.tokens[provider], self.token_buttons[provider] = entry, button
-            self._field(form, f"{provider.capitalize()} token", entry, button)
+            self._field(form, f"{_shown(PROVIDER_NAMES, provider)} token", entry, button)
         self.keyring_note = self._hint(form, "")
 
         bottom = ctk.CTkFrame(form, fg_color="transparent")
-        bottom.grid(row=self._row, column=0, columnspan=3, sticky="ew", pady=(PAD, 0))
+        bottom.grid(row=self._row, column=0, columnspan=3, sticky="ew", pady=(PAD, GAP))
+        bottom.columnconfigure(1, weight=1)
         self.save_button = ctk.CTkButton(bottom, text="Save settings", width=140, command=self.save)
         self.save_button.grid(row=0, column=0, sticky="w")
-        self.message = ctk.CTkLabel(
-            bottom,
-            text="",
-            font=font("small"),
-            text_color=MUTED,
-            anchor="w",
-            justify="left",
-            wraplength=HINT_WIDTH + 90,
-        )
-        self.message.grid(row=1, column=0, sticky="w", pady=(GAP, 0))
+        self.message = ctk.CTkLabel(bottom, text="", font=font("small"), text_color=MUTED,
+                                    anchor="w", justify="left", wraplength=HINT_WIDTH)  # fmt: skip
+        self.message.grid(row=0, column=1, sticky="w", padx=(PAD, 0))
+        self._hints.append(self.message)
+        form.bind("<Configure>", lambda e: self._fit_hints(e.width), add="+")
+        self.load(controller.settings)
 
-        side = ctk.CTkFrame(self, fg_color="transparent")
-        side.grid(row=0, column=1, sticky="nsew")
-        side.columnconfigure(0, weight=1)
-        side.rowconfigure(2, weight=1)
-        self.preset_title = ctk.CTkLabel(side, text="", font=font("heading", "bold"), anchor="w")
-        self.preset_title.grid(row=0, column=0, sticky="ew", pady=(GAP, 0))
-        self.preset_text = ctk.CTkLabel(
-            side,
-            text="",
-            font=font("small"),
-            text_color=MUTED,
-            anchor="w",
-            justify="left",
-            wraplength=SIDE_WIDTH - 20,
-        )
-        self.preset_text.grid(row=1, column=0, sticky="ew", pady=(2, GAP))
-        box = ctk.CTkFrame(side, border_width=1, border_color=BORDER, corner_radius=6)
-        box.grid(row=2, column=0, sticky="nsew", pady=(0, GAP))
+    def _build_advanced(self, form: ctk.CTkScrollableFrame) -> None:
+        """The preset's numbers, shown on request (a DJ needs the words, not the weights)."""
+        self.advanced_button = ctk.CTkButton(
+            form, text=_ADVANCED[0], width=110, height=24, font=font("small"),
+            command=self.toggle_advanced, **SECONDARY,
+        )  # fmt: skip
+        self.advanced_button.grid(row=self._row, column=1, sticky="w", pady=(0, 4))
+        self._row += 1
+        box = ctk.CTkFrame(form, border_width=1, border_color=BORDER, corner_radius=6)
         box.columnconfigure(0, weight=1)
-        box.rowconfigure(0, weight=1)
         style_table(self, STYLE)
-        self.preset_table = ttk.Treeview(
-            box, columns=("value",), show="tree headings", style=STYLE, selectmode="none"
-        )
-        self.preset_table.heading("#0", text="Setting", anchor="w")
-        self.preset_table.heading("value", text="Value", anchor="e")
-        rows = [row for name in PRESETS for row in preset_rows(name)]
-        labels = [label for label, _ in rows]
-        values = [value for _, value in rows]
-        label_width = _fitting_width(self.preset_table, labels, _LABEL_WIDTH, _LABEL_MARGIN)
-        value_width = _fitting_width(self.preset_table, values, _VALUE_WIDTH, _VALUE_MARGIN)
-        self.preset_table.column("#0", width=label_width, minwidth=label_width, stretch=True)
-        self.preset_table.column("value", width=value_width, stretch=False, anchor="e")
+        self.preset_table = ttk.Treeview(box, columns=("value",), show="tree", style=STYLE,
+                                         selectmode="none", height=_TABLE_ROWS)  # fmt: skip
+        scale = ScalingTracker.get_widget_scaling(self)
+        self.preset_table.column("#0", width=round(_LABEL_WIDTH * scale), stretch=True)
+        self.preset_table.column("value", width=round(_VALUE_WIDTH * scale), stretch=False,
+                                 anchor="e")  # fmt: skip
+        family = ctk.ThemeManager.theme["CTkFont"]["family"]  # pixels, scaled like the rows
+        self.preset_table.tag_configure("heading", font=(family, -round(13 * scale), "bold"))
         scroll = ctk.CTkScrollbar(box, command=self.preset_table.yview)
         self.preset_table.configure(yscrollcommand=scroll.set)
         self.preset_table.grid(row=0, column=0, sticky="nsew", padx=(2, 0), pady=2)
         scroll.grid(row=0, column=1, sticky="ns", pady=2)
-        self.load(controller.settings)
+        self.advanced_box = box
+        self._advanced_row = self._row
+        self._row += 1
+
+    @property
+    def advanced_shown(self) -> bool:
+        return bool(self.advanced_box.winfo_manager())
+
+    def toggle_advanced(self) -> None:
+        if self.advanced_shown:
+            self.advanced_box.grid_forget()
+        else:
+            self.advanced_box.grid(row=self._advanced_row, column=1, columnspan=2, sticky="ew",
+                                   pady=(0, GAP))  # fmt: skip
+        self.advanced_button.configure(text=_ADVANCED[self.advanced_shown])
 
     def _set_appearance_mode(self, mode_string: str) -> None:
         super()._set_appearance_mode(mode_string)
@@ -179,8 +171,8 @@ class SettingsView(ctk.CTkFrame):
     # -- values --------------------------------------------------------------------------
 
     def load(self, settings: Settings) -> None:
-        self.provider.set(settings.provider)
-        self.preset.set(settings.preset)
+        self.provider.set(_shown(PROVIDER_NAMES, settings.provider))
+        self.preset.set(_shown(PRESET_NAMES, settings.preset))
         _set_entry(self.catalog, settings.catalog)
         _set_entry(self.out_dir, settings.out_dir)
         values = self.workers.cget("values")
@@ -197,10 +189,11 @@ class SettingsView(ctk.CTkFrame):
         if not size.isdigit() or int(size) > MAX_CACHE_MB:
             raise ValueError(f"The cache size must be a whole number of MB (0–{MAX_CACHE_MB}).")
         workers = self.workers.get()
-        return Settings(
-            provider=self.provider.get(),
+        return replace(
+            self.controller.settings,  # what the form does not show (the window) stays
+            provider=_key(PROVIDER_NAMES, self.provider.get()),
             catalog=self.catalog.get().strip(),
-            preset=self.preset.get(),
+            preset=_key(PRESET_NAMES, self.preset.get()),
             workers=None if workers.startswith(AUTO) else int(workers),
             out_dir=self.out_dir.get().strip(),
             cache_enabled=bool(self.cache_enabled.get()),
@@ -256,19 +249,29 @@ class SettingsView(ctk.CTkFrame):
         )
         label.grid(row=self._row, column=1, columnspan=2, sticky="ew", pady=(0, 4))
         self._row += 1
+        self._hints.append(label)
         return label
 
+    def _fit_hints(self, form_width: int) -> None:
+        """Hints wrap inside the form: at HINT_WIDTH, or less in a narrow window."""
+        scale = ScalingTracker.get_widget_scaling(self)
+        room = round((form_width - 190 * scale) / scale)  # less the labels' column
+        wrap = max(200, min(HINT_WIDTH, room))
+        for label in self._hints:
+            if label.winfo_exists() and label.cget("wraplength") != wrap:  # not while closing
+                label.configure(wraplength=wrap)
+
     def _show_preset(self) -> None:
-        name = self.preset.get()
-        preset = PRESETS[name]
-        self.preset_title.configure(text=f"Preset: {name}")
-        self.preset_text.configure(text=preset.description)
-        self.preset_table.delete(*self.preset_table.get_children())
+        name = _key(PRESET_NAMES, self.preset.get())
+        self.preset_text.configure(text=preset_summary(name))
+        table = self.preset_table
+        table.delete(*table.get_children())
         for label, value in preset_rows(name):
-            self.preset_table.insert("", "end", text=label, values=(value,))
+            tags = ("heading",) if label == WEIGHTS_HEADING else ()
+            table.insert("", "end", text=label, values=(value,), tags=tags)
 
     def _provider_changed(self) -> None:
-        local = self.provider.get() == "local"
+        local = _key(PROVIDER_NAMES, self.provider.get()) == "local"
         self.catalog.configure(state="normal" if local else "disabled")
 
     def _refresh_tokens(self) -> None:
@@ -301,9 +304,14 @@ class SettingsView(ctk.CTkFrame):
 
 
 def _set_entry(entry: ctk.CTkEntry, text: str) -> None:
+    """Show `text`, or the placeholder (such as the default output folder) when empty."""
     state = entry.cget("state")
     entry.configure(state="normal")
-    entry.delete(0, "end")
-    if text:
-        entry.insert(0, text)
+    if entry.get() != text:  # get() is "" while the placeholder shows
+        entry.delete(0, "end")
+        if text:
+            entry.insert(0, text)
+            entry.xview_moveto(1.0)  # a long path shows its end: the file's name
+        else:
+            entry._activate_placeholder()  # delete() does not, before the first focus
     entry.configure(state=state)

@@ -1,8 +1,12 @@
-"""The bottom line: overall progress of the batch, elapsed time, time left, speed, and
-what the batch is doing. Redrawn when the controller changes and twice a second, so the
-clock moves even while no event arrives."""
+"""The bottom line: what the batch is doing, its progress (the tally's tracks done, as on
+the cards), the engine's elapsed time and speed (the dashboard's figures), the time
+left, and the one "Open results folder" button. Redrawn when the controller changes and
+twice a second."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
 
 import customtkinter as ctk
 
@@ -58,8 +62,10 @@ class StatusBar(ctk.CTkFrame):
     def refresh(self) -> None:
         c = self.controller
         done, total = c.model.progress()
-        line = c.progress.line(done, total, c.session.clock())
         phase = c.model.phase
+        line = c.figures.line(done, total, running=phase is Phase.RUNNING)
+        if c.model.batch_id is None:
+            line = replace(line, tracks="No batch yet")
         text = _PHASE_TEXT[phase]
         if phase is Phase.IDLE and c.model.batch_id is not None:
             items = c.model.batch_items()
@@ -74,7 +80,7 @@ class StatusBar(ctk.CTkFrame):
         self._set(self.timing, line.timing)
         if abs(self.bar.get() - line.fraction) > 1e-4 or line.fraction == 0:
             set_progress(self.bar, line.fraction)
-        state = "normal" if c.last_out_dir is not None else "disabled"
+        state = "normal" if self._folder() is not None else "disabled"
         if self.open_button.cget("state") != state:
             self.open_button.configure(state=state)
 
@@ -86,9 +92,17 @@ class StatusBar(ctk.CTkFrame):
         self.refresh()
         self._after = self.after(TICK_MS, self._tick)
 
+    def _folder(self) -> Path | None:
+        """The last batch's output folder, else the output folder once it exists."""
+        c = self.controller
+        if c.last_out_dir is not None:
+            return c.last_out_dir
+        return c.out_dir if c.out_dir.is_dir() else None
+
     def _open(self) -> None:
-        if self.controller.last_out_dir is not None:
-            self.controller.open_folder(self.controller.last_out_dir)
+        folder = self._folder()
+        if folder is not None:
+            self.controller.open_folder(folder)
 
     def destroy(self) -> None:
         if self._after is not None:
