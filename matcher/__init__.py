@@ -8,6 +8,7 @@ that):
     presets             PRESETS, Preset
     results             MatchResult, Candidate, MatchStatus, MATCH_COLUMNS, ...
     playlist listing    list_playlists, PlaylistInfo, PlaylistRef
+    DJ libraries        found_libraries, default_traktor_collection, library_folder_format
     batch history       History (read-only), BatchRecord, PlaylistRecord
     repair              rebuild_journal, set_aside_catalog, JournalDamaged
     metrics and tips    format_metrics, tips, MIN_TRACKS_FOR_TIPS
@@ -78,8 +79,11 @@ if TYPE_CHECKING:
     )
     from matcher.performance.report import REPORT_FILE as PERFORMANCE_REPORT
     from matcher.playlists import list_playlists
+    from matcher.playlists.libraries import folder_format as library_folder_format
+    from matcher.playlists.libraries import found_libraries
     from matcher.writeback.fields import DEFAULT_FIELDS as DEFAULT_WRITE_FIELDS
     from matcher.writeback.fields import KEY_NOTATIONS, WRITE_FIELDS
+    from matcher.writeback.libraries.apps import default_traktor_collection
     from matcher.writeback.plan import FilePlan, PlanStatus, replan
     from matcher.writeback.plan import summary_lines as write_summary_lines
     from matcher.writeback.records import FileOutcome, FileStatus, WriteSummary
@@ -100,6 +104,12 @@ _LAZY = {
     "rebuild_journal": ("matcher.engine.journal_db", "rebuild_journal"),
     "set_aside_catalog": ("matcher.catalog.damaged", "set_aside"),
     "list_playlists": ("matcher.playlists", "list_playlists"),
+    "found_libraries": ("matcher.playlists.libraries", "found_libraries"),
+    "library_folder_format": ("matcher.playlists.libraries", "folder_format"),
+    "default_traktor_collection": (
+        "matcher.writeback.libraries.apps",
+        "default_traktor_collection",
+    ),
     "MIN_TRACKS_FOR_TIPS": ("matcher.metrics", "MIN_TRACKS_FOR_TIPS"),
     "format_metrics": ("matcher.metrics", "format_metrics"),
     "tips": ("matcher.metrics", "tips"),
@@ -209,6 +219,9 @@ __all__ = [
     "fold",
     "format_metrics",
     "list_playlists",
+    "found_libraries",
+    "library_folder_format",
+    "default_traktor_collection",
     "rebuild_journal",
     "set_aside_catalog",
     "tips",

@@ -59,7 +59,11 @@ __all__ = ["App", "LaunchOptions", "build_app", "parse_options"]
 
 CLOSE_WAIT_S = 5.0  # how long closing waits for BatchCancelled before closing anyway
 LEFT_WIDTH = 440
-PLAYLIST_TYPES = [("Playlists", "*.xml *.nml *.m3u *.m3u8 *.csv *.tsv"), ("All files", "*")]
+PLAYLIST_TYPES = [
+    ("Playlists", "*.xml *.nml *.m3u *.m3u8 *.csv *.tsv"),
+    ("DJ libraries", "master.db export.pdb *.crate"),
+    ("All files", "*"),
+]
 # the left column, top to bottom (the title is row 0)
 _ROW = {"repair": 1, "resume": 2, "drop": 3, "notices": 4, "queue": 5}
 _TYPING = ("Entry", "TEntry", "Text", "Spinbox", "TSpinbox", "TCombobox")

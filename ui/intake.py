@@ -6,6 +6,10 @@ be moved or removed before they run. No Tk here.
                                                                    │ one playlist: queue it
                                                                    └ several: the picker,
                                                                      one file at a time
+
+A dropped folder that is a DJ library (a USB stick's root, a `_Serato_` folder, a folder
+holding master.db) is one input, like a file; any other folder gives the playlist files
+under it.
 """
 
 from __future__ import annotations
@@ -15,15 +19,25 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
-from matcher import CrateMatchError, PlaylistInfo, list_playlists
+from matcher import CrateMatchError, PlaylistInfo, library_folder_format, list_playlists
 from ui.session import Session
 
-__all__ = ["PLAYLIST_SUFFIXES", "Chooser", "Intake", "playlist_files"]
+__all__ = ["PLAYLIST_SUFFIXES", "Chooser", "Intake", "dropped_library", "playlist_files"]
 
 PLAYLIST_SUFFIXES = frozenset({".xml", ".nml", ".m3u", ".m3u8", ".csv", ".tsv"})
 
 # chooser(file, its playlist tree, done): show a picker; call done(chosen paths) once
 Chooser = Callable[[Path, list[PlaylistInfo], Callable[[list[str]], None]], None]
+
+
+def dropped_library(folder: Path) -> Path | None:
+    """What to read when `folder` is a DJ library, else None: the folder itself for a USB
+    stick's root (or its PIONEER folder), a `_Serato_` folder or a drive holding one; the
+    master.db inside a Rekordbox folder (its backups and other databases are not read)."""
+    if library_folder_format(folder) is not None:
+        return folder
+    master = folder / "master.db"
+    return master if master.is_file() else None
 
 
 def playlist_files(folder: Path) -> list[Path]:
@@ -81,7 +95,10 @@ class Intake:
         post, notice = self.session.post, self.session.notice
         try:
             for path in paths:
-                if path.is_dir():
+                library = dropped_library(path) if path.is_dir() else None
+                if library is not None:
+                    files = [library]
+                elif path.is_dir():
                     files = playlist_files(path)
                     if not files:
                         post(partial(notice, f"{path.name}: no playlist files inside"))

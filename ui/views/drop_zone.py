@@ -66,7 +66,7 @@ class DropZone(ctk.CTkFrame):
         )
         self.hint = ctk.CTkLabel(
             self,
-            text="Rekordbox XML · M3U / M3U8 · CSV (Exportify…) · Traktor NML",
+            text="Rekordbox (XML, master.db, USB) · Serato · Traktor · M3U · CSV",
             font=font("small"),
             text_color=MUTED,
         )

@@ -1,6 +1,7 @@
 """The Settings tab: catalog or provider, preset (in plain words, its numbers behind an
-"Advanced" disclosure), workers, output folder, the online cache, and provider tokens
-(kept only in the system keyring). One column that scrolls, so nothing is squeezed.
+"Advanced" disclosure), workers, output folder, the DJ libraries found on this computer
+(looked for off the Tk thread), the online cache, and provider tokens (kept only in the
+system keyring). One column that scrolls, so nothing is squeezed.
 
 Nothing takes effect until Save: the values are checked, written to settings.json and
 used for the next batch. Tokens are saved on their own, straight into the keyring.
@@ -20,6 +21,7 @@ from ui.controller import Controller
 from ui.preset_words import PRESET_NAMES, WEIGHTS_HEADING, preset_rows, preset_summary
 from ui.settings import MAX_CACHE_MB, TOKEN_PROVIDERS, Settings
 from ui.theme import BORDER, GAP, MUTED, PAD, SECONDARY, WARN, font
+from ui.views.libraries_view import LibrariesView
 from ui.views.table_style import style_table
 
 __all__ = ["PROVIDER_NAMES", "SettingsView"]
@@ -95,6 +97,12 @@ class SettingsView(ctk.CTkFrame):
         self._field(
             form, "Output folder", self.out_dir, _flat_button(form, "Browse…", self._browse_out)
         )
+
+        self._heading(form, "DJ libraries")
+        self.libraries = LibrariesView(form, controller.session)
+        self._field(form, "Found here", self.libraries)
+        self._hints.append(self.libraries.lines)
+        self._hint(form, "Drop one on the window (or a USB stick) to pick from its playlists.")
 
         self._heading(form, "Online catalogs")
         cache = ctk.CTkFrame(form, fg_color="transparent")
