@@ -4,44 +4,21 @@ with Serato crates (written the way Serato writes them)."""
 
 from __future__ import annotations
 
-import struct
 from pathlib import Path
 
 from tests.matcher.playlists import pdb_builder as pdb
 from tests.matcher.playlists.rekordbox_fixtures import Node, Track, master_db
+from tests.matcher.playlists.serato_builder import crate
 
 __all__ = ["rekordbox_folder", "serato_drive", "usb_stick"]
-
-_CRATE_HEAD = [
-    ("vrsn", "1.0/Serato ScratchLive Crate"),
-    ("osrt", [("tvcn", "key"), ("brev", False)]),
-    ("ovct", [("tvcn", "song"), ("tvcw", "0")]),
-]
-
-
-def _field(tag: str, value: object) -> bytes:
-    if isinstance(value, list):
-        body = b"".join(_field(t, v) for t, v in value)
-    elif isinstance(value, str):
-        body = value.encode("utf-16-be")
-    elif isinstance(value, bool):
-        body = bytes([value])
-    else:
-        body = struct.pack(">I", value)
-    return tag.encode("ascii") + struct.pack(">I", len(body)) + body
-
-
-def _crate(path: Path, tracks: list[str]) -> None:
-    fields = _CRATE_HEAD + [("otrk", [("ptrk", t)]) for t in tracks]
-    path.write_bytes(b"".join(_field(tag, value) for tag, value in fields))
 
 
 def serato_drive(root: Path) -> Path:
     """`root` with _Serato_/Subcrates: crates "House" (1 track) and "House/Deep" (2)."""
     subcrates = root / "_Serato_" / "Subcrates"
     subcrates.mkdir(parents=True)
-    _crate(subcrates / "House.crate", ["Music/Kerri Chandler - Rain.mp3"])
-    _crate(subcrates / "House%%Deep.crate", ["Music/Âme - Rej.mp3", "Music/Dixon - Kind.mp3"])
+    crate(subcrates / "House.crate", ["Music/Kerri Chandler - Rain.mp3"])
+    crate(subcrates / "House%%Deep.crate", ["Music/Âme - Rej.mp3", "Music/Dixon - Kind.mp3"])
     return root
 
 

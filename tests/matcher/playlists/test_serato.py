@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import struct
 from pathlib import Path
 
 import pytest
@@ -13,25 +12,7 @@ from matcher.playlists import detect_format, iter_collection, list_playlists, re
 from matcher.playlists.library_errors import LibraryDamaged, NotALibrary
 from matcher.playlists.serato import crate_name
 from matcher.playlists.serato_binary import read_fields
-
-CRATE_HEAD = [
-    ("vrsn", "1.0/Serato ScratchLive Crate"),
-    ("osrt", [("tvcn", "key"), ("brev", False)]),
-    ("ovct", [("tvcn", "song"), ("tvcw", "0")]),
-]
-
-
-def field(tag: str, value: object) -> bytes:
-    """One tagged field, written the way Serato writes it."""
-    if isinstance(value, list):
-        body = b"".join(field(t, v) for t, v in value)
-    elif isinstance(value, str):
-        body = value.encode("utf-16-be")
-    elif isinstance(value, bool):
-        body = bytes([value])
-    else:
-        body = struct.pack(">I", value)
-    return tag.encode("ascii") + struct.pack(">I", len(body)) + body
+from tests.matcher.playlists.serato_builder import CRATE_HEAD, field
 
 
 def serato_tools_crate(path: Path, tracks: list[str]) -> Path:

@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,18 +29,6 @@ from tests.matcher.writeback.libraries.rekordbox_setup import (
 
 ALL = WriteOptions(fields=frozenset({"genre", "label", "key", "comment", "year", "remixers"}),
                    overwrite=True, target="rekordbox")  # fmt: skip
-
-
-@pytest.fixture
-def batch_journal(tmp_path: Path) -> Iterator[Journal]:
-    with Journal.open(tmp_path / "journal.sqlite") as journal:
-        yield journal
-
-
-@pytest.fixture
-def writes(tmp_path: Path) -> Iterator[WriteJournal]:
-    with WriteJournal(tmp_path / "writes.sqlite") as journal:
-        yield journal
 
 
 def read_back(db: Path) -> tuple[dict[str, dict[str, object]], dict[str, list[str]], set[str]]:

@@ -3,7 +3,6 @@ and by our own crate reader, and deleted by undo."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,18 +19,6 @@ from matcher.writeback.targets import WriteOptions
 from tests.matcher.writeback.batches import MATCHED, REVIEW, Batches, result
 
 OPTIONS = WriteOptions(target="serato")
-
-
-@pytest.fixture
-def batch_journal(tmp_path: Path) -> Iterator[Journal]:
-    with Journal.open(tmp_path / "journal.sqlite") as journal:
-        yield journal
-
-
-@pytest.fixture
-def writes(tmp_path: Path) -> Iterator[WriteJournal]:
-    with WriteJournal(tmp_path / "writes.sqlite") as journal:
-        yield journal
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,18 +29,6 @@ from tests.matcher.writeback.libraries.nml_setup import COLLECTIONS, copy_collec
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def batch_journal(tmp_path: Path) -> Iterator[Journal]:
-    with Journal.open(tmp_path / "journal.sqlite") as journal:
-        yield journal
-
-
-@pytest.fixture
-def writes(tmp_path: Path) -> Iterator[WriteJournal]:
-    with WriteJournal(tmp_path / "writes.sqlite") as journal:
-        yield journal
 
 
 def entries_by_location(data: bytes) -> dict[str, bytes]:
