@@ -129,6 +129,21 @@ SECONDARY: dict[str, object] = {
 _SIZES = {"title": 22, "heading": 16, "body": 13, "small": 12, "glyph": 34}
 
 
+def chart_colours(widget: tk.Misc, dark: bool) -> tuple[str, str]:
+    """(background, text) of the current theme as "#rrggbb", for matplotlib, which reads
+    neither Tk colour names nor customtkinter's light/dark pairs."""
+    pick = 1 if dark else 0
+    theme = ctk.ThemeManager.theme
+
+    def hex_of(colour: str) -> str:
+        red, green, blue = widget.winfo_rgb(colour)
+        return f"#{red >> 8:02x}{green >> 8:02x}{blue >> 8:02x}"
+
+    return hex_of(theme["CTkFrame"]["fg_color"][pick]), hex_of(
+        theme["CTkLabel"]["text_color"][pick]
+    )
+
+
 def font(kind: str = "body", weight: str = "normal") -> ctk.CTkFont:
     """A font of one of the few sizes the window uses (make after the root exists)."""
     return ctk.CTkFont(size=_SIZES[kind], weight=weight)  # type: ignore[arg-type]

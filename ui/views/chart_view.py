@@ -44,6 +44,7 @@ from ui.theme import (
     CHART_TIME_BARS,
     CHART_TPS,
     CHART_WRITING,
+    chart_colours,
 )
 from ui.views.table_style import current_mode
 
@@ -344,8 +345,7 @@ class ChartView(ctk.CTkFrame):
 
     def _apply_colours(self) -> None:
         pick = 1 if current_mode() == "dark" else 0
-        background = self._hex(ThemeManager.theme["CTkFrame"]["fg_color"][pick])
-        text = self._hex(ThemeManager.theme["CTkLabel"]["text_color"][pick])
+        background, text = chart_colours(self, dark=bool(pick))
         grid = CHART_GRID[pick]
         self.figure.set_facecolor(background)
         for axes in (self.rates_axes, self.share_axes, self.time_axes):
@@ -380,10 +380,6 @@ class ChartView(ctk.CTkFrame):
         """Draw the whole figure again (its static part changed, or a PNG was drawn)."""
         self._background = self._ticked = None
         self.canvas.draw_idle()
-
-    def _hex(self, colour: str) -> str:
-        red, green, blue = self.winfo_rgb(colour)
-        return f"#{red >> 8:02x}{green >> 8:02x}{blue >> 8:02x}"
 
     def _set_appearance_mode(self, mode_string: str) -> None:
         super()._set_appearance_mode(mode_string)

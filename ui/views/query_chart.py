@@ -25,7 +25,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 
 from ui.performance_model import QueryBar
-from ui.theme import CHART_FOUND, CHART_GRID, CHART_ONLY
+from ui.theme import CHART_FOUND, CHART_GRID, CHART_ONLY, chart_colours
 from ui.views.chart_png import PNG
 from ui.views.table_style import current_mode
 
@@ -203,8 +203,8 @@ class QueryChart(ctk.CTkFrame):
 
     def _apply_colours(self) -> None:
         pick = 1 if current_mode() == "dark" else 0
-        background = self._hex(ThemeManager.theme["CTkFrame"]["fg_color"][pick])
-        self._text = text = self._hex(ThemeManager.theme["CTkLabel"]["text_color"][pick])
+        background, text = chart_colours(self, dark=bool(pick))
+        self._text = text
         grid = CHART_GRID[pick]
         axes = self.axes
         self.figure.set_facecolor(background)
@@ -226,10 +226,6 @@ class QueryChart(ctk.CTkFrame):
             label.set_color(text)
         self.canvas.get_tk_widget().configure(background=background)
         self._full_draw()
-
-    def _hex(self, colour: str) -> str:
-        red, green, blue = self.winfo_rgb(colour)
-        return f"#{red >> 8:02x}{green >> 8:02x}{blue >> 8:02x}"
 
     def _set_appearance_mode(self, mode_string: str) -> None:
         super()._set_appearance_mode(mode_string)
