@@ -57,7 +57,7 @@ from ui.window_place import place_window, remember_window
 
 __all__ = ["App", "LaunchOptions", "build_app", "parse_options"]
 
-CLOSE_WAIT_S = 5.0  # how long closing waits for BatchCancelled before closing anyway
+CLOSE_WAIT_S = 10.0  # how long closing waits for BatchCancelled (partial outputs written)
 LEFT_WIDTH = 440
 PLAYLIST_TYPES = [
     ("Playlists", "*.xml *.nml *.m3u *.m3u8 *.csv *.tsv"),
