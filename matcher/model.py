@@ -215,38 +215,36 @@ class MatchResult:
 
     def row(self) -> dict[str, str]:
         """This result as a `matches.csv` row (every value a string, columns in order)."""
+        return dict(zip(MATCH_COLUMNS, self.values(), strict=True))
+
+    def values(self) -> list[str]:
+        """`row()`'s values in MATCH_COLUMNS order, without the dict (matches.csv writes
+        these: thousands of rows)."""
         e = self.entry
         t = self.best.track if self.best and self.catalog_id else None
-        values = {
-            "playlist_file": e.playlist_file,
-            "playlist": e.playlist,
-            "entry_index": str(e.entry_index),
-            "source_id": e.source_id,
-            "source_artist": e.artist,
-            "source_title": e.title,
-            "status": str(self.status),
-            "confidence": f"{self.confidence:.3f}",
-            "provider": self.provider,
-            "catalog_id": t.catalog_id if t else "",
-            "artists": ", ".join(t.artists) if t else "",
-            "title": t.title if t else "",
-            "mix": t.mix if t else "",
-            "remixers": ", ".join(t.remixers) if t else "",
-            "label": t.label if t else "",
-            "release": t.release if t else "",
-            "release_date": t.release_date if t else "",
-            "bpm": _num(t.bpm) if t else "",
-            "key": t.key if t else "",
-            "genre": t.genre if t else "",
-            "duration_s": _num(t.duration_s) if t else "",
-            "isrc": t.isrc if t else "",
-            "queries": str(max(self.queries_run, len(self.query_log))),
-            "candidates": str(max(self.candidates_evaluated, len(self.candidates))),
-            "elapsed_ms": f"{self.elapsed_ms:.2f}",
-            "reason": self.reason,
-            "location": e.location,
-        }
-        return {c: values[c] for c in MATCH_COLUMNS}
+        values = [
+            e.playlist_file, e.playlist, str(e.entry_index), e.source_id, e.artist, e.title,
+            str(self.status), f"{self.confidence:.3f}", self.provider,
+        ]  # fmt: skip
+        if t is None:
+            values += _NO_TRACK
+        else:
+            values += (
+                t.catalog_id, ", ".join(t.artists), t.title, t.mix, ", ".join(t.remixers),
+                t.label, t.release, t.release_date, _num(t.bpm), t.key, t.genre,
+                _num(t.duration_s), t.isrc,
+            )  # fmt: skip
+        values += (
+            str(max(self.queries_run, len(self.query_log))),
+            str(max(self.candidates_evaluated, len(self.candidates))),
+            f"{self.elapsed_ms:.2f}",
+            self.reason,
+            e.location,
+        )
+        return values
+
+
+_NO_TRACK = ("",) * 13  # catalog_id .. isrc of a result without an accepted track
 
 
 def _num(value: float | None) -> str:

@@ -12,25 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from matcher.errors import OutputError
-from matcher.model import MATCH_COLUMNS, MatchResult, Playlist
+from matcher.model import MatchResult, Playlist
 from matcher.outputs.atomic import atomic_open, atomic_write_text, describe_os_error
 from matcher.outputs.found import found_playlist
 from matcher.outputs.rekordbox_batch import BATCH_XML, BatchXml
 from matcher.outputs.rekordbox_batch import write_batch_xml as _write_batch_xml
 from matcher.outputs.rekordbox_new import write_rekordbox_new
 from matcher.outputs.rekordbox_rewrite import write_rekordbox_rewrite
-from matcher.outputs.reports import (
-    CANDIDATE_COLUMNS,
-    MISSING_COLUMNS,
-    QUERY_COLUMNS,
-    REVIEW_COLUMNS,
-    candidate_rows,
-    match_rows,
-    missing_rows,
-    query_rows,
-    review_rows,
-    write_csv,
-)
+from matcher.outputs.reports import write_report
 from matcher.outputs.summary import (
     OUTPUT_FILES,
     PlaylistOutputs,
@@ -101,11 +90,11 @@ def write_playlist_outputs(
         full = lambda: ordered  # noqa: E731
     paths = {kind: folder / name for kind, name in OUTPUT_FILES.items()}
 
-    write_csv(paths["matches"], MATCH_COLUMNS, match_rows(ordered))
-    write_csv(paths["candidates"], CANDIDATE_COLUMNS, candidate_rows(full()))
-    write_csv(paths["queries"], QUERY_COLUMNS, query_rows(full()))
-    write_csv(paths["review"], REVIEW_COLUMNS, review_rows(ordered))
-    write_csv(paths["missing"], MISSING_COLUMNS, missing_rows(ordered))
+    write_report("matches", paths["matches"], ordered)
+    write_report("candidates", paths["candidates"], full())
+    write_report("queries", paths["queries"], full())
+    write_report("review", paths["review"], ordered)
+    write_report("missing", paths["missing"], ordered)
     found = found_playlist(ordered, playlist.source.parent)
     atomic_write_text(paths["found"], found.text)
     enriched = write_enriched(paths["enriched"], playlist, ordered)
