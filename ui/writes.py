@@ -111,6 +111,13 @@ class Writes:
             return "Wait for the current tag write to finish."
         return ""
 
+    def _refused(self) -> bool:
+        """Whether a run cannot start now, telling the user why when it cannot."""
+        reason = self.blocked()
+        if reason:
+            self.session.notice(reason)
+        return bool(reason)
+
     def last_undoable(self) -> WriteSummary | None:
         """The newest write with files to put back (as last listed)."""
         return next((w for w in self.writes if _undoable(w)), None)
@@ -126,8 +133,7 @@ class Writes:
             self.options = options
         if self.run is not None and self.run.kind is RunKind.READ and not self.run.over:
             self.cancel()  # a read being replaced (include review rows changed)
-        elif self.blocked():
-            self.session.notice(self.blocked())
+        elif self._refused():
             return False
         engine = self._engine()
         if engine is None:
@@ -153,8 +159,7 @@ class Writes:
         preview = self.preview
         if preview is None or not preview.writable:
             return False
-        if self.blocked():
-            self.session.notice(self.blocked())
+        if self._refused():
             return False
         engine = self._engine()
         if engine is None:
@@ -171,8 +176,7 @@ class Writes:
 
     def undo(self, write_id: str = "") -> bool:
         """Put back every file of a write ("" = the newest not undone)."""
-        if self.blocked():
-            self.session.notice(self.blocked())
+        if self._refused():
             return False
         engine = self._engine()
         if engine is None:
