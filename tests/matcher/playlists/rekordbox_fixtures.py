@@ -63,15 +63,22 @@ def empty_master_db(path: Path) -> Path:
                 conn.execute(f"DELETE FROM {table}")
         return path
     from pyrekordbox.masterdb import models
-    from sqlalchemy import create_engine
+    from sqlalchemy import MetaData, create_engine
 
+    # pyrekordbox's models declare every column NOT NULL; Rekordbox's own file does not,
+    # and these fixtures (like Rekordbox) leave the columns they do not use empty
+    schema = MetaData()
+    for table in models.Base.metadata.sorted_tables:
+        for column in table.to_metadata(schema).columns:
+            column.nullable = column.nullable or not column.primary_key
     engine = create_engine(f"sqlite:///{path}")
-    models.Base.metadata.create_all(engine)
+    schema.create_all(engine)
     engine.dispose()
     with sqlite3.connect(path) as conn:
-        conn.execute(
-            "INSERT INTO djmdProperty (DBID, DBVersion, created_at, updated_at) "
-            "VALUES ('1', '6000', ?, ?)",
+        conn.execute(  # as Rekordbox 6 writes it: the drive and reserved columns empty
+            "INSERT INTO djmdProperty (DBID, DBVersion, BaseDBDrive, CurrentDBDrive, DeviceID,"
+            " Reserved1, Reserved2, Reserved3, Reserved4, Reserved5, created_at, updated_at) "
+            "VALUES ('1', '6000', '', '', '', '', '', '', '', '', ?, ?)",
             (NOW, NOW),
         )
     return path
