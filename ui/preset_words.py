@@ -56,7 +56,8 @@ def preset_summary(name: str) -> str:
         f"A track is matched when CrateMatch is at least "
         f"{_percent(float(table['match_threshold']))} sure (right that often on tested "  # type: ignore[arg-type]
         f"playlists); from {_percent(float(table['review_threshold']))} it asks you to "  # type: ignore[arg-type]
-        "review it; below that it counts as not found.",
+        "review it, and also when two tracks are that likely between them; below that it "
+        "counts as not found.",
     ]
     return " ".join(parts)
 

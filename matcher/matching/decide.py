@@ -64,9 +64,11 @@ class _Live:
         return bool(self.features.get("same_file"))
 
 
-def _identity(scored: Scored) -> tuple[frozenset[str], tuple[str, ...], str] | None:
+def _identity(scored: Scored) -> tuple[frozenset[str], tuple[str, ...], object] | None:
+    """Artists, titles and version as read, so "Zenxow VIP" and "ZENXOW VIP VIP" are
+    one mix written twice (the length must agree too: see `_merge_copies`)."""
     t = read_track(scored.track)
-    return (frozenset(t.artists), t.titles, scored.track.mix.strip().casefold())
+    return (frozenset(t.artists), t.titles, t.version)
 
 
 def _prepare(candidates: Sequence[Scored], preset: Preset) -> list[_Live]:
@@ -195,7 +197,9 @@ def _status(
             return MatchStatus.MATCHED, "confident"
         return MatchStatus.REVIEW, TITLE_ONLY
     close_call = len(ranked) > 1 and runner >= preset.ambiguous_share
-    if close_call and confidence >= preset.review_threshold:
+    # two rivals that split the belief: each alone may fall short of the review threshold
+    # while "one of these two" clears it, which is worth a human's look
+    if close_call and confidence + runner >= preset.review_threshold:
         return MatchStatus.REVIEW, (
             f"ambiguous: {ranked[1].scored.track.catalog_id} is almost as likely"
         )

@@ -7,6 +7,9 @@ for nor against: an unknown duration gives 0 to both `duration` (agreement) and
 has, and a missing field costs nothing when nothing else competes.
 
     title, title_exact           how alike the titles are; identical once folded
+    title_typo                   not identical, but one slip of the keyboard apart (one
+                                 letter added, dropped, changed or two swapped, in a
+                                 title of six letters or more)
     artists, artist_cover        the entry's artists among the track's; the share of the
                                  track's artists the entry names
     no_artist                    the entry names no artist at all (thin evidence)
@@ -44,6 +47,7 @@ from matcher.matching.similarity import (
     bpm_similarity,
     duration_similarity,
     key_sim,
+    one_slip,
     text_similarity,
     title_similarity,
     version_similarity,
@@ -53,7 +57,7 @@ from matcher.model import CatalogTrack
 __all__ = ["FEATURES", "Evidence", "context_counts", "evidence", "same_file", "with_context"]
 
 FEATURES: tuple[str, ...] = (
-    "title", "title_exact", "artists", "artist_cover", "no_artist", "version",
+    "title", "title_exact", "title_typo", "artists", "artist_cover", "no_artist", "version",
     "version_exact", "length_differs", "unstated_remix", "unstated_remix_confirmed",
     "unknown_version", "duration", "duration_close", "duration_off", "bpm", "bpm_off",
     "key", "key_off", "release", "label", "surface", "identifier", "same_file",
@@ -154,6 +158,7 @@ def evidence(
     f = dict.fromkeys(FEATURES, 0.0)
     f["title"] = best_title
     f["title_exact"] = float(any(r.title in t.titles for r in entry.readings))
+    f["title_typo"] = float(not f["title_exact"] and one_slip(chosen.title, t.titles))
     f["artists"] = best_artists or 0.0
     f["artist_cover"] = cover or 0.0
     f["no_artist"] = float(not entry.has_artist)

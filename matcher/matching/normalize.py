@@ -32,7 +32,9 @@ GENERIC_ARTISTS = frozenset(
      "compilation", "artist", "none", "null", "n a", "na", "various artist"}
 )  # fmt: skip
 
-_KEY = r"(?:1[0-2]|0?[1-9])[ABab]|(?:1[0-2]|0?[1-9])[dm]|[A-G][#b]?m?"
+_CAMELOT = r"(?:1[0-2]|0?[1-9])[ABab]"
+# one key, or two Camelot keys for a track that moves ("7A/8A")
+_KEY = rf"{_CAMELOT}(?:\s*/\s*{_CAMELOT})?|(?:1[0-2]|0?[1-9])[dm]|[A-G][#b]?m?"
 _KEY_PREFIX = re.compile(rf"^\s*(?:{_KEY})\s*[-–|]\s*(?:\d{{2,3}}(?:\.\d+)?\s*[-–|]\s*)?")
 _KEY_SUFFIX = re.compile(rf"\s*[-–|]\s*(?:{_KEY})\s*$|\s*[(\[](?:{_KEY})[)\]]\s*$")
 _BPM_KEY_PREFIX = re.compile(rf"^\s*\d{{2,3}}\s*[-–|]\s*(?:{_KEY})\s*[-–|]\s*")

@@ -25,7 +25,13 @@ from matcher.matching.junk import channel_artist, is_site_name
 from matcher.matching.keys import MusicalKey, parse_key
 from matcher.matching.normalize import GENERIC_ARTISTS, clean_title, split_artists, split_feat
 from matcher.matching.text import fold
-from matcher.matching.versions import NO_VERSION, Version, parse_version, split_version
+from matcher.matching.versions import (
+    NO_VERSION,
+    Version,
+    is_version_text,
+    parse_version,
+    split_version,
+)
 from matcher.model import CatalogTrack, PlaylistEntry
 from matcher.playlists.filenames import FileNameInfo, file_stem, parse_filename
 from matcher.playlists.folders import folder_artist
@@ -123,6 +129,12 @@ def _split_dash(title: str) -> tuple[str, str] | None:
 
 def _title_and_version(raw: str, label: str) -> tuple[str, str, tuple[str, ...]]:
     """(core title, version text, featured artists) of a raw title."""
+    head, sep, tail = raw.rpartition("_")
+    if sep and head.strip() and " - " not in tail and is_version_text(tail):
+        # "Purple Sky_Lomax Rmx": the underscore says where the version starts, which
+        # cleaning (underscores to spaces) would hide from split_version
+        core, featured = split_feat(clean_title(head, label=label))
+        return clean_title(core, label=label), tail.strip(), featured
     cleaned = clean_title(raw, label=label)
     core, featured = split_feat(cleaned)
     core, version = split_version(clean_title(core, label=label))

@@ -9,8 +9,10 @@ recording ("remix vs original"), which the decision treats as a veto.
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from matcher.matching.keys import MusicalKey, key_similarity
 from matcher.matching.versions import Version
@@ -62,6 +64,28 @@ def _pair(a: str, b: str) -> float:
 
 def title_similarity(entry_titles: tuple[str, ...], track_titles: tuple[str, ...]) -> float:
     return max(_pair(a, b) for a in entry_titles for b in track_titles)
+
+
+def one_slip(title: str, others: tuple[str, ...]) -> bool:
+    """Whether `title` is one typing slip from one of `others`: a letter added, dropped or
+    changed, or two neighbours swapped (optimal string alignment distance 1), in titles
+    long enough (six characters) that one letter rarely makes another word. Numbers must
+    agree: "Part 1" and "Part 2", "Pt. I" and "Pt. II" are other tracks, not slips."""
+    if len(title) < 6:
+        return False
+    return any(
+        len(other) >= 6
+        and OSA.distance(title, other, score_cutoff=1) <= 1
+        and _numbers(title) == _numbers(other)
+        for other in others
+    )
+
+
+_NUMBER = re.compile(r"\d+|\b[ivx]+\b")
+
+
+def _numbers(title: str) -> list[str]:
+    return _NUMBER.findall(title)
 
 
 def text_similarity(a: str, b: str) -> float | None:

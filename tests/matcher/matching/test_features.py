@@ -20,6 +20,7 @@ from matcher.matching.features import (
     with_context,
 )
 from matcher.matching.readings import read_entry
+from matcher.matching.similarity import one_slip
 from matcher.model import CatalogTrack, PlaylistEntry
 
 TRACK = CatalogTrack(
@@ -113,21 +114,40 @@ def test_each_signal_moves_only_its_own_features(
 
 
 @pytest.mark.parametrize(
-    ("fields", "name", "lost"),
+    ("fields", "name", "lost", "gained"),
     [
-        pytest.param({"title": "Glas Tide"}, "title", ("title_exact", "surface"), id="typo"),
-        pytest.param({"artist": "Corin Adebayo"}, "artists", ("artist_cover",),
+        pytest.param({"title": "Glas Tide"}, "title", ("title_exact", "surface"),
+                     {"title_typo": 1.0}, id="typo"),
+        pytest.param({"title": "Glass Tidal"}, "title", ("title_exact", "surface"), {},
+                     id="another-word"),
+        pytest.param({"artist": "Corin Adebayo"}, "artists", ("artist_cover",), {},
                      id="another-artist"),
     ],
 )  # fmt: skip
 def test_a_similar_field_is_partial_evidence(
-    fields: dict[str, object], name: str, lost: tuple[str, ...]
+    fields: dict[str, object], name: str, lost: tuple[str, ...], gained: dict[str, float]
 ) -> None:
     ev = features(**fields)
     assert 0.0 < ev.features[name] < 1.0
     assert ev.similarities[name] == round(ev.features[name], 4)
-    expected = {k: v for k, v in PERFECT.items() if k not in (name, *lost)}
+    expected = {k: v for k, v in PERFECT.items() if k not in (name, *lost)} | gained
     assert {k: v for k, v in present(ev).items() if k != name} == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "other", "slip"),
+    [
+        pytest.param("clannga", "clanga", True, id="letter-added"),
+        pytest.param("glas tide", "glass tide", True, id="letter-dropped"),
+        pytest.param("nobody", "nobdoy", True, id="neighbours-swapped"),
+        pytest.param("part 1 dawn", "part 2 dawn", False, id="another-part"),
+        pytest.param("the island pt i", "the island pt ii", False, id="roman-numerals"),
+        pytest.param("sunny", "sunna", False, id="too-short"),
+        pytest.param("glass tide", "gloss tire", False, id="two-slips"),
+    ],
+)
+def test_one_slip_is_a_typo_not_another_title(title: str, other: str, slip: bool) -> None:
+    assert one_slip(title, (other,)) is slip
 
 
 @pytest.mark.parametrize(

@@ -163,9 +163,9 @@ TRUSTS_IDS = shipped_plus(identifier=BALANCED.model.weight("identifier"))
             {"title": "Glas Tide", "artist": "Nova Reyes", "duration_s": 412.0},
             MatchStatus.MATCHED, "30001", "confident", id="typo-in-title",
             marks=pytest.mark.xfail(strict=True, reason=(
-                "the shipped model sends a one-letter typo to review: 0.66, 'thin evidence "
-                "(weakest: duration)' (title_exact and surface lost; the duration weight "
-                "is negative beside duration_close)")),
+                "the shipped model sends a one-letter typo to review: 0.84, 'thin evidence "
+                "(weakest: title)': title_typo (fitted at +0.87) wins back only part of "
+                "what title_exact and surface lose")),
         ),
         pytest.param(
             {"title": "Lantern Field", "artist": "Sela Marrow"},
@@ -199,7 +199,12 @@ def test_outcomes(
     elif status is MatchStatus.REVIEW:  # the row carries the best candidate, not accepted
         assert result.catalog_id == best
         assert result.track is None
-        assert BALANCED.review_threshold <= result.confidence < BALANCED.match_threshold
+        assert result.confidence < BALANCED.match_threshold
+        # the best alone clears the review threshold, or the best and its rival together
+        shown = result.confidence + (
+            result.candidates[1].confidence if reason.startswith("ambiguous") else 0.0
+        )
+        assert shown >= BALANCED.review_threshold
     else:
         assert result.catalog_id == ""
         assert result.track is None
