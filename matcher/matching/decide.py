@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matcher.matching.features import context_counts, with_context
+from matcher.matching.features import context_counts, timed_siblings, with_context
 from matcher.matching.presets import Preset
 from matcher.matching.readings import read_track
 from matcher.matching.scoring import Scored
@@ -34,6 +34,7 @@ __all__ = ["Decision", "best_share", "decide", "may_reach"]
 
 SAME_FILE = "the same file as the catalog row"
 TITLE_ONLY = "title only: no artist to confirm it"
+_CONTEXT_FEATURES = ("title_twins", "siblings", "timed_sibling")  # set by the candidates
 MAX_COPIES_SHOWN = 3
 
 
@@ -73,30 +74,33 @@ def _identity(scored: Scored) -> tuple[frozenset[str], tuple[str, ...], object] 
 
 def _prepare(candidates: Sequence[Scored], preset: Preset) -> list[_Live]:
     """Context features, log-odds, copies merged (the best-scoring copy stands)."""
-    model = preset.model
-    w_twins, w_siblings = model.weight("title_twins"), model.weight("siblings")
     live = []
-    counts = context_counts([c.evidence for c in candidates])
-    for scored, (twins, siblings) in zip(candidates, counts, strict=True):
-        features = with_context(scored.evidence.features, twins, siblings)
-        logit = scored.base + w_twins * features["title_twins"] + w_siblings * features["siblings"]
-        live.append(_Live(scored, features, logit, twins))
+    for scored, twins, features in _in_context(candidates):
+        live.append(_Live(scored, features, scored.base + _context_logit(features, preset), twins))
     return _merge_copies(live)
+
+
+def _in_context(candidates: Sequence[Scored]) -> list[tuple[Scored, int, dict[str, float]]]:
+    """Each candidate with its title twins and its features, the context ones set."""
+    evidence = [c.evidence for c in candidates]
+    context = zip(context_counts(evidence), timed_siblings(evidence), strict=True)
+    out = []
+    for scored, ((twins, siblings), timed) in zip(candidates, context, strict=True):
+        out.append((scored, twins, with_context(scored.evidence.features, twins, siblings, timed)))
+    return out
+
+
+def _context_logit(features: dict[str, float], preset: Preset) -> float:
+    """The part of the log-odds the other candidates decide (`scored.base` has the rest)."""
+    model = preset.model
+    return sum(model.weight(name) * features[name] for name in _CONTEXT_FEATURES)
 
 
 def _logits(candidates: Sequence[Scored], preset: Preset) -> list[float]:
     """The log-odds alone (the early-exit test: no features copied, no copies merged,
     which can only make a best look less certain than `decide` will find it)."""
-    model = preset.model
-    w_twins, w_siblings = model.weight("title_twins"), model.weight("siblings")
-    out = []
-    counts = context_counts([c.evidence for c in candidates])
-    for scored, (twins, siblings) in zip(candidates, counts, strict=True):
-        context = with_context({"no_version": scored.evidence.features["no_version"]},
-                               twins, siblings)  # fmt: skip
-        out.append(scored.base + w_twins * context["title_twins"]
-                   + w_siblings * context["siblings"])  # fmt: skip
-    return out
+    return [scored.base + _context_logit(features, preset)
+            for scored, _twins, features in _in_context(candidates)]  # fmt: skip
 
 
 def _merge_copies(live: list[_Live]) -> list[_Live]:
@@ -135,7 +139,7 @@ def may_reach(candidates: Sequence[Scored], preset: Preset, confidence: float) -
     say: a share is at most sigmoid(log-odds). Cheap (no context counts), so the
     early-exit test asks it first."""
     model = preset.model
-    lift = max(0.0, model.weight("title_twins")) + max(0.0, model.weight("siblings"))
+    lift = sum(max(0.0, model.weight(name)) for name in _CONTEXT_FEATURES)
     ceiling = max((c.base for c in candidates), default=-math.inf) + lift
     if ceiling == -math.inf:
         return False
@@ -224,7 +228,7 @@ _PERFECT = {"title": 1.0, "title_exact": 1.0, "surface": 1.0, "artists": 1.0,
             "artist_cover": 1.0, "version": 1.0, "version_exact": 1.0, "duration": 1.0,
             "duration_close": 1.0, "bpm": 1.0, "key": 1.0}  # fmt: skip
 _SUPPORT = ("release", "label", "identifier")  # agreement only: shown as evidence for
-_CONTEXT = ("title_twins", "siblings", "no_version")  # what the other candidates say
+_CONTEXT = (*_CONTEXT_FEATURES, "no_version")  # what the other candidates say
 
 
 @lru_cache(maxsize=8)

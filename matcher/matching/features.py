@@ -28,6 +28,9 @@ has, and a missing field costs nothing when nothing else competes.
     title_twins                  other candidates share this title (log scale, capped)
     siblings                     other versions of the same work among the candidates,
                                  when the entry names no version (log scale, capped)
+    timed_sibling                the track has no length to check the entry's against,
+                                 and another version of the same work among the
+                                 candidates has, and it agrees
     no_version                   the entry names no version at all
 
 `guard` is a hard veto (an original is not a remix), carried beside the features.
@@ -54,14 +57,22 @@ from matcher.matching.similarity import (
 )
 from matcher.model import CatalogTrack
 
-__all__ = ["FEATURES", "Evidence", "context_counts", "evidence", "same_file", "with_context"]
+__all__ = [
+    "FEATURES",
+    "Evidence",
+    "context_counts",
+    "evidence",
+    "same_file",
+    "timed_siblings",
+    "with_context",
+]
 
 FEATURES: tuple[str, ...] = (
     "title", "title_exact", "title_typo", "artists", "artist_cover", "no_artist", "version",
     "version_exact", "length_differs", "unstated_remix", "unstated_remix_confirmed",
     "unknown_version", "duration", "duration_close", "duration_off", "bpm", "bpm_off",
     "key", "key_off", "release", "label", "surface", "identifier", "same_file",
-    "title_twins", "siblings", "no_version",
+    "title_twins", "siblings", "no_version", "timed_sibling",
 )  # fmt: skip
 _TWINS_CAP = 8  # "eight or more other tracks with this title" is all the model needs
 
@@ -76,6 +87,7 @@ class Evidence:
     similarities: dict[str, float]
     titles: tuple[str, ...] = ()  # the track's folded titles (for the context counts)
     lead: str = ""  # the track's first folded artist
+    untimed: bool = False  # the entry has a length, the track none
 
 
 def _support(similarity: float | None, floor: float = 0.6) -> float:
@@ -121,12 +133,25 @@ def context_counts(candidates: Sequence[Evidence]) -> list[tuple[int, int]]:
     return out
 
 
-def with_context(features: dict[str, float], twins: int, siblings: int) -> dict[str, float]:
+def timed_siblings(candidates: Sequence[Evidence]) -> list[bool]:
+    """For each candidate without a length, whether another version of its work (a title
+    and first artist it shares) among the candidates has one that agrees with the entry's:
+    then the length speaks for that version, and nothing speaks for this one."""
+    agreeing = {(title, e.lead) for e in candidates if e.lead and e.features["duration_close"]
+                for title in e.titles}  # fmt: skip
+    return [e.untimed and any((t, e.lead) in agreeing for t in e.titles) for e in candidates]
+
+
+def with_context(
+    features: dict[str, float], twins: int, siblings: int, timed: bool = False
+) -> dict[str, float]:
     """`features` with the counts `context_counts` gives (siblings count only when the
-    entry names no version: then they are what the evidence cannot tell apart)."""
+    entry names no version: then they are what the evidence cannot tell apart) and
+    `timed_siblings`' answer."""
     out = dict(features)
     out["title_twins"] = _log_count(twins)
     out["siblings"] = _log_count(siblings) if out.get("no_version") else 0.0
+    out["timed_sibling"] = float(timed)
     return out
 
 
@@ -194,4 +219,6 @@ def evidence(
                         ("key", key)):  # fmt: skip
         if value is not None:
             similarities[name] = round(value, 4)
-    return Evidence(f, guard, similarities, t.titles, t.artists[0] if t.artists else "")
+    lead = t.artists[0] if t.artists else ""
+    untimed = entry.duration_s is not None and t.duration_s is None
+    return Evidence(f, guard, similarities, t.titles, lead, untimed)

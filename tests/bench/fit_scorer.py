@@ -42,7 +42,12 @@ CACHE = Path(tempfile.gettempdir()) / "cratematch-fit-gathered.pkl"
 MODEL = ROOT / "matcher" / "matching" / "scorer_model.json"
 
 from matcher.matching.decide import decide  # noqa: E402
-from matcher.matching.features import FEATURES, context_counts, with_context  # noqa: E402
+from matcher.matching.features import (  # noqa: E402
+    FEATURES,
+    context_counts,
+    timed_siblings,
+    with_context,
+)
 from matcher.matching.fitted import ScoringModel, model_from  # noqa: E402
 from matcher.matching.presets import PRESETS  # noqa: E402
 from matcher.matching.readings import read_entry  # noqa: E402
@@ -64,11 +69,12 @@ def design(rows):
         reading = read_entry(entry)
         scored = [score(reading, t, ZERO, location=entry.location) for t in tracks]
         scored_rows.append(scored)
-        counts = context_counts([s.evidence for s in scored])
-        for s, (twins, sib) in zip(scored, counts, strict=True):
+        evidence = [s.evidence for s in scored]
+        context = zip(context_counts(evidence), timed_siblings(evidence), strict=True)
+        for s, ((twins, sib), timed) in zip(scored, context, strict=True):
             if s.guard:
                 continue
-            f = with_context(s.evidence.features, twins, sib)
+            f = with_context(s.evidence.features, twins, sib, timed)
             X.append([f[n] for n in FEATURES])
             y.append(s.track.catalog_id == expected)
             groups.append(gi)

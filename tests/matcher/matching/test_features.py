@@ -17,6 +17,7 @@ from matcher.matching.features import (
     context_counts,
     evidence,
     same_file,
+    timed_siblings,
     with_context,
 )
 from matcher.matching.readings import read_entry
@@ -364,3 +365,44 @@ def test_with_context_leaves_its_input_alone() -> None:
     out = with_context(original, 3, 3)
     assert original == features().features
     assert out["title_twins"] > 0.0 and original["title_twins"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("tracks", "timed"),
+    [
+        pytest.param(
+            [CatalogTrack("t1", "Glass Tide", artists=("Nova Reyes",)),
+             CatalogTrack("t2", "Glass Tide", mix="Orrin Vale Remix", artists=("Nova Reyes",),
+                          duration_s=400.0)],
+            [True, False], id="the-remix-has-the-entrys-length",
+        ),
+        pytest.param(
+            [CatalogTrack("t1", "Glass Tide", artists=("Nova Reyes",)),
+             CatalogTrack("t2", "Glass Tide", mix="Orrin Vale Remix", artists=("Nova Reyes",),
+                          duration_s=300.0)],
+            [False, False], id="the-remix-has-another-length",
+        ),
+        pytest.param(
+            [CatalogTrack("t1", "Glass Tide", artists=("Nova Reyes",)),
+             CatalogTrack("t2", "Glass Tide", artists=("Corin Adebayo",), duration_s=400.0)],
+            [False, False], id="another-artists-track-is-not-a-sibling",
+        ),
+        pytest.param(
+            [CatalogTrack("t1", "Glass Tide", artists=("Nova Reyes",)),
+             CatalogTrack("t2", "Glass Tide", mix="Dub", artists=("Nova Reyes",))],
+            [False, False], id="no-length-anywhere",
+        ),
+    ],
+)  # fmt: skip
+def test_a_sibling_whose_length_agrees_speaks_against_an_untimed_track(
+    tracks: list[CatalogTrack], timed: list[bool]
+) -> None:
+    assert timed_siblings(candidates(*tracks)) == timed
+
+
+def test_an_entry_without_a_length_has_no_timed_siblings() -> None:
+    reading = read_entry(entry(duration_s=None))
+    tracks = [CatalogTrack("t1", "Glass Tide", artists=("Nova Reyes",)),
+              CatalogTrack("t2", "Glass Tide", mix="Dub", artists=("Nova Reyes",),
+                           duration_s=400.0)]  # fmt: skip
+    assert timed_siblings([evidence(reading, t) for t in tracks]) == [False, False]
