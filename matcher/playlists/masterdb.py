@@ -182,6 +182,9 @@ def open_master_db(path: Path) -> Iterator[Connection]:
     SQLite become the one-line library errors too."""
     path = Path(path)
     name = path.name
+    if name.casefold() == "exportlibrary.db":  # encrypted like master.db, another layout
+        raise NotALibrary(f"{name}: a Rekordbox 7 USB library; drop the stick's root (or "
+                          "its PIONEER folder) to read it")  # fmt: skip
     head = read_head(path, 4096)  # missing, empty, a folder: InputError naming the file
     plain = head.startswith(SQLITE_MAGIC)
     if not plain and not _looks_encrypted(path, head):

@@ -1,11 +1,12 @@
 """A Rekordbox USB export (`PIONEER/rekordbox/export.pdb`): its playlists and its tracks.
 
-Why export.pdb and not Rekordbox 7's exportLibrary.db ("OneLibrary"): every Rekordbox
-from 5 to 7 writes export.pdb to every stick, because every CDJ/XDJ reads it, while
-exportLibrary.db is written only by Rekordbox 7 for the newest players (and is
-SQLCipher-encrypted). pyrekordbox 0.5 reads OneLibrary but has no export.pdb reader, and
-no maintained Python one exists (rbox 0.2 on PyPI has none either), so
-`devicesql.DeviceLibrary` reads the documented DeviceSQL format here. It was checked
+export.pdb first: every Rekordbox from 5 to 7 writes it to every stick, because every
+CDJ/XDJ reads it. Rekordbox 7 also writes exportLibrary.db ("OneLibrary", for the newest
+players), and writes only that when the DJ picks only the new format: a stick without
+export.pdb is read from its exportLibrary.db (`rekordbox_onelibrary`, SQLCipher with the
+key pyrekordbox knows), with the same entry fields. pyrekordbox 0.5 reads OneLibrary but
+has no export.pdb reader, and no maintained Python one exists (rbox 0.2 on PyPI has none
+either), so `devicesql.DeviceLibrary` reads the documented DeviceSQL format here. It was checked
 against the Kaitai-based `rekordbox-parser` (crate-digger's format description) on a
 real export: same tracks, playlists and entries.
 
@@ -24,7 +25,8 @@ Row layouts used (offsets in bytes from the row's start; ids are u32):
     playlist entry (8)       position, track id, playlist id
 
 Given a folder, the export is found below it: the stick's root, its PIONEER folder or
-PIONEER/rekordbox all work, so dropping the stick's root is enough. Paths on the stick
+PIONEER/rekordbox all work, so dropping the stick's root is enough (export.pdb, else
+exportLibrary.db). Paths on the stick
 are written from its root ("/Contents/Artist/Album/x.mp3"); entries keep them as written.
 """
 
@@ -40,11 +42,13 @@ from matcher.playlists.devicesql import DeviceLibrary
 from matcher.playlists.fields import number, text
 from matcher.playlists.keyed import keyed_playlist
 from matcher.playlists.library_errors import NotALibrary
+from matcher.playlists.rekordbox_onelibrary import ONELIBRARY_NAME, read_tracks, read_tree
 from matcher.playlists.select import COLLECTION, join_path, unique_path, with_folder_counts
 
 __all__ = [
     "EXPORT_PATH",
     "FORMAT",
+    "ONELIBRARY_PATH",
     "HAS_COLLECTION",
     "UsbTree",
     "find_export",
@@ -56,29 +60,38 @@ __all__ = [
 FORMAT = "rekordbox-usb"
 HAS_COLLECTION = True
 EXPORT_PATH = ("PIONEER", "rekordbox", "export.pdb")
+ONELIBRARY_PATH = ("PIONEER", "rekordbox", ONELIBRARY_NAME)
 TRACKS, GENRES, ARTISTS, ALBUMS, LABELS, KEYS, TREE, ENTRIES = 0, 1, 2, 3, 4, 5, 7, 8
 _STRINGS = 0x5E
 _ISRC, _MIX, _COMMENT, _TITLE, _PATH = 0, 12, 16, 17, 20
 
 
 def find_export(path: Path) -> Path | None:
-    """The export.pdb that `path` means: the file itself, or the one below a stick's
-    root, its PIONEER folder or PIONEER/rekordbox; None when there is none."""
+    """The export.pdb (else exportLibrary.db) that `path` means: the file itself, or the
+    one below a stick's root, its PIONEER folder or PIONEER/rekordbox; None when there
+    is none."""
     path = Path(path)
     if not path.is_dir():
         return path
     for depth in range(len(EXPORT_PATH)):
-        candidate = path.joinpath(*EXPORT_PATH[depth:])
-        if candidate.is_file():
-            return candidate
+        for layout in (EXPORT_PATH, ONELIBRARY_PATH):
+            candidate = path.joinpath(*layout[depth:])
+            if candidate.is_file():
+                return candidate
     return None
 
 
-def _open(path: Path) -> DeviceLibrary:
+def _export(path: Path) -> Path:
     export = find_export(path)
     if export is None:
-        raise NotALibrary(f"{path.name}: no PIONEER/rekordbox/export.pdb below this folder")
-    return DeviceLibrary.open(export)
+        raise NotALibrary(
+            f"{path.name}: no PIONEER/rekordbox/export.pdb (nor exportLibrary.db) below this folder"
+        )
+    return export
+
+
+def _is_onelibrary(export: Path) -> bool:
+    return export.name.casefold() == ONELIBRARY_NAME.casefold()
 
 
 def _names(db: DeviceLibrary, kind: int, name_at: int) -> dict[int, str]:
@@ -139,10 +152,32 @@ def _track_fields(db: DeviceLibrary, row: int, names: _Lookups) -> dict[str, obj
     }
 
 
-def _tracks(db: DeviceLibrary) -> Iterator[dict[str, object]]:
+def _tracks(path: Path) -> Iterator[dict[str, object]]:
+    export = _export(path)
+    if _is_onelibrary(export):
+        yield from read_tracks(export)
+        return
+    db = DeviceLibrary.open(export)
     names = _Lookups.read(db)
     for row in db.rows(TRACKS):
         yield _track_fields(db, row, names)
+
+
+def _raw_tree(path: Path) -> tuple[dict[int, tuple[int, int, bool, str]], dict[int, list]]:
+    """(node id -> parent, order, folder, name; playlist id -> [(position, track id)])."""
+    export = _export(path)
+    if _is_onelibrary(export):
+        return read_tree(export)
+    db = DeviceLibrary.open(export)
+    nodes: dict[int, tuple[int, int, bool, str]] = {}
+    for row in db.rows(TREE):
+        nodes[db.u32(row + 12)] = (
+            db.u32(row), db.u32(row + 8), db.u32(row + 16) != 0, text(db.string(row + 20))
+        )  # fmt: skip
+    entries: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for row in db.rows(ENTRIES):
+        entries[db.u32(row + 8)].append((db.u32(row), str(db.u32(row + 4))))
+    return nodes, entries
 
 
 @dataclass(frozen=True)
@@ -155,15 +190,7 @@ class UsbTree:
 
 def scan(path: Path) -> UsbTree:
     """The playlist tree and each playlist's track ids."""
-    db = _open(path)
-    nodes: dict[int, tuple[int, int, bool, str]] = {}  # id -> parent, order, folder, name
-    for row in db.rows(TREE):
-        nodes[db.u32(row + 12)] = (
-            db.u32(row), db.u32(row + 8), db.u32(row + 16) != 0, text(db.string(row + 20))
-        )  # fmt: skip
-    entries: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for row in db.rows(ENTRIES):
-        entries[db.u32(row + 8)].append((db.u32(row), str(db.u32(row + 4))))
+    nodes, entries = _raw_tree(path)  # id -> parent, order, folder, name
     children: dict[int, list[int]] = defaultdict(list)
     for node_id, (parent, *_) in sorted(nodes.items(), key=lambda n: (n[1][1], n[0])):
         children[parent if parent in nodes else 0].append(node_id)
@@ -197,7 +224,7 @@ def scan(path: Path) -> UsbTree:
 def iter_collection(path: Path) -> Iterator[PlaylistEntry]:
     """Every track on the stick, as entries of a playlist named COLLECTION."""
     name = path.name
-    for index, fields in enumerate(_tracks(_open(path))):
+    for index, fields in enumerate(_tracks(path)):
         yield PlaylistEntry(name, COLLECTION, index, **fields)  # type: ignore[arg-type]
 
 
@@ -207,5 +234,5 @@ def load(path: Path, tree: UsbTree, chosen: Sequence[str]) -> list[Playlist]:
         entries = tuple(iter_collection(path))
         return [Playlist(source=path, name=COLLECTION, format=FORMAT, entries=entries)]
     wanted = {key for name in chosen for key in tree.keys.get(name, ())}
-    by_id = {str(f["source_id"]): f for f in _tracks(_open(path)) if f["source_id"] in wanted}
+    by_id = {str(f["source_id"]): f for f in _tracks(path) if f["source_id"] in wanted}
     return [keyed_playlist(path, name, FORMAT, tree.keys.get(name, ()), by_id) for name in chosen]

@@ -160,15 +160,24 @@ def _file_key(path: str) -> str:
     return os.path.normcase(os.path.realpath(path))
 
 
-def gather(history: Results, out_dirs: Sequence[str | Path], options: WriteOptions) -> Gathered:
-    """Every file the results of `out_dirs` propose values for, in playlist order."""
+def gather(
+    history: Results,
+    out_dirs: Sequence[str | Path],
+    options: WriteOptions,
+    *,
+    catalog_files: bool = False,
+) -> Gathered:
+    """Every file the results of `out_dirs` propose values for, in playlist order. With
+    `catalog_files`, a row whose entry names no file stands for the catalog track's own
+    file, when the catalog was imported from a DJ library (a library write of "find
+    what I own": a streaming playlist's tracks found in the DJ's collection)."""
     playlists = resolve_sources(history, out_dirs)
     by_key: dict[str, FileTarget] = {}
     skipped: Counter[str] = Counter()
     for group, source in enumerate(playlists):
         base = Path(source.source).parent
         for result in history.iter_results(source.batch_id, source.playlist_id):
-            target = _target_of(result, group, source, base, options, skipped)
+            target = _target_of(result, group, source, base, options, skipped, catalog_files)
             if target is None:
                 continue
             key = _file_key(target.path)
@@ -184,6 +193,7 @@ def _target_of(
     base: Path,
     options: WriteOptions,
     skipped: Counter[str],
+    catalog_files: bool = False,
 ) -> FileTarget | None:
     if result.status is MatchStatus.REVIEW and not options.include_review:
         skipped[SKIP_REVIEW] += 1
@@ -191,6 +201,8 @@ def _target_of(
     if result.status not in (MatchStatus.MATCHED, MatchStatus.REVIEW) or result.best is None:
         return None
     path = to_local_path(result.entry.location, base)
+    if not path and catalog_files:
+        path = to_local_path(result.best.track.location)
     if not path:
         skipped[SKIP_NO_FILE] += 1
         return None

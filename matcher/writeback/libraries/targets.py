@@ -5,12 +5,18 @@ batch results, and write the plan with a backup (library_write).
     serato      a new crate of the found tracks (serato_crate); no fields
     rekordbox   master.db, edited with pyrekordbox on a copy (rekordbox); review rows
                 are gathered too, to be marked with the review MyTag
+
+A row whose playlist entry names no file (a streaming CSV or M3U matched against a
+catalog imported from the DJ's library: "find what I own") stands for the catalog
+track's own file, so the tracks found go into the new playlist all the same.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from matcher.errors import CrateMatchError
@@ -25,7 +31,7 @@ from matcher.writeback.plan import PlanStatus
 from matcher.writeback.targets import Results, WriteOptions, gather
 from matcher.writeback.undo_journal import WriteJournal
 
-__all__ = ["WRITABLE", "plan_write", "write_plan"]
+__all__ = ["WRITABLE", "plan_write", "read_only_reason", "write_plan"]
 
 WRITABLE = ("traktor", "rekordbox", "serato")
 
@@ -56,11 +62,38 @@ class _Traktor:
         return self.collection.values(entry)  # type: ignore[arg-type]
 
 
+def read_only_reason(mode: int, on_read_only_drive: bool, folder_writable: bool) -> str:
+    """Why a library cannot be written in place ("" when it can): the app could not
+    save it either, and a rename over a file marked read-only would defeat the mark."""
+    if on_read_only_drive:
+        return "on a read-only drive"
+    if not mode & 0o222:
+        return "read-only (its permissions): make it writable to write into it"
+    if not folder_writable:
+        return "its folder is not writable (a new library is made there, then renamed)"
+    return ""
+
+
+def _refuse_read_only(path: Path) -> None:
+    try:
+        st = path.stat()
+        drive_ro = bool(os.statvfs(path).f_flag & os.ST_RDONLY) if hasattr(os, "statvfs") else False
+    except OSError as err:
+        raise LibraryWriteError(f"{path}: cannot be read ({err.strerror or err})") from None
+    folder = path if path.is_dir() else path.parent
+    reason = read_only_reason(st.st_mode, drive_ro, os.access(folder, os.W_OK))
+    if reason:
+        raise LibraryWriteError(f"{path}: {reason}")
+
+
 def _document(app: str, library: Path) -> _Traktor | RekordboxLibrary | SeratoFolder:
     if app == "serato":
-        return SeratoFolder(library)
+        folder = SeratoFolder(library)
+        _refuse_read_only(folder.subcrates if folder.subcrates.is_dir() else folder.folder)
+        return folder
     if not library.is_file():
         raise LibraryWriteError(f"{library}: no such library file")
+    _refuse_read_only(library)
     if app == "traktor":
         if not library.name.lower().endswith(".nml"):
             raise LibraryWriteError(f"{library}: not a Traktor collection (.nml)")
@@ -87,7 +120,7 @@ def plan_write(
     refuse_while_running(app)
     document: LibraryDocument = _document(app, library)
     wanted = replace(options, include_review=True) if app == "rekordbox" else options
-    gathered = gather(results, out_dirs, wanted)
+    gathered = gather(results, out_dirs, wanted, catalog_files=True)
     return plan_library(app, library, document, gathered, options,
                         taken_names=document.playlist_names)  # type: ignore[attr-defined]  # fmt: skip
 
@@ -107,10 +140,11 @@ def write_plan(plan: LibraryPlan, options: WriteOptions, journal: WriteJournal) 
     if isinstance(document, _Traktor):
         collection = document.collection
         edits = []
+        now = datetime.now()  # Traktor stamps edits in local time
         for file_plan in changed:
             entry = collection.find(file_plan.path)
             assert entry is not None  # planned against these very bytes (sha checked)
-            edits += collection.field_edits(entry, file_plan.changes)
+            edits += collection.field_edits(entry, file_plan.changes, now)
         entries = [e for e in map(collection.find, found) if e is not None]
         if entries:
             edits += collection.playlist_edits(plan.playlist, entries)

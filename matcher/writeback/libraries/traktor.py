@@ -9,6 +9,10 @@ Where each write field lives in an ENTRY (what Traktor itself writes):
     key                                    INFO KEY (the text Traktor shows) and
                                            MUSICAL_KEY VALUE (0-11 major from C, 12-23 minor)
 
+An ENTRY whose fields change gets Traktor's own change stamp, as Traktor sets it when the
+DJ edits a track: MODIFIED_DATE ("2026/12/6", local date, no leading zeros) and
+MODIFIED_TIME (seconds since local midnight); sync tools compare these to see what moved.
+
 Traktor keeps no ISRC in a collection, so `isrc` is not written here. Entries are found
 by LOCATION (VOLUME + DIR + FILE) read as a local path, the way the NML reader reads it.
 A new playlist goes last under the `$ROOT` folder, naming its tracks by PRIMARYKEY like
@@ -20,6 +24,7 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from matcher.matching.keys import from_traktor_index, parse_key
 from matcher.playlists.nml import local_path, track_key
@@ -34,7 +39,7 @@ from matcher.writeback.libraries.nml_text import (
 )
 from matcher.writeback.policy import FieldChange
 
-__all__ = ["TRAKTOR_FIELDS", "TraktorCollection", "location_key"]
+__all__ = ["TRAKTOR_FIELDS", "TraktorCollection", "location_key", "modified_stamp"]
 
 TRAKTOR_FIELDS = frozenset({"genre", "label", "key", "bpm", "year", "remixers", "mix", "comment"})
 _INFO = {"genre": "GENRE", "label": "LABEL", "remixers": "REMIXER", "mix": "MIX",
@@ -42,6 +47,12 @@ _INFO = {"genre": "GENRE", "label": "LABEL", "remixers": "REMIXER", "mix": "MIX"
 # Children of an ENTRY, in the order Traktor writes them: a new one goes after these.
 _BEFORE_INFO = ("LOCATION", "ALBUM", "MODIFICATION_INFO")
 _BEFORE_KEY = ("LOCATION", "ALBUM", "MODIFICATION_INFO", "INFO", "TEMPO", "LOUDNESS")
+
+
+def modified_stamp(when: datetime) -> dict[str, str]:
+    """MODIFIED_DATE and MODIFIED_TIME as Traktor writes them for the local time `when`."""
+    seconds = when.hour * 3600 + when.minute * 60 + when.second
+    return {"MODIFIED_DATE": f"{when.year}/{when.month}/{when.day}", "MODIFIED_TIME": str(seconds)}
 
 
 def location_key(path: str) -> str:
@@ -122,8 +133,11 @@ class TraktorCollection:
             return Edit(at, at, self._separator(entry) + text)
         return Edit(entry.start_end, entry.start_end, text + self._separator(entry))
 
-    def field_edits(self, entry: Element, changes: Iterable[FieldChange]) -> list[Edit]:
-        """The edits that put `changes` into `entry`."""
+    def field_edits(
+        self, entry: Element, changes: Iterable[FieldChange], modified: datetime | None = None
+    ) -> list[Edit]:
+        """The edits that put `changes` into `entry`, stamped as modified at `modified`
+        (local time) when any are made."""
         info_attrs: dict[str, str] = {}
         bpm = key_index = None
         for change in changes:
@@ -153,6 +167,9 @@ class TraktorCollection:
         elif key_index is not None:
             edits.append(self._new_child(entry, _BEFORE_KEY, "MUSICAL_KEY",
                                          {"VALUE": str(key_index)}))  # fmt: skip
+        if edits and modified is not None:
+            edits += [set_attribute(entry, self.data, a, v)
+                      for a, v in modified_stamp(modified).items()]  # fmt: skip
         return edits
 
     def playlist_names(self) -> set[str]:

@@ -81,6 +81,11 @@ def empty_master_db(path: Path) -> Path:
             "VALUES ('1', '6000', '', '', '', '', '', '', '', '', ?, ?)",
             (NOW, NOW),
         )
+        conn.execute(  # the change counter every Rekordbox library has (writers count it up)
+            "INSERT INTO agentRegistry (registry_id, int_1, created_at, updated_at) "
+            "VALUES ('localUpdateCount', 100, ?, ?)",
+            (NOW, NOW),
+        )
     return path
 
 

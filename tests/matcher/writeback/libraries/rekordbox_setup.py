@@ -6,15 +6,19 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import stat
+from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
 from matcher.engine.journal import Journal
 from matcher.model import MatchResult
+from tests.matcher.playlists import rekordbox_fixtures
+from tests.matcher.playlists.rekordbox_fixtures import NOW, Track
 from tests.matcher.writeback.batches import MATCHED, REVIEW, Batches, result
 from tests.matcher.writeback.libraries.nml_setup import NmlBatch
 
-__all__ = ["copy_master_db", "grow", "locations", "rekordbox_batch"]
+__all__ = ["built_master_db", "copy_master_db", "grow", "locations", "rekordbox_batch",
+           "with_update_count"]  # fmt: skip
 
 
 def copy_master_db(shared: Path, folder: Path) -> Path:
@@ -23,6 +27,28 @@ def copy_master_db(shared: Path, folder: Path) -> Path:
     shutil.copyfile(shared / "realfiles" / "rekordbox-db" / "master_unlocked.db", dest)
     dest.chmod(dest.stat().st_mode | stat.S_IWUSR)
     return dest
+
+
+def with_update_count(db: Path) -> Path:
+    """The library-wide USN Rekordbox keeps in agentRegistry (every real master.db has
+    it; a schema made from pyrekordbox's models starts without rows)."""
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute(
+            "INSERT OR IGNORE INTO agentRegistry (registry_id, int_1, created_at, updated_at) "
+            "VALUES ('localUpdateCount', 100, ?, ?)", (NOW, NOW),
+        )  # fmt: skip
+    return db
+
+
+def built_master_db(folder: Path, tracks: Sequence[Track]) -> Path:
+    """A master.db of `tracks` in `folder`, built without ../shared (as CI builds it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    real = rekordbox_fixtures.SHARED_DB
+    rekordbox_fixtures.SHARED_DB = folder / "no shared schema"  # pyrekordbox's models
+    try:
+        return with_update_count(rekordbox_fixtures.master_db(folder / "master.db", tracks))
+    finally:
+        rekordbox_fixtures.SHARED_DB = real
 
 
 def grow(db: Path, tracks: int) -> None:

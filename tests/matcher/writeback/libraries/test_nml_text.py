@@ -3,6 +3,8 @@ they need (new INFO, TEMPO, MUSICAL_KEY; no PLAYLISTS yet), read back with lxml.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from lxml import etree
 
@@ -76,3 +78,28 @@ def test_missing_elements_are_added_in_traktors_order() -> None:
     assert [k.get("KEY") for k in node.iter("PRIMARYKEY")] == [
         'Macintosh HD/:Music/:a "1".mp3', "Macintosh HD/:Music/:c.mp3"]  # fmt: skip
     assert new.startswith(BARE[: BARE.index(b"<COLLECTION")])
+
+
+def test_a_changed_entry_gets_traktors_modified_stamp_and_nothing_else_moves() -> None:
+    data = BARE.replace(b'<ENTRY TITLE="C">', b'<ENTRY MODIFIED_DATE="2023/5/2" '
+                        b'MODIFIED_TIME="31408" TITLE="C">')  # fmt: skip
+    collection = TraktorCollection(data)
+    first, second = collection.find('/Music/a "1".mp3'), collection.find("/Music/c.mp3")
+    assert first is not None and second is not None
+    when = datetime(2026, 12, 6, 9, 5, 7)  # one digit month parts: Traktor writes no zeros
+    genre = [FieldChange("genre", "", "House", "e")]
+    assert collection.field_edits(first, [], when) == []  # nothing changed: no stamp
+    new = collection.rewritten(
+        collection.field_edits(first, genre, when) + collection.field_edits(second, genre, when)
+    )
+    a, c = etree.fromstring(new).find("COLLECTION").findall("ENTRY")
+    for entry in (a, c):  # added where missing, replaced where Traktor had one
+        assert (entry.get("MODIFIED_DATE"), entry.get("MODIFIED_TIME")) == ("2026/12/6", "32707")
+    assert c.get("TITLE") == "C" and a.get("TITLE") == "A & B"
+    expected = (
+        data.replace(b'ARTIST="X">', b'ARTIST="X" MODIFIED_DATE="2026/12/6" MODIFIED_TIME="32707">')
+        .replace(b"</LOCATION>", b'</LOCATION>\r\n<INFO GENRE="House"></INFO>')
+        .replace(b'"2023/5/2" MODIFIED_TIME="31408"', b'"2026/12/6" MODIFIED_TIME="32707"')
+        .replace(b'GENRE="Techno"', b'GENRE="House"')
+    )  # fmt: skip
+    assert new == expected  # every other byte as it was

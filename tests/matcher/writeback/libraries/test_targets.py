@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from matcher.writeback import WriteJournal
 from matcher.writeback.errors import LibraryChanged, LibraryMalformed
 from matcher.writeback.libraries import backups_dir, plan_write, undo_library, write_plan
 from matcher.writeback.libraries.nml_text import parse
-from matcher.writeback.libraries.traktor import location_key
+from matcher.writeback.libraries.traktor import location_key, modified_stamp
 from matcher.writeback.plan import PlanStatus
 from matcher.writeback.policy import WHY_EMPTY
 from matcher.writeback.targets import WriteOptions
@@ -68,6 +69,7 @@ def second_reader(path: Path) -> tuple[dict[str, dict[str, object]], dict[str, l
             "release_date": info.release_date if info else None,
             "bpm": e.tempo.bpm if e.tempo else None,
             "musical_key": e.musical_key.value_attribute if e.musical_key else None,
+            "modified": (e.modified_date, e.modified_time),
         })  # fmt: skip
     playlists = {
         node.name: [x.primarykey.key for x in node.playlist.entry]
@@ -90,6 +92,7 @@ def _lxml_reader(path: Path) -> tuple[dict[str, dict[str, object]], dict[str, li
             "remixer": get("REMIXER"), "mix": get("MIX"), "release_date": get("RELEASE_DATE"),
             "bpm": float(tempo.get("BPM")) if tempo is not None else None,
             "musical_key": int(mk.get("VALUE")) if mk is not None else None,
+            "modified": (e.get("MODIFIED_DATE"), int(e.get("MODIFIED_TIME", "-1"))),
         })  # fmt: skip
     playlists = {
         n.get("NAME"): [k.get("KEY") for k in n.iter("PRIMARYKEY")]
@@ -112,7 +115,9 @@ def test_round_trip_on_a_real_collection(
     by_path = {location_key(p.path): p for p in plan.plans}
     assert by_path[location_key(batch.missing)].reason == "not in the Traktor collection"
     assert len(plan.found) == len(set(map(location_key, batch.matched)))  # review left out
+    started = modified_stamp(datetime.now())
     write_id = write_plan(plan, options, writes)
+    stamps = (started, modified_stamp(datetime.now()))
     assert (backups_dir() / write_id / library.name).read_bytes() == original
 
     # the project's reader: the new values, and the playlist in order
@@ -141,12 +146,22 @@ def test_round_trip_on_a_real_collection(
             "Deep House", "Quarrystone", "1m", "Nimo Fell", "Extended Mix")  # fmt: skip
         assert got["bpm"] == pytest.approx(124.0, abs=0.005)
         assert (got["musical_key"], got["release_date"]) == (21, "2022/1/1")
+        stamp = {"MODIFIED_DATE": got["modified"][0], "MODIFIED_TIME": str(got["modified"][1])}
+        assert stamp in stamps or stamps[0]["MODIFIED_DATE"] != stamps[1]["MODIFIED_DATE"] or (
+            int(stamps[0]["MODIFIED_TIME"]) <= int(stamp["MODIFIED_TIME"])
+            <= int(stamps[1]["MODIFIED_TIME"]))  # fmt: skip
     assert len(playlists[plan.playlist]) == len(expected)
 
     # every other entry unchanged, byte for byte; nothing but entries and playlists moved
     before, after = entries_by_location(original), entries_by_location(library.read_bytes())
     touched = {location_key(m) for m in batch.matched}
     assert before.keys() == after.keys()
+    for key in touched:  # stamped as Traktor stamps an edit (a clock may tick meanwhile)
+        entry = parse(after[key])
+        got = {a: entry.attr(after[key], a) for a in ("MODIFIED_DATE", "MODIFIED_TIME")}
+        assert got["MODIFIED_DATE"] in {s["MODIFIED_DATE"] for s in stamps}
+        assert int(stamps[0]["MODIFIED_TIME"]) <= int(got["MODIFIED_TIME"] or -1) or (
+            got["MODIFIED_DATE"] != stamps[0]["MODIFIED_DATE"])  # fmt: skip
     for key, data in before.items():
         if key not in touched:
             assert after[key] == data, key
