@@ -203,6 +203,8 @@ class App:
         self.write_actions = WriteActions(root, c.writes, c.open_folder, lambda: c.model.active)
         self.results_view.on_write_tags = self.write_actions.write_tags
         self.write_actions.button = self.results_view.write_button
+        self.results_view.on_write_library = self.write_actions.show_menu
+        self.write_actions.library_button = self.results_view.library_button
         self.writes_view = WritesView(self.tabs.tab("Writes"), c.writes,
                                       self.write_actions.show, c.open_folder)  # fmt: skip
         self.writes_view.grid(row=0, column=0, sticky="nsew", padx=GAP, pady=GAP)

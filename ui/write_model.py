@@ -8,6 +8,11 @@ Re-planning reads no file (matcher.replan), but 10,000 files take a tenth of a s
 so the dialog runs `step()` on `after()` ticks with a small budget and the window never
 stalls. Changing "include review rows" changes which files are planned: set_options
 says so, and the caller starts a new plan run.
+
+A write into a DJ library previews the same way: its plans are the library's entries
+(one per track, `library` holds the rest of the LibraryPlan: the library's path, the
+playlist it adds), counted in tracks, and it is worth writing even with no field to
+change when it adds a playlist (a Serato crate has no fields at all).
 """
 
 from __future__ import annotations
@@ -15,20 +20,34 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
-from matcher import WRITE_FIELDS, FilePlan, PlanStatus, WriteOptions, replan
+from matcher import (
+    LIBRARY_APPS,
+    LIBRARY_FIELDS,
+    WRITE_FIELDS,
+    FilePlan,
+    LibraryPlan,
+    PlanStatus,
+    WriteOptions,
+    replan,
+)
 
 __all__ = [
     "FIELD_LABELS",
     "LEFT_OUT",
+    "LIBRARY_TITLES",
+    "TAGS",
     "MAX_ROWS",
     "NOTATION_LABELS",
     "PreviewCounts",
     "PreviewRow",
     "WritePreview",
+    "default_options",
+    "fields_of",
     "left_out_of",
+    "library_lines",
     "plural",
     "preview_rows",
 ]
@@ -41,6 +60,9 @@ FIELD_LABELS: dict[str, str] = {
     "genre": "Genre", "label": "Label", "key": "Key", "bpm": "BPM", "year": "Year",
     "remixers": "Remixers", "mix": "Mix", "isrc": "ISRC", "comment": "Comment",
 }  # fmt: skip
+TAGS = "tags"  # the target of a tag write; a library write's is its app ("rekordbox", ...)
+LIBRARY_TITLES = {"rekordbox": "Rekordbox library", "traktor": "Traktor collection",
+                  "serato": "Serato crate"}  # fmt: skip
 NOTATION_LABELS: dict[str, str] = {  # the default, musical, is what Rekordbox shows
     "musical": "Am (musical)",
     "camelot": "8A (Camelot)",
@@ -51,6 +73,41 @@ NOTATION_LABELS: dict[str, str] = {  # the default, musical, is what Rekordbox s
 def plural(n: int, word: str, words: str | None = None) -> str:
     """ "1 file", "2,000 files" """
     return f"{n:,} {word if n == 1 else words or word + 's'}"
+
+
+def fields_of(target: str) -> tuple[str, ...]:
+    """The fields a target keeps, in WRITE_FIELDS order (a Serato crate: none)."""
+    if target == TAGS:
+        return tuple(WRITE_FIELDS)
+    kept = LIBRARY_FIELDS.get(target, frozenset())
+    return tuple(f for f in WRITE_FIELDS if f in kept)
+
+
+def default_options(target: str) -> WriteOptions:
+    """The options a first write to `target` starts from: audio files get the default
+    fields; a library every field it keeps (it is one file, backed up first)."""
+    if target == TAGS:
+        return WriteOptions()
+    notation = "musical"  # Rekordbox names its keys "Am"; Traktor shows the text written
+    return WriteOptions(fields=frozenset(fields_of(target)), key_notation=notation,
+                        target=target)  # fmt: skip
+
+
+def library_lines(plan: LibraryPlan, review_tag: str = "CrateMatch review") -> list[str]:
+    """What a library write adds besides the fields: the playlist (crate), review marks."""
+    found = len(plan.found)
+    if plan.app == "serato":
+        lines = [f"New crate “{plan.playlist}” of {plural(found, 'track')}"]
+    else:
+        lines = [f"New playlist “{plan.playlist}” of {plural(found, 'track')}" if found
+                 else "No playlist (no track of the results is in the library)"]  # fmt: skip
+    if plan.review and plan.app == "rekordbox":
+        verb = "gets" if len(plan.review) == 1 else "get"
+        lines.append(f"{plural(len(plan.review), 'review track')} {verb} the MyTag “{review_tag}”")
+    name = LIBRARY_APPS.get(plan.app, plan.app)
+    lines.append(f"{PurePath(plan.library).name} is backed up first; Undo in the Writes tab "
+                 f"restores it byte for byte (with {name} closed)")  # fmt: skip
+    return lines
 
 
 def left_out_of(counts: Mapping[str, int]) -> dict[str, int]:
@@ -74,9 +131,9 @@ class PreviewCounts:
     def files(self) -> int:
         return self.to_change + self.same + self.refused
 
-    def headline(self) -> str:
+    def headline(self, noun: str = "file") -> str:
         """ "21 files to change (168 fields) · 3 already up to date · 5 refused" """
-        parts = [f"{plural(self.to_change, 'file')} to change ({plural(self.changes, 'field')})"]
+        parts = [f"{plural(self.to_change, noun)} to change ({plural(self.changes, 'field')})"]
         if self.same:
             parts.append(f"{self.same:,} already up to date")
         if self.refused:
@@ -107,9 +164,12 @@ class PreviewRow:
     path: str
 
 
-def preview_rows(plans: Iterable[FilePlan], limit: int = MAX_ROWS) -> tuple[list[PreviewRow], int]:
+def preview_rows(
+    plans: Iterable[FilePlan], limit: int = MAX_ROWS, where: str = "file"
+) -> tuple[list[PreviewRow], int]:
     """The table: one row per change and one per refused file, in file order, at most
-    `limit` of them; and how many there are in all."""
+    `limit` of them; and how many there are in all. `where` the values are now: "file",
+    or "library" for a library's entries ("empty in the library")."""
     rows: list[PreviewRow] = []
     total = 0
     for plan in plans:
@@ -126,7 +186,8 @@ def preview_rows(plans: Iterable[FilePlan], limit: int = MAX_ROWS) -> tuple[list
         for change in plan.changes:
             if total < limit:
                 field = FIELD_LABELS.get(change.field, change.field)
-                values = (name, field, change.old or "—", change.new, change.why)
+                why = change.why.replace("in the file", f"in the {where}")
+                values = (name, field, change.old or "—", change.new, why)
                 rows.append(PreviewRow(f"p{total}", values, "change", plan.path))
             total += 1
     return rows, total
@@ -135,8 +196,10 @@ def preview_rows(plans: Iterable[FilePlan], limit: int = MAX_ROWS) -> tuple[list
 class WritePreview:
     """Plans as read, and the same plans under the user's current options."""
 
-    def __init__(self, options: WriteOptions) -> None:
+    def __init__(self, options: WriteOptions, target: str = TAGS) -> None:
         self.options = options
+        self.target = target  # TAGS, or the library's app
+        self.library: LibraryPlan | None = None  # a library write's plan, as read
         self.left_out: dict[str, int] = {}
         self._read: list[FilePlan] = []
         self._shown: list[FilePlan] = []
@@ -221,12 +284,27 @@ class WritePreview:
         )
 
     def rows(self, limit: int = MAX_ROWS) -> tuple[list[PreviewRow], int]:
-        return preview_rows(self._shown, limit)
+        return preview_rows(self._shown, limit, "file" if self.target == TAGS else "library")
+
+    @property
+    def noun(self) -> str:
+        return "file" if self.target == TAGS else "track"
 
     @property
     def writable(self) -> bool:
-        """True when Write would change something (and the plans are up to date)."""
-        return self.ready and self.counts().to_change > 0
+        """True when Write would change something (and the plans are up to date): a
+        field, or a library's new playlist or review marks."""
+        if not self.ready:
+            return False
+        library = self.library
+        adds = library is not None and bool(library.found or library.review)
+        return self.counts().to_change > 0 or adds
+
+    def library_plan(self) -> LibraryPlan | None:
+        """The library write to hand to write_library: its plans as re-planned."""
+        if self.library is None:
+            return None
+        return replace(self.library, plans=tuple(self._shown))
 
     def to_write(self) -> tuple[FilePlan, ...]:
         """The plans to hand to write_tags: every file (refused ones are recorded so the

@@ -9,6 +9,11 @@ out (phase, progress per playlist, outcomes, the refused files and why).
 
 Counts and file lists come from the FilesWritten outcomes as they arrive, so a
 cancelled write still says exactly which files it wrote.
+
+A run over a DJ library (`target` is its app) goes the same way with one "playlist",
+the library: LibraryPlanned ends its read, LibraryStep names each step of its write or
+undo (backing up, writing, putting it in place), FilesWritten says what each track's
+entry got (an undo: the library restored).
 """
 
 from __future__ import annotations
@@ -27,11 +32,12 @@ from matcher import (
     Event,
     FileStatus,
     FilesWritten,
+    LibraryStep,
     PlaylistProgress,
     PlaylistStarted,
 )
 from ui.progress_model import ProgressClock, ProgressLine
-from ui.write_model import plural
+from ui.write_model import LIBRARY_TITLES, TAGS, plural
 
 __all__ = ["GroupProgress", "RunKind", "RunPhase", "Stage", "WriteRun"]
 
@@ -81,8 +87,19 @@ _TITLES = {
 
 
 class WriteRun:
-    def __init__(self, kind: RunKind, batch_id: str, now: float, write_id: str = "") -> None:
+    def __init__(
+        self,
+        kind: RunKind,
+        batch_id: str,
+        now: float,
+        write_id: str = "",
+        target: str = TAGS,
+        playlist: str = "",
+    ) -> None:
         self.kind = kind
+        self.target = target  # TAGS, or the library's app ("rekordbox", "traktor", "serato")
+        self.playlist = playlist  # a library write: the playlist (crate) it adds
+        self.step = ""  # a library run: the step it is at
         self.batch_id = batch_id  # the run's id in events (a write's id is its run's)
         self.target_write_id = write_id  # undo: the write it undoes ("" = the last one)
         self.phase = RunPhase.STARTING
@@ -96,6 +113,18 @@ class WriteRun:
         self.final_counts: dict[str, int] = {}
         self.summary_path = ""  # tag_changes.csv (read and write runs)
         self.out_dir = ""
+        self.fields_written = 0  # over the written outcomes
+        self.already = False
+
+    @property
+    def library(self) -> bool:
+        """A run over a DJ library, not over audio files."""
+        return self.target != TAGS
+
+    @property
+    def library_title(self) -> str:
+        """ "Rekordbox library" """
+        return LIBRARY_TITLES.get(self.target, self.target)
 
     # -- what it is ------------------------------------------------------------------
 
@@ -128,10 +157,15 @@ class WriteRun:
             return "Paused"
         if self.phase is RunPhase.CANCELLING:
             return "Cancelling…"
+        if self.library:
+            verb = {RunKind.READ: "Reading", RunKind.WRITE: "Writing into",
+                    RunKind.UNDO: "Restoring"}[self.kind]  # fmt: skip
+            return f"{verb} the {self.library_title}…"
         return _TITLES[self.kind]
 
     def progress_line(self, now: float) -> ProgressLine:
-        return self.clock.line(self.done, self.total, now, noun="files")
+        noun = "steps" if self.library else "files"
+        return self.clock.line(self.done, self.total, now, noun=noun)
 
     # -- the user asked ------------------------------------------------------------
 
@@ -157,6 +191,8 @@ class WriteRun:
             self.groups[event.playlist_id] = GroupProgress(old.name, done, event.total)
         elif isinstance(event, FilesWritten):
             self._outcomes(event)
+        elif isinstance(event, LibraryStep):
+            self.step = event.step
         elif isinstance(event, BatchPaused | BatchResumed):
             paused = isinstance(event, BatchPaused)
             if self.phase is not RunPhase.CANCELLING:
@@ -182,6 +218,10 @@ class WriteRun:
     def _outcomes(self, event: FilesWritten) -> None:
         for outcome in event.outcomes:
             self.outcomes[str(outcome.status)] += 1
+            if outcome.status is FileStatus.WRITTEN:
+                self.fields_written += len(outcome.changes)
+            elif outcome.status is FileStatus.RESTORED and outcome.reason:
+                self.already = True  # a library undo found it as before the write
             if outcome.status is FileStatus.REFUSED:
                 self.refused.append((outcome.path, outcome.reason or "refused"))
 
@@ -191,9 +231,14 @@ class WriteRun:
         """One line on what the run did (for the result view)."""
         written = self.outcomes[str(FileStatus.WRITTEN)]
         restored = self.outcomes[str(FileStatus.RESTORED)]
+        if self.phase is RunPhase.FAILED and self.library and self.kind is RunKind.READ:
+            error = self.error or "an error in the engine"  # "Rekordbox is running (...)..."
+            return error[:1].upper() + error[1:]
         if self.phase is RunPhase.FAILED:
             verb = {RunKind.READ: "Reading", RunKind.WRITE: "The write", RunKind.UNDO: "The undo"}
             return f"{verb[self.kind]} stopped: {self.error or 'an error in the engine'}"
+        if self.library:
+            return self._library_headline(written, restored)
         if self.kind is RunKind.UNDO:
             head = "Undo cancelled" if self.phase is RunPhase.CANCELLED else "Write undone"
             return f"{head}: {plural(restored, 'file')} put back as they were"
@@ -202,6 +247,22 @@ class WriteRun:
         if not written:
             return "No file was written"
         return f"Tags written to {plural(written, 'file')}"
+
+    def _library_headline(self, written: int, restored: int) -> str:
+        title = self.library_title
+        if self.kind is RunKind.UNDO:
+            if self.phase is RunPhase.CANCELLED:
+                return f"Undo cancelled: the {title} is as the write left it"
+            if self.already or not restored:
+                return f"Write undone: the {title} was already as before it"
+            return f"Write undone: the {title} is back as it was"
+        if self.phase is RunPhase.CANCELLED and not written:
+            return f"Write cancelled: the {title} was not touched"
+        if self.target == "serato":
+            return f"Crate “{self.playlist}” written" if self.playlist else "Crate written"
+        fields = plural(self.fields_written, "field")
+        head = f"Written into the {title}: {fields} in {plural(written, 'track')}"
+        return head + (f", playlist “{self.playlist}”" if self.playlist else "")
 
     def result_detail(self, refused_before: int = 0) -> str:
         """ "21 written · 3 unchanged · 5 refused · write 20261206-…" """

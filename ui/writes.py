@@ -7,6 +7,11 @@ write the tags the user approved, undo a write, list the writes. No Tk here.
     Undo ── undo(id) ──▶ engine.undo_write(id) ── FilesWritten (restored) ──▶ run, marks
     list_writes() on a thread ──▶ `writes`, newest first (the Writes tab)
 
+    "Write to Rekordbox library…" ── read_into("rekordbox") ──▶ engine.plan_library
+        ── LibraryPlanned ──▶ the same preview (the library's entries, a track each)
+    Write ──▶ engine.write_library(plan) ── LibraryStep, FilesWritten ──▶ run
+    Undo of a library write ──▶ engine.undo_write(id): the library restored from its backup
+
 Every run's events come through the window's one pump (the controller hands over the
 events of the runs this part started: `owns`). One run at a time, and none while a batch
 is matching: the engine host runs one thing at a time, and a queued write would look
@@ -27,13 +32,14 @@ from matcher import (
     FilesPlanned,
     FileStatus,
     FilesWritten,
+    LibraryPlanned,
     WriteOptions,
     WriteSummary,
     list_writes,
 )
 from ui.history import BatchHistory
 from ui.session import Session
-from ui.write_model import WritePreview
+from ui.write_model import TAGS, WritePreview, default_options
 from ui.write_run import RunKind, RunPhase, WriteRun
 from ui.written_rows import RowKey, WrittenRows
 
@@ -62,7 +68,10 @@ class Writes:
         self._engine = engine  # the controller's engine (made on first use)
         self._history = history
         self._batch_active = batch_active
-        self.options = WriteOptions()  # what the user chose last (this session)
+        self.options = WriteOptions()  # what the user chose last for tags (this session)
+        self.target = TAGS  # what "Write…" writes into: audio files, or a library's app
+        self.library_options: dict[str, WriteOptions] = {}  # chosen last, per library
+        self.libraries: dict[str, str] = {}  # a library the user chose, per app
         self.source: Source | None = None
         self.preview: WritePreview | None = None
         self.refused_before: list[tuple[str, str]] = []  # the write's files refused when read
@@ -74,6 +83,7 @@ class Writes:
         self.loading = False
         self.on_marks: Callable[[list[tuple[RowKey, str]]], None] = lambda marks: None
         self._ids: set[str] = set()  # every run this part started
+        self._library_ids: set[str] = set()  # those over a library (they mark no rows)
         self._playlist_ids: dict[str, list[int]] = {}  # read run -> its groups' playlists
         self._listeners: list[Callable[[], None]] = []
 
@@ -124,13 +134,34 @@ class Writes:
 
     # -- runs ------------------------------------------------------------------------
 
+    def options_for(self, target: str) -> WriteOptions:
+        if target == TAGS:
+            return self.options
+        return self.library_options.get(target) or default_options(target)
+
+    def _keep_options(self, options: WriteOptions) -> None:
+        if self.target == TAGS:
+            self.options = options
+        else:
+            self.library_options[self.target] = options
+
+    def read_into(self, target: str, library: str | None = None) -> bool:
+        """A new preview of writing the source batch's results into `target` (TAGS, or
+        a library's app; `library`: the library chosen, None for the last one chosen,
+        "" for where the app keeps it)."""
+        self.target = target
+        if library is not None:
+            self.libraries[target] = library
+        return self.read()
+
     def read(self, options: WriteOptions | None = None) -> bool:
-        """Read the files the source batch's results name, for a new preview."""
+        """Read the files the source batch's results name (or, for a library, the
+        library), for a new preview."""
         if self.source is None:
             self.session.notice("Match some playlists first: tags come from their results.")
             return False
         if options is not None:
-            self.options = options
+            self._keep_options(options)
         if self.run is not None and self.run.kind is RunKind.READ and not self.run.over:
             self.cancel()  # a read being replaced (include review rows changed)
         elif self._refused():
@@ -138,18 +169,24 @@ class Writes:
         engine = self._engine()
         if engine is None:
             return False
-        source = self.source
-        batch = engine.plan_tags([source.out_dir], self.options)
+        source, target = self.source, self.target
+        options = self.options_for(target)
+        if target == TAGS:
+            batch = engine.plan_tags([source.out_dir], options)
+        else:
+            where = self.libraries.get(target, "")
+            batch = engine.plan_library(target, [source.out_dir], options, where)
+            self._library_ids.add(batch.batch_id)
         # the plans name rows by their playlist's place among the batch's playlists
         ids = [r.playlist_id for r in self._history.playlists(source.batch_id)]
         self._playlist_ids[batch.batch_id] = ids
-        self.preview = WritePreview(self.options)
-        self._start(RunKind.READ, batch)
+        self.preview = WritePreview(options, target)
+        self._start(RunKind.READ, batch, target=target)
         return True
 
     def set_options(self, options: WriteOptions) -> None:
         """The user changed an option: re-plan, or read again for include_review."""
-        self.options = options
+        self._keep_options(options)
         if self.preview is not None and self.preview.set_options(options):
             self.read()
         self.changed()
@@ -164,9 +201,16 @@ class Writes:
         engine = self._engine()
         if engine is None:
             return False
-        plans = preview.to_write()
         self.refused_before = preview.refused()
         self.preview = None  # a new "Write tags…" reads the files again; let the plans go
+        library = preview.library_plan()
+        if library is not None:
+            self.refused_before = []  # its outcomes list them: the engine planned them
+            batch = engine.write_library(library, preview.options)
+            self._library_ids.add(batch.batch_id)
+            self._start(RunKind.WRITE, batch, target=library.app, playlist=library.playlist)
+            return True  # its rows are not marked: no audio file is written
+        plans = preview.to_write()
         self._start(RunKind.WRITE, engine.write_tags(plans, preview.options))
         refused = [FileOutcome(path, FileStatus.REFUSED, why) for path, why in self.refused_before]
         marks = self.rows.marks(refused)  # no event comes for them: mark them now
@@ -183,13 +227,22 @@ class Writes:
             return False
         if not write_id and (last := self.last_undoable()) is not None:
             write_id = last.write_id
-        self._start(RunKind.UNDO, engine.undo_write(write_id), write_id)
+        summary = next((w for w in self.writes if w.write_id == write_id), None)
+        target = summary.target if summary is not None and summary.target != TAGS else TAGS
+        if write_id and summary is None and self.run is not None and self.run.write_id == write_id:
+            target = self.run.target  # a write of this session, not listed yet
+        batch = engine.undo_write(write_id)
+        if target != TAGS:
+            self._library_ids.add(batch.batch_id)
+        self._start(RunKind.UNDO, batch, write_id, target=target)
         return True
 
-    def _start(self, kind: RunKind, batch: Batch, write_id: str = "") -> None:
+    def _start(self, kind: RunKind, batch: Batch, write_id: str = "", *, target: str = TAGS,
+               playlist: str = "") -> None:  # fmt: skip
         self.batch = batch
         self._ids.add(batch.batch_id)
-        self.run = WriteRun(kind, batch.batch_id, self.session.clock(), write_id)
+        self.run = WriteRun(kind, batch.batch_id, self.session.clock(), write_id, target,
+                            playlist)  # fmt: skip
         self.changed()
 
     def toggle_pause(self) -> None:
@@ -218,7 +271,12 @@ class Writes:
         run = self.run
         if isinstance(event, FilesPlanned):
             self._planned(event)
-        elif isinstance(event, FilesWritten):
+        elif isinstance(event, LibraryPlanned):
+            preview = self.preview
+            if run is not None and event.batch_id == run.batch_id and preview is not None:
+                preview.library = event.plan
+                preview.add(event.plan.plans)
+        elif isinstance(event, FilesWritten) and event.batch_id not in self._library_ids:
             marks = self.rows.marks(event.outcomes)
             if marks:
                 self.on_marks(marks)

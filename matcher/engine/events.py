@@ -19,6 +19,10 @@ A run over files for write-back (`Engine.plan_tags`, `write_tags`, `undo_write`)
 the same way, its playlists being the ones the files came from and its "tracks" the
 files: FilesPlanned (a plan's files, read) or FilesWritten (files written, or restored
 by an undo) take the place of TracksMatched, and its batch_id is the write's id.
+A run over a DJ library (`Engine.plan_library`, `write_library`, and `undo_write` of a
+library write) has one "playlist", the library: its read ends with LibraryPlanned (the
+plan, one FilePlan per track), its write and undo report LibraryStep (backing up,
+writing, putting the new library in place) before FilesWritten.
 
 `ResultEdited` answers `Engine.review` (a user's decision on one entry), at any time,
 even for a batch that finished long ago.
@@ -37,6 +41,7 @@ from matcher.model import MatchResult
 
 if TYPE_CHECKING:  # annotations only: events.py stays light for every process
     from matcher.performance.records import MemoryUse, QueryKindStats, SlowTrack
+    from matcher.writeback.libraries.plan import LibraryPlan
     from matcher.writeback.plan import FilePlan
     from matcher.writeback.records import FileOutcome
 
@@ -51,6 +56,8 @@ __all__ = [
     "Event",
     "FilesPlanned",
     "FilesWritten",
+    "LibraryPlanned",
+    "LibraryStep",
     "MetricsSnapshot",
     "PlaylistFinished",
     "PlaylistProgress",
@@ -125,6 +132,23 @@ class FilesWritten(Event):
 
     playlist_id: int
     outcomes: tuple[FileOutcome, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryPlanned(Event):
+    """A library write planned: the library as read (its path and sha256), one FilePlan
+    per track (what its entry would change, or why it is refused), the playlist to add."""
+
+    plan: LibraryPlan
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryStep(Event):
+    """A library write or undo reached a step ("Backing up master.db"): `done` of `total`."""
+
+    step: str
+    done: int
+    total: int
 
 
 @dataclass(frozen=True, slots=True)

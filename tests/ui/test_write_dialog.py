@@ -142,7 +142,7 @@ def test_preview_write_undo_and_the_writes_tab(make_app, library: WriteLibrary) 
     app.tabs.set("Writes")
     pump_until(app, lambda: app.writes_view.tree.get_children(""), "the writes listed")
     row = app.writes_view.tree.item(write_id, "values")
-    assert row[1:] == ("0", "3", "3", "0", "undone", "out")
+    assert row[1:] == ("Audio files", "0", "3", "3", "0", "undone", "out")
     assert app.writes_view.undo_last_button.cget("state") == "disabled"
     detail = app.writes_view.detail.cget("text")
     assert detail.startswith(f"Write {write_id} · from {library.out} · Label, Key, BPM")

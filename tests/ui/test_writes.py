@@ -66,6 +66,14 @@ class FakeEngine:
         self.calls.append(("undo", write_id))
         return self._batch()
 
+    def plan_library(self, app, out_dirs, options, library=""):  # noqa: ANN001, ANN201
+        self.calls.append(("plan_library", app, tuple(out_dirs), options, library))
+        return self._batch()
+
+    def write_library(self, plan, options):  # noqa: ANN001, ANN201
+        self.calls.append(("write_library", plan, options))
+        return self._batch()
+
 
 @dataclass
 class Record:
@@ -218,8 +226,21 @@ def test_the_writes_tab_rows_and_details():
          "key_notation": "camelot"},
         ("/music/out",), "partly undone", {"written": 2, "restored": 5, "refused": 1},
     )  # fmt: skip
-    assert write_row(summary) == ("2026-03-14 21:05", "2", "5", "1", "0", "partly undone", "out")
+    assert write_row(summary) == (
+        "2026-03-14 21:05", "Audio files", "2", "5", "1", "0", "partly undone", "out",
+    )  # fmt: skip
     assert write_detail(summary) == (
         "Write 20260314-210500-abcdef · from /music/out · Genre, Key, Year · filled empty "
         "fields · key as 8A (Camelot) · review rows included"
+    )
+    library = WriteSummary(
+        "20260314-211000-abcdef", stamp, "rekordbox",
+        {"fields": ["genre"], "overwrite": True, "include_review": False,
+         "key_notation": "musical", "library": "/rb/master.db", "playlist": "CrateMatch Peak"},
+        ("/music/out",), "finished", {"written": 2},
+    )  # fmt: skip
+    assert write_row(library)[1:3] == ("Rekordbox", "2")
+    assert write_detail(library) == (
+        "Write 20260314-211000-abcdef · into /rb/master.db · playlist “CrateMatch Peak” · "
+        "from /music/out · Genre · overwrote differing values · key as Am (musical)"
     )

@@ -11,10 +11,11 @@ The footer counts with the tally the queue cards and the dashboard read (ui/tall
 over the playlists the table holds; the Playlist column shows only while the table holds
 more than one playlist (with one, it would repeat the same name on every row).
 
-"Write tags…" (Ctrl+T in the window) calls `on_write_tags` (the window turns the button on
-and off); `mark_rows` tints the rows whose files write-back wrote and fills their "File
-tags" cell. The results folder opens from the status bar. `show_row` selects one row and
-scrolls to it (a slowest track picked on the dashboard).
+"Write tags…" (Ctrl+T in the window) calls `on_write_tags`, "To library ▾" beside it
+`on_write_library` with itself (the window opens the libraries' menu under it and turns
+both buttons on and off); `mark_rows` tints the rows whose files write-back wrote and
+fills their "File tags" cell. The results folder opens from the status bar. `show_row`
+selects one row and scrolls to it (a slowest track picked on the dashboard).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class ResultsView(ctk.CTkFrame):
         self.review_dialog: ReviewDialog | None = None
         self.ask_save_path = self._ask_save_path  # replaced in tests
         self.on_write_tags: Callable[[], object] = lambda: None  # the window opens the dialog
+        self.on_write_library: Callable[[Any], object] = lambda button: None  # and the menu
         self._incoming: deque[tuple[str, int, MatchResult] | BatchStarted] = deque()
         self._created: set[str] = set()
         self._order: list[RowKey] = []  # keys of created items, sorted: where new rows go
@@ -139,13 +141,18 @@ class ResultsView(ctk.CTkFrame):
         self.write_button = ctk.CTkButton(bar, text="Write tags…", width=106, state="disabled",
                                           command=lambda: self.on_write_tags())  # fmt: skip
         self.write_button.grid(row=0, column=3, rowspan=2)
+        self.library_button = ctk.CTkButton(
+            bar, text="To library ▾", width=104, state="disabled",
+            command=lambda: self.on_write_library(self.library_button),
+        )  # fmt: skip
+        self.library_button.grid(row=0, column=4, rowspan=2, padx=(6, 0))
         bar.bind("<Configure>", lambda e: self._fit_footer(e.width), add="+")
 
     def _fit_footer(self, width: int) -> None:
         """The labels wrap in what the buttons leave of the footer's width."""
         scale = ScalingTracker.get_widget_scaling(self)
-        buttons = (self.review_button, self.export_button, self.write_button)
-        taken = sum(b.winfo_reqwidth() for b in buttons) + round(24 * scale)
+        buttons = (self.review_button, self.export_button, self.write_button, self.library_button)
+        taken = sum(b.winfo_reqwidth() for b in buttons) + round(30 * scale)
         wrap = max(160, min(FOOTER_WRAP, round((width - taken) / scale)))
         for label in (self.count_label, self.message_label):
             if label.winfo_exists() and label.cget("wraplength") != wrap:

@@ -8,6 +8,10 @@ part (ui/writes.py) and changes face with its current run (ui.write_run.Stage):
 
 Keys: Ctrl+Enter writes, Ctrl+P pauses or resumes, Escape closes. It is not modal: the
 window keeps reporting, and the results table marks the rows as their files are written.
+
+A write into a DJ library (Rekordbox, Traktor, a Serato crate) goes through the same
+faces; its preview names the library (Choose… picks another, and so does the error face
+when none was found), its progress names each step, and its undo restores the library.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import contextlib
 import tkinter as tk
 from collections.abc import Callable
 from pathlib import Path
+from tkinter import filedialog
 from typing import Any
 
 import customtkinter as ctk
@@ -26,10 +31,10 @@ from ui.views.after_jobs import AfterJobs
 from ui.views.confirm import ConfirmDialog, center_over
 from ui.views.write_preview import PreviewPanel
 from ui.views.write_progress import ProgressPanel, ResultPanel
-from ui.write_model import plural
-from ui.write_run import RunKind, Stage
+from ui.write_model import LIBRARY_TITLES, TAGS, plural
+from ui.write_run import RunKind, Stage, WriteRun
 
-__all__ = ["WriteDialog"]
+__all__ = ["WriteDialog", "library_undo_text"]
 
 REFRESH_MS = 40  # changes arriving closer than this are drawn together
 TICK_MS = 500  # the clock moves even when no event arrives
@@ -44,6 +49,7 @@ class WriteDialog(ctk.CTkToplevel):
         self.writes = writes  # ui.writes.Writes
         self.open_folder = open_folder or (lambda path: None)
         self.confirm: ConfirmDialog | None = None
+        self.ask_library: Callable[[str], str] = self._ask_library  # replaced in tests
         self._jobs = AfterJobs(self)
         self._stage: Stage | None = None
         self.title("Write tags")
@@ -52,7 +58,7 @@ class WriteDialog(ctk.CTkToplevel):
         self.grid_rowconfigure(1, weight=1)
         self._build_header()
         self.progress = ProgressPanel(self)
-        self.preview = PreviewPanel(self, writes)
+        self.preview = PreviewPanel(self, writes, self.choose_library)
         self.result = ResultPanel(self)
         self.error = ctk.CTkLabel(self, text="", font=font("body"), text_color=WARN,
                                   anchor="nw", justify="left", wraplength=900)  # fmt: skip
@@ -104,12 +110,15 @@ class WriteDialog(ctk.CTkToplevel):
                                           command=self.writes.toggle_pause, **flat)  # fmt: skip
         self.stop_button = ctk.CTkButton(bar, text="Cancel", width=130, command=self.stop, **flat)
         self.close_button = ctk.CTkButton(bar, text="Close", width=110, command=self.close, **flat)
+        self.choose_button = ctk.CTkButton(bar, text="Choose library…", width=150,
+                                           command=self.choose_library, **flat)  # fmt: skip
         self.write_button = ctk.CTkButton(
             bar, text="Write tags", width=230, height=34, font=font("body", "bold"),
             command=self.write,
         )  # fmt: skip
         self._buttons = (self.folder_button, self.undo_button, self.pause_button,
-                         self.stop_button, self.close_button, self.write_button)  # fmt: skip
+                         self.stop_button, self.choose_button, self.close_button,
+                         self.write_button)  # fmt: skip
         self._shown_buttons: tuple[ctk.CTkButton, ...] = ()
 
     def _show_buttons(self, *shown: ctk.CTkButton) -> None:
@@ -154,6 +163,7 @@ class WriteDialog(ctk.CTkToplevel):
                     panel.grid(row=1, column=0, sticky="nsew", padx=PAD, pady=(GAP, 0))
                 else:
                     panel.grid_remove()
+        self._set_heading(run)
         source = writes.source.out_dir if writes.source is not None else ""
         if run.kind is RunKind.READ:
             self._set(self.subtitle, f"From the results in {source}" if source else "")
@@ -161,6 +171,18 @@ class WriteDialog(ctk.CTkToplevel):
             what = "Undoing write" if run.kind is RunKind.UNDO else "Write"
             self._set(self.subtitle, f"{what} {run.write_id}" if run.write_id else "")
         getattr(self, f"_show_{stage.value}")(run)
+
+    def _set_heading(self, run: WriteRun) -> None:
+        if run.target == TAGS:
+            title, heading = "Write tags", "Write tags into your audio files"
+        elif run.target == "serato":
+            title, heading = "Write a Serato crate", "Write a crate of the found tracks for Serato"
+        else:
+            title = f"Write to {LIBRARY_TITLES[run.target].split()[0]}"
+            heading = f"Write into your {run.library_title}"
+        if self.title() != title:
+            self.title(title)
+        self._set(self.heading, heading)
 
     def _show_progress(self, run: Any) -> None:
         self.progress.show(run, self.writes.session.clock())
@@ -179,7 +201,10 @@ class WriteDialog(ctk.CTkToplevel):
         self.preview.refresh()
         preview = self.writes.preview
         counts = preview.counts() if preview is not None and preview.ready else None
-        if counts is not None and counts.to_change:
+        library = preview.library if preview is not None else None
+        if library is not None:
+            text = _library_button_text(library, counts.changes if counts is not None else 0)
+        elif counts is not None and counts.to_change:
             text = f"Write {plural(counts.changes, 'field')} to {plural(counts.to_change, 'file')}"
         else:
             text = "Write tags"
@@ -197,16 +222,21 @@ class WriteDialog(ctk.CTkToplevel):
         self.result.show(run, before)
         self._set(self.close_button, "Close")
         shown = [self.folder_button] if run.out_dir or run.summary_path else []
-        if run.kind is RunKind.WRITE and run.outcomes.get("written"):
+        if run.kind is RunKind.WRITE and _undoable(run):
             shown.append(self.undo_button)
         self._show_buttons(*shown, self.close_button)
         self._set(self.keys, "Esc: close")
 
     def _show_error(self, run: Any) -> None:
         message = run.result_headline()
-        self._set(self.error, message + "\n\nThe files were not touched.")
+        touched = f"The {run.library_title} was not touched." if run.library else (
+            "The files were not touched.")  # fmt: skip
+        self._set(self.error, message + "\n\n" + touched)
         self._set(self.close_button, "Close")
-        self._show_buttons(self.close_button)
+        if run.library:
+            self._show_buttons(self.choose_button, self.close_button)
+        else:
+            self._show_buttons(self.close_button)
         self._set(self.keys, "Esc: close")
 
     @staticmethod
@@ -240,20 +270,37 @@ class WriteDialog(ctk.CTkToplevel):
             self.writes.cancel()
         self.destroy()
 
+    def choose_library(self) -> None:
+        """Ask for another library of the run's app and preview writing into it."""
+        run = self.writes.run
+        if run is None or not run.library or not run.over and run.kind is not RunKind.READ:
+            return
+        path = self.ask_library(run.target)
+        if path:
+            self.writes.read_into(run.target, path)
+
+    def _ask_library(self, app: str) -> str:
+        if app == "serato":
+            return filedialog.askdirectory(parent=self, title="Choose the _Serato_ folder") or ""
+        types = {"rekordbox": [("Rekordbox library", "master.db"), ("All files", "*")],
+                 "traktor": [("Traktor collection", "*.nml"), ("All files", "*")]}[app]  # fmt: skip
+        title = f"Choose the {LIBRARY_TITLES[app]}"
+        return filedialog.askopenfilename(parent=self, title=title, filetypes=types) or ""
+
     def ask_undo(self) -> None:
         run = self.writes.run
         if run is None or not run.write_id or self.confirm is not None:
             return
         written = run.outcomes.get("written", 0)
-        self.confirm = ConfirmDialog(
-            self,
-            "Undo this write?",
-            f"The {plural(written, 'file')} it wrote go back exactly as they were before. "
-            "A file changed since (by you or another program) is left as it is.",
-            yes="Undo the write",
-            no="Keep the tags",
-            on_answer=self._undo_answered,
-        )
+        if run.library:
+            text, keep = library_undo_text(run.target), "Keep it"
+        else:
+            text = (f"The {plural(written, 'file')} it wrote go back exactly as they were "
+                    "before. A file changed since (by you or another program) is left as it "
+                    "is.")  # fmt: skip
+            keep = "Keep the tags"
+        self.confirm = ConfirmDialog(self, "Undo this write?", text, yes="Undo the write",
+                                     no=keep, on_answer=self._undo_answered)  # fmt: skip
 
     def _undo_answered(self, yes: bool) -> None:
         run, self.confirm = self.writes.run, None
@@ -276,3 +323,42 @@ class WriteDialog(ctk.CTkToplevel):
                 self.confirm.destroy()
             self.confirm = None
         super().destroy()
+
+
+def _library_button_text(library: Any, changes: int) -> str:
+    """ "Write 18 fields and a playlist", "Write the crate of 3 tracks" """
+    found = len(library.found)
+    if library.app == "serato":
+        return f"Write the crate of {plural(found, 'track')}"
+    parts = [plural(changes, "field")] if changes else []
+    if found:
+        parts.append("a playlist")
+    if not parts and library.review:
+        parts.append("the review marks")
+    return "Write " + " and ".join(parts) if parts else "Nothing to write"
+
+
+def _undoable(run: WriteRun) -> bool:
+    """A write with something to put back: a library write that finished (it wrote the
+    library even when no field changed), or files written."""
+    if run.library:
+        return (
+            run.write_id != ""
+            and not run.error
+            and bool(run.outcomes.get("written") or run.outcomes.get("unchanged"))
+        )
+    return bool(run.outcomes.get("written"))
+
+
+def library_undo_text(app: str) -> str:
+    """What undoing a write into `app`'s library does, for the confirmation."""
+    title = LIBRARY_TITLES.get(app, app)
+    if app == "serato":
+        return ("The crate this write made is deleted. If it changed since (Serato saved "
+                "it), the undo refuses rather than lose that.")  # fmt: skip
+    name = title.split()[0]
+    return (
+        f"The {title} goes back byte for byte as it was before this write, from the "
+        f"backup made first. Quit {name} before: the undo refuses while it runs, and "
+        f"refuses if the library changed since (rather than lose that)."
+    )

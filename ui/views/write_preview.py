@@ -11,21 +11,34 @@ then one table row per field of each file), refused files in red.
 It only renders the controller's preview (ui/write_model.py). An option sends new
 WriteOptions to `writes.set_options`; re-planning runs a slice per `after` tick and the
 table fills a few hundred rows per tick, so 10,000 files never stall the window.
+
+A write into a DJ library shows its library first (the path read, and Choose… for
+another one), only the fields that library keeps (none for a Serato crate), and under
+the counts the playlist it adds and the backup it makes.
 """
 
 from __future__ import annotations
 
 import time
 import tkinter as tk
+from collections.abc import Callable
 from typing import Any
 
 import customtkinter as ctk
 
 from matcher import KEY_NOTATIONS, WRITE_FIELDS, WriteOptions
-from ui.theme import GAP, MUTED, PANEL, font
+from ui.theme import GAP, MUTED, PANEL, SECONDARY, font
 from ui.views.after_jobs import AfterJobs
 from ui.views.table_style import current_mode, make_table, style_table
-from ui.write_model import FIELD_LABELS, NOTATION_LABELS, PreviewRow, WritePreview
+from ui.write_model import (
+    FIELD_LABELS,
+    NOTATION_LABELS,
+    TAGS,
+    PreviewRow,
+    WritePreview,
+    fields_of,
+    library_lines,
+)
 
 __all__ = ["PREVIEW_COLUMNS", "PreviewPanel"]
 
@@ -38,9 +51,13 @@ _POLICY = {"fill": "Fill empty fields only", _OVERWRITE: "Overwrite values that 
 
 
 class PreviewPanel(ctk.CTkFrame):
-    def __init__(self, master: Any, writes: Any) -> None:
+    def __init__(
+        self, master: Any, writes: Any, choose_library: Callable[[], object] = lambda: None
+    ) -> None:
         super().__init__(master, fg_color="transparent")
         self.writes = writes  # preview, set_options: ui.writes.Writes
+        self.choose_library = choose_library  # the dialog asks for another library
+        self._target: str | None = None  # the target the options are laid out for
         self._jobs = AfterJobs(self)
         self._shown: tuple[object, ...] | None = None  # what the table was filled from
         self._pending: list[PreviewRow] = []
@@ -66,10 +83,23 @@ class PreviewPanel(ctk.CTkFrame):
         box.grid(row=0, column=0, sticky="ew")
         box.grid_columnconfigure(1, weight=1)
         label = {"font": font("body", "bold"), "anchor": "w"}
-        ctk.CTkLabel(box, text="Fields", **label).grid(row=0, column=0, sticky="w",
-                                                       padx=(12, GAP), pady=(8, 4))  # fmt: skip
+        self.library_label = ctk.CTkLabel(box, text="Library", **label)
+        self.library_label.grid(row=0, column=0, sticky="w", padx=(12, GAP), pady=(8, 4))
+        self.library_row = ctk.CTkFrame(box, fg_color="transparent")
+        self.library_row.grid(row=0, column=1, sticky="ew", pady=(8, 4), padx=(0, 12))
+        self.library_row.grid_columnconfigure(0, weight=1)
+        self.library_path = ctk.CTkLabel(self.library_row, text="", font=font("body"),
+                                          anchor="w")  # fmt: skip
+        self.library_path.grid(row=0, column=0, sticky="ew")
+        self.choose_button = ctk.CTkButton(self.library_row, text="Choose…", width=90, height=26,
+                                           command=lambda: self.choose_library(),
+                                           **SECONDARY)  # fmt: skip
+        self.choose_button.grid(row=0, column=1, padx=(GAP, 0))
+        self.fields_label = ctk.CTkLabel(box, text="Fields", **label)
+        self.fields_label.grid(row=1, column=0, sticky="w", padx=(12, GAP), pady=(8, 4))
         fields = ctk.CTkFrame(box, fg_color="transparent")
-        fields.grid(row=0, column=1, sticky="w", pady=(8, 4))
+        fields.grid(row=1, column=1, sticky="w", pady=(8, 4))
+        self.fields_row = fields
         self.field_boxes: dict[str, ctk.CTkCheckBox] = {}
         for n, name in enumerate(WRITE_FIELDS):
             check = ctk.CTkCheckBox(fields, text=FIELD_LABELS[name], width=20, checkbox_width=20,
@@ -77,10 +107,11 @@ class PreviewPanel(ctk.CTkFrame):
             check.grid(row=0, column=n, padx=(0, 14))
             self.field_boxes[name] = check
 
-        ctk.CTkLabel(box, text="Values in files", **label).grid(row=1, column=0, sticky="w",
-                                                                padx=(12, GAP), pady=4)  # fmt: skip
+        self.policy_label = ctk.CTkLabel(box, text="Values in files", **label)
+        self.policy_label.grid(row=2, column=0, sticky="w", padx=(12, GAP), pady=4)
         policy = ctk.CTkFrame(box, fg_color="transparent")
-        policy.grid(row=1, column=1, sticky="w", pady=4)
+        policy.grid(row=2, column=1, sticky="w", pady=4)
+        self.policy_row = policy
         self.policy = tk.StringVar(self, "fill")
         self.policy_buttons = {}
         for n, (value, text) in enumerate(_POLICY.items()):
@@ -90,11 +121,10 @@ class PreviewPanel(ctk.CTkFrame):
             radio.grid(row=0, column=n, padx=(0, 24))
             self.policy_buttons[value] = radio
 
-        ctk.CTkLabel(box, text="Key notation", **label).grid(
-            row=2, column=0, sticky="w", padx=(12, GAP), pady=(4, 8)
-        )
+        self.notation_label = ctk.CTkLabel(box, text="Key notation", **label)
+        self.notation_label.grid(row=3, column=0, sticky="w", padx=(12, GAP), pady=(4, 8))
         bottom = ctk.CTkFrame(box, fg_color="transparent")
-        bottom.grid(row=2, column=1, sticky="ew", pady=(4, 8), padx=(0, 12))
+        bottom.grid(row=3, column=1, sticky="ew", pady=(4, 8), padx=(0, 12))
         bottom.grid_columnconfigure(1, weight=1)
         self._notations = {NOTATION_LABELS[n]: n for n in KEY_NOTATIONS}
         self.notation = ctk.CTkSegmentedButton(bottom, values=list(self._notations),
@@ -123,13 +153,46 @@ class PreviewPanel(ctk.CTkFrame):
 
     # -- options ---------------------------------------------------------------------
 
+    def lay_out(self, target: str) -> None:
+        """Show what `target` has to choose: a library's path, the fields it keeps, the
+        key notation where it is the user's choice (Rekordbox names keys its own way)."""
+        if target == self._target:
+            return
+        self._target = target
+        library = target != TAGS
+        kept = set(fields_of(target))
+        for widget in (self.library_label, self.library_row):
+            widget.grid() if library else widget.grid_remove()
+        for name, box in self.field_boxes.items():
+            box.grid() if name in kept else box.grid_remove()
+        for widget in (self.fields_label, self.fields_row, self.policy_label, self.policy_row):
+            widget.grid() if kept else widget.grid_remove()
+        notation = target in (TAGS, "traktor")
+        for widget in (self.notation_label, self.notation):
+            widget.grid() if notation else widget.grid_remove()
+        if not notation:  # the review box keeps the row, with a label of its own
+            self.notation_label.configure(text="Review rows")
+            self.notation_label.grid()
+            self.include_review.grid(row=0, column=0, sticky="w")
+        else:
+            self.notation_label.configure(text="Key notation")
+            self.include_review.grid(row=0, column=2, sticky="e")
+        self.policy_label.configure(text="Values in files" if not library else "Values there")
+
     def options(self) -> WriteOptions:
         """The options as the widgets say."""
+        preview: WritePreview | None = self.writes.preview
+        target = preview.target if preview is not None else TAGS
+        kept = set(fields_of(target))
+        notation = self._notations.get(self.notation.get(), "musical")
+        if target not in (TAGS, "traktor") and preview is not None:
+            notation = preview.options.key_notation
         return WriteOptions(
-            fields=frozenset(n for n, box in self.field_boxes.items() if box.get()),
+            fields=frozenset(n for n, box in self.field_boxes.items() if box.get() and n in kept),
             overwrite=self.policy.get() == _OVERWRITE,
             include_review=bool(self.include_review.get()),
-            key_notation=self._notations.get(self.notation.get(), "musical"),
+            key_notation=notation,
+            target=target,
         )
 
     def show_options(self, options: WriteOptions) -> None:
@@ -151,6 +214,11 @@ class PreviewPanel(ctk.CTkFrame):
         preview: WritePreview | None = self.writes.preview
         if preview is None:
             return
+        self.lay_out(preview.target)
+        library = preview.library
+        path = library.library if library is not None else ""
+        if self.library_path.cget("text") != path:
+            self.library_path.configure(text=path)
         self.show_options(preview.options)
         if not preview.ready:
             self.headline.configure(text="Updating the preview…")
@@ -162,8 +230,9 @@ class PreviewPanel(ctk.CTkFrame):
             return
         self._shown = shown
         counts = preview.counts()
-        self.headline.configure(text=counts.headline())
-        self.details.configure(text="\n".join(counts.detail_lines()))
+        self.headline.configure(text=counts.headline(preview.noun))
+        extra = library_lines(library) if library is not None else []
+        self.details.configure(text="\n".join([*counts.detail_lines(), *extra]))
         rows, total = preview.rows()
         self.tree.delete(*self.tree.get_children(""))
         self._pending = rows[::-1]  # popped from the end: first rows first
@@ -172,6 +241,9 @@ class PreviewPanel(ctk.CTkFrame):
                 text=f"Showing the first {len(rows):,} of {total:,} rows; "
                 "tag_changes.csv in the output folder lists every one."
             )
+        elif not total and library is not None and library.found:
+            self.note.configure(text="No field to change with these options; the playlist "
+                                "is still added.")  # fmt: skip
         elif not total:
             self.note.configure(text="Nothing to change with these options.")
         else:

@@ -58,6 +58,7 @@ class ProgressPanel(ctk.CTkFrame):
         self.hint.grid(row=3, column=0, columnspan=2, sticky="ew", pady=(0, GAP))
         box, self.groups = make_table(self, STYLE, GROUP_COLUMNS, height=6, stretch="playlist")
         box.grid(row=4, column=0, columnspan=2, sticky="nsew")
+        self.box = box
         style_table(self, STYLE, current_mode())
 
     def show(self, run: WriteRun, now: float) -> None:
@@ -65,10 +66,20 @@ class ProgressPanel(ctk.CTkFrame):
         line = run.progress_line(now)
         if abs(self.bar.get() - line.fraction) > 1e-4 or line.fraction == 0:
             set_progress(self.bar, line.fraction)
-        _set(self.files, line.tracks if run.total else "Gathering the files…")
+        if run.library:
+            files = f"{run.step} · {line.tracks}" if run.step else "Reading the library…"
+            if run.kind is not RunKind.READ and not run.step:
+                files = "Starting…"
+            _set(self.files, files)
+        else:
+            _set(self.files, line.tracks if run.total else "Gathering the files…")
         _set(self.timing, line.timing)
-        _set(self.hint, _HINTS[run.kind])
+        _set(self.hint, (_LIBRARY_HINTS if run.library else _HINTS)[run.kind])
         tree = self.groups
+        if run.library:  # one library, its steps in the line above: no table to show
+            self.box.grid_remove()
+            return
+        self.box.grid()
         for group_id, group in sorted(run.groups.items()):
             iid = f"g{group_id}"
             values = (group.name, f"{group.done:,}", f"{group.total:,}")
@@ -83,6 +94,14 @@ _HINTS = {
     RunKind.WRITE: "Each file's tags are saved in the undo journal before it is written. "
     "Closing this window does not stop the write.",
     RunKind.UNDO: "Putting each file back byte for byte as it was before the write.",
+}
+
+
+_LIBRARY_HINTS = {
+    RunKind.READ: "Reading the library to see what would change; nothing is written yet.",
+    RunKind.WRITE: "The library is backed up before anything changes, and replaced in one "
+    "step at the end: Cancel stops the write until then.",
+    RunKind.UNDO: "Putting the library back from its backup, byte for byte.",
 }
 
 
@@ -134,7 +153,8 @@ class ResultPanel(ctk.CTkFrame):
             self.box.grid_remove()
             return
         more = f" (the first {MAX_REFUSED:,} listed)" if len(refused) > MAX_REFUSED else ""
-        word = "file" if len(refused) == 1 else "files"
+        noun = "track" if run.library else "file"
+        word = noun if len(refused) == 1 else noun + "s"
         verb = "left as they were" if run.kind is RunKind.UNDO else "left untouched"
         self.refused_title.configure(text=f"{len(refused):,} refused {word}, {verb}{more}:")
         self.refused_title.grid()
@@ -144,7 +164,23 @@ class ResultPanel(ctk.CTkFrame):
             call(tree_w, "insert", "", "end", "-id", n, "-values", values, "-tags", "refused")
 
 
+def _library_hint(run: WriteRun) -> str:
+    name = run.library_title.split()[0]
+    if run.phase is not RunPhase.FINISHED:
+        return ""
+    if run.kind is RunKind.UNDO:
+        return f"Open {name} to see the library as it was."
+    if run.target == "serato":
+        return ("Serato lists the crate under “CrateMatch” the next time it starts. Undo this "
+                "write (now, or later from the Writes tab) deletes it.")  # fmt: skip
+    return (f"The library was backed up first: Undo this write, now or later from the Writes "
+            f"tab, puts it back byte for byte (with {name} closed). Open {name} to see the "
+            "new values and the playlist.")  # fmt: skip
+
+
 def _result_hint(run: WriteRun) -> str:
+    if run.library:
+        return _library_hint(run)
     cancelled = run.phase is RunPhase.CANCELLED
     if run.kind is RunKind.UNDO:
         parts = []

@@ -1,6 +1,7 @@
-"""The Writes tab: every tag write CrateMatch made, newest first, with its files counted,
-and Undo for any of them (or the last one). A write running now shows its progress on
-top, with a button that brings its dialog back.
+"""The Writes tab: every write CrateMatch made (tags into audio files, or into a DJ
+library), newest first, with its files counted, and Undo for any of them (or the last
+one): a library write's undo restores the library from its backup. A write running
+now shows its progress on top, with a button that brings its dialog back.
 
 It renders `writes.writes` (listed on a thread by ui/writes.py); Undo asks first, then
 starts the undo and opens the dialog that shows its progress and result.
@@ -20,16 +21,19 @@ from ui.theme import BORDER, GAP, MUTED, SECONDARY, WARN, font
 from ui.views.after_jobs import AfterJobs
 from ui.views.confirm import ConfirmDialog
 from ui.views.table_style import current_mode, make_table, style_table
-from ui.write_model import FIELD_LABELS, NOTATION_LABELS, plural
+from ui.views.write_dialog import library_undo_text
+from ui.write_model import FIELD_LABELS, LIBRARY_TITLES, NOTATION_LABELS, TAGS, plural
 
 __all__ = ["WRITE_COLUMNS", "WritesView", "write_detail", "write_row"]
 
 STYLE = "Writes.Treeview"
+# widths at 96 dpi, with room for "From" at 1280 pixels and 100 dpi (it takes the rest)
 WRITE_COLUMNS = (
-    ("when", "When", 132), ("written", "Written", 76), ("undone", "Undone", 76),
-    ("refused", "Refused", 76), ("unchanged", "Unchanged", 96), ("state", "State", 110),
-    ("source", "From", 160),
+    ("when", "When", 122), ("into", "Into", 82), ("written", "Written", 70),
+    ("undone", "Undone", 66), ("refused", "Refused", 74), ("unchanged", "Unchanged", 95),
+    ("state", "State", 92), ("source", "From", 90),
 )  # fmt: skip
+INTO = {TAGS: "Audio files", **{app: title.split()[0] for app, title in LIBRARY_TITLES.items()}}
 REFRESH_MS = 100
 _PRIMARY = ctk.ThemeManager.theme["CTkButton"]["fg_color"]
 
@@ -40,9 +44,10 @@ def write_row(summary: WriteSummary) -> tuple[str, ...]:
     written = counts.get("written", 0) + counts.get("pending", 0)
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(summary.created))
     source = ", ".join(PurePath(s).name or s for s in summary.sources)
+    into = INTO.get(summary.target, summary.target)
     return (
-        when, f"{written:,}", f"{counts.get('restored', 0):,}", f"{counts.get('refused', 0):,}",
-        f"{counts.get('unchanged', 0):,}", summary.state, source,
+        when, into, f"{written:,}", f"{counts.get('restored', 0):,}",
+        f"{counts.get('refused', 0):,}", f"{counts.get('unchanged', 0):,}", summary.state, source,
     )  # fmt: skip
 
 
@@ -51,7 +56,13 @@ def write_detail(summary: WriteSummary) -> str:
     options = summary.options
     chosen = set(options.get("fields", ()))
     fields = [label for name, label in FIELD_LABELS.items() if name in chosen]
-    parts = [f"Write {summary.write_id}", f"from {', '.join(summary.sources) or '?'}"]
+    parts = [f"Write {summary.write_id}"]
+    if summary.target != TAGS:
+        parts.append(f"into {options.get('library') or summary.target}")
+        if options.get("playlist"):
+            word = "crate" if summary.target == "serato" else "playlist"
+            parts.append(f"{word} “{options['playlist']}”")
+    parts.append(f"from {', '.join(summary.sources) or '?'}")
     if fields:
         parts.append(", ".join(fields))
     overwrite = options.get("overwrite")
@@ -84,9 +95,10 @@ class WritesView(ctk.CTkFrame):
         head = ctk.CTkFrame(self, fg_color="transparent")
         head.grid(row=0, column=0, sticky="ew")
         head.grid_columnconfigure(1, weight=1)
-        ctk.CTkLabel(head, text="Tag writes", font=font("heading", "bold")).grid(row=0, column=0)
+        ctk.CTkLabel(head, text="Writes", font=font("heading", "bold")).grid(row=0, column=0)
         ctk.CTkLabel(
-            head, text="Newest first. Undo puts every file of a write back exactly as it was.",
+            head, text="Newest first. Undo puts every file of a write (audio files, or a DJ "
+            "library) back exactly as it was.",
             font=font("small"), text_color=MUTED, anchor="w",
         ).grid(row=0, column=1, sticky="ew", padx=GAP)  # fmt: skip
         self.refresh_button = ctk.CTkButton(head, text="Refresh", width=90, height=28,
@@ -159,8 +171,9 @@ class WritesView(ctk.CTkFrame):
         elif writes.loading and not writes.writes:
             self.message.configure(text="Reading the writes…", text_color=MUTED)
         elif not writes.writes:
-            self.message.configure(text="No tags written yet: after a batch, use Write tags… "
-                                   "under the results (Ctrl+T).", text_color=MUTED)  # fmt: skip
+            self.message.configure(text="Nothing written yet: after a batch, use Write tags… "
+                                   "(Ctrl+T) or To library ▾ under the results.",
+                                   text_color=MUTED)  # fmt: skip
         else:
             self.message.configure(text=f"{plural(len(writes.writes), 'write')}",
                                    text_color=MUTED)  # fmt: skip
@@ -209,13 +222,19 @@ class WritesView(ctk.CTkFrame):
             self.message.configure(text=f"Write {summary.write_id} has no written files "
                                    f"to put back ({summary.state}).", text_color=WARN)  # fmt: skip
             return
+        if summary.target != TAGS:
+            text, keep = library_undo_text(summary.target), "Keep it"
+        else:
+            text = (f"The {plural(written, 'file')} it wrote go back exactly as they were "
+                    "before. A file changed since (by you or another program) is left as it "
+                    "is.")  # fmt: skip
+            keep = "Keep the tags"
         self.confirm = ConfirmDialog(
             self.winfo_toplevel(),
             f"Undo write {summary.write_id}?",
-            f"The {plural(written, 'file')} it wrote go back exactly as they were before. "
-            "A file changed since (by you or another program) is left as it is.",
+            text,
             yes="Undo the write",
-            no="Keep the tags",
+            no=keep,
             on_answer=lambda yes: self._undo_answered(yes, summary.write_id),
         )
 
@@ -226,7 +245,9 @@ class WritesView(ctk.CTkFrame):
 
     def _open_folder(self) -> None:
         summary = self.selected() or (self.writes.writes[0] if self.writes.writes else None)
-        if summary is not None and summary.sources:
+        if summary is not None and summary.target != TAGS and summary.options.get("library"):
+            self.open_folder(Path(str(summary.options["library"])).parent)  # the library's
+        elif summary is not None and summary.sources:
             self.open_folder(Path(summary.sources[0]))
 
     def destroy(self) -> None:

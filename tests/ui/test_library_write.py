@@ -1,0 +1,249 @@
+"""Writing into DJ libraries from the window, on the real engine: after a batch, "To
+library ▾" previews the write into a copy of a Rekordbox master.db (or a Traktor
+collection, found where Traktor keeps it), shows its progress, lands in the Writes tab,
+and Undo there restores the library byte for byte; a running Rekordbox is refused in
+one readable line, before anything is read or written. The library is checked with SQL
+(and with pyrekordbox, a second reader) and by sha256; every wait is bounded."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.matcher.engine.library_fixtures import (
+    OTHER,
+    read_master_db,
+    rekordbox_library,
+    sha256,
+    traktor_collection,
+)
+from tests.ui.gui_helpers import pump_until, screenshot, spin
+from tests.ui.write_library import WriteLibrary, build_write_library
+from ui.views.write_actions import LIBRARY_MENU
+from ui.write_run import RunKind, RunPhase, Stage
+
+LEFT_OUT = "06 Paper Moons.mp3"  # a matched file the library does not hold
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> WriteLibrary:
+    return build_write_library(tmp_path)
+
+
+def _held(library: WriteLibrary) -> list[str]:
+    return [str(p) for p in library.files if p.name != LEFT_OUT]
+
+
+def _matched_app(make_app, library: WriteLibrary):  # noqa: ANN001, ANN202
+    app = make_app([str(library.playlist), "--catalog", str(library.catalog),
+                    "--out", str(library.out), "--start"])  # fmt: skip
+    pump_until(app, lambda: app.controller.writes.source is not None, "the batch to finish")
+    pump_until(app, lambda: app.results_view.pending_count == 0, "the results table")
+    return app
+
+
+def _preview_ready(app) -> None:  # noqa: ANN001
+    writes, dialog = app.controller.writes, app.write_actions.dialog
+    pump_until(app, lambda: writes.run.stage is Stage.PREVIEW and writes.preview.ready
+               and not dialog.preview.filling and dialog.stage is Stage.PREVIEW,
+               "the preview")  # fmt: skip
+    spin(app, 0.1)
+
+
+def _table(tree) -> list[tuple[str, ...]]:  # noqa: ANN001
+    return [tuple(tree.item(iid, "values")) for iid in tree.get_children("")]
+
+
+def _undo_from_the_writes_tab(app, write_id: str) -> None:  # noqa: ANN001
+    writes, tab = app.controller.writes, app.writes_view
+    app.tabs.set("Writes")
+    pump_until(app, lambda: tab.tree.exists(write_id), "the write listed")
+    tab.tree.selection_set(write_id)
+    spin(app, 0.1)
+    tab.undo_selected_button.invoke()
+    assert tab.confirm.no_button.cget("text") == "Keep it"  # the library's words, not tags'"
+    tab.confirm.answer(True)
+    pump_until(app, lambda: writes.run.kind is RunKind.UNDO and writes.run.over
+               and app.write_actions.dialog.stage is Stage.RESULT, "the undo")  # fmt: skip
+
+
+def test_rekordbox_preview_write_and_undo_from_the_writes_tab(make_app, library, tmp_path):
+    db = rekordbox_library(tmp_path / "rekordbox", _held(library))
+    original = sha256(db)
+    app = _matched_app(make_app, library)
+    writes, view = app.controller.writes, app.results_view
+    assert view.library_button.cget("state") == "normal"
+    view.library_button.invoke()  # the menu of libraries, under the button
+    spin(app, 0.2)
+    menu = app.write_actions.menu
+    labels = [menu.entrycget(n, "label").strip() for n in range(menu.index("end") + 1)]
+    assert labels == list(LIBRARY_MENU)
+    screenshot(app, "library-0-menu")
+    menu.unpost()
+    menu.grab_release()  # tk_popup grabbed the pointer; a click elsewhere would release it
+    spin(app, 0.1)
+
+    dialog = app.write_actions.write_library("rekordbox", str(db))
+    assert writes.run.kind is RunKind.READ and writes.run.target == "rekordbox"
+    _preview_ready(app)
+    preview = dialog.preview
+    assert dialog.heading.cget("text") == "Write into your Rekordbox library"
+    assert preview.library_path.cget("text") == str(db) and preview.library_row.winfo_ismapped()
+    shown = {name for name, box in preview.field_boxes.items() if box.winfo_ismapped()}
+    assert shown == {"genre", "label", "key", "year", "remixers", "comment", "bpm", "mix",
+                     "isrc"} & set(writes.preview.options.fields)  # fmt: skip
+    assert not preview.notation.winfo_ismapped()  # Rekordbox names its keys its own way
+    headline = preview.headline.cget("text")
+    assert headline.startswith("5 tracks to change (") and headline.endswith("· 1 refused")
+    rows = _table(preview.tree)
+    assert (LEFT_OUT, "—", "", "", "refused: not in the Rekordbox library") in rows
+    assert any(r[:4] == ("02 Salt Circuit.flac", "Genre", "—", "House") for r in rows)
+    assert not any(r[:2] == ("01 Ember Glass.mp3", "Genre") for r in rows)  # says Techno
+    playlist = writes.preview.library.playlist
+    assert f"New playlist “{playlist}” of 5 tracks" in preview.details.cget("text")
+    assert dialog.write_button.cget("text").endswith("fields and a playlist")
+    screenshot(app, "library-1-rekordbox-preview")
+
+    dialog.event_generate("<Control-Return>")
+    assert writes.run.kind is RunKind.WRITE and writes.run.target == "rekordbox"
+    dialog.event_generate("<Control-p>")  # asked before it begins: it waits at its first step
+    pump_until(app, lambda: writes.run.phase is RunPhase.PAUSED, "the write paused")
+    spin(app, 0.6)
+    assert dialog.stage is Stage.PROGRESS and dialog.progress.title.cget("text") == "Paused"
+    assert dialog.pause_button.cget("text") == "▶  Resume"
+    step = dialog.progress.files.cget("text")  # where the pause caught it: nothing touched
+    assert step.startswith(("Checking that Rekordbox is not running", "Backing up master.db"))
+    assert step.endswith("0 of 3 steps · 0%")
+    assert sha256(db) == original
+    screenshot(app, "library-2-paused")
+    dialog.event_generate("<Control-p>")
+    pump_until(app, lambda: writes.run.over and dialog.stage is Stage.RESULT, "the write")
+    spin(app, 0.2)
+    write_id = writes.run.write_id
+    headline = dialog.result.headline.cget("text")
+    assert headline.startswith("✓ Written into the Rekordbox library: ")
+    assert headline.endswith(f"in 5 tracks, playlist “{playlist}”")
+    assert dialog.result.detail.cget("text") == f"5 written · 1 refused · write {write_id}"
+    assert [r[:2] for r in _table(dialog.result.refused)] == [
+        (LEFT_OUT, "not in the Rekordbox library")
+    ]
+    assert dialog.undo_button.winfo_ismapped()
+    screenshot(app, "library-3-written")
+
+    fields, playlists = read_master_db(db)
+    first, *others = _held(library)
+    assert fields[first]["genre"] == "Techno"  # filled empty fields only
+    for path in others:
+        assert fields[path]["genre"] == "House" and fields[path]["label"].startswith("Label ")
+    assert fields[OTHER]["genre"] == "Dub" and playlists["Warmup"] == [OTHER]
+    assert playlists[playlist] == _held(library)
+    from pyrekordbox.masterdb import MasterDatabase  # a second reader agrees
+
+    logging.getLogger("pyrekordbox").setLevel(logging.ERROR)
+    rb = MasterDatabase(path=db, db_dir=db.parent, unlock=False)
+    try:
+        (made,) = [p for p in rb.get_playlist() if p.Name == playlist]
+        assert len(made.Songs) == 5
+    finally:
+        rb.close()
+    assert sha256(db) != original
+
+    dialog.close()
+    _undo_from_the_writes_tab(app, write_id)
+    assert sha256(db) == original
+    dialog = app.write_actions.dialog
+    assert dialog.result.headline.cget("text") == (
+        "✓ Write undone: the Rekordbox library is back as it was"
+    )
+    dialog.close()
+    tab = app.writes_view
+    listed = lambda: tab.tree.exists(write_id) and tab.tree.item(write_id, "values")[-2]  # noqa: E731
+    pump_until(app, lambda: listed() == "undone", "the undo listed")
+    row = tab.tree.item(write_id, "values")
+    assert row[1] == "Rekordbox"
+    tab.tree.selection_set(write_id)
+    spin(app, 0.1)
+    assert f"into {db}" in tab.detail.cget("text")
+    screenshot(app, "library-4-writes-tab")
+
+
+def test_traktor_found_where_traktor_keeps_it_written_and_undone(make_app, library):
+    folder = Path.home() / "Documents" / "Native Instruments" / "Traktor 3.11.1"
+    nml = traktor_collection(folder, _held(library))
+    original = sha256(nml)
+    try:
+        app = _matched_app(make_app, library)
+        writes = app.controller.writes
+        dialog = app.write_actions.write_library("traktor")  # where Traktor keeps it
+        _preview_ready(app)
+        assert dialog.preview.library_path.cget("text") == str(nml)
+        assert dialog.preview.notation.winfo_ismapped()  # Traktor shows the text written
+        dialog.write()
+        pump_until(app, lambda: writes.run.kind is RunKind.WRITE and writes.run.over
+                   and dialog.stage is Stage.RESULT, "the write")  # fmt: skip
+        assert writes.run.phase is RunPhase.FINISHED, writes.run.error
+        text = nml.read_text(encoding="utf-8")
+        playlist = writes.run.playlist
+        assert text.count('GENRE="House"') == 5 and f'NAME="{playlist}"' in text
+        assert 'GENRE="Dub"' in text  # the other track as it was
+        dialog.undo_button.invoke()
+        assert dialog.confirm.no_button.cget("text") == "Keep it"
+        dialog.confirm.answer(True)
+        pump_until(app, lambda: writes.run.kind is RunKind.UNDO and writes.run.over, "the undo")
+        assert sha256(nml) == original
+    finally:
+        shutil.rmtree(Path.home() / "Documents", ignore_errors=True)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a process named rekordbox")
+def test_a_running_rekordbox_is_one_line_and_nothing_is_touched(make_app, library, tmp_path):
+    db = rekordbox_library(tmp_path / "rekordbox", _held(library))
+    original = sha256(db)
+    app = _matched_app(make_app, library)
+    writes = app.controller.writes
+    fake = tmp_path / "bin" / "rekordbox"
+    fake.parent.mkdir()
+    shutil.copyfile(shutil.which("sleep") or "/bin/sleep", fake)
+    fake.chmod(0o755)
+    process = subprocess.Popen([str(fake), "60"])
+    try:
+        from matcher.writeback.libraries.apps import running_process
+
+        deadline = time.monotonic() + 10
+        while not running_process("rekordbox") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        dialog = app.write_actions.write_library("rekordbox", str(db))
+        pump_until(app, lambda: writes.run.over and dialog.stage is Stage.ERROR, "the refusal")
+        spin(app, 0.1)
+        message = dialog.error.cget("text")
+        first, _blank, last = message.split("\n")
+        assert first.startswith("Rekordbox is running (process ")
+        assert first.endswith("quit it, then write into its library")
+        assert last == "The Rekordbox library was not touched."
+        assert dialog.choose_button.winfo_ismapped()
+        screenshot(app, "library-5-rekordbox-running")
+    finally:
+        process.kill()
+        process.wait()
+    assert sha256(db) == original and not app.controller.session.notices
+
+
+def test_no_library_found_asks_for_one(make_app, library, tmp_path):
+    db = rekordbox_library(tmp_path / "rekordbox", _held(library))
+    app = _matched_app(make_app, library)
+    writes = app.controller.writes
+    dialog = app.write_actions.write_library("rekordbox")  # none where Rekordbox keeps it
+    pump_until(app, lambda: writes.run.over and dialog.stage is Stage.ERROR, "the refusal")
+    assert dialog.error.cget("text").startswith(
+        "No Rekordbox library found on this computer: choose its master.db\n"
+    )
+    dialog.ask_library = lambda app_name: str(db) if app_name == "rekordbox" else ""
+    dialog.choose_button.invoke()
+    _preview_ready(app)
+    assert dialog.preview.library_path.cget("text") == str(db)
