@@ -4,7 +4,7 @@
     ┌──────────────────────────────────────┐        ┌──────────────────────────────┐
     │ provider, catalog, preset, workers,  │        │ beatport → token             │
     │ out_dir, cache_enabled, cache_size_mb│        │ discogs  → token             │
-    │ window (its size and place)          │        └──────────────────────────────┘
+    │ cluster, window (its size and place) │        └──────────────────────────────┘
     └──────────────────────────────────────┘
 
 Tokens never reach the JSON file: a settings file is copied, synced and attached to bug
@@ -40,6 +40,7 @@ KEYRING_SERVICE = "CrateMatch"
 TOKEN_PROVIDERS = ("beatport", "discogs")  # MusicBrainz needs no token
 MAX_WORKERS = 64
 MAX_CACHE_MB = 100_000
+MAX_ADDRESS = 200  # a Dask scheduler's address is a host and a port
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class Settings:
     cache_enabled: bool = True  # for the online providers' HTTP cache
     cache_size_mb: int = 500
     window: str = ""  # the window's "WxH+X+Y" in screen pixels at the last close; "" none
+    cluster: str = ""  # a Dask scheduler ("tcp://host:8786") to match on; "" this computer
 
     def engine_config(self) -> EngineConfig:
         """The engine's config for these settings (the cache ones go to the HTTP layer)."""
@@ -66,6 +68,7 @@ class Settings:
             out_dir=self.out_dir or None,
             http=http,
             background=True,  # the window stays responsive while workers match
+            cluster=(self.cluster or None) if self.provider == "local" else None,
         )
 
 
@@ -89,6 +92,10 @@ def _check(name: str, value: Any) -> Any:
         return value
     if name == "window" and isinstance(value, str) and len(value) < 40:
         return value.strip()
+    if name == "cluster" and isinstance(value, str) and len(value) <= MAX_ADDRESS:
+        value = value.strip()
+        if not any(c.isspace() for c in value):
+            return value
     raise ValueError(name)
 
 

@@ -116,6 +116,11 @@ def _add_match(sub: argparse._SubParsersAction) -> None:
         "--out", type=Path, default=None, metavar="DIR",
         help=f"output folder (default: {_shown(default_out_dir())})",
     )  # fmt: skip
+    match.add_argument(
+        "--cluster", default=None, metavar="ADDRESS",
+        help="run the matching on a Dask cluster, e.g. tcp://host:8786 (the catalog is sent "
+        "to its workers; needs the cluster extra: pip install 'cratematch[cluster]')",
+    )  # fmt: skip
     match.add_argument("--quiet", action="store_true", help="no progress bar")
     match.add_argument("--no-cache", action="store_true", help="online providers: no HTTP cache")
     match.add_argument(
@@ -265,7 +270,7 @@ def _match(args: argparse.Namespace) -> int:
         http = replace(http, cache_ttl_s=args.cache_ttl)
     config = EngineConfig(
         provider=args.provider, catalog=args.catalog, preset=args.preset,
-        workers=args.workers, out_dir=args.out, http=http,
+        workers=args.workers, out_dir=args.out, http=http, cluster=args.cluster,
     )  # fmt: skip
     return run_batch(config, args.inputs, args.playlist, args.all_playlists, quiet=args.quiet)
 

@@ -7,6 +7,9 @@ worker processes, journals every result and writes the outputs.
     batch_spec, batch_run   what one batch runs, and the one path that runs it
     playlist_run            one playlist's part of a batch: its state and its outputs
     pool, worker, chunking  the worker processes, and which chunks of what size are out
+    cluster_pool, cluster_task, cluster_catalog
+                the same on a Dask cluster (`--cluster`): the pool, the task a Dask
+                worker runs, and the catalog sent to workers (loaded only then)
     accounting  per-chunk figures and the running totals behind MetricsSnapshot
     metered, memory, batch_perf
                 cache hits per query kind (in the workers), the host's memory samples,
@@ -14,6 +17,9 @@ worker processes, journals every result and writes the outputs.
     journal_db, history, journal, serialize
                 the journal file, its reads, the host's writes, and result rows
     review      a user's decision applied to the journal and the outputs
+    file_run, library_run, library_steps
+                write-back runs: over audio files (on the pool), and over a DJ library
+                (on a thread of the host: plan, write with a backup, undo)
     events      everything the engine tells its caller
 
 `Engine` and `Batch` load on first use: worker processes import this package and need

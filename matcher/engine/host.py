@@ -5,9 +5,11 @@ time, and talks to its caller only through two queues.
     caller ◀──Event──── [events queue]  ◀── host loop ◀──ChunkDone───┘
 
 Commands are matcher.engine.messages' dataclasses (Prepare, Start, ResumeFromJournal,
-Pause, Continue, Cancel, Review, Shutdown; the table is there), and `handle` dispatches
-on their type; a command of any other type is answered with an EngineError event. Start
-and ResumeFromJournal wait in `pending` until the batch before them is over. The host
+StartFiles, StartLibrary, Pause, Continue, Cancel, Review, Shutdown; the table is
+there), and `handle` dispatches on their type; a command of any other type is answered
+with an EngineError event. Start, ResumeFromJournal, StartFiles and StartLibrary wait in
+`pending` until the run before them is over. An undo (StartFiles, restore) of a write
+that went into a DJ library runs as a library run: it restores the library's backup. The host
 ignores Ctrl-C (the caller decides what it means) and exits by itself when its caller
 dies.
 """
@@ -37,6 +39,7 @@ from matcher.engine.events import (
 )
 from matcher.engine.file_run import FileRun
 from matcher.engine.journal import Journal
+from matcher.engine.library_run import LibraryAction, LibraryRun, LibraryRunSpec, is_library_write
 from matcher.engine.messages import (
     Cancel,
     Continue,
@@ -47,12 +50,14 @@ from matcher.engine.messages import (
     Shutdown,
     Start,
     StartFiles,
+    StartLibrary,
 )
 from matcher.engine.pool import WorkerPool
 from matcher.engine.review import apply_review
 from matcher.engine.worker import NO_PROVIDER, exit_with_parent, lower_priority
 from matcher.errors import CrateMatchError, InputError
 from matcher.playlists import load_playlists
+from matcher.writeback.jobs import Action
 
 __all__ = ["host_main"]
 
@@ -67,8 +72,8 @@ class _Host:
         self.pool: WorkerPool | None = None
         self.pool_key: tuple[Any, ...] | None = None
         self.journal: Journal | None = None
-        self.current: ChunkedRun | None = None
-        self.pending: deque[Start | ResumeFromJournal | StartFiles] = deque()
+        self.current: ChunkedRun | LibraryRun | None = None
+        self.pending: deque[Start | ResumeFromJournal | StartFiles | StartLibrary] = deque()
         self.seq: dict[str, int] = {}
         self.start_paused: set[str] = set()  # batches paused before they began
         self.running = True
@@ -88,28 +93,38 @@ class _Host:
         return self.journal
 
     def _pool_for(self, config: EngineConfig, catalog: Path | None) -> WorkerPool:
-        key = (config.provider, str(catalog), config.preset, config.worker_count, config.http)
-        if self.pool is not None and (self.pool_key != key or not self.pool._workers):
+        key = (config.provider, str(catalog), config.preset, config.worker_count, config.http,
+               config.cluster)  # fmt: skip
+        if self.pool is not None and (self.pool_key != key or not _usable(self.pool)):
             self.pool.close()
             self.pool = None
         if self.pool is None:
-            self.pool = WorkerPool(
-                config.worker_count,
-                config.provider,
-                str(catalog) if catalog else None,
-                config.preset,
-                config.http,
-                config.background,
-            )
-            self.pool.start()
+            if config.cluster:  # dask is imported only here, when a cluster is named
+                from matcher.engine.cluster_pool import ClusterPool
+
+                where = str(catalog) if catalog else None
+                pool: Any = ClusterPool(config.cluster, config.provider, where, config.preset)
+            else:
+                pool = WorkerPool(
+                    config.worker_count,
+                    config.provider,
+                    str(catalog) if catalog else None,
+                    config.preset,
+                    config.http,
+                    config.background,
+                )
+            pool.start()
+            self.pool = pool
             self.pool_key = key
         return self.pool
 
     def _pool_for_files(self) -> WorkerPool:
         """The pool a run over files uses: the one that is up (its catalog does not
         matter to file jobs), or one that opens no catalog."""
-        if self.pool is not None and self.pool._workers:
-            return self.pool
+        if isinstance(self.pool, WorkerPool) and self.pool._workers:
+            return self.pool  # files are local: never a cluster's pool
+        if self.pool is not None:
+            self.pool.close()
         config = self.config
         key = (NO_PROVIDER, config.worker_count)
         self.pool = WorkerPool(config.worker_count, NO_PROVIDER, None, config.preset,
@@ -129,7 +144,7 @@ class _Host:
         match command:
             case Prepare():
                 self.prepare()
-            case Start() | ResumeFromJournal() | StartFiles():
+            case Start() | ResumeFromJournal() | StartFiles() | StartLibrary():
                 self.pending.append(command)
             case Pause() | Continue() | Cancel():
                 self.control(command)
@@ -194,6 +209,13 @@ class _Host:
         batch_id = command.batch_id
         emit = self.emit_for(batch_id)
         try:
+            library = self._library_spec(command)
+            if library is not None:
+                library_run = LibraryRun(library, emit)
+                self.current = library_run
+                library_run.begin()
+                self._begin_paused(library_run)
+                return
             journal = self._journal()
             if isinstance(command, StartFiles):
                 files = FileRun(command.spec, self._pool_for_files(), emit, results=journal)
@@ -221,7 +243,24 @@ class _Host:
         except Exception as err:  # noqa: BLE001 - the host must outlive a bug in one batch
             self._fail(batch_id, emit, err)
 
-    def _begin_paused(self, run: ChunkedRun) -> None:
+    @staticmethod
+    def _library_spec(
+        command: Start | ResumeFromJournal | StartFiles | StartLibrary,
+    ) -> LibraryRunSpec | None:
+        """The library run a command asks for: a StartLibrary, or the undo of a write
+        that went into a library (restored from its backup, not file by file)."""
+        if isinstance(command, StartLibrary):
+            return command.spec
+        if not isinstance(command, StartFiles) or command.spec.action is not Action.RESTORE:
+            return None
+        spec = command.spec
+        write_id = is_library_write(spec.write_id, spec.journal)
+        if not write_id:
+            return None
+        return LibraryRunSpec(spec.run_id, LibraryAction.RESTORE, write_id=write_id,
+                              journal=spec.journal)  # fmt: skip
+
+    def _begin_paused(self, run: ChunkedRun | LibraryRun) -> None:
         if run.batch_id in self.start_paused:
             self.start_paused.discard(run.batch_id)
             run.pause()
@@ -274,6 +313,11 @@ class _Host:
                 command = self.commands.get_nowait()
             except queue.Empty:
                 return
+
+
+def _usable(pool: Any) -> bool:
+    """Whether a pool can take chunks: a local pool with workers, a connected cluster."""
+    return bool(pool._workers) if isinstance(pool, WorkerPool) else bool(pool.usable)
 
 
 def _check_same_playlists(journal: Journal, batch_id: str, playlists: list[Any]) -> None:

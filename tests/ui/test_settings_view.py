@@ -76,7 +76,7 @@ def test_saved_settings_survive_a_restart(make_app, tmp_path: Path) -> None:
     assert json.loads(settings_path().read_text(encoding="utf-8")) == {
         "provider": "musicbrainz", "catalog": "", "preset": "fast", "workers": 2,
         "out_dir": str(tmp_path / "results"), "cache_enabled": False, "cache_size_mb": 300,
-        "window": "",
+        "window": "", "cluster": "",
     }  # fmt: skip
     assert app.controller.settings == expected
     assert view.message.cget("text").startswith("Saved.")

@@ -1,7 +1,8 @@
 """The Settings tab: catalog or provider, preset (in plain words, its numbers behind an
-"Advanced" disclosure), workers, output folder, the DJ libraries found on this computer
-(looked for off the Tk thread), the online cache, and provider tokens (kept only in the
-system keyring). One column that scrolls, so nothing is squeezed.
+"Advanced" disclosure), workers (or a Dask cluster to match on), output folder, the DJ
+libraries found on this computer (looked for off the Tk thread), the online cache, and
+provider tokens (kept only in the system keyring). One column that scrolls, so nothing
+is squeezed.
 
 Nothing takes effect until Save: the values are checked, written to settings.json and
 used for the next batch. Tokens are saved on their own, straight into the keyring.
@@ -19,7 +20,7 @@ from customtkinter.windows.widgets.scaling import ScalingTracker
 from matcher import PRESETS, PROVIDERS, default_out_dir
 from ui.controller import Controller
 from ui.preset_words import PRESET_NAMES, WEIGHTS_HEADING, preset_rows, preset_summary
-from ui.settings import MAX_CACHE_MB, TOKEN_PROVIDERS, Settings
+from ui.settings import MAX_ADDRESS, MAX_CACHE_MB, TOKEN_PROVIDERS, Settings
 from ui.theme import BORDER, GAP, MUTED, PAD, SECONDARY, WARN, font
 from ui.views.libraries_view import LibrariesView
 from ui.views.table_style import style_table
@@ -91,6 +92,13 @@ class SettingsView(ctk.CTkFrame):
         )
         self._field(form, "Workers", self.workers, sticky="w")
         self._hint(form, "Processes matching side by side; Auto uses one per CPU.")
+        self.cluster = ctk.CTkEntry(form, placeholder_text="This computer")
+        self._field(form, "Dask cluster", self.cluster)
+        self._hint(
+            form,
+            "A Dask scheduler such as tcp://host:8786: its workers match, the catalog is "
+            "sent to them. Empty: match on this computer. Local catalog only.",
+        )
 
         self._heading(form, "Results")
         self.out_dir = ctk.CTkEntry(form, placeholder_text=str(default_out_dir()))
@@ -183,6 +191,7 @@ class SettingsView(ctk.CTkFrame):
         self.preset.set(_shown(PRESET_NAMES, settings.preset))
         _set_entry(self.catalog, settings.catalog)
         _set_entry(self.out_dir, settings.out_dir)
+        _set_entry(self.cluster, settings.cluster)
         values = self.workers.cget("values")
         self.workers.set(values[0] if settings.workers is None else str(settings.workers))
         (self.cache_enabled.select if settings.cache_enabled else self.cache_enabled.deselect)()
@@ -197,6 +206,9 @@ class SettingsView(ctk.CTkFrame):
         if not size.isdigit() or int(size) > MAX_CACHE_MB:
             raise ValueError(f"The cache size must be a whole number of MB (0–{MAX_CACHE_MB}).")
         workers = self.workers.get()
+        cluster = self.cluster.get().strip()
+        if any(c.isspace() for c in cluster) or len(cluster) > MAX_ADDRESS:
+            raise ValueError("The Dask cluster is one address, such as tcp://host:8786.")
         return replace(
             self.controller.settings,  # what the form does not show (the window) stays
             provider=_key(PROVIDER_NAMES, self.provider.get()),
@@ -206,6 +218,7 @@ class SettingsView(ctk.CTkFrame):
             out_dir=self.out_dir.get().strip(),
             cache_enabled=bool(self.cache_enabled.get()),
             cache_size_mb=int(size),
+            cluster=cluster,
         )
 
     def save(self) -> bool:
@@ -281,6 +294,7 @@ class SettingsView(ctk.CTkFrame):
     def _provider_changed(self) -> None:
         local = _key(PROVIDER_NAMES, self.provider.get()) == "local"
         self.catalog.configure(state="normal" if local else "disabled")
+        self.cluster.configure(state="normal" if local else "disabled")
 
     def _refresh_tokens(self) -> None:
         store = self.controller.session.tokens
