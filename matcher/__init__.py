@@ -19,7 +19,8 @@ that):
                         previous_run, compare_reports, BatchComparison, PERFORMANCE_REPORT
     write-back          WriteOptions, FilePlan, PlanStatus, FileOutcome, FileStatus,
                         replan, write_summary_lines, list_writes, WriteSummary,
-                        WRITE_FIELDS, DEFAULT_WRITE_FIELDS, KEY_NOTATIONS
+                        WRITE_FIELDS, DEFAULT_WRITE_FIELDS, KEY_NOTATIONS; into DJ
+                        libraries: LibraryPlan, LIBRARY_APPS, LIBRARY_FIELDS
     settings and files  HttpOptions, config_dir, default_out_dir, atomic_write_text, fold
     errors              CrateMatchError and its tree (matcher.errors)
 
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from matcher.engine.client import Batch, Engine
     from matcher.engine.history import BatchRecord, History, PlaylistRecord
     from matcher.engine.journal_db import JournalDamaged, default_journal_path, rebuild_journal
+    from matcher.engine.library_run import LIBRARY_APPS, LIBRARY_FIELDS
     from matcher.matching.text import fold
     from matcher.metrics import MIN_TRACKS_FOR_TIPS, format_metrics, tips
     from matcher.outputs.atomic import atomic_write_text
@@ -84,6 +86,7 @@ if TYPE_CHECKING:
     from matcher.writeback.fields import DEFAULT_FIELDS as DEFAULT_WRITE_FIELDS
     from matcher.writeback.fields import KEY_NOTATIONS, WRITE_FIELDS
     from matcher.writeback.libraries.apps import default_traktor_collection
+    from matcher.writeback.libraries.plan import LibraryPlan
     from matcher.writeback.plan import FilePlan, PlanStatus, replan
     from matcher.writeback.plan import summary_lines as write_summary_lines
     from matcher.writeback.records import FileOutcome, FileStatus, WriteSummary
@@ -144,6 +147,9 @@ _LAZY = {
     "WRITE_FIELDS": ("matcher.writeback.fields", "WRITE_FIELDS"),
     "DEFAULT_WRITE_FIELDS": ("matcher.writeback.fields", "DEFAULT_FIELDS"),
     "KEY_NOTATIONS": ("matcher.writeback.fields", "KEY_NOTATIONS"),
+    "LibraryPlan": ("matcher.writeback.libraries.plan", "LibraryPlan"),
+    "LIBRARY_APPS": ("matcher.engine.library_run", "LIBRARY_APPS"),
+    "LIBRARY_FIELDS": ("matcher.engine.library_run", "LIBRARY_FIELDS"),
 }
 
 
@@ -160,11 +166,14 @@ __all__ = [
     *_EVENTS,
     "DEFAULT_WRITE_FIELDS",
     "KEY_NOTATIONS",
+    "LIBRARY_APPS",
+    "LIBRARY_FIELDS",
     "MATCH_COLUMNS",
     "WRITE_FIELDS",
     "FileOutcome",
     "FilePlan",
     "FileStatus",
+    "LibraryPlan",
     "PlanStatus",
     "WriteOptions",
     "WriteSummary",

@@ -14,7 +14,8 @@
 
 Each method sends one typed command (matcher.engine.messages: `start` sends Start,
 `resume_batch` ResumeFromJournal, `Batch.pause/resume/cancel` Pause/Continue/Cancel,
-`review` Review, `close` Shutdown) and the host answers with events. The host is spawned
+`review` Review, `plan_tags/write_tags/undo_write` StartFiles, `plan_library/
+write_library` StartLibrary, `close` Shutdown) and the host answers with events. The host is spawned
 (never forked) when the Engine is made, so parsing, writing and matching never run in
 the caller; a window stays responsive by draining `events()` with a small timeout.
 Events are routed to their batch's inbox, so several `Batch` objects can share one
@@ -30,6 +31,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from matcher.config import EngineConfig
@@ -38,8 +40,10 @@ from matcher.engine.batch_spec import BatchSpec
 from matcher.engine.events import BatchCancelled, BatchFinished, EngineError, Event
 from matcher.engine.file_run import FileRunSpec
 from matcher.engine.host import host_main
+from matcher.engine.library_run import LibraryAction, LibraryRunSpec
 from matcher.model import PlaylistRef
 from matcher.writeback.jobs import Action
+from matcher.writeback.libraries.plan import LibraryPlan
 from matcher.writeback.plan import FilePlan
 from matcher.writeback.targets import WriteOptions
 
@@ -157,13 +161,46 @@ class Engine:
 
     def undo_write(self, write_id: str = "") -> Batch:
         """Restore every file of a write (by default the newest one not undone yet) byte
-        for byte; FilesWritten events carry each file's outcome."""
+        for byte; FilesWritten events carry each file's outcome. A write into a DJ
+        library is undone from its backup (refused while the app runs)."""
         return self._start_files(FileRunSpec(new_batch_id(), Action.RESTORE, write_id=write_id))
+
+    def plan_library(
+        self,
+        app: str,
+        out_dirs: Iterable[str | Path],
+        options: WriteOptions | None = None,
+        library: str | Path = "",
+    ) -> Batch:
+        """Plan writing the results in `out_dirs` into `app`'s library ("rekordbox",
+        "traktor", "serato"): `library` (by default, where the app keeps it on this
+        computer) is read and nothing is written. LibraryPlanned carries the plan."""
+        folders = tuple(str(Path(d).expanduser().absolute()) for d in out_dirs)
+        where = str(Path(library).expanduser().absolute()) if library else ""
+        spec = LibraryRunSpec(new_batch_id(), LibraryAction.READ, app, where, folders,
+                              options or WriteOptions())  # fmt: skip
+        return self._start_library(spec)
+
+    def write_library(self, plan: LibraryPlan, options: WriteOptions | None = None) -> Batch:
+        """Write `plan` (a LibraryPlanned's, its FilePlans re-planned as approved) into its
+        library, after a backup. The batch id is the write's id, for `undo_write`."""
+        slim = tuple(p.slim() for p in plan.plans)
+        spec = LibraryRunSpec(
+            new_batch_id(), LibraryAction.WRITE, plan.app, plan.library,
+            options=options or WriteOptions(), plan=replace(plan, plans=slim),
+        )  # fmt: skip
+        return self._start_library(spec)
 
     def _start_files(self, spec: FileRunSpec) -> Batch:
         batch = Batch(self, spec.run_id)
         self._batches[spec.run_id] = batch
         self._commands.put(messages.StartFiles(spec))
+        return batch
+
+    def _start_library(self, spec: LibraryRunSpec) -> Batch:
+        batch = Batch(self, spec.run_id)
+        self._batches[spec.run_id] = batch
+        self._commands.put(messages.StartLibrary(spec))
         return batch
 
     def batch(self, batch_id: str) -> Batch:
