@@ -46,6 +46,7 @@ from matcher.engine.pool import WorkerPool
 from matcher.errors import CrateMatchError
 from matcher.model import MatchResult, MatchStatus, Playlist
 from matcher.outputs import PlaylistOutputs, write_batch_summary, write_batch_xml
+from matcher.outputs.reports import render_bodies
 from matcher.paths import default_catalog_path
 from matcher.performance.report import RunAbout
 from matcher.providers.remember import remember_tracks
@@ -179,7 +180,9 @@ class BatchRun(ChunkedRun):
                         total=p.total,
                         done=p.done,
                     )
-                return self.chunks.new(p.playlist_id, p.take(self.sizer.next_size()))
+                remaining = sum(len(q.pending) for q in self.playlists)
+                size = self.sizer.share(remaining, self.pool.size)
+                return self.chunks.new(p.playlist_id, p.take(size))
         return None
 
     def _on_result(self, item: ChunkDone) -> None:
@@ -190,7 +193,7 @@ class BatchRun(ChunkedRun):
         self.metrics.add_chunk(item.stats, len(chunk.items))
         p = self.playlists[chunk.playlist_id]
         self.metrics.add_results(p.playlist_id, p.playlist.name, item.results)
-        self._record(chunk.playlist_id, item.results, item.rows)
+        self._record(chunk.playlist_id, item.results, item.rows, item.reports)
 
     def _on_lost(self, chunk: OpenChunk, exitcode: int | None) -> None:
         reason = f"worker died twice on this chunk (exit code {exitcode})"
@@ -198,17 +201,24 @@ class BatchRun(ChunkedRun):
             MatchResult(entry, MatchStatus.ERROR, 0.0, self.config.provider, reason)
             for entry in chunk.items
         ]
-        self._record(chunk.playlist_id, results, [encode_result(r) for r in results])
+        self._record(chunk.playlist_id, results, [encode_result(r) for r in results],
+                     render_bodies(results))  # fmt: skip
 
     def _record(
-        self, playlist_id: int, briefs: list[MatchResult], rows: list[EncodedResult]
+        self,
+        playlist_id: int,
+        briefs: list[MatchResult],
+        rows: list[EncodedResult],
+        reports: tuple[bytes, ...] = (),
     ) -> None:
+        """Journal a chunk, then report it. `briefs` are brief already (a worker's
+        ChunkDone.results, or error results with nothing to cut)."""
         p = self.playlists[playlist_id]
         self.journal.record_encoded(self.batch_id, playlist_id, rows)
         self._remember(briefs)
-        p.record(briefs, rows)
+        p.record(briefs, rows, reports)
         self._dirty = True
-        self.emit(TracksMatched, playlist_id=playlist_id, results=tuple(r.brief() for r in briefs))
+        self.emit(TracksMatched, playlist_id=playlist_id, results=tuple(briefs))
         self.emit(
             PlaylistProgress,
             playlist_id=playlist_id,
@@ -238,7 +248,8 @@ class BatchRun(ChunkedRun):
 
     def _finish_playlist(self, p: PlaylistRun) -> None:
         self._write_outputs(p, partial=False)
-        p.finished, p.memory = True, None
+        p.finished = True
+        p.forget()
         self.journal.set_playlist_finished(self.batch_id, p.playlist_id, str(p.folder))
         self.emit(
             PlaylistFinished,

@@ -50,6 +50,16 @@ class ChunkSizer:
         size = round(self.target_s / self.per_track_s)
         return max(self.minimum, min(self.maximum, size))
 
+    def share(self, remaining: int, workers: int) -> int:
+        """`next_size`, cut near the end so the last `remaining` entries spread over all
+        `workers`: a batch then ends with every worker busy, not one finishing a full
+        chunk while the others wait (never below `first`, so the end is not a burst of
+        tiny chunks)."""
+        size = self.next_size()
+        if workers > 1 and remaining > 0:
+            size = min(size, max(self.first, -(-remaining // workers)))
+        return size
+
 
 @dataclass(slots=True)
 class OpenChunk:

@@ -19,6 +19,10 @@ Commands, caller -> host: one multiprocessing.Queue, read in order, answered by 
     Batch.resume()           Continue(id)              send chunks again; BatchResumed
     Batch.cancel()           Cancel(id)                stop, keep what is matched
     Engine.review(...)       Review(id, playlist_id, entry_index, catalog_id); ResultEdited
+    Engine.plan_tags(...)    StartFiles(spec)          read audio files for a tag write;
+      write_tags, undo_write                           write them; undo a write
+    Engine.plan_library(...) StartLibrary(spec)        plan a write into a DJ library;
+      write_library                                    write it (undo_write undoes it)
     Engine.close()           Shutdown                  cancel, stop the workers, exit
 
 Pause, Continue and Cancel for a batch that has not begun are remembered (it begins
@@ -30,7 +34,7 @@ One chunk's trip, on a worker's duplex pipe (the host end belongs to WorkerPool)
     submit  ── Chunk(chunk_id, entries) ────────▶  match_entry × n, chunk_stats,
                                                    encode_result
     poll    ◀── ChunkDone(chunk_id, results, ───   a chunk matched
-                          rows, stats)
+                          rows, stats, reports)
     poll    ◀── WorkerReady(pid) ───────────────   the catalog is open (once)
     poll    ◀── WorkerFailed(message, detail, ──   the catalog could not be opened
                              damage)
@@ -42,7 +46,10 @@ One chunk's trip, on a worker's duplex pipe (the host end belongs to WorkerPool)
 - ChunkDone.results are brief results (`MatchResult.brief`) for the TracksMatched
   events; ChunkDone.rows are the full results already encoded for the journal
   (`journal.EncodedResult`), so the host only stores bytes. The batch journals them
-  (one transaction) before any event says so.
+  (one transaction) before any event says so. ChunkDone.reports are the CSV reports'
+  rows of the full results, rendered (`outputs.reports.render_bodies`), so the host
+  writes a playlist's reports without decoding its rows; empty, the host reads them
+  back from the journal instead.
 - WorkerDied (pool.py) is not a message: it is what the pool observes when a worker's
   process sentinel fires or its pipe breaks.
 """
@@ -57,6 +64,7 @@ if TYPE_CHECKING:  # annotations only: workers import this module and need none 
     from matcher.engine.batch_spec import BatchSpec
     from matcher.engine.file_run import FileRunSpec
     from matcher.engine.journal import EncodedResult
+    from matcher.engine.library_run import LibraryRunSpec
     from matcher.model import MatchResult, PlaylistEntry
     from matcher.writeback.jobs import Action, FileJob, JobDone
 
@@ -154,11 +162,25 @@ class StartFiles:
 
 
 @dataclass(frozen=True, slots=True)
+class StartLibrary:
+    """Plan a write into a DJ library (Traktor, Rekordbox, a Serato crate), write an
+    approved plan, or undo a library write: LibraryPlanned, LibraryStep, FilesWritten."""
+
+    spec: LibraryRunSpec
+
+    @property
+    def batch_id(self) -> str:
+        return self.spec.run_id
+
+
+@dataclass(frozen=True, slots=True)
 class Shutdown:
     """Cancel what runs, stop the workers and exit the host."""
 
 
-BatchCommand = Start | ResumeFromJournal | StartFiles | Pause | Continue | Cancel | Review
+BatchCommand = (
+    Start | ResumeFromJournal | StartFiles | StartLibrary | Pause | Continue | Cancel | Review
+)
 Command = Prepare | BatchCommand | Shutdown
 
 
@@ -209,6 +231,9 @@ class ChunkDone:
     results: list[MatchResult]  # brief results (MatchResult.brief), for the events
     rows: list[EncodedResult]  # the full results, encoded for the journal
     stats: ChunkStats
+    # the CSV reports' rows of the full results, rendered (outputs.reports.render_bodies),
+    # so the host writes them without decoding rows; () when the worker did not render
+    reports: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,11 @@ kept for writing, and its output files.
                           resume keeps what the journal has), make the output folders,
                           skip the entries already done
     PlaylistRun.take()    the next entries for a chunk
-    PlaylistRun.record()  a journalled chunk: counts, and its rows kept for writing
-    PlaylistRun.write()   the playlist's outputs, from memory or streamed from the journal
+    PlaylistRun.record()  a journalled chunk: counts, and its brief results and rendered
+                          CSV rows kept for writing
+    PlaylistRun.write()   the playlist's outputs, from memory (the reports' rows joined as
+                          the workers rendered them, no result decoded) or streamed
+                          from the journal
 
 Only `BatchRun` (batch_run.py) uses these: it decides when a chunk goes out, when a
 playlist is complete, and when outputs are written; this module keeps the per-playlist
@@ -24,10 +27,10 @@ from pathlib import Path
 
 from matcher.catalog.hashing import content_hash
 from matcher.engine.batch_spec import BatchSpec, config_record
-from matcher.engine.journal import EncodedResult, Journal, encode_result
-from matcher.engine.serialize import loads_result
+from matcher.engine.journal import EncodedResult, Journal
 from matcher.model import MatchResult, Playlist, PlaylistEntry
 from matcher.outputs import PlaylistOutputs, Results, playlist_folder, write_playlist_outputs
+from matcher.outputs.reports import REPORT_ORDER
 
 __all__ = ["MEMORY_LIMIT", "PlaylistRun", "journal_batch"]
 
@@ -45,9 +48,13 @@ class PlaylistRun:
     started: bool = False  # its first chunk went out (PlaylistStarted)
     finished: bool = False  # complete, outputs written
     began_at: float = 0.0
-    # results kept for writing the outputs without reading them back from the journal;
-    # None for playlists too big to hold, or resumed with results from an earlier run
-    memory: dict[int, bytes] | None = field(default_factory=dict)  # entry index -> journal row
+    # what writing the outputs takes without reading results back from the journal:
+    # the brief results (entry index -> result) and the CSV reports' rows as workers
+    # rendered them (first entry index of a chunk -> its entry count and bytes); None
+    # for playlists too big to hold, resumed with results from an earlier run, or (for
+    # `rendered`) once a chunk came without them or a review changed a result
+    memory: dict[int, MatchResult] | None = field(default_factory=dict)
+    rendered: dict[int, tuple[int, tuple[bytes, ...]]] | None = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -58,20 +65,54 @@ class PlaylistRun:
         count = min(size, len(self.pending))
         return [self.playlist.entries[self.pending.popleft()] for _ in range(count)]
 
-    def record(self, briefs: Sequence[MatchResult], rows: Sequence[EncodedResult]) -> None:
-        """Count a chunk the journal now holds, and keep its rows for writing."""
+    def record(
+        self,
+        briefs: Sequence[MatchResult],
+        rows: Sequence[EncodedResult],
+        reports: tuple[bytes, ...] = (),
+    ) -> None:
+        """Count a chunk the journal now holds, and keep what writing needs of it:
+        its brief results and `reports`, its CSV rows rendered (`render_bodies`)."""
         self.done += len(briefs)
         self.counts.update(str(r.status) for r in briefs)
         if self.memory is not None:
-            self.memory.update((row.entry_index, row.data) for row in rows)
+            self.memory.update((r.entry_index, r) for r in briefs)
+        if self.rendered is not None:
+            first = rows[0].entry_index if rows else -1
+            in_order = all(row.entry_index == first + i for i, row in enumerate(rows))
+            if reports and rows and in_order and first not in self.rendered:
+                self.rendered[first] = (len(rows), reports)
+            else:
+                self.rendered = None  # written from the journal instead
 
     def reviewed(self, result: MatchResult) -> None:
-        """A user's decision replaced one result: keep the counts and memory in step."""
+        """A user's decision replaced one result: keep the counts and memory in step
+        (the rendered rows are stale now: the outputs are read from the journal)."""
         if self.memory is not None and result.entry_index in self.memory:
-            old = loads_result(self.memory[result.entry_index])
+            old = self.memory[result.entry_index]
             self.counts[str(old.status)] -= 1
             self.counts[str(result.status)] += 1
-            self.memory[result.entry_index] = encode_result(result).data
+            self.memory[result.entry_index] = result.brief()
+            self.rendered = None
+
+    def _bodies(self) -> dict[str, list[bytes]] | None:
+        """Each report's rendered rows in entry order, or None when some are missing or
+        chunks overlap (then the journal is read instead)."""
+        if self.rendered is None or self.memory is None:
+            return None
+        chunks = sorted(self.rendered.items())
+        end, count = -1, 0
+        for first, (size, _) in chunks:
+            if first <= end:
+                return None
+            end, count = first + size - 1, count + size
+        if count != len(self.memory) or count != self.done:
+            return None
+        return {kind: [body[k] for _, (_, body) in chunks] for k, kind in enumerate(REPORT_ORDER)}
+
+    def forget(self) -> None:
+        """Drop what was kept for writing (the outputs are written)."""
+        self.memory = self.rendered = None
 
     def write(
         self,
@@ -86,9 +127,10 @@ class PlaylistRun:
         """Write the outputs of every result so far (`since`: when the batch began, for a
         playlist that never started)."""
         results: Results
-        if self.memory is not None and len(self.memory) == self.done:
-            results = [loads_result(self.memory[i]) for i in sorted(self.memory)]
-        else:  # long or resumed: stream from the journal, never all at once
+        bodies = self._bodies()
+        if bodies is not None and self.memory is not None:
+            results = [self.memory[i] for i in sorted(self.memory)]
+        else:  # long, resumed or reviewed: stream from the journal, never all at once
             playlist_id = self.playlist_id
             results = lambda: journal.iter_results(batch_id, playlist_id)  # noqa: E731
         return write_playlist_outputs(
@@ -99,6 +141,7 @@ class PlaylistRun:
             preset=preset,
             partial=partial,
             elapsed_s=time.perf_counter() - (self.began_at or since),
+            rendered=bodies,
         )
 
     def remove_empty_folder(self) -> None:
@@ -150,7 +193,7 @@ def journal_batch(
             run.counts.update(journal.counts(spec.batch_id, playlist_id))
             already.update(run.counts)
         if done or len(playlist.entries) > MEMORY_LIMIT:
-            run.memory = None
+            run.forget()
         runs.append(run)
     return runs, already
 

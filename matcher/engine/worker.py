@@ -10,7 +10,8 @@ Its pipe carries matcher.engine.messages (the host's WorkerPool holds the other 
                      StopWorker()                    exit (so does anything else)
     worker -> host   WorkerReady(pid)                the catalog is open
                      ChunkDone(chunk_id, results,    the chunk's brief MatchResults, the full
-                               rows, stats)          ones encoded for the journal, ChunkStats
+                               rows, stats,          ones encoded for the journal, ChunkStats,
+                               reports)              and the CSV reports' rows rendered
                      FilesDone(chunk_id, done,       the files' JobDones, in order
                                busy_s)
                      WorkerFailed(message, detail,   the catalog (or, for a write, the writes
@@ -54,6 +55,7 @@ from matcher.matching.match import match_entry
 from matcher.matching.presets import Preset, get_preset
 from matcher.model import MatchResult, MatchStatus, PlaylistEntry
 from matcher.outputs.locations import to_local_path
+from matcher.outputs.reports import render_bodies
 from matcher.providers import open_provider
 
 if TYPE_CHECKING:  # write-back (mutagen and all) loads only in a worker that gets files
@@ -185,7 +187,11 @@ def _match_chunk(message: Chunk, provider: MeteredProvider | None, preset: Prese
     stats = chunk_stats(results, busy, counters, cache)
     briefs = [r.brief() for r in results]
     rows = [encode_result(r) for r in results]
-    return ChunkDone(message.chunk_id, briefs, rows, stats)
+    try:
+        reports = render_bodies(results)
+    except Exception:  # noqa: BLE001 - the host renders them from the journal instead
+        reports = ()
+    return ChunkDone(message.chunk_id, briefs, rows, stats, reports)
 
 
 class _Journals:

@@ -14,13 +14,16 @@ memory stays bounded by the number of tracks, never by their cues:
                (`Club/Peak` and `Club/Warm` share one `Club`), referencing its tracks
                by TrackID (KeyType 0)
 
+Pass 1 reads each file's COLLECTION and playlist NODEs in one go, and each Location is
+put in comparable form once for both passes (that decoding was most of pass 1's cost).
+
 Two playlists with the same folder path and name (two files each holding a "Set") keep
 both: the second becomes "Set (2)".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,11 +57,25 @@ class BatchXml:
     playlists: int  # playlist NODEs
 
 
-def _track_key(track: etree._Element, file_index: int) -> str:
-    location = track.get("Location", "")
-    if location:
-        return "loc:" + same_location_key(location)
-    return f"id:{file_index}:{track.get('TrackID', '')}"
+class _Keys:
+    """Track keys, each Location compared once (`same_location_key` decodes and
+    normalises it: the costly part of indexing, and every track is keyed in both
+    passes)."""
+
+    def __init__(self) -> None:
+        self._locations: dict[str, str] = {}
+
+    def location(self, location: str) -> str:
+        key = self._locations.get(location)
+        if key is None:
+            key = self._locations[location] = same_location_key(location)
+        return key
+
+    def track(self, track: etree._Element, file_index: int) -> str:
+        location = track.get("Location", "")
+        if location:
+            return "loc:" + self.location(location)
+        return f"id:{file_index}:{track.get('TrackID', '')}"
 
 
 @dataclass(slots=True)
@@ -69,44 +86,58 @@ class _Index:
     nodes: list[PlaylistNode]
 
 
-def _index(sources: Sequence[tuple[str, Path]]) -> _Index:
+def _index(sources: Sequence[tuple[str, Path]], keys: _Keys) -> _Index:
     ids: dict[str, str] = {}
     nodes: list[PlaylistNode] = []
     taken: set[tuple[str, ...]] = set()
     for file_index, (name, source) in enumerate(sources):
         by_id: dict[str, str] = {}
         by_location: dict[str, str] = {}
-        for track in collection_tracks(source):
-            new = ids.setdefault(_track_key(track, file_index), str(len(ids) + 1))
+
+        def add(track: etree._Element, file_index: int = file_index,
+                by_id: dict[str, str] = by_id,
+                by_location: dict[str, str] = by_location) -> None:  # fmt: skip
+            new = ids.setdefault(keys.track(track, file_index), str(len(ids) + 1))
             by_id.setdefault(track.get("TrackID", ""), new)
             if location := track.get("Location", ""):
-                by_location.setdefault(same_location_key(location), new)
-        for path, key_type, keys in _playlist_nodes(source) or [(split_path(name), "0", [])]:
+                by_location.setdefault(keys.location(location), new)
+
+        for path, key_type, refs_of in _read_file(source, add) or [(split_path(name), "0", [])]:
             if key_type == "1":
-                refs = [by_location.get(same_location_key(k)) for k in keys]
+                refs = [by_location.get(keys.location(k)) for k in refs_of]
             else:
-                refs = [by_id.get(k) for k in keys]
+                refs = [by_id.get(k) for k in refs_of]
             unique = _unique_path(tuple(path) or tuple(split_path(name)), taken)
             nodes.append(PlaylistNode(unique, "0", tuple(r for r in refs if r)))
     return _Index(ids, nodes)
 
 
-def _playlist_nodes(source: Path) -> list[tuple[list[str], str, list[str]]]:
-    """The playlist NODEs of one enriched.xml: (folder path and name, KeyType, Keys)."""
+def _read_file(
+    source: Path, on_track: Callable[[etree._Element], None]
+) -> list[tuple[list[str], str, list[str]]]:
+    """One pass over an enriched.xml: `on_track` for each TRACK of its (first)
+    COLLECTION, in order, and its playlist NODEs (folder path and name, KeyType, Keys)."""
     found = []
+    in_collection = True  # until the first COLLECTION ends
     with open(source, "rb") as handle:
-        tags = ("TRACK", "NODE")
+        tags = ("TRACK", "NODE", "COLLECTION")
         for _, node in etree.iterparse(handle, events=("end",), tag=tags, **PARSE_OPTIONS):
-            parent = node.getparent()
-            if node.tag == "TRACK":
+            tag = node.tag
+            if tag == "TRACK":
+                parent = node.getparent()
                 if parent is not None and parent.tag == "COLLECTION":
-                    node.clear(keep_tail=False)  # the collection is pass 1's other half
+                    if in_collection:
+                        on_track(node)
+                    node.clear(keep_tail=False)
+                continue
+            if tag == "COLLECTION":
+                in_collection = False
                 continue
             if node.get("Type") != "1":
                 continue
             folders = [n.get("Name", "") for n in node.iterancestors("NODE")][::-1][1:]
-            keys = [t.get("Key", "") for t in node.iterchildren("TRACK")]
-            found.append(([*folders, node.get("Name", "")], node.get("KeyType", "0"), keys))
+            refs = [t.get("Key", "") for t in node.iterchildren("TRACK")]
+            found.append(([*folders, node.get("Name", "")], node.get("KeyType", "0"), refs))
     return found
 
 
@@ -119,11 +150,13 @@ def _unique_path(path: tuple[str, ...], taken: set[tuple[str, ...]]) -> tuple[st
     return candidate
 
 
-def _tracks(sources: Sequence[tuple[str, Path]], ids: dict[str, str]) -> Iterator[etree._Element]:
+def _tracks(
+    sources: Sequence[tuple[str, Path]], ids: dict[str, str], keys: _Keys
+) -> Iterator[etree._Element]:
     written: set[str] = set()
     for file_index, (_, source) in enumerate(sources):
         for track in collection_tracks(source):
-            key = _track_key(track, file_index)
+            key = keys.track(track, file_index)
             if key in written:
                 continue
             written.add(key)
@@ -139,13 +172,14 @@ def write_batch_xml(path: Path, playlists: Sequence[tuple[str, Path]]) -> BatchX
     try:
         for _, source in sources:
             check_prologue(source)
-        index = _index(sources)
+        keys = _Keys()
+        index = _index(sources, keys)
         with atomic_open(Path(path), "wb") as handle:
             written = write_document(
                 handle,
                 root_attrs={"Version": "1.0.0"},
                 product_attrs=product_attrs(),
-                tracks=_tracks(sources, index.ids),
+                tracks=_tracks(sources, index.ids, keys),
                 track_count=len(index.ids),
                 nodes=index.nodes,
             )

@@ -1,12 +1,15 @@
 """`enriched.xml` for a Rekordbox input: the user's own file, cut down and filled in.
 
 A Rekordbox collection can be 100 MB, so the input is streamed with `iterparse`, three
-times, each pass keeping memory bounded by the playlist, never by the collection:
+times (twice for a playlist keyed by TrackID), each pass keeping memory bounded by the
+playlist, never by the collection (beyond pass 1's bounded set of TrackIDs):
 
     1. scan     PRODUCT, the Tonality notation the file uses, and the playlist NODE
                 (its folder path, KeyType, and the Keys it references)
     2. resolve  which of those Keys name a COLLECTION TRACK (dangling ones are dropped,
-                so the Entries counts written in pass 3 are right)
+                so the Entries counts written in pass 3 are right); for Keys that are
+                TrackIDs, from the TrackIDs pass 1 kept (up to MAX_TRACK_IDS: a few
+                MB), without reading the collection again
     3. write    the kept TRACKs, every attribute and child (TEMPO, POSITION_MARK, ...)
                 preserved and empty fields filled from matched catalog tracks, then the
                 playlist NODE under ROOT inside its original folder nodes
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -43,6 +47,7 @@ from matcher.outputs.rekordbox_xml import (
 __all__ = ["collection_tracks", "write_rekordbox_rewrite"]
 
 _MAX_DISTINCT_KEYS = 512  # Tonality spellings sampled for the notation vote
+MAX_TRACK_IDS = 250_000  # TrackIDs pass 1 keeps for pass 2 (a few MB at most)
 
 
 def _drop(element: etree._Element) -> None:
@@ -59,8 +64,20 @@ def _candidate_score(node: PlaylistNode, playlist: Playlist) -> tuple[bool, bool
     return node.refs == ids, "/".join(node.path) == playlist.name
 
 
-def _scan(source: Path, playlist: Playlist) -> tuple[dict, dict, str, PlaylistNode | None]:
-    """Pass 1: root and PRODUCT attributes, the key notation, the playlist's NODE."""
+@dataclass(slots=True)
+class _Scanned:
+    """Pass 1's answer."""
+
+    root_attrs: dict[str, str]
+    product: dict[str, str]
+    notation: str
+    node: PlaylistNode | None
+    track_ids: set[str] | None  # the COLLECTION's TrackIDs; None past MAX_TRACK_IDS
+
+
+def _scan(source: Path, playlist: Playlist) -> _Scanned:
+    """Pass 1: root and PRODUCT attributes, the key notation, the playlist's NODE, and
+    the COLLECTION's TrackIDs (so pass 2 need not read it again for a KeyType 0 node)."""
     target, leaf = playlist.name, playlist.name.rsplit("/", 1)[-1]
     root_attrs: dict[str, str] = {"Version": "1.0.0"}
     product: dict[str, str] = {}
@@ -69,7 +86,9 @@ def _scan(source: Path, playlist: Playlist) -> tuple[dict, dict, str, PlaylistNo
     found: list[PlaylistNode] = []
     capture: list[str] | None = None
     capture_depth, capture_info = 0, ((), "0")
-    tags = ("DJ_PLAYLISTS", "PRODUCT", "TRACK", "NODE")
+    track_ids: set[str] | None = set()
+    in_collection = True  # until the first COLLECTION ends (where pass 2 stops)
+    tags = ("DJ_PLAYLISTS", "PRODUCT", "TRACK", "NODE", "COLLECTION")
     with open(source, "rb") as handle:
         for event, el in etree.iterparse(
             handle, events=("start", "end"), tag=tags, **PARSE_OPTIONS
@@ -90,12 +109,18 @@ def _scan(source: Path, playlist: Playlist) -> tuple[dict, dict, str, PlaylistNo
                 continue
             if tag == "PRODUCT":
                 product = dict(el.attrib)
+            elif tag == "COLLECTION":
+                in_collection = False
             elif tag == "TRACK":
                 parent = el.getparent()
                 if parent is not None and parent.tag == "COLLECTION":
                     value = (el.get("Tonality") or "").strip()
                     if value and (value in keys or len(keys) < _MAX_DISTINCT_KEYS):
                         keys[value] += 1
+                    if track_ids is not None and in_collection:
+                        track_ids.add(el.get("TrackID", ""))
+                        if len(track_ids) > MAX_TRACK_IDS:
+                            track_ids = None  # memory bounded: pass 2 reads them again
                 elif capture is not None:
                     capture.append(el.get("Key", ""))
                 _drop(el)
@@ -108,7 +133,7 @@ def _scan(source: Path, playlist: Playlist) -> tuple[dict, dict, str, PlaylistNo
                     _drop(el)
     notation = detect_notation(list(keys.elements()))
     best = max(found, key=lambda n: _candidate_score(n, playlist), default=None)
-    return root_attrs, product, notation, best
+    return _Scanned(root_attrs, product, notation, best, track_ids)
 
 
 def collection_tracks(source: Path) -> Iterator[etree._Element]:
@@ -197,13 +222,19 @@ def write_rekordbox_rewrite(
     source = playlist.source
     try:
         check_prologue(source)
-        root_attrs, product, notation, node = _scan(source, playlist)
+        scanned = _scan(source, playlist)
+        root_attrs, product, notation = scanned.root_attrs, scanned.product, scanned.notation
+        node = scanned.node
         if node is None:
             refs = tuple(e.source_id for e in playlist.entries if e.source_id)
             node = PlaylistNode(tuple(split_path(playlist.name)), "0", refs)
         lookup = _result_lookup(results, playlist, node)
         resolver = _Resolver(node)
-        resolved = {ref for t in collection_tracks(source) if (ref := resolver.ref_of(t))}
+        ids = scanned.track_ids
+        if ids is not None and not resolver.by_location:  # a Key is a TrackID: known
+            resolved = {ref for ref in node.refs if ref in ids}
+        else:
+            resolved = {ref for t in collection_tracks(source) if (ref := resolver.ref_of(t))}
         kept = PlaylistNode(node.path, node.key_type, tuple(r for r in node.refs if r in resolved))
         return write_document(
             handle,

@@ -12,6 +12,7 @@ tests/bench/csv_writing.py); `write_csv` checks each row's width instead.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -28,10 +29,12 @@ __all__ = [
     "candidate_rows",
     "format_penalties",
     "match_rows",
+    "render_bodies",
     "missing_rows",
     "query_rows",
     "review_rows",
     "write_csv",
+    "write_csv_bodies",
     "write_report",
 ]
 
@@ -213,6 +216,22 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[str]])
     return count
 
 
+def write_csv_bodies(path: Path, columns: Sequence[str], bodies: Iterable[bytes]) -> None:
+    """`write_csv` for rows rendered already (`render_bodies`): the same header, then
+    the bytes as they are, atomically."""
+    with atomic_open(path, "wb") as handle:
+        handle.write(_encoded([columns]))
+        for body in bodies:
+            handle.write(body)
+
+
+def _encoded(rows: Iterable[Sequence[str]]) -> bytes:
+    """`rows` as `write_csv` puts them in its file: CSV, UTF-8 (surrogateescape)."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue().encode("utf-8", "surrogateescape")
+
+
 # report kind (OUTPUT_FILES' keys) -> its columns and rows
 REPORTS: dict[str, tuple[tuple[str, ...], Callable[[Iterable[MatchResult]], Iterable]]] = {
     "matches": (MATCH_COLUMNS, match_rows),
@@ -221,6 +240,27 @@ REPORTS: dict[str, tuple[tuple[str, ...], Callable[[Iterable[MatchResult]], Iter
     "review": (REVIEW_COLUMNS, review_rows),
     "missing": (MISSING_COLUMNS, missing_rows),
 }
+
+
+REPORT_ORDER = tuple(REPORTS)  # the order of `render_bodies`' texts
+
+
+def render_bodies(results: Sequence[MatchResult]) -> tuple[bytes, ...]:
+    """Each report's rows of `results`, in REPORT_ORDER, as the very bytes `write_csv`
+    writes for them after its header. Workers render their chunk's rows this way (in
+    parallel, from the full results they hold), so the host only joins bytes."""
+    bodies = []
+    for kind in REPORT_ORDER:
+        columns, rows = REPORTS[kind]
+        bodies.append(_encoded(_checked(rows(results), len(columns), kind)))
+    return tuple(bodies)
+
+
+def _checked(rows: Iterable[Sequence[str]], width: int, kind: str) -> Iterator[Sequence[str]]:
+    for row in rows:
+        if len(row) != width:
+            raise ValueError(f"{kind}: a row of {len(row)} values for {width} columns")
+        yield row
 
 
 def write_report(kind: str, path: Path, results: Iterable[MatchResult]) -> int:

@@ -19,7 +19,7 @@ from matcher.outputs.rekordbox_batch import BATCH_XML, BatchXml
 from matcher.outputs.rekordbox_batch import write_batch_xml as _write_batch_xml
 from matcher.outputs.rekordbox_new import write_rekordbox_new
 from matcher.outputs.rekordbox_rewrite import write_rekordbox_rewrite
-from matcher.outputs.reports import write_report
+from matcher.outputs.reports import REPORTS, write_csv_bodies, write_report
 from matcher.outputs.summary import (
     OUTPUT_FILES,
     PlaylistOutputs,
@@ -70,8 +70,13 @@ def write_playlist_outputs(
     partial: bool = False,
     elapsed_s: float = 0.0,
     metrics: Mapping[str, float] | None = None,
+    rendered: Mapping[str, Iterable[bytes]] | None = None,
 ) -> PlaylistOutputs:
     """Write all eight outputs of `playlist` into `folder` (see OUTPUT_FILES).
+
+    `rendered`: CSV reports whose rows are rendered already (`reports.render_bodies`,
+    in entry order), by report kind; `results` then need to carry only what the other
+    files read (brief results will do).
 
     Raises OutputError when a file cannot be written (the files before it are complete
     and the one that failed keeps its previous content), UnsafeXmlError or
@@ -90,11 +95,12 @@ def write_playlist_outputs(
         full = lambda: ordered  # noqa: E731
     paths = {kind: folder / name for kind, name in OUTPUT_FILES.items()}
 
-    write_report("matches", paths["matches"], ordered)
-    write_report("candidates", paths["candidates"], full())
-    write_report("queries", paths["queries"], full())
-    write_report("review", paths["review"], ordered)
-    write_report("missing", paths["missing"], ordered)
+    for kind, source in (("matches", None), ("candidates", full), ("queries", full),
+                         ("review", None), ("missing", None)):  # fmt: skip
+        if rendered is not None and kind in rendered:
+            write_csv_bodies(paths[kind], REPORTS[kind][0], rendered[kind])
+        else:
+            write_report(kind, paths[kind], source() if source else ordered)
     found = found_playlist(ordered, playlist.source.parent)
     atomic_write_text(paths["found"], found.text)
     enriched = write_enriched(paths["enriched"], playlist, ordered)

@@ -7,6 +7,7 @@ step and exactly, against a real Journal and real output files in tmp_path.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from matcher.model import (
     Playlist,
     PlaylistEntry,
 )
+from matcher.outputs.reports import render_bodies
 from tests.matcher.engine.engine_fixtures import matches_rows, read_summary
 
 CHUNK = 5  # every chunk holds this many entries (the sizer is pinned)
@@ -71,8 +73,9 @@ class FakePool:
     poll report a worker that could not start.
     """
 
-    def __init__(self, size: int = 1) -> None:
+    def __init__(self, size: int = 1, render: bool = True) -> None:
         self.size = size
+        self.render = render  # render the CSV rows, as real workers do
         self.busy: dict[int, tuple[int, list[PlaylistEntry]]] = {}  # worker -> chunk
         self.submitted: list[tuple[int, list[int]]] = []  # (chunk_id, entry indices)
         self.deaths: dict[int, int] = {}
@@ -113,7 +116,9 @@ class FakePool:
             results = [canned_result(e) for e in entries]
             stats = chunk_stats(results, 0.001 * len(results))
             briefs = [r.brief() for r in results]
-            out.append(ChunkDone(chunk_id, briefs, [encode_result(r) for r in results], stats))
+            rows = [encode_result(r) for r in results]
+            reports = render_bodies(results) if self.render else ()
+            out.append(ChunkDone(chunk_id, briefs, rows, stats, reports))
         self.busy.clear()
         return out
 
@@ -561,3 +566,76 @@ def test_a_playlist_too_big_to_hold_is_written_from_the_journal(
         assert [r["catalog_id"] for r in rows] == [
             "" if i % 3 == 2 else f"cat-{i}" for i in range(count)
         ]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every output file under `folder`, summary.json without its timing."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name not in ("performance_report.json", "batch_summary.json"):
+            data = path.read_bytes()
+            if path.name == "summary.json":
+                document = json.loads(data)
+                document.pop("elapsed_s", None)
+                document.pop("written_at", None)
+                data = json.dumps(document, sort_keys=True).encode()
+            files[str(path.relative_to(folder))] = data
+    return files
+
+
+@pytest.mark.parametrize("cancel", [False, True])
+def test_rows_the_workers_rendered_give_the_same_files_as_the_journal(
+    tmp_path: Path,
+    journal: Journal,
+    out_dir: Path,
+    cancel: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The host joins the CSV rows workers rendered instead of decoding every result;
+    a worker that renders nothing (ChunkDone.reports empty) makes the host read the
+    journal. Both give the same files, finished or cancelled with gaps."""
+    monkeypatch.setattr(chunked_run_module, "CANCEL_GRACE_S", 0.0)
+    outputs = []
+    for render, folder in ((True, out_dir), (False, tmp_path / "from-journal")):
+        own = journal if render else Journal.open(tmp_path / "other.sqlite")
+        pool = FakePool(size=2, render=render)
+        run, _emit = new_run(own, folder, pool)
+        run.begin([make_playlist(tmp_path, "alpha", 23), make_playlist(tmp_path, "beta", 4)])
+        if cancel:
+            run.step(0)
+            pool.hold = True
+            run.step(0)  # entries 10-19 in flight, never to report
+            pool.hold = False
+            pool.busy.clear()
+            run.step(0)  # 20-22 and beta 0-1 done, around the gap
+            pool.hold = True
+            run.cancel()
+            run.step(0)
+            assert run.state is BatchState.CANCELLED
+        else:
+            drive(run)
+        outputs.append(_files(folder))
+    assert outputs[0] == outputs[1]
+    assert "alpha/matches.csv" in outputs[0] and "alpha/candidates.csv" in outputs[0]
+    rows = outputs[0]["alpha/matches.csv"].decode().splitlines()
+    assert len(rows) == 1 + (13 if cancel else 23)
+
+
+def test_a_review_while_running_writes_the_reviewed_result(
+    tmp_path: Path, journal: Journal, out_dir: Path
+) -> None:
+    """Rows rendered before a review are stale: the playlist is written from the
+    journal, which holds the decision."""
+    pool = FakePool()
+    run, _emit = new_run(journal, out_dir, pool)
+    run.begin([make_playlist(tmp_path, "alpha", 12)])
+    run.step(0)  # entries 0-4 done
+    result = journal.result(BATCH_ID, 0, 2)
+    assert result is not None and result.status is MatchStatus.UNMATCHED
+    reviewed = MatchResult(result.entry, MatchStatus.REVIEW, 0.5, "local", "reviewed")
+    journal.update_result(BATCH_ID, 0, reviewed)
+    run.reviewed(0, reviewed)
+    drive(run)
+    rows = {int(r["entry_index"]): r for r in matches_rows(out_dir / "alpha")}
+    assert len(rows) == 12 and rows[2]["status"] == "review"
+    assert rows[2]["reason"] == "reviewed"

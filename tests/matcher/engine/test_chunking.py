@@ -141,3 +141,29 @@ def test_a_lost_chunk_goes_out_again_first_then_is_given_up() -> None:
     book.sent(lost)
     assert MAX_ATTEMPTS == 2 and book.lost(lost.chunk_id) is lost  # second: given up
     assert book.lost(None) is None and book.lost(99) is None  # an idle worker, or unknown
+
+
+@pytest.mark.parametrize(
+    ("remaining", "workers", "expected"),
+    [
+        pytest.param(10_000, 2, 100, id="far-from-the-end-full-size"),
+        pytest.param(150, 2, 75, id="the-end-spread-over-workers"),
+        pytest.param(151, 2, 76, id="rounded-up-so-no-third-chunk"),
+        pytest.param(12, 4, 8, id="never-below-first"),
+        pytest.param(150, 1, 100, id="one-worker-gains-nothing"),
+        pytest.param(0, 2, 100, id="nothing-left"),
+    ],
+)
+def test_the_last_entries_are_shared_among_the_workers(
+    remaining: int, workers: int, expected: int
+) -> None:
+    sizer = ChunkSizer(target_s=0.25, first=8)
+    sizer.observe(100, 0.25)  # 100 per chunk
+    assert sizer.share(remaining, workers) == expected
+
+
+def test_sharing_never_makes_a_chunk_bigger() -> None:
+    sizer = ChunkSizer(target_s=0.25, first=8)
+    sizer.observe(4, 0.5)  # slow tracks: 2 per chunk
+    assert sizer.share(9, 2) == 2
+    assert ChunkSizer(first=8).share(5, 2) == 8  # before any measurement: `first`

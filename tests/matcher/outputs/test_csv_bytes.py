@@ -166,3 +166,25 @@ def test_match_rows_are_the_results_own_rows():
         assert tuple(result.row()) == MATCH_COLUMNS
         (row,) = match_rows([result])
         assert row == list(result.row().values())
+
+
+def test_rows_rendered_apart_are_the_bytes_the_writer_writes(tmp_path) -> None:
+    """Workers render their chunk's rows (`render_bodies`) and the host joins them: the
+    files are the very bytes of rendering every result at once, whatever the split."""
+    from matcher.outputs.reports import (
+        REPORT_ORDER,
+        REPORTS,
+        render_bodies,
+        write_csv_bodies,
+        write_report,
+    )
+
+    results = awkward_results()
+    for split in (1, 2, len(results)):
+        chunks = [render_bodies(results[i : i + split]) for i in range(0, len(results), split)]
+        for k, kind in enumerate(REPORT_ORDER):
+            joined, whole = tmp_path / f"{kind}-{split}.csv", tmp_path / f"{kind}.csv"
+            write_csv_bodies(joined, REPORTS[kind][0], [c[k] for c in chunks])
+            write_report(kind, whole, results)
+            assert joined.read_bytes() == whole.read_bytes(), (kind, split)
+    assert b"\xff" in (tmp_path / "matches.csv").read_bytes()  # the undecodable name kept

@@ -335,3 +335,27 @@ def test_broken_source_xml_is_a_parse_error_and_leaves_nothing(tmp_path, make, s
         write_enriched(out, playlist, [])
     assert out.read_text() == "previous"
     assert list(tmp_path.glob(".*.tmp")) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "ids"),
+    [("Sets/Friday", ["101", "102", "999", "104"]), ("Unknown", ["104", "999", "101"])],
+)
+def test_trackids_kept_from_the_scan_resolve_like_a_second_read(
+    tmp_path, make, source, monkeypatch, name, ids
+):
+    """The scan keeps the COLLECTION's TrackIDs (up to MAX_TRACK_IDS) so the Keys are
+    resolved without reading the collection again; past the cap (here 1) it is read
+    again, and the file is the same to the byte (dangling Key 999 dropped either way)."""
+    from matcher.outputs import rekordbox_rewrite
+
+    playlist = rekordbox_playlist(make, source, name, ids)
+    results = [make.matched(playlist.entries[0], catalog_track(make))]
+    write_enriched(tmp_path / "kept.xml", playlist, results)
+    monkeypatch.setattr(rekordbox_rewrite, "MAX_TRACK_IDS", 1)
+    write_enriched(tmp_path / "read_again.xml", playlist, results)
+    kept = (tmp_path / "kept.xml").read_bytes()
+    assert kept == (tmp_path / "read_again.xml").read_bytes()
+    node = etree.fromstring(kept).find("PLAYLISTS/NODE")
+    assert "999" not in [t.get("Key") for t in node.iter("TRACK")]
+    assert etree.fromstring(kept).find("COLLECTION").get("Entries") == str(len(ids) - 1)
