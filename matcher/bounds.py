@@ -22,9 +22,9 @@ MAX_FIELD = 16_384  # characters of one text field
 MAX_NAMES = 100  # artists or remixers of one track
 
 _ENTRY_TEXT = tuple(f.name for f in fields(PlaylistEntry) if f.name not in
-                    ("entry_index", "duration_s", "bpm"))  # fmt: skip
+                    ("entry_index", "duration_s", "bpm", "file_size"))  # fmt: skip
 _TRACK_TEXT = tuple(f.name for f in fields(CatalogTrack) if f.name not in
-                    ("bpm", "duration_s", "artists", "remixers"))  # fmt: skip
+                    ("bpm", "duration_s", "artists", "remixers", "file_size"))  # fmt: skip
 
 
 def bounded_entry(entry: PlaylistEntry) -> PlaylistEntry:

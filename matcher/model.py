@@ -63,6 +63,7 @@ class PlaylistEntry:
     key: str = ""  # as written: "8A", "Am", "A Minor", "1m", ...
     isrc: str = ""
     location: str = ""  # local file path (decoded) or URL
+    file_size: int | None = None  # bytes, where the source records it (Rekordbox, Traktor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,7 @@ class CatalogTrack:
     duration_s: float | None = None
     isrc: str = ""
     location: str = ""  # the owner's audio file, for catalogs imported from a collection
+    file_size: int | None = None  # that file's size in bytes, where known
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,7 +123,15 @@ def track_from_tags(path: Path, tags: Mapping[str, str], stats: ReadStats) -> Ca
         duration_s=parse_number(tags.get("length", "")),
         isrc=normalise_isrc(tags.get("isrc", "")),
         location=str(resolved),
+        file_size=_size(resolved),
     )
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size or None
+    except OSError:
+        return None
 
 
 def _id3_text(tags: ID3, frames: tuple[str, ...]) -> str:

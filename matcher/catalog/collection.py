@@ -70,6 +70,7 @@ def track_from_entry(entry: PlaylistEntry, kind: str) -> CatalogTrack | None:
         duration_s=entry.duration_s if entry.duration_s and entry.duration_s > 0 else None,
         isrc=normalise_isrc(entry.isrc),
         location=entry.location,
+        file_size=entry.file_size,
     )
 
 

@@ -20,7 +20,7 @@ has, and a missing field costs nothing when nothing else competes.
     unstated_remix_confirmed       ... and the lengths agree to the second
     unknown_version              the entry names a remix, the track no version
     duration, duration_close,    agreement (in [0, 1]); within 3 s; far apart (20 s or
-    duration_off                 more)
+    duration_off                 more than 20 s)
     bpm, bpm_off, key, key_off   agreement and disagreement of tempo and key
     release, label, surface      support: the album, the label, the title as written
     identifier                   an ISRC or store id found the track (and the title agrees)
@@ -97,15 +97,29 @@ def _support(similarity: float | None, floor: float = 0.6) -> float:
     return max(0.0, (similarity - floor) / (1.0 - floor))
 
 
-def same_file(entry_location: str, track_location: str) -> bool:
-    """The same file named twice: the same path (case and separators aside)."""
+_SIZE_SLACK = 1024  # bytes: Traktor records sizes in kilobytes
+
+
+def same_file(
+    entry_location: str,
+    track_location: str,
+    entry_size: int | None = None,
+    track_size: int | None = None,
+) -> bool:
+    """The same file named twice: the same path (case and separators aside), or the same
+    file name and size, as when a library moved to another drive or computer
+    ("D:/Music/x.mp3" and "/Volumes/USB/Music/x.mp3")."""
     if not entry_location or not track_location:
         return False
     # casefold, not os.path.normcase, which folds nothing off Windows: two exports of one
     # library often disagree on case ("C:/Music" and "c:/music")
     a = entry_location.replace("\\", "/").rstrip("/").casefold()
     b = track_location.replace("\\", "/").rstrip("/").casefold()
-    return a == b
+    if a == b:
+        return True
+    if not entry_size or not track_size or abs(entry_size - track_size) > _SIZE_SLACK:
+        return False
+    return a.rsplit("/", 1)[-1] == b.rsplit("/", 1)[-1]
 
 
 def _log_count(count: int) -> float:
@@ -203,7 +217,7 @@ def evidence(
     if duration is not None:
         f["duration"] = _support(duration, 0.6)
         f["duration_close"] = float(close)
-        f["duration_off"] = float(duration <= 0.6)
+        f["duration_off"] = float(duration < 0.6)  # more than 20 s apart
     if bpm is not None:
         f["bpm"], f["bpm_off"] = float(bpm >= 0.99), float(bpm < 0.5)
     if key is not None:
@@ -212,7 +226,7 @@ def evidence(
     f["label"] = _support(text_similarity(entry.label, t.label))
     f["surface"] = float(entry.surface in t.surfaces)
     f["identifier"] = float(bool(identifier) and best_title >= 0.6)
-    f["same_file"] = float(same_file(location, track.location))
+    f["same_file"] = float(same_file(location, track.location, entry.file_size, track.file_size))
     f["no_version"] = float(not entry.version.family)
     similarities = {"title": round(best_title, 4), signal: round(version, 4)}
     for name, value in (("artists", best_artists), ("duration", duration), ("bpm", bpm),

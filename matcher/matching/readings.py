@@ -80,6 +80,7 @@ class EntryReading:
     label: str  # folded label, or a label named in the comments
     album: str  # folded
     surface: str  # the title exactly as written (case and spacing aside), for exact matches
+    file_size: int | None = None  # the entry's file's size in bytes, where the source says
 
     @property
     def primary(self) -> Reading:
@@ -254,6 +255,7 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
         label=fold(label),
         album=fold(entry.album),
         surface=surface_form(entry.title),
+        file_size=entry.file_size if entry.file_size and entry.file_size > 0 else None,
     )
 
 

@@ -11,7 +11,7 @@ import math
 import re
 from urllib.parse import unquote
 
-__all__ = ["decode_location", "duration", "is_absolute", "number", "text", "year"]
+__all__ = ["byte_size", "decode_location", "duration", "is_absolute", "number", "text", "year"]
 
 _DRIVE = re.compile(r"^/?([A-Za-z]:[/\\].*)$", re.S)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # two letters at least: "C:" is a drive
@@ -39,6 +39,12 @@ def number(value: str | float | int | None) -> float | None:
     if not math.isfinite(result) or result <= 0:
         return None
     return result
+
+
+def byte_size(value: str | float | int | None, unit: int = 1) -> int | None:
+    """A file size in bytes from a count of `unit`s (Traktor writes kilobytes), or None."""
+    n = number(value)
+    return int(n * unit) if n is not None and n < 2**50 else None
 
 
 def duration(value: str | None, unit: str = "s") -> float | None:

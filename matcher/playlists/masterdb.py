@@ -55,7 +55,7 @@ Connection = Any  # an sqlite3 or sqlcipher3 connection: the same DB-API
 REQUIRED = {
     "djmdContent": ("ID", "Title", "ArtistID", "RemixerID", "AlbumID", "GenreID", "LabelID",
                     "KeyID", "BPM", "Length", "ReleaseYear", "Commnt", "ISRC", "FolderPath",
-                    "Subtitle", "rb_local_deleted"),
+                    "Subtitle", "FileSize", "rb_local_deleted"),
     "djmdArtist": ("ID", "Name"),
     "djmdAlbum": ("ID", "Name"),
     "djmdGenre": ("ID", "Name"),

@@ -26,7 +26,7 @@ from lxml import etree
 
 from matcher.matching.keys import from_traktor_index
 from matcher.model import Playlist, PlaylistEntry, PlaylistInfo
-from matcher.playlists.fields import number, text, year
+from matcher.playlists.fields import byte_size, number, text, year
 from matcher.playlists.keyed import keyed_playlist
 from matcher.playlists.select import COLLECTION, join_path, unique_path, with_folder_counts
 from matcher.playlists.xmlsafe import iter_elements, release
@@ -116,6 +116,7 @@ def _entry_fields(entry: etree._Element) -> dict[str, object]:
         "bpm": number(tempo.get("BPM")) if tempo is not None else None,
         "key": _musical_key(entry, info_get("KEY")),
         "location": location,
+        "file_size": byte_size(info_get("FILESIZE"), 1024),  # Traktor counts kilobytes
     }
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from lxml import etree
 
 from matcher.model import Playlist, PlaylistEntry, PlaylistInfo
-from matcher.playlists.fields import decode_location, number, text, year
+from matcher.playlists.fields import byte_size, decode_location, number, text, year
 from matcher.playlists.keyed import keyed_playlist
 from matcher.playlists.select import COLLECTION, join_path, unique_path, with_folder_counts
 from matcher.playlists.xmlsafe import iter_elements, release
@@ -78,6 +78,7 @@ def _track_fields(track: etree._Element) -> dict[str, object]:
         "bpm": number(get("AverageBpm")),
         "key": text(get("Tonality")),
         "location": decode_location(get("Location")),
+        "file_size": byte_size(get("Size")),
     }
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matcher.model import Playlist, PlaylistEntry, PlaylistInfo
-from matcher.playlists.fields import number, year
+from matcher.playlists.fields import byte_size, number, year
 from matcher.playlists.keyed import keyed_playlist
 from matcher.playlists.masterdb import Connection, known_key, open_master_db
 from matcher.playlists.select import COLLECTION, join_path, unique_path, with_folder_counts
@@ -46,7 +46,7 @@ _TEXT_FIELDS = (
 )  # fmt: skip
 _NAMES = tuple(name for name, _ in _TEXT_FIELDS)
 _TRACKS = f"""
-SELECT {", ".join(column for _, column in _TEXT_FIELDS)}, c.Length, c.BPM
+SELECT {", ".join(column for _, column in _TEXT_FIELDS)}, c.FileSize, c.Length, c.BPM
 FROM djmdContent AS c
 LEFT JOIN djmdArtist AS a ON a.ID = c.ArtistID
 LEFT JOIN djmdArtist AS r ON r.ID = c.RemixerID
@@ -77,8 +77,9 @@ def _str(value: object) -> str:
 
 def _track_fields(row: tuple) -> dict[str, object]:
     fields: dict[str, object] = dict(zip(_NAMES, map(_str, row), strict=False))
-    length, bpm = row[-2:]
+    size, length, bpm = row[-3:]
     fields["year"] = year(str(fields["year"]))
+    fields["file_size"] = byte_size(size) if isinstance(size, int | float) else None
     fields["duration_s"] = number(length) if isinstance(length, int | float) else None
     fields["bpm"] = number(bpm / 100) if isinstance(bpm, int | float) else None
     return fields

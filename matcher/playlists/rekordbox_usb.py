@@ -39,7 +39,7 @@ from pathlib import Path
 
 from matcher.model import Playlist, PlaylistEntry, PlaylistInfo
 from matcher.playlists.devicesql import DeviceLibrary
-from matcher.playlists.fields import number, text
+from matcher.playlists.fields import byte_size, number, text
 from matcher.playlists.keyed import keyed_playlist
 from matcher.playlists.library_errors import NotALibrary
 from matcher.playlists.rekordbox_onelibrary import ONELIBRARY_NAME, read_tracks, read_tree
@@ -149,6 +149,7 @@ def _track_fields(db: DeviceLibrary, row: int, names: _Lookups) -> dict[str, obj
         "key": text(names.keys.get(db.u32(row + 0x20))),
         "isrc": field(_ISRC),
         "location": field(_PATH),
+        "file_size": byte_size(db.u32(row + 0x10)),
     }
 
 

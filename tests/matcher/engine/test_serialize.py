@@ -95,9 +95,9 @@ def test_round_trip_shapes(result: MatchResult) -> None:
 # loadable (extend the layout here); any other change needs a new format byte in serialize.
 LAYOUTS = {
     PlaylistEntry: "playlist_file playlist entry_index source_id title artist remixer mix album "
-    "label genre comments year duration_s bpm key isrc location",
+    "label genre comments year duration_s bpm key isrc location file_size",
     CatalogTrack: "catalog_id title mix artists remixers label release release_date bpm key genre "
-    "duration_s isrc location",
+    "duration_s isrc location file_size",
     Candidate: "track confidence features penalties guard note score",
     QueryRecord: "kind text hits elapsed_ms",
     MatchResult: "entry status confidence provider reason best candidates query_log elapsed_ms "

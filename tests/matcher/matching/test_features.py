@@ -261,6 +261,36 @@ def test_same_file(a: str, b: str, same: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("a", "b", "sizes", "same"),
+    [
+        pytest.param("D:/Music/House/a.mp3", "/Volumes/USB/Music/House/a.mp3",
+                     (8_318_500, 8_318_500), True, id="moved-drive-same-size"),
+        pytest.param("D:/Music/a.mp3", "/Users/dj/Music/A.mp3", (8_318_500, 8_123 * 1024),
+                     True, id="traktor-kilobytes"),
+        pytest.param("D:/Music/a.mp3", "/Volumes/USB/a.mp3", (8_318_500, 8_400_000), False,
+                     id="same-name-other-size"),
+        pytest.param("D:/Music/a.mp3", "/Volumes/USB/b.mp3", (8_318_500, 8_318_500), False,
+                     id="same-size-other-name"),
+        pytest.param("D:/Music/a.mp3", "/Volumes/USB/a.mp3", (8_318_500, None), False,
+                     id="one-size-unknown"),
+    ],
+)  # fmt: skip
+def test_same_file_name_and_size(
+    a: str, b: str, sizes: tuple[int | None, int | None], same: bool
+) -> None:
+    assert same_file(a, b, *sizes) is same
+    assert same_file(b, a, *reversed(sizes)) is same
+
+
+def test_a_moved_library_s_file_is_its_own_file() -> None:
+    track = CatalogTrack("t1", "Glass Tide", location="/Volumes/USB/Music/Glass Tide.mp3",
+                         file_size=9_000_000)  # fmt: skip
+    moved = features(track, location="D:/Music/Glass Tide.mp3", file_size=9_000_000)
+    assert moved.features["same_file"] == 1.0
+    assert features(track, location="D:/Music/Glass Tide.mp3").features["same_file"] == 0.0
+
+
+@pytest.mark.parametrize(
     ("fields", "track"),
     [
         pytest.param({}, TRACK, id="perfect"),

@@ -162,10 +162,6 @@ TRUSTS_IDS = shipped_plus(identifier=BALANCED.model.weight("identifier"))
         pytest.param(
             {"title": "Glas Tide", "artist": "Nova Reyes", "duration_s": 412.0},
             MatchStatus.MATCHED, "30001", "confident", id="typo-in-title",
-            marks=pytest.mark.xfail(strict=True, reason=(
-                "the shipped model sends a one-letter typo to review: 0.84, 'thin evidence "
-                "(weakest: title)': title_typo (fitted at +0.87) wins back only part of "
-                "what title_exact and surface lose")),
         ),
         pytest.param(
             {"title": "Lantern Field", "artist": "Sela Marrow"},

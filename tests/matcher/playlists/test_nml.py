@@ -15,7 +15,7 @@ ENTRY_FULL = (
     'VOLUMEID="Macintosh HD"></LOCATION>\n'
     '<ALBUM TRACK="5" TITLE="Beatport At ADE"></ALBUM>\n'
     '<INFO BITRATE="320000" GENRE="Trance" LABEL="Label X" COMMENT="mélodie" KEY="11m" '
-    'REMIXER="Remi" MIX="Extended Mix" PLAYTIME="261" PLAYTIME_FLOAT="260.989380" '
+    'FILESIZE="10208" REMIXER="Remi" MIX="Extended Mix" PLAYTIME="261" PLAYTIME_FLOAT="260.989380" '
     'RELEASE_DATE="2011/1/1"></INFO>\n'
     '<TEMPO BPM="147.999908" BPM_QUALITY="100.000000"></TEMPO>\n'
     '<MUSICAL_KEY VALUE="19"></MUSICAL_KEY>\n'
@@ -112,6 +112,7 @@ def test_collection_fields(collection: Path) -> None:
         bpm=147.999908,
         key="11m",
         location="/Users/DJ/Boots.mp3",
+        file_size=10208 * 1024,  # Traktor counts kilobytes
     )
     poison = entries[1]
     assert (poison.key, poison.bpm, poison.year, poison.duration_s) == ("A Minor", None, "", 467.0)

@@ -60,6 +60,7 @@ FULL_TRACK = rekordbox_track(
     AverageBpm="128.00",
     Tonality="8A",
     Location="file://localhost/Users/dj/Music/deadmau5%20-%20Strobe.mp3",
+    Size="25362432",
 )
 UNKNOWNS = rekordbox_track(
     "102",
@@ -124,6 +125,7 @@ def test_track_fields(library: Path) -> None:
         bpm=128.0,
         key="8A",
         location="/Users/dj/Music/deadmau5 - Strobe.mp3",
+        file_size=25_362_432,
     )
 
 
