@@ -1,6 +1,9 @@
 """The local catalog: an SQLite + FTS5 database and the importers that fill it.
 
 store.py       CatalogStore: open, upsert, search (FTS5 MATCH), by_id / by_isrc
+schema.py      the file's tables and statements, and how a reader connects
+grams.py       the trigram index: candidates through a typo
+words.py       the words' row counts: what a word query may cost, bounded
 importers.py   read_catalog_source: catalog CSV (.gz), Rekordbox XML, Traktor NML, folder
 collection.py  DJ collection entries -> catalog rows
 audiofiles.py  audio files' tags -> catalog rows

@@ -7,11 +7,15 @@
               mix      fold(mix + the version split off the title)
     grams   FTS5 trigram index over fold(artists + remixers) + fold(title), for typos
             (see grams.py), with grams_df, its trigrams' row counts
+    words_df  the word index's words' row counts, so a query leaves out words too common
+            to rank (see words.py)
     meta    key/value: schema version and import records
 
-Schema versions: 1 had no trigram index; 2 adds it. A writable open of a version 1 file
-builds the index from the word index's folded text (a second or so per 100,000 rows) and
-records version 2; a read-only open leaves it as it is, and `has_trigrams` is False.
+Schema versions: 1 had no trigram index; 2 adds it; 3 adds words_df. A writable open of
+an older file builds what it lacks (the trigram index from the word index's folded text,
+a second or so per 100,000 rows; the word counts in half a second for a million rows)
+and records version 3; a read-only open leaves it as it is, and `has_trigrams` or
+`has_word_counts` is False.
 
 The word index keeps its own copy of the folded text (a few MB for 30k rows): folded text
 is computed in Python, so SQLite could not rebuild it from `tracks`, and a plain FTS5 table
@@ -30,66 +34,33 @@ from pathlib import Path
 from types import TracebackType
 
 from matcher.catalog import grams
+from matcher.catalog import words as word_df
 from matcher.catalog.damaged import catalog_error, describe
 from matcher.catalog.rows import COLUMNS as _COLUMNS
 from matcher.catalog.rows import folded_fields, normalise_isrc, row_of, track_of
+from matcher.catalog.schema import (
+    CACHE_KB,
+    FTS_UPSERT,
+    META,
+    MMAP_BYTES,
+    PROBE,
+    SCHEMA,
+    SCHEMA_VERSION,
+    SEARCH,
+    SELECT,
+    T_COLUMNS,
+    UNRANKED,
+    UPSERT,
+    connect_readonly,
+)
 from matcher.errors import CatalogError
 from matcher.model import CatalogTrack
 
 __all__ = ["SCHEMA_VERSION", "CatalogStore", "folded_fields", "normalise_isrc"]
 
-SCHEMA_VERSION = 2
 _BATCH = 4000  # rows per write transaction
-_WEIGHTS = "bm25(10.0, 5.0, 1.0)"  # title, artists, mix
 
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS tracks (
-    rowid INTEGER PRIMARY KEY,
-    catalog_id TEXT UNIQUE NOT NULL,
-    title TEXT NOT NULL DEFAULT '',
-    mix TEXT NOT NULL DEFAULT '',
-    artists TEXT NOT NULL DEFAULT '',
-    remixers TEXT NOT NULL DEFAULT '',
-    label TEXT NOT NULL DEFAULT '',
-    release TEXT NOT NULL DEFAULT '',
-    release_date TEXT NOT NULL DEFAULT '',
-    bpm REAL,
-    key TEXT NOT NULL DEFAULT '',
-    genre TEXT NOT NULL DEFAULT '',
-    duration_s REAL,
-    isrc TEXT NOT NULL DEFAULT '',
-    location TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS tracks_isrc ON tracks(isrc) WHERE isrc != '';
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-    title, artists, mix, tokenize = 'unicode61 remove_diacritics 2'
-);
-INSERT INTO fts(fts, rank) VALUES ('rank', '{_WEIGHTS}');
-CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row');
-{grams.SCHEMA}"""
-_SELECT = f"SELECT {_COLUMNS} FROM tracks"
-_UPSERT = (
-    f"INSERT INTO tracks ({_COLUMNS}, source) VALUES ({', '.join('?' * 15)}) "
-    "ON CONFLICT(catalog_id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in [*_COLUMNS.split(", ")[1:], "source"])
-)
-_FTS_UPSERT = (
-    "INSERT OR REPLACE INTO fts (rowid, title, artists, mix) "
-    "SELECT rowid, ?, ?, ? FROM tracks WHERE catalog_id = ?"
-)
-# Driven by the FTS table, which returns rows already in rank order (FTS5 sorts inside the
-# virtual table for ORDER BY rank); a subquery instead would be materialised and re-sorted,
-# twice as slow.
-_T_COLUMNS = ", ".join("t." + c for c in _COLUMNS.split(", "))
-_SEARCH = (
-    f"SELECT {_T_COLUMNS} FROM fts JOIN tracks AS t ON t.rowid = fts.rowid "
-    "WHERE fts MATCH ? ORDER BY fts.rank LIMIT ?"
-)
-_PROBE = "SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1"
-_META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
-_MEMO = 200_000  # words or trigrams remembered per connection
+_MEMO = 20_000  # words, counts or trigrams remembered per connection (some 2 MB each)
 
 
 class CatalogStore:
@@ -103,7 +74,9 @@ class CatalogStore:
         self._rows: int | None = None
         self._words_seen: dict[str, int] = {}  # word -> 1 when a track holds it (bounded)
         self._grams_seen: dict[str, int] = {}  # trigram -> rows holding it (bounded)
+        self._words_df: dict[str, int] = {}  # word -> rows holding it (bounded)
         self.has_trigrams = False  # whether the trigram index is there (schema 2 and later)
+        self.has_word_counts = False  # whether words_df is there (schema 3 and later)
 
     # -- opening -----------------------------------------------------------------------
 
@@ -118,7 +91,7 @@ class CatalogStore:
         conn: sqlite3.Connection | None = None
         try:
             if readonly:
-                conn = _connect_readonly(path)
+                conn = connect_readonly(path)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -142,14 +115,14 @@ class CatalogStore:
             raise CatalogError(f"not a CrateMatch catalog (no catalog tables): {self.path}")
         if self.readonly:
             conn.execute("PRAGMA query_only = 1")
-            conn.execute("PRAGMA cache_size = -16384")
-            conn.execute("PRAGMA mmap_size = 268435456")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+            conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         else:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -65536")
             if not ours:
-                conn.executescript(f"BEGIN; {_SCHEMA} COMMIT;")
+                conn.executescript(f"BEGIN; {SCHEMA} COMMIT;")
                 self.set_meta("schema_version", str(SCHEMA_VERSION))
         version = self.meta("schema_version")
         if version is None or not version.isdigit():
@@ -158,9 +131,11 @@ class CatalogStore:
             raise CatalogError(
                 f"catalog {self.path} was written by a newer CrateMatch (schema {version})"
             )
-        if int(version) < 2 and not self.readonly:  # 1 -> 2: the trigram index, at once
-            self._atomic(grams.build, _META, [("schema_version", str(SCHEMA_VERSION))])
+        if int(version) < SCHEMA_VERSION and not self.readonly:  # what it lacks, at once
+            steps = [grams.build] if int(version) < 2 else []
+            self._atomic(*steps, word_df.build, META, [("schema_version", str(SCHEMA_VERSION))])
         self.has_trigrams = int(version) >= 2 or not self.readonly
+        self.has_word_counts = int(version) >= 3 or not self.readonly
 
     def close(self) -> None:
         """Close; a writer folds the WAL back into the file so readers need no -shm."""
@@ -201,8 +176,7 @@ class CatalogStore:
             self._write(track_rows, fts_rows)
             written += len(batch)
         self._numeric_ids = self._rows = None
-        self._words_seen.clear()
-        self._grams_seen.clear()
+        self._forget()
         return written
 
     def optimize(self) -> None:
@@ -212,14 +186,19 @@ class CatalogStore:
         self._writable()
         self._run("INSERT INTO fts(fts) VALUES ('optimize')")
         self._run("INSERT INTO grams(grams) VALUES ('optimize')")
-        self._atomic(grams.recount)
-        self._grams_seen.clear()
+        self._atomic(grams.recount, word_df.recount)
+        self._forget()
         self._run("PRAGMA optimize")
+
+    def _forget(self) -> None:
+        self._words_seen.clear()
+        self._grams_seen.clear()
+        self._words_df.clear()
 
     def _write(self, track_rows: list[tuple], fts_rows: list[tuple]) -> None:
         ids = [(row[0],) for row in track_rows]
         self._atomic(
-            grams.DELETE_OLD, ids, _UPSERT, track_rows, _FTS_UPSERT, fts_rows, grams.INSERT_NEW, ids
+            grams.DELETE_OLD, ids, UPSERT, track_rows, FTS_UPSERT, fts_rows, grams.INSERT_NEW, ids
         )
 
     def _atomic(self, *steps: object) -> None:
@@ -244,7 +223,7 @@ class CatalogStore:
 
     def set_meta(self, key: str, value: str) -> None:
         self._writable()
-        self._run(_META, (key, value))
+        self._run(META, (key, value))
 
     def _writable(self) -> None:
         if self.readonly:
@@ -271,7 +250,7 @@ class CatalogStore:
         return self._rows
 
     def by_id(self, catalog_id: str) -> CatalogTrack | None:
-        rows = self._run(f"{_SELECT} WHERE catalog_id = ?", (catalog_id,))
+        rows = self._run(f"{SELECT} WHERE catalog_id = ?", (catalog_id,))
         return track_of(rows[0]) if rows else None
 
     def by_ids(self, ids: Sequence[str]) -> list[CatalogTrack]:
@@ -280,7 +259,7 @@ class CatalogStore:
         wanted = list(dict.fromkeys(ids))
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            sql = f"{_SELECT} WHERE catalog_id IN ({', '.join('?' * len(chunk))})"
+            sql = f"{SELECT} WHERE catalog_id IN ({', '.join('?' * len(chunk))})"
             for row in self._run(sql, chunk):
                 found[row[0]] = track_of(row)
         return [found[i] for i in wanted if i in found]
@@ -289,7 +268,7 @@ class CatalogStore:
         bare = normalise_isrc(isrc)
         if not bare:
             return []
-        rows = self._run(f"{_SELECT} WHERE isrc = ? AND isrc != '' ORDER BY rowid", (bare,))
+        rows = self._run(f"{SELECT} WHERE isrc = ? AND isrc != '' ORDER BY rowid", (bare,))
         return [track_of(r) for r in rows]
 
     def word_frequencies(self, words: Iterable[str]) -> dict[str, int]:
@@ -308,6 +287,18 @@ class CatalogStore:
             counts.update(dict(self._run(sql, chunk)))
         return counts
 
+    def bounded_words(
+        self, title: tuple[str, ...], artists: tuple[str, ...], mode: str
+    ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The words of a query worth asking for, so that its cost does not grow with the
+        catalog, or None when it is too unspecific to rank (see words.py); all of them
+        when the catalog keeps no word counts."""
+        if not self.has_word_counts:
+            return title, artists
+        asked = [w for w in dict.fromkeys(title + artists) if w]
+        fetch = lambda found: self._counts("words_df", found)  # noqa: E731
+        return word_df.bounded(title, artists, mode, self._memo(self._words_df, asked, fetch))
+
     def known_words(self, words: Iterable[str]) -> set[str]:
         """The folded words that some track holds (in any column of the word index). One
         index probe per word however common (cheaper than counting with fts_vocab), and
@@ -316,7 +307,7 @@ class CatalogStore:
         return {w for w, known in found.items() if known}
 
     def _probe(self, words: list[str]) -> dict[str, int]:
-        return {w: int(bool(self._run(_PROBE, ('"' + w.replace('"', '""') + '"',)))) for w in words}
+        return {w: int(bool(self._run(PROBE, ('"' + w.replace('"', '""') + '"',)))) for w in words}
 
     def _gram_counts(self, trigrams: list[str]) -> dict[str, int]:
         counts = self._counts("grams_df", trigrams)
@@ -348,24 +339,35 @@ class CatalogStore:
         chosen = grams.choose(candidates, counts, grams.budget(rows))
         if not chosen:
             return []
-        sql = grams.ranked(_T_COLUMNS, len(chosen))
+        sql = grams.ranked(T_COLUMNS, len(chosen))
         return [track_of(r) for r in self._run(sql, grams.parameters(chosen, rows, limit))]
 
     def search(self, match: str, limit: int) -> list[CatalogTrack]:
         """Tracks matching an FTS5 MATCH expression, best bm25 rank first."""
+        return [track_of(r) for r in self._match(SEARCH, match, limit)]
+
+    def search_few(self, match: str, limit: int) -> list[CatalogTrack] | None:
+        """Every track matching `match` when there are at most `limit`, in rowid order;
+        None when there are more. Ranking costs bm25 a walk over the posting list of each
+        word, however few rows match ("the": 150,000 rows at a million); finding the rows
+        that hold all the words does not, so a strict query that matches few rows gets
+        them all this way, the same set the ranked query would give."""
+        rows = self._match(UNRANKED, match, limit + 1)
+        return None if len(rows) > limit else [track_of(r) for r in rows]
+
+    def _match(self, sql: str, match: str, limit: int) -> list[tuple]:
         if limit <= 0:
             return []
         if self._conn is None:
             raise CatalogError(f"catalog is closed: {self.path}")
         try:
-            rows = self._conn.execute(_SEARCH, (match, limit)).fetchall()
+            return self._conn.execute(sql, (match, limit)).fetchall()
         except sqlite3.OperationalError as err:
             if "fts5" in str(err) or "no such column" in str(err):
                 raise CatalogError(f"bad catalog search {match!r}: {err}") from None
             raise catalog_error(err, self.path, describe(err, self.path)) from None
         except sqlite3.DatabaseError as err:
             raise catalog_error(err, self.path, describe(err, self.path)) from None
-        return [track_of(r) for r in rows]
 
     def iter_tracks(self) -> Iterator[CatalogTrack]:
         """Every track in rowid order (for exports and benchmarks)."""
@@ -392,20 +394,3 @@ class CatalogStore:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as err:
             raise catalog_error(err, self.path, describe(err, self.path)) from None
-
-
-def _connect_readonly(path: Path) -> sqlite3.Connection:
-    """`mode=ro` URI; if the db is in a folder we cannot write (no -shm possible) and no
-    writer has left a WAL behind, `immutable=1` is the only way SQLite will read it."""
-    uri = path.resolve().as_uri()
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None,
-                           check_same_thread=False)  # fmt: skip
-    try:
-        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
-    except sqlite3.OperationalError:
-        conn.close()
-        if Path(f"{path}-wal").exists():
-            raise
-        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
-                               check_same_thread=False)  # fmt: skip
-    return conn

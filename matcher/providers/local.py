@@ -1,6 +1,7 @@
 """The local catalog provider: SQLite FTS5, one read-only connection per process.
 
-Word queries become FTS5 MATCH expressions over the word index (`fts_expression`). A
+Word queries become FTS5 MATCH expressions over the word index (`fts_expression`),
+bounded so that what one costs does not follow the catalog's size (`catalog/words.py`). A
 "trigram" query goes to the character index instead (`CatalogStore.search_grams`), and
 only when a word of it is unknown to the catalog: a typo makes a word no track holds, and
 when every word is known the word queries before it have already asked for them.
@@ -8,6 +9,7 @@ when every word is known the word queries before it have already asked for them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from matcher.catalog.store import CatalogStore
@@ -55,7 +57,17 @@ class LocalCatalog(Provider):
         if not expression:
             return []
         self.counters.queries += 1
-        return self.store.search(expression, limit)
+        if query.mode != "any":  # an AND matching few rows: all of them, without ranking
+            few = self.store.search_few(expression, limit)
+            if few is not None:
+                return few
+        bounded = self.store.bounded_words(query.title, query.artists, query.mode)
+        if bounded is None:
+            return []
+        title, artists = bounded
+        return self.store.search(
+            fts_expression(replace(query, title=title, artists=artists)), limit
+        )
 
     def _search_grams(self, query: Query, limit: int) -> list[CatalogTrack]:
         words = [w for w in query.title + query.artists if w]

@@ -1,12 +1,15 @@
 """Accuracy on the labelled development set, through the real command line.
 
     python tests/bench/accuracy.py [--preset balanced] [--stress] [--errors N]
+        [--pad 1000000 | --catalog DB]
 
 Runs `cratematch match` on the devset playlists against the devset catalog (imported
 once into a benchmark home, reused on later runs), turns every `matches.csv` into the
 results file `score.py` reads (a `matched` row gives its catalog id; review, unmatched
 and error rows give none) and prints score.py's report: precision, recall, false-match
-rate on absent tracks, per playlist and per noise tag.
+rate on absent tracks, per playlist and per noise tag. With --pad N the catalog is the
+devset catalog plus N generated rows that collide with no devset track (padding.py,
+imported once and kept under the temp folder): what a large catalog costs accuracy.
 """
 
 from __future__ import annotations
@@ -31,12 +34,20 @@ def main() -> None:
     ap.add_argument("--stress", action="store_true", help="also match the 10k stress playlist")
     ap.add_argument("--errors", type=int, default=0)
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--pad", type=int, default=0, help="generated rows added to the catalog")
+    ap.add_argument("--catalog", type=Path, default=None, help="match against this catalog")
     a = ap.parse_args()
     if not DEVSET.is_dir():
         sys.exit("../shared/devset is not here")
     env = dict(
         os.environ, CRATEMATCH_HOME=str(Path(tempfile.gettempdir()) / "cratematch-bench-home")
     )
+    catalog = a.catalog or DEVSET / "catalog.csv.gz"
+    if a.pad:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from padding import cached_catalog
+
+        catalog = cached_catalog(a.pad)
     playlists = sorted(p for p in (DEVSET / "playlists").iterdir() if a.stress or p.name != STRESS)
     out = Path(tempfile.mkdtemp(prefix="cratematch-accuracy-"))
     cmd = [
@@ -47,7 +58,7 @@ def main() -> None:
         *map(str, playlists),
         "--all-playlists",
         "--catalog",
-        str(DEVSET / "catalog.csv.gz"),
+        str(catalog),
         "--preset",
         a.preset,
         "--out",

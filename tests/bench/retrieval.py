@@ -1,16 +1,18 @@
 """Retrieval: is the right catalog row among the candidates at all, and what it costs.
 
     python tests/bench/retrieval.py [--preset balanced] [--load-rows 1000000] [--queries 2000]
+        [--pad 1000000]
 
 Prints, on the devset (all eight playlists, stress included):
 - the retrieval recall ceiling per noise tag: the share of in-catalog entries whose
   expected catalog id is among the candidates of (a) the full plan (every query, no early
   exit, as fit_data.py gathers them) and (b) the preset's plan as capped by `max_queries`;
 - what each query kind costs (median / p99 ms, how many ran) in the full plan.
-With --load-rows, also a generated catalog of that many rows (load.py's generator): import
-wall time, database size with and without the trigram index, and the trigram query's
-cost for titles and artists of catalog rows with one typo each, and how often the row
-comes back.
+With --pad N, the devset is searched in the devset catalog padded with N generated rows
+(padding.py; cached under the temp folder). With --load-rows, also a generated catalog of
+that many rows (load.py's generator): import wall time, database size with and without
+the trigram index, and the trigram query's cost for titles and artists of catalog rows
+with one typo each, and how often the row comes back.
 """
 
 from __future__ import annotations
@@ -54,8 +56,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-def devset(preset_name: str) -> None:
-    catalog = resolve_catalog(DEVSET / "catalog.csv.gz")
+def devset(preset_name: str, catalog: Path | None = None, stress: bool = True) -> None:
+    catalog = catalog or resolve_catalog(DEVSET / "catalog.csv.gz")
     provider = LocalCatalog(catalog)
     preset = PRESETS[preset_name]
     wide = replace(preset, max_queries=8, early_exit=2.0, time_budget_ms=1e9)
@@ -64,6 +66,8 @@ def devset(preset_name: str) -> None:
     cost: dict[str, list[float]] = defaultdict(list)
     t0 = time.perf_counter()
     for path in sorted((DEVSET / "playlists").iterdir()):
+        if not stress and "stress" in path.name:
+            continue
         for pl in read_playlists(path, all_playlists=True):
             for entry in pl.entries:
                 expected, tags = truth[(entry.playlist_file, entry.entry_index)]
@@ -90,7 +94,9 @@ def devset(preset_name: str) -> None:
                     row[0] += 1
                     row[1] += expected in found_wide
                     row[2] += expected in found_capped
-    print(f"devset gathered in {time.perf_counter() - t0:.1f} s (preset {preset_name})")
+    took = time.perf_counter() - t0
+    print(f"devset gathered in {took:.1f} s (preset {preset_name}) against {catalog} "
+          f"({provider.store.count():,} rows)")  # fmt: skip
     print(f"  {'noise tag (in-catalog entries)':42s} {'n':>6s} {'full plan':>10s} {'capped':>8s}")
     for tag, (n, wide_hits, capped_hits) in sorted(hits.items(), key=lambda kv: -kv[1][0]):
         print(f"  {tag:42s} {n:6d} {wide_hits / n:10.4f} {capped_hits / n:8.4f}")
@@ -136,6 +142,7 @@ def trigram_cost(db: Path, queries: int, limit: int, label: str) -> None:
     rng = random.Random(7)
     total = store.count()
     picks = [store.by_id(cid) for cid in _sample_ids(store, total, queries, rng)]
+    picks = [t for t in picks if t and t.artists and t.title.strip()]
     for where in ("title", "artist"):
         times, words, found, skipped = [], [], 0, 0
         for track in picks:
@@ -217,20 +224,30 @@ def load(rows: int, queries: int, limit: int) -> None:
     print(f"  (files in {work})")
 
 
+def padded_catalog(rows: int) -> Path:
+    from padding import cached_catalog
+
+    return cached_catalog(rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--preset", default="balanced")
     ap.add_argument("--load-rows", type=int, default=0)
     ap.add_argument("--queries", type=int, default=2000)
     ap.add_argument("--no-devset", action="store_true")
+    ap.add_argument("--no-stress", action="store_true", help="leave the 10k stress list out")
+    ap.add_argument("--pad", type=int, default=0, help="devset catalog + this many generated rows")
     a = ap.parse_args()
     os.environ["CRATEMATCH_HOME"] = str(Path(tempfile.gettempdir()) / "cratematch-bench-home")
     limit = PRESETS[a.preset].candidates_per_query
     if not a.no_devset:
         if not DEVSET.is_dir():
             sys.exit("../shared/devset is not here")
-        devset(a.preset)
-        trigram_cost(resolve_catalog(DEVSET / "catalog.csv.gz"), a.queries, limit, "devset")
+        catalog = padded_catalog(a.pad) if a.pad else None
+        devset(a.preset, catalog, stress=not a.no_stress)
+        trigram_cost(catalog or resolve_catalog(DEVSET / "catalog.csv.gz"), a.queries, limit,
+                     "devset" + (f" + {a.pad:,} rows" if a.pad else ""))  # fmt: skip
     if a.load_rows:
         load(a.load_rows, a.queries, limit)
 

@@ -7,7 +7,9 @@ like a tag write's; each audio file is looked up in the library by its location,
 entry's values are what "the file says", and `plan.plan_file` decides under the same
 options (fill empty fields, --overwrite, --fields, --key-notation). Files the library
 does not hold are refused ("not in the Traktor collection"); the ones it holds, in
-playlist order, make the new playlist.
+playlist order, make the new playlist. A library may also know a track by the catalog
+id it was imported under (`find_catalog_id`: Rekordbox's "rbdb:<content id>"), for a
+library whose files moved since the catalog was made.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any, Protocol
 
 from matcher.writeback.plan import TAG_CHANGES, FilePlan, PlanStatus, plan_file, write_tag_changes
 from matcher.writeback.records import FileOutcome, FileStamp, FileState, StreamInfo
-from matcher.writeback.targets import Gathered, WriteOptions
+from matcher.writeback.targets import FileTarget, Gathered, WriteOptions
 
 __all__ = ["LibraryDocument", "LibraryPlan", "library_sha256", "plan_library", "write_previews"]
 
@@ -69,6 +71,15 @@ def library_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _find(document: LibraryDocument, target: FileTarget) -> Any | None:
+    """The library's entry for `target`: by its file, else by its catalog id."""
+    entry = document.find(target.path)
+    by_id = getattr(document, "find_catalog_id", None)
+    if entry is None and by_id is not None:
+        entry = by_id(target.catalog_id, target.path)
+    return entry
+
+
 def _playlist_name(gathered: Gathered, taken: set[str]) -> str:
     names = list(dict.fromkeys(p.name for p in gathered.playlists)) or ["results"]
     base = f"CrateMatch {', '.join(names)}"[:120]
@@ -93,7 +104,7 @@ def plan_library(
     stamp = FileStamp(st.st_size, st.st_mtime_ns, sha)
     plans, found, review = [], [], []
     for target in gathered.targets:
-        entry = None if target.conflict else document.find(target.path)
+        entry = None if target.conflict else _find(document, target)
         if target.conflict:
             plans.append(plan_file(target, None, options))
             continue
