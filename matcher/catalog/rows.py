@@ -10,7 +10,7 @@ __all__ = ["COLUMNS", "folded_fields", "normalise_isrc", "row_of", "track_of"]
 
 COLUMNS = (
     "catalog_id, title, mix, artists, remixers, label, release, release_date, bpm, key, "
-    "genre, duration_s, isrc, location"
+    "genre, duration_s, isrc, location, file_size"
 )
 
 
@@ -40,7 +40,7 @@ def _float(value: float | None) -> float | None:
 def track_of(row: tuple) -> CatalogTrack:
     """A track from a row of `COLUMNS`."""
     (cid, title, mix, artists, remixers, label, release, date, bpm, key, genre, dur, isrc,
-     location) = row  # fmt: skip
+     location, size) = row  # fmt: skip
     return CatalogTrack(
         catalog_id=cid,
         title=title,
@@ -56,6 +56,7 @@ def track_of(row: tuple) -> CatalogTrack:
         duration_s=dur,
         isrc=isrc,
         location=location,
+        file_size=size,
     )
 
 
@@ -76,5 +77,6 @@ def row_of(track: CatalogTrack, source: str) -> tuple:
         _float(track.duration_s),
         normalise_isrc(track.isrc),
         track.location,
+        track.file_size if track.file_size and track.file_size > 0 else None,
         source,
     )

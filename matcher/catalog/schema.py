@@ -11,11 +11,12 @@ from matcher.catalog import words as word_df
 from matcher.catalog.rows import COLUMNS
 
 __all__ = [
-    "CACHE_KB", "FTS_UPSERT", "META", "MMAP_BYTES", "PROBE", "SCHEMA", "SCHEMA_VERSION",
+    "ADD_FILE_SIZE", "CACHE_KB", "FTS_UPSERT", "META", "MMAP_BYTES", "PROBE", "SCHEMA",
+    "SCHEMA_VERSION", "SIZELESS_VIEW",
     "SEARCH", "SELECT", "T_COLUMNS", "UNRANKED", "UPSERT", "connect_readonly",
 ]  # fmt: skip
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _WEIGHTS = "bm25(10.0, 5.0, 1.0)"  # title, artists, mix
 
 SCHEMA = f"""
@@ -36,7 +37,8 @@ CREATE TABLE IF NOT EXISTS tracks (
     duration_s REAL,
     isrc TEXT NOT NULL DEFAULT '',
     location TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL DEFAULT ''
+    source TEXT NOT NULL DEFAULT '',
+    file_size INTEGER
 );
 CREATE INDEX IF NOT EXISTS tracks_isrc ON tracks(isrc) WHERE isrc != '';
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
@@ -48,7 +50,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row');
 {word_df.SCHEMA}"""
 SELECT = f"SELECT {COLUMNS} FROM tracks"
 UPSERT = (
-    f"INSERT INTO tracks ({COLUMNS}, source) VALUES ({', '.join('?' * 15)}) "
+    f"INSERT INTO tracks ({COLUMNS}, source) VALUES ({', '.join('?' * (COLUMNS.count(',') + 2))}) "
     "ON CONFLICT(catalog_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in [*COLUMNS.split(", ")[1:], "source"])
 )
@@ -69,6 +71,13 @@ UNRANKED = (
 )
 PROBE = "SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1"
 META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
+# Schema 4 added the file's size (identity by file name and size). An older catalog gains
+# the column when opened for writing; a reader of one it may not write sees the column
+# through a view in its own temporary schema, empty.
+ADD_FILE_SIZE = "ALTER TABLE tracks ADD COLUMN file_size INTEGER"
+SIZELESS_VIEW = (
+    "CREATE TEMP VIEW tracks AS SELECT rowid AS rowid, *, NULL AS file_size FROM main.tracks"
+)
 # A reader's memory, per process, whatever the catalog's size: SQLite's page cache, and
 # no memory map. Pages read through a map count in the process's resident memory, up to
 # the map's size (a 256 MB map put 250 MB on each worker with a million-row catalog), and

@@ -39,6 +39,7 @@ from matcher.catalog.damaged import catalog_error, describe
 from matcher.catalog.rows import COLUMNS as _COLUMNS
 from matcher.catalog.rows import folded_fields, normalise_isrc, row_of, track_of
 from matcher.catalog.schema import (
+    ADD_FILE_SIZE,
     CACHE_KB,
     FTS_UPSERT,
     META,
@@ -48,6 +49,7 @@ from matcher.catalog.schema import (
     SCHEMA_VERSION,
     SEARCH,
     SELECT,
+    SIZELESS_VIEW,
     T_COLUMNS,
     UNRANKED,
     UPSERT,
@@ -113,7 +115,12 @@ class CatalogStore:
         ours = {"tracks", "fts", "meta"} <= tables
         if not ours and (self.readonly or tables):
             raise CatalogError(f"not a CrateMatch catalog (no catalog tables): {self.path}")
+        sizeless = ours and "file_size" not in {
+            r[1] for r in conn.execute("PRAGMA table_info(tracks)")
+        }
         if self.readonly:
+            if sizeless:
+                conn.execute(SIZELESS_VIEW)
             conn.execute("PRAGMA query_only = 1")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
@@ -132,8 +139,12 @@ class CatalogStore:
                 f"catalog {self.path} was written by a newer CrateMatch (schema {version})"
             )
         if int(version) < SCHEMA_VERSION and not self.readonly:  # what it lacks, at once
-            steps = [grams.build] if int(version) < 2 else []
-            self._atomic(*steps, word_df.build, META, [("schema_version", str(SCHEMA_VERSION))])
+            steps: list[object] = [grams.build] if int(version) < 2 else []
+            if int(version) < 3:
+                steps.append(word_df.build)
+            if sizeless:
+                steps.append(lambda c: c.execute(ADD_FILE_SIZE))
+            self._atomic(*steps, META, [("schema_version", str(SCHEMA_VERSION))])
         self.has_trigrams = int(version) >= 2 or not self.readonly
         self.has_word_counts = int(version) >= 3 or not self.readonly
 

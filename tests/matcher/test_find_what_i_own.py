@@ -19,7 +19,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 from xml.sax.saxutils import quoteattr
@@ -91,10 +91,12 @@ class Track:
     seconds: int = 0
     bpm: float = 0.0
     key: str = ""  # Camelot in Rekordbox, Open Key index in Traktor
+    kilobytes: int = 61987  # the file's size, as Traktor records it
 
 
-def rekordbox_xml(tracks: Sequence[Track]) -> str:
-    """A Rekordbox collection export of `tracks` (TrackIDs 1001, 1002, ...)."""
+def rekordbox_xml(tracks: Sequence[Track], playlist: str = "") -> str:
+    """A Rekordbox collection export of `tracks` (TrackIDs 1001, 1002, ...), with a
+    playlist of all of them when `playlist` names one."""
     rows = []
     for i, t in enumerate(tracks, start=1):
         url = "file://localhost" + quote(
@@ -107,16 +109,30 @@ def rekordbox_xml(tracks: Sequence[Track]) -> str:
             f' TotalTime="{t.seconds}" Year="{t.year}" AverageBpm="{t.bpm:.2f}"'
             f' DateAdded="2023-03-14" BitRate="320" SampleRate="44100" Comments=""'
             f' Rating="0" Location={quoteattr(url)} Remixer="" Tonality={quoteattr(t.key)}'
-            f" Label={quoteattr(t.label)} Mix={quoteattr(t.mix)}>\n"
+            f" Label={quoteattr(t.label)} Mix={quoteattr(t.mix)}"
+            f' Size="{t.kilobytes * 1024 + 300}">\n'
             f'      <TEMPO Inizio="0.102" Bpm="{t.bpm:.2f}" Metro="4/4" Battito="1"/>\n'
             f"    </TRACK>"
         )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<DJ_PLAYLISTS Version="1.0.0">\n'
         '  <PRODUCT Name="rekordbox" Version="6.7.7" Company="AlphaTheta"/>\n'
-        f'  <COLLECTION Entries="{len(tracks)}">\n' + "\n".join(rows) + "\n  </COLLECTION>\n"
-        '  <PLAYLISTS>\n    <NODE Type="0" Name="ROOT" Count="0"/>\n  </PLAYLISTS>\n'
-        "</DJ_PLAYLISTS>\n"
+        f'  <COLLECTION Entries="{len(tracks)}">\n'
+        + "\n".join(rows)
+        + "\n  </COLLECTION>\n"
+        + _rekordbox_playlists(len(tracks), playlist)
+        + "</DJ_PLAYLISTS>\n"
+    )
+
+
+def _rekordbox_playlists(count: int, name: str) -> str:
+    if not name:
+        return '  <PLAYLISTS>\n    <NODE Type="0" Name="ROOT" Count="0"/>\n  </PLAYLISTS>\n'
+    keys = "".join(f'      <TRACK Key="{1000 + i}"/>\n' for i in range(1, count + 1))
+    return (
+        '  <PLAYLISTS>\n    <NODE Type="0" Name="ROOT" Count="1">\n'
+        f'     <NODE Name={quoteattr(name)} Type="1" KeyType="0" Entries="{count}">\n'
+        f"{keys}     </NODE>\n    </NODE>\n  </PLAYLISTS>\n"
     )
 
 
@@ -147,7 +163,7 @@ def traktor_nml(tracks: Sequence[Track], playlists: dict[str, Sequence[int]] | N
             f"<ALBUM TITLE={quoteattr(t.album)}></ALBUM>\n"
             f'<INFO BITRATE="1411200" GENRE={quoteattr(t.genre)} LABEL={quoteattr(t.label)}'
             f' PLAYTIME="{t.seconds}" PLAYTIME_FLOAT="{t.seconds}.216" IMPORT_DATE="2023/4/21"'
-            f'{released} FLAGS="12" FILESIZE="61987"></INFO>\n'
+            f'{released} FLAGS="12" FILESIZE="{t.kilobytes}"></INFO>\n'
             f'<TEMPO BPM="{t.bpm:g}" BPM_QUALITY="100"></TEMPO>\n{key}</ENTRY>'
         )
     nodes = []
@@ -323,6 +339,35 @@ def test_a_playlist_entry_that_is_a_catalog_file_is_matched_to_it(
     assert float(tidal["confidence"]) >= THRESHOLD
     plasma_id = ids[TRAKTOR_COLLECTION[2].location]
     assert (plasma["status"], plasma["catalog_id"]) == ("matched", plasma_id)
+
+
+def test_a_file_of_a_library_that_moved_drives_is_matched_by_name_and_size(
+    tmp_path: Path, cratematch_home: Path
+) -> None:
+    """The collection on the laptop (Traktor, E:/...), the playlist exported from the
+    club's Rekordbox reading the same files off a USB stick: other paths, the file's
+    name and size the same, and the tags of an untagged download."""
+    catalog = write(
+        tmp_path / "collection.nml",
+        traktor_nml([replace(t, kilobytes=40_000 + i) for i, t in enumerate(TRAKTOR_COLLECTION)]),
+    )
+    moved = [
+        replace(
+            t,
+            location="/Volumes/DJ STICK/Music/" + t.location.rsplit("/", 1)[-1],
+            kilobytes=40_000 + i,
+            artist="",
+            title=t.location.rsplit("/", 1)[-1][:-4],
+        )
+        for i, t in enumerate(TRAKTOR_COLLECTION)
+    ]
+    playlist = write(tmp_path / "club.xml", rekordbox_xml(moved, "club"))
+    run = run_match(cratematch_home, tmp_path / "out", catalog, playlist)
+    ids = catalog_ids_by_location(catalog)
+    rows = run.rows("club")
+    assert [(r["status"], r["catalog_id"], r["reason"]) for r in rows] == [
+        ("matched", ids[t.location], "the same file as the catalog row") for t in TRAKTOR_COLLECTION
+    ]
 
 
 # -- 3. an entry with no artist tag: the folder names it, the title alone does not -------
@@ -512,3 +557,32 @@ def test_real_traktor_downloads_named_artist_title_mix_are_matched(
     assert len(got) == 54
     print(f"{len(right)} of 54 matched right")
     assert len(right) >= 50, f"{len(right)} of 54 matched"
+
+
+def test_a_real_usb_export_is_found_in_its_own_rekordbox_library(
+    shared: Path, tmp_path: Path, cratematch_home: Path
+) -> None:
+    """Rekordbox's own files: the stick holds the library's tracks under /Contents/...,
+    the computer under C:/Users/...; each stick entry is the same file as a library track
+    (its name and size), whatever its tags say."""
+    import shutil
+
+    from matcher.playlists import iter_collection
+
+    source = shared / "realfiles" / "rekordbox-db"
+    if not (source / "export.pdb").exists():
+        pytest.skip("the Rekordbox test files are not present")
+    stick = tmp_path / "stick" / "PIONEER" / "rekordbox"
+    stick.mkdir(parents=True)
+    shutil.copy(source / "export.pdb", stick / "export.pdb")
+    library = Path(shutil.copy(source / "master_unlocked.db", tmp_path / "master.db"))
+    by_file = {t.location.rsplit("/", 1)[-1]: t.source_id for t in iter_collection(library)}
+    run = run_match(cratematch_home, tmp_path / "out", library, stick / "export.pdb")
+    rows = [r for p in ("Playlist 1", "Sub Playlist") for r in run.rows(p)]
+    assert len(rows) == 4
+    for row in rows:
+        name = row["location"].rsplit("/", 1)[-1]
+        assert row["location"].startswith("/Contents/")
+        assert (row["status"], row["catalog_id"], row["reason"]) == (
+            "matched", f"rbdb:{by_file[name]}", "the same file as the catalog row"
+        ), row  # fmt: skip

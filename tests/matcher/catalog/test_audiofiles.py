@@ -102,6 +102,7 @@ def test_reads_tags_of_every_container(music: Path) -> None:
         release="Lolita EP", release_date="2019-04-05", bpm=124.0, key="A Minor",
         genre="Tech House", duration_s=1.0, isrc="GBABC1900001",
         location=str((music / "House" / "lolita.wav").resolve()),
+        file_size=(music / "House" / "lolita.wav").stat().st_size,
     )  # fmt: skip
     assert found["Song"].artists == ("A", "B")
     assert found["Song"].duration_s == pytest.approx(0.52, abs=0.01)

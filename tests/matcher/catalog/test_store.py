@@ -56,6 +56,7 @@ def test_new_catalog_has_schema_and_version(tmp_path: Path) -> None:
     assert columns == [
         "rowid", "catalog_id", "title", "mix", "artists", "remixers", "label", "release",
         "release_date", "bpm", "key", "genre", "duration_s", "isrc", "location", "source",
+        "file_size",
     ]  # fmt: skip
 
 
@@ -324,3 +325,36 @@ def test_closed_store_raises(db: Path) -> None:
     store.close()  # twice is fine
     with pytest.raises(CatalogError, match="closed"):
         store.count()
+
+
+def test_file_sizes_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "sizes.sqlite"
+    sized = CatalogTrack("s1", "Glass Tide", location="/music/glass tide.mp3", file_size=9_000_000)
+    with CatalogStore.open(path) as store:
+        store.upsert_many([sized, CatalogTrack("s2", "Copper Sky")])
+    with CatalogStore.open(path, readonly=True) as store:
+        assert store.by_id("s1") == sized
+        assert store.by_id("s2").file_size is None
+
+
+def test_a_catalog_from_before_file_sizes_reads_and_upgrades(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with CatalogStore.open(path) as store:
+        store.upsert_many([CatalogTrack("o1", "Glass Tide", location="/music/a.mp3")])
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE tracks DROP COLUMN file_size")
+    conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    path.chmod(0o444)  # a reader that may not write sees the column, empty
+    try:
+        with CatalogStore.open(path, readonly=True) as store:
+            assert store.by_id("o1") == CatalogTrack("o1", "Glass Tide", location="/music/a.mp3")
+            assert [t.catalog_id for t in store.search('"glass"', 5)] == ["o1"]
+    finally:
+        path.chmod(0o644)
+    with CatalogStore.open(path) as store:  # a writer adds it
+        assert store.meta("schema_version") == str(SCHEMA_VERSION)
+        store.upsert_many([CatalogTrack("o2", "Copper Sky", file_size=5_000_000)])
+    with CatalogStore.open(path, readonly=True) as store:
+        assert store.by_id("o2").file_size == 5_000_000

@@ -173,9 +173,10 @@ def test_word_counts_follow_imports(db: Path) -> None:
 
 
 def _downgrade(path: Path) -> None:
-    """Make `path` what schema 2 wrote: the same file without the word counts."""
+    """Make `path` what schema 2 wrote: the same file without the word counts and sizes."""
     conn = sqlite3.connect(path)
     conn.execute("DROP TABLE words_df")
+    conn.execute("ALTER TABLE tracks DROP COLUMN file_size")
     conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
