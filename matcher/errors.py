@@ -34,7 +34,10 @@ CrateMatchError
  │         ├── LibraryBusy       its app is running: quit it first
  │         ├── LibraryMalformed  not a library we can edit without guessing
  │         └── LibraryChanged    changed since it was read, or since the write (undo)
- └── UndoError                  a write cannot be undone (writeback/errors.py)
+ ├── UndoError                  a write cannot be undone (writeback/errors.py)
+ └── ClusterUnavailable         the Dask cluster cannot be reached, has no workers, was
+                                lost mid-batch, or dask is not installed
+                                (engine/cluster_pool.py)
 
 The subclasses defined elsewhere live next to the code that raises them; the
 `...Damaged` errors mix in `StoreDamaged` (`damaged_store`, `path`), which
