@@ -22,9 +22,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from matcher.matching.features import context_counts, timed_siblings, with_context
+from matcher.matching.features import (
+    context_counts,
+    context_values,
+    timed_siblings,
+    with_context,
+)
 from matcher.matching.presets import Preset
 from matcher.matching.readings import read_track
 from matcher.matching.scoring import Scored
@@ -55,20 +59,14 @@ class _Live:
     twins: int = 0  # other candidates with this title, copies included
     share: float = 0.0
     copies: tuple[Scored, ...] = ()
-
-    @property
-    def guard(self) -> str:
-        return self.scored.guard
-
-    @property
-    def same_file(self) -> bool:
-        return bool(self.features.get("same_file"))
+    guard: str = ""  # the scored candidate's (sorting asks often: kept, not looked up)
+    same_file: bool = False  # the `same_file` feature, as a flag
 
 
 def _identity(scored: Scored) -> tuple[frozenset[str], tuple[str, ...], object] | None:
     """Artists, titles and version as read, so "Zenxow VIP" and "ZENXOW VIP VIP" are
     one mix written twice (the length must agree too: see `_merge_copies`)."""
-    t = read_track(scored.track)
+    t = scored.evidence.track or read_track(scored.track)
     return (frozenset(t.artists), t.titles, t.version)
 
 
@@ -76,7 +74,9 @@ def _prepare(candidates: Sequence[Scored], preset: Preset) -> list[_Live]:
     """Context features, log-odds, copies merged (the best-scoring copy stands)."""
     live = []
     for scored, twins, features in _in_context(candidates):
-        live.append(_Live(scored, features, scored.base + _context_logit(features, preset), twins))
+        logit = scored.base + _context_logit(features, preset)
+        same = bool(features.get("same_file"))
+        live.append(_Live(scored, features, logit, twins, guard=scored.guard, same_file=same))
     return _merge_copies(live)
 
 
@@ -92,15 +92,26 @@ def _in_context(candidates: Sequence[Scored]) -> list[tuple[Scored, int, dict[st
 
 def _context_logit(features: dict[str, float], preset: Preset) -> float:
     """The part of the log-odds the other candidates decide (`scored.base` has the rest)."""
-    model = preset.model
-    return sum(model.weight(name) * features[name] for name in _CONTEXT_FEATURES)
+    w = preset.model.table.get  # 0 + ...: the same sum, in the same order, as sum() makes
+    return (0 + w("title_twins", 0.0) * features["title_twins"]
+            + w("siblings", 0.0) * features["siblings"]
+            + w("timed_sibling", 0.0) * features["timed_sibling"])  # fmt: skip
 
 
 def _logits(candidates: Sequence[Scored], preset: Preset) -> list[float]:
     """The log-odds alone (the early-exit test: no features copied, no copies merged,
     which can only make a best look less certain than `decide` will find it)."""
-    return [scored.base + _context_logit(features, preset)
-            for scored, _twins, features in _in_context(candidates)]  # fmt: skip
+    w = preset.model.table.get
+    w_twins, w_siblings, w_timed = (w(name, 0.0) for name in _CONTEXT_FEATURES)
+    evidence = [c.evidence for c in candidates]
+    out = []
+    for e, scored, (twins, siblings), timed in zip(
+        evidence, candidates, context_counts(evidence), timed_siblings(evidence), strict=True
+    ):
+        title_twins, sib, timed_sibling = context_values(e.features, twins, siblings, timed)
+        out.append(scored.base + (0 + w_twins * title_twins + w_siblings * sib
+                                  + w_timed * timed_sibling))  # fmt: skip
+    return out
 
 
 def _merge_copies(live: list[_Live]) -> list[_Live]:
@@ -231,38 +242,70 @@ _SUPPORT = ("release", "label", "identifier")  # agreement only: shown as eviden
 _CONTEXT = (*_CONTEXT_FEATURES, "no_version")  # what the other candidates say
 
 
-@lru_cache(maxsize=8)
-def _signal_terms(model) -> tuple[tuple[str, tuple[tuple[str, float, float], ...]], ...]:  # noqa: ANN001
-    """Per signal, its (feature, weight, perfect value) with a weight: `costs` runs for
-    every candidate, the model's weights do not change."""
-    return tuple(
-        (signal, tuple((n, model.weight(n), _PERFECT.get(n, 0.0)) for n in names
-                       if model.weight(n)))
-        for signal, names in SIGNALS.items()
-    )  # fmt: skip
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """A model's weights as `costs` reads them (worked out once per model)."""
+
+    # per signal: its name, the features that say whether both sides carry it, and its
+    # (feature, weight, perfect value) with a weight
+    signals: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, float, float], ...]], ...]
+    no_artist: float  # the cost of naming no artist
+    support: tuple[tuple[str, float], ...]  # (feature, weight) with a weight
+    context: tuple[tuple[str, float], ...]
+
+
+_TERMS: dict[int, tuple[object, _Terms]] = {}  # id(model) -> (the model, kept alive; terms)
+
+
+def _signal_terms(model) -> _Terms:  # noqa: ANN001
+    """The model's `_Terms`, by identity: a model's hash goes over every weight and knot,
+    and `costs` runs for every candidate."""
+    hit = _TERMS.get(id(model))
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    weights = model.table
+    terms = _Terms(
+        signals=tuple(
+            (
+                signal,
+                (signal, *names),
+                tuple((n, model.weight(n), _PERFECT.get(n, 0.0)) for n in names if model.weight(n)),
+            )
+            for signal, names in SIGNALS.items()
+        ),  # fmt: skip
+        no_artist=round(weights.get("artists", 0.0) + weights.get("artist_cover", 0.0), 4),
+        support=tuple((n, weights[n]) for n in _SUPPORT if weights.get(n, 0.0)),
+        context=tuple((n, weights[n]) for n in _CONTEXT if weights.get(n, 0.0)),
+    )
+    if len(_TERMS) >= 8:
+        _TERMS.clear()
+    _TERMS[id(model)] = (model, terms)
+    return terms
 
 
 def costs(features: dict[str, float], similarities: dict[str, float], model) -> dict[str, float]:  # noqa: ANN001
     """Per signal, what kept the candidate from a perfect score (positive), and the
     support that lifted it (negative)."""
-    weights = model.table
+    terms = _signal_terms(model)
+    get = features.get
     out = {}
-    for signal, terms in _signal_terms(model):
-        if signal not in similarities and not any(n in similarities for n in SIGNALS[signal]):
+    carried = similarities.keys()
+    for signal, names, weighted in terms.signals:
+        if carried.isdisjoint(names):
             continue  # a signal one side lacks: no evidence either way
         gap = 0.0
-        for n, w, perfect in terms:
-            gap += w * (perfect - features.get(n, 0.0))
+        for n, w, perfect in weighted:
+            gap += w * (perfect - get(n, 0.0))
         if abs(gap) >= 0.005:
             out[signal] = round(gap, 4)
-    if not features.get("artists") and features.get("no_artist"):
-        out["no_artist"] = round(weights.get("artists", 0.0) + weights.get("artist_cover", 0.0), 4)
-    for name in _SUPPORT:
-        part = weights.get(name, 0.0) * features.get(name, 0.0)
+    if not get("artists") and get("no_artist"):
+        out["no_artist"] = terms.no_artist
+    for name, w in terms.support:  # a feature without a weight lifts nothing
+        part = w * get(name, 0.0)
         if part >= 0.005:
             out[name] = round(-part, 4)
-    for name in _CONTEXT:
-        part = weights.get(name, 0.0) * features.get(name, 0.0)
+    for name, w in terms.context:
+        part = w * get(name, 0.0)
         if abs(part) >= 0.005:
             out[name] = round(-part, 4)
     return out

@@ -39,11 +39,10 @@ has, and a missing field costs nothing when nothing else competes.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from matcher.matching.readings import EntryReading, read_track
+from matcher.matching.readings import EntryReading, TrackReading, read_track
 from matcher.matching.similarity import (
     artist_coverage,
     artist_similarity,
@@ -61,6 +60,7 @@ __all__ = [
     "FEATURES",
     "Evidence",
     "context_counts",
+    "context_values",
     "evidence",
     "same_file",
     "timed_siblings",
@@ -88,6 +88,8 @@ class Evidence:
     titles: tuple[str, ...] = ()  # the track's folded titles (for the context counts)
     lead: str = ""  # the track's first folded artist
     untimed: bool = False  # the entry has a length, the track none
+    # the track as read (decide.py groups copies by it): carried, not read again
+    track: TrackReading | None = field(default=None, compare=False, repr=False)
 
 
 def _support(similarity: float | None, floor: float = 0.6) -> float:
@@ -122,28 +124,38 @@ def same_file(
     return a.rsplit("/", 1)[-1] == b.rsplit("/", 1)[-1]
 
 
+_LOG_COUNTS = tuple(math.log1p(n) / math.log1p(_TWINS_CAP) for n in range(_TWINS_CAP + 1))
+
+
 def _log_count(count: int) -> float:
     """A count on a log scale in [0, 1] (0 for none, 1 for _TWINS_CAP or more)."""
-    return math.log1p(min(max(count, 0), _TWINS_CAP)) / math.log1p(_TWINS_CAP)
+    return _LOG_COUNTS[min(max(count, 0), _TWINS_CAP)]
 
 
 def context_counts(candidates: Sequence[Evidence]) -> list[tuple[int, int]]:
     """For each candidate, (how many other candidates share its title, how many of those
     share its first artist too: other versions of the same work)."""
-    titles: Counter[str] = Counter()
-    works: Counter[tuple[str, str]] = Counter()
+    # plain dicts, not Counters: this runs over the pool after every query
+    titles: dict[str, int] = {}
+    works: dict[tuple[str, str], int] = {}
     for e in candidates:
-        titles.update(set(e.titles))
+        own = e.titles if len(e.titles) < 2 else set(e.titles)  # each title counts once
+        for title in own:
+            titles[title] = titles.get(title, 0) + 1
         if e.lead:
-            works.update({(title, e.lead) for title in e.titles})
+            for work in {(title, e.lead) for title in own}:
+                works[work] = works.get(work, 0) + 1
     out = []
     for e in candidates:
         if not e.titles:
             out.append((0, 0))
-            continue
-        twins = max(titles[title] for title in e.titles) - 1
-        same = max(works[(title, e.lead)] for title in e.titles) - 1 if e.lead else 0
-        out.append((twins, same))
+        elif len(e.titles) == 1:
+            title = e.titles[0]
+            out.append((titles[title] - 1, works[(title, e.lead)] - 1 if e.lead else 0))
+        else:
+            twins = max(titles[title] for title in e.titles) - 1
+            same = max(works[(title, e.lead)] for title in e.titles) - 1 if e.lead else 0
+            out.append((twins, same))
     return out
 
 
@@ -163,10 +175,19 @@ def with_context(
     entry names no version: then they are what the evidence cannot tell apart) and
     `timed_siblings`' answer."""
     out = dict(features)
-    out["title_twins"] = _log_count(twins)
-    out["siblings"] = _log_count(siblings) if out.get("no_version") else 0.0
-    out["timed_sibling"] = float(timed)
+    out["title_twins"], out["siblings"], out["timed_sibling"] = context_values(
+        features, twins, siblings, timed
+    )
     return out
+
+
+def context_values(
+    features: dict[str, float], twins: int, siblings: int, timed: bool
+) -> tuple[float, float, float]:
+    """(title_twins, siblings, timed_sibling) as `with_context` sets them, without the
+    copy of the features (the early-exit test asks for them after every query)."""
+    sib = _log_count(siblings) if features.get("no_version") else 0.0
+    return _log_count(twins), sib, float(timed)
 
 
 def evidence(
@@ -177,62 +198,105 @@ def evidence(
     ""). The features that depend on the other candidates (`title_twins`, `siblings`) are
     0 here: `with_context` sets them once the candidates are known."""
     t = read_track(track)
+    titles = t.titles
+    names = t.artists + t.remixers
     best_title, best_artists, chosen = -1.0, None, entry.primary
+    best = -0.5  # best_title + 0.5, the worth of no artists
+    # readings often share a title or an artist list: each similarity is worked out once
+    title_of: dict[str, float] = {}
+    artists_of: dict[tuple[str, ...], float | None] = {}
     for reading in entry.readings:
-        title = title_similarity((reading.title,), t.titles) * reading.prior
-        artists = artist_similarity(reading.artists, t.artists + t.remixers)
+        plain = title_of.get(reading.title)
+        if plain is None:
+            plain = title_of[reading.title] = title_similarity((reading.title,), titles)
+        title = plain * reading.prior
+        if reading.artists in artists_of:
+            artists = artists_of[reading.artists]
+        else:
+            artists = artists_of[reading.artists] = artist_similarity(reading.artists, names)
         combined = title + (artists if artists is not None else 0.5)
-        if combined > best_title + (best_artists if best_artists is not None else 0.5):
-            best_title, best_artists, chosen = title, artists, reading
+        if combined > best:
+            best_title, best_artists, chosen, best = title, artists, reading, combined
+    has_artists = best_artists is not None
+    ev, tv = entry.version, t.version
     signal, version, guard = version_similarity(
-        entry.version,
-        t.version,
-        t.remixers + t.artists,
-        chosen.artists if best_artists is not None else (),
+        ev, tv, t.remixers + t.artists, chosen.artists if has_artists else ()
     )
     duration = duration_similarity(entry.duration_s, t.duration_s)
     bpm = bpm_similarity(entry.bpm, t.bpm)
     key = key_sim(entry.key, t.key)
-    cover = artist_coverage(chosen.artists, t.artists) if best_artists is not None else None
-    f = dict.fromkeys(FEATURES, 0.0)
-    f["title"] = best_title
-    f["title_exact"] = float(any(r.title in t.titles for r in entry.readings))
-    f["title_typo"] = float(not f["title_exact"] and one_slip(chosen.title, t.titles))
-    f["artists"] = best_artists or 0.0
-    f["artist_cover"] = cover or 0.0
-    f["no_artist"] = float(not entry.has_artist)
+    cover = artist_coverage(chosen.artists, t.artists) if has_artists else None
+    title_exact = 0.0
+    for r in entry.readings:
+        if r.title in titles:
+            title_exact = 1.0
+            break
     close = duration is not None and duration >= 1.0
+    version_f = version_exact = length_differs = 0.0
+    unstated = unstated_confirmed = unknown = 0.0
     if signal == "version":
-        f["version"] = version
-        f["version_exact"] = float(entry.version == t.version)
-        f["length_differs"] = float(
-            (entry.version.is_original or not entry.version.family)
-            and (t.version.is_original or not t.version.family)
-            and entry.version.length != t.version.length
+        version_f = version
+        version_exact = float(ev == tv)
+        length_differs = float(
+            (ev.is_original or not ev.family)
+            and (tv.is_original or not tv.family)
+            and ev.length != tv.length
         )
-    else:
-        f[signal] = 1.0 - version  # the cost of what the entry or the track leaves unsaid
-        if signal == "unstated_remix" and close:
-            f["unstated_remix_confirmed"] = 1.0 - version
+    elif signal == "unstated_remix":  # the cost of what the entry leaves unsaid
+        unstated = 1.0 - version
+        if close:
+            unstated_confirmed = 1.0 - version
+    else:  # "unknown_version": what the track leaves unsaid
+        unknown = 1.0 - version
+    duration_f = duration_close = duration_off = 0.0
     if duration is not None:
-        f["duration"] = _support(duration, 0.6)
-        f["duration_close"] = float(close)
-        f["duration_off"] = float(duration < 0.6)  # more than 20 s apart
+        duration_f = _support(duration, 0.6)
+        duration_close = float(close)
+        duration_off = float(duration < 0.6)  # more than 20 s apart
+    bpm_f = bpm_off = key_f = key_off = 0.0
     if bpm is not None:
-        f["bpm"], f["bpm_off"] = float(bpm >= 0.99), float(bpm < 0.5)
+        bpm_f, bpm_off = float(bpm >= 0.99), float(bpm < 0.5)
     if key is not None:
-        f["key"], f["key_off"] = float(key >= 0.99), float(key < 0.5)
-    f["release"] = _support(text_similarity(entry.album, t.release))
-    f["label"] = _support(text_similarity(entry.label, t.label))
-    f["surface"] = float(entry.surface in t.surfaces)
-    f["identifier"] = float(bool(identifier) and best_title >= 0.6)
-    f["same_file"] = float(same_file(location, track.location, entry.file_size, track.file_size))
-    f["no_version"] = float(not entry.version.family)
+        key_f, key_off = float(key >= 0.99), float(key < 0.5)
+    f = {  # FEATURES order
+        "title": best_title,
+        "title_exact": title_exact,
+        "title_typo": float(not title_exact and one_slip(chosen.title, titles)),
+        "artists": best_artists or 0.0,
+        "artist_cover": cover or 0.0,
+        "no_artist": float(not entry.has_artist),
+        "version": version_f,
+        "version_exact": version_exact,
+        "length_differs": length_differs,
+        "unstated_remix": unstated,
+        "unstated_remix_confirmed": unstated_confirmed,
+        "unknown_version": unknown,
+        "duration": duration_f,
+        "duration_close": duration_close,
+        "duration_off": duration_off,
+        "bpm": bpm_f,
+        "bpm_off": bpm_off,
+        "key": key_f,
+        "key_off": key_off,
+        "release": _support(text_similarity(entry.album, t.release)),
+        "label": _support(text_similarity(entry.label, t.label)),
+        "surface": float(entry.surface in t.surfaces),
+        "identifier": float(bool(identifier) and best_title >= 0.6),
+        "same_file": float(same_file(location, track.location, entry.file_size, track.file_size)),
+        "title_twins": 0.0,
+        "siblings": 0.0,
+        "no_version": float(not ev.family),
+        "timed_sibling": 0.0,
+    }
     similarities = {"title": round(best_title, 4), signal: round(version, 4)}
-    for name, value in (("artists", best_artists), ("duration", duration), ("bpm", bpm),
-                        ("key", key)):  # fmt: skip
-        if value is not None:
-            similarities[name] = round(value, 4)
+    if best_artists is not None:
+        similarities["artists"] = round(best_artists, 4)
+    if duration is not None:
+        similarities["duration"] = round(duration, 4)
+    if bpm is not None:
+        similarities["bpm"] = round(bpm, 4)
+    if key is not None:
+        similarities["key"] = round(key, 4)
     lead = t.artists[0] if t.artists else ""
     untimed = entry.duration_s is not None and t.duration_s is None
-    return Evidence(f, guard, similarities, t.titles, lead, untimed)
+    return Evidence(f, guard, similarities, titles, lead, untimed, t)

@@ -54,6 +54,7 @@ _ARTIST_SEP = re.compile(
 _TRAILING_BRACKET = re.compile(r"\s*\[[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)?\]\s*$")
 _UNCLOSED = re.compile(r"\s*[(\[][^()\[\]]*$")
 _SPACES = re.compile(r"\s+")
+_TRAILING_DASH = re.compile(r"\s*[-–]\s*$")
 
 
 def strip_key_marks(title: str) -> str:
@@ -85,7 +86,7 @@ def clean_title(title: str, *, label: str = "") -> str:
     t = strip_key_marks(t)
     t = _strip_label_bracket(t, label)
     t = _UNCLOSED.sub("", t) or t
-    t = re.sub(r"\s*[-–]\s*$", "", t)
+    t = _TRAILING_DASH.sub("", t)
     return _SPACES.sub(" ", t).strip() or title.strip()
 
 

@@ -17,18 +17,27 @@ Everything is folded (`matcher.matching.text.fold`), so comparisons are plain st
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TypeVar
+from operator import attrgetter
 
+from matcher.matching.entry_text import (
+    MAX_TEXT,
+    artist_names,
+    capped,
+    capped_value,
+    norm_isrc,
+    split_dash,
+    surface_form,
+    title_and_version,
+)
 from matcher.matching.junk import channel_artist, is_site_name
 from matcher.matching.keys import MusicalKey, parse_key
-from matcher.matching.normalize import GENERIC_ARTISTS, clean_title, split_artists, split_feat
+from matcher.matching.normalize import GENERIC_ARTISTS, clean_title, split_feat
 from matcher.matching.text import fold
 from matcher.matching.versions import (
     NO_VERSION,
     Version,
-    is_version_text,
     parse_version,
     split_version,
 )
@@ -36,19 +45,11 @@ from matcher.model import CatalogTrack, PlaylistEntry
 from matcher.playlists.filenames import FileNameInfo, file_stem, parse_filename
 from matcher.playlists.folders import folder_artist
 
-__all__ = ["EntryReading", "Reading", "TrackReading", "read_entry", "read_track"]
+__all__ = ["MAX_TEXT", "EntryReading", "Reading", "TrackReading", "read_entry", "read_track"]
 
-# Characters of any one text field that matching reads. No real title or artist list comes
-# near it, and some normalising patterns take quadratic time: a 10 MB "title" from a
-# hostile file would hold a worker for hours.
-MAX_TEXT = 1000
-MAX_NAMES = 50  # artists or remixers of a catalog track
-
-_DASH = re.compile(r"\s+[-–—]+\s+")
 _FILE_NAME_LIKE = re.compile(r"^\d{5,9}_|^[^\s]+_-_[^\s]+|\.(?:mp3|wav|aiff?|flac|m4a|ogg)$", re.I)
 # "16 Bit Lolitas_Nobody Seems To Care_Original Mix": fields with spaces, "_" between
 _UNDERSCORE_FIELDS = re.compile(r"^(?=.*\s)[^_]+(?:_[^_]+)+$")
-_ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +82,17 @@ class EntryReading:
     album: str  # folded
     surface: str  # the title exactly as written (case and spacing aside), for exact matches
     file_size: int | None = None  # the entry's file's size in bytes, where the source says
+    # whether the entry names an artist (a folder's name is only a guess at one): asked for
+    # every candidate, so worked out once
+    has_artist: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        named = any(r.artists and r.source != "folder" for r in self.readings)
+        object.__setattr__(self, "has_artist", named)
 
     @property
     def primary(self) -> Reading:
         return self.readings[0]
-
-    @property
-    def has_artist(self) -> bool:
-        """Whether the entry names an artist (a folder's name is only a guess at one)."""
-        return any(r.artists and r.source != "folder" for r in self.readings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,77 +109,14 @@ class TrackReading:
     surfaces: frozenset[str]  # the ways the title and mix would be written in one string
 
 
-def surface_form(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def _names(text: str) -> tuple[str, ...]:
-    names = tuple(fold(n) for n in split_artists(text))
-    return tuple(dict.fromkeys(n for n in names if n))
-
-
-def _norm_isrc(text: str) -> str:
-    isrc = re.sub(r"[\s-]", "", text or "").upper()
-    return isrc if _ISRC.match(isrc) else ""
-
-
-def _split_dash(title: str) -> tuple[str, str] | None:
-    m = _DASH.search(title)
-    if not m:
-        return None
-    left, right = title[: m.start()].strip(), title[m.end() :].strip()
-    return (left, right) if left and right else None
-
-
-def _title_and_version(raw: str, label: str) -> tuple[str, str, tuple[str, ...]]:
-    """(core title, version text, featured artists) of a raw title."""
-    head, sep, tail = raw.rpartition("_")
-    if sep and head.strip() and " - " not in tail and is_version_text(tail):
-        # "Purple Sky_Lomax Rmx": the underscore says where the version starts, which
-        # cleaning (underscores to spaces) would hide from split_version
-        core, featured = split_feat(clean_title(head, label=label))
-        return clean_title(core, label=label), tail.strip(), featured
-    cleaned = clean_title(raw, label=label)
-    core, featured = split_feat(cleaned)
-    core, version = split_version(clean_title(core, label=label))
-    core = clean_title(core, label=label)
-    return core, version, featured
-
-
 def read_entry(entry: PlaylistEntry) -> EntryReading:
     """Read an entry (pure; the same entry always gives the same reading)."""
     return _read_entry(entry)
 
 
-Record = TypeVar("Record", PlaylistEntry, CatalogTrack)
-
-
-@lru_cache(maxsize=8)
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(kind))
-
-
-def _capped(record: Record) -> Record:
-    """`record` with over-long text cut to MAX_TEXT (and name lists to MAX_NAMES)."""
-    changes: dict[str, object] = {}
-    for name in _field_names(type(record)):
-        value = getattr(record, name)
-        if type(value) is str:
-            if len(value) > MAX_TEXT:
-                changes[name] = value[:MAX_TEXT]
-        elif (
-            type(value) is tuple
-            and value
-            and isinstance(value[0], str)
-            and (len(value) > MAX_NAMES or any(len(v) > MAX_TEXT for v in value))
-        ):
-            changes[name] = tuple(v[:MAX_TEXT] for v in value[:MAX_NAMES])
-    return replace(record, **changes) if changes else record
-
-
 @lru_cache(maxsize=4096)
 def _read_entry(entry: PlaylistEntry) -> EntryReading:
-    entry = _capped(entry)
+    entry = capped(entry)
     label = entry.label or _label_in_comments(entry.comments)
     file_info = parse_filename(entry.location) if entry.location else None
     raw_title = entry.title.strip()
@@ -194,40 +134,40 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
     channel = channel_artist(raw_artist)
     raw_artist = channel or raw_artist
 
-    core, version_text, featured = _title_and_version(raw_title, label)
-    if not raw_artist and not _split_dash(core):
+    core, version_text, featured = title_and_version(raw_title, label)
+    if not raw_artist and not split_dash(core):
         core, version_text, featured = _artist_dash_title(
             raw_title, label, (core, version_text, featured)
         )
     if entry.mix.strip():
         version_text = entry.mix.strip()
-    artists = _names(raw_artist) + tuple(fold(f) for f in featured)
+    artists = artist_names(raw_artist) + tuple(fold(f) for f in featured)
 
     readings: list[Reading] = []
-    split = _split_dash(core)
+    split = split_dash(core)
     if split and not raw_artist:
         left, right = split
-        r_core, r_version, r_feat = _title_and_version(right, label)
+        r_core, r_version, r_feat = title_and_version(right, label)
         version_text = version_text or r_version
-        readings.append(Reading(fold(r_core), _names(left) + tuple(fold(f) for f in r_feat)))
+        readings.append(Reading(fold(r_core), artist_names(left) + tuple(fold(f) for f in r_feat)))
     elif split:
         left, right = split
-        left_names = _names(left)
+        left_names = artist_names(left)
         if left_names and set(left_names) & set(artists) or fold(left) == fold(raw_artist):
-            r_core, r_version, _ = _title_and_version(right, label)
+            r_core, r_version, _ = title_and_version(right, label)
             version_text = version_text or r_version
             readings.append(Reading(fold(r_core), artists))
     readings.append(Reading(fold(core), artists))
     if split and raw_artist:
-        r_core = _title_and_version(split[1], label)[0]
+        r_core = title_and_version(split[1], label)[0]
         readings.append(Reading(fold(r_core), artists, prior=0.96))
     # the title as written (numbers that looked like track numbers kept; a generic artist
     # such as "Compilation" kept, since catalogs built from the same files keep it too)
     as_written = fold(split_version(split_feat(entry.title)[0])[0])
-    readings.append(Reading(as_written, _names(entry.artist) or artists, prior=0.98))
+    readings.append(Reading(as_written, artist_names(entry.artist) or artists, prior=0.98))
     if channel:
         readings = [replace(r, source="channel") if r.artists == artists else r for r in readings]
-    tag_names = set(_names(raw_artist)) if entry.artist.strip() and raw_artist else set()
+    tag_names = set(artist_names(raw_artist)) if entry.artist.strip() and raw_artist else set()
     readings[1:1] = _path_readings(entry.location, file_info, readings, tag_names, label)
 
     if not version_text and file_info and file_info.title:
@@ -235,7 +175,7 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
         if file_version and _overlaps(fold(file_core), readings[0].title):
             version_text = file_version
     version = parse_version(version_text) if version_text else NO_VERSION
-    remixers = _names(entry.remixer)
+    remixers = artist_names(entry.remixer)
     if version.is_named and not version.name and remixers:
         version = Version("named", " ".join(remixers), version.kind, version.length)
 
@@ -250,7 +190,7 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
         duration_s=entry.duration_s if entry.duration_s and entry.duration_s > 0 else None,
         bpm=entry.bpm if entry.bpm and entry.bpm > 0 else None,
         key=parse_key(entry.key) if entry.key else None,
-        isrc=_norm_isrc(entry.isrc),
+        isrc=norm_isrc(entry.isrc),
         store_id=(file_info.beatport_id if file_info else "") or title_id,
         label=fold(label),
         album=fold(entry.album),
@@ -283,11 +223,11 @@ def _artist_dash_title(raw: str, label: str, split: Split) -> Split:
     the real libraries of ../shared/data, nearly all "Artist - Title"). Only a bare
     version ("Original Mix", "Dub", "VIP") after the dash stays a version."""
     core, version, featured = split
-    dash = _split_dash(clean_title(raw, label=label))
+    dash = split_dash(clean_title(raw, label=label))
     if not dash or not version or _bare_version(dash[1]):
         return split
     left, right = dash
-    r_core, r_version, r_featured = _title_and_version(right, label)
+    r_core, r_version, r_featured = title_and_version(right, label)
     return f"{left} - {r_core}", r_version, featured + r_featured
 
 
@@ -309,7 +249,7 @@ def _path_readings(
     out: list[Reading] = []
     titles = {r.title for r in readings}
     if info and info.artist and info.title and not info.beatport_id:
-        file_artists = _names(info.artist)
+        file_artists = artist_names(info.artist)
         # beside an artist tag (`tagged`), only a file name by the same artist reads
         # "Artist - Title" (otherwise it is "Title - Mix", "Title - Key" ...)
         agrees = not tagged or bool(set(file_artists) & tagged)
@@ -321,11 +261,11 @@ def _path_readings(
             and fold(info.artist) not in titles  # "Cantina - Original Mix": title - mix
             and not _bare_version(info.title)
         ):
-            title = fold(_title_and_version(info.title.replace("_", " "), label)[0])
+            title = fold(title_and_version(info.title.replace("_", " "), label)[0])
             if title and title not in titles and fold(info.artist) not in GENERIC_ARTISTS:
                 out.append(Reading(title, file_artists, prior=0.97, source="file"))
     if not any(r.artists for r in readings) and (folder := folder_artist(location)):
-        names = _names(folder)
+        names = artist_names(folder)
         if names and names[0] not in GENERIC_ARTISTS:
             out.append(Reading(readings[0].title, names, source="folder"))
     return out
@@ -354,45 +294,64 @@ def _label_in_comments(comments: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=65536)
+# The fields `read_track` reads: its cache is keyed by them, not by the whole track (whose
+# hash goes over every field, and whose rows come back as new objects query after query).
+_TRACK_FIELDS = ("title", "mix", "artists", "remixers", "label", "release", "bpm", "key",
+                 "duration_s")  # fmt: skip
+_TRACK_KEY = attrgetter(*_TRACK_FIELDS)
+
+
 def read_track(track: CatalogTrack) -> TrackReading:
     """Read a catalog track (cached per process: catalogs repeat across entries)."""
-    track = _capped(track)
-    core, title_version = split_version(track.title)
+    return _read_track(_TRACK_KEY(track))
+
+
+@lru_cache(maxsize=65536)
+def _read_track(values: tuple) -> TrackReading:
+    raw_title, mix, raw_artists, raw_remixers, raw_label, raw_release, bpm, key, duration_s = map(
+        capped_value, values
+    )
+    core, title_version = split_version(raw_title)
     core, featured = split_feat(core)
-    artists = tuple(n for a in track.artists for n in _names(a)) + tuple(fold(f) for f in featured)
+    artists = tuple(n for a in raw_artists for n in artist_names(a))
+    artists += tuple(fold(f) for f in featured)
     titles = [fold(core)]
-    split = _split_dash(core)
+    split = split_dash(core)
     if split:
         left = fold(split[0])
-        if left in artists or set(_names(split[0])) & set(artists):
+        if left in artists or set(artist_names(split[0])) & set(artists):
             titles.append(fold(split[1]))
-    version_text = track.mix or title_version
+    version_text = mix or title_version
     version = parse_version(version_text) if version_text else NO_VERSION
-    remixers = tuple(n for r in track.remixers for n in _names(r))
+    remixers = tuple(n for r in raw_remixers for n in artist_names(r))
     if version.is_named and not version.name and remixers:
         version = Version("named", " ".join(remixers), version.kind, version.length)
     return TrackReading(
-        titles=tuple(dict.fromkeys(t for t in titles if t)) or (fold(track.title),),
+        titles=tuple(dict.fromkeys(t for t in titles if t)) or (fold(raw_title),),
         artists=tuple(dict.fromkeys(artists)),
         remixers=remixers,
         version=version,
-        duration_s=track.duration_s if track.duration_s and track.duration_s > 0 else None,
-        bpm=track.bpm if track.bpm and track.bpm > 0 else None,
-        key=parse_key(track.key) if track.key else None,
-        label=fold(track.label),
-        release=fold(track.release),
-        surfaces=_surfaces(track, version),
+        duration_s=duration_s if duration_s and duration_s > 0 else None,
+        bpm=bpm if bpm and bpm > 0 else None,
+        key=parse_key(key) if key else None,
+        label=fold(raw_label),
+        release=fold(raw_release),
+        surfaces=_surfaces(raw_title, mix, version),
     )
 
+
+read_track.cache_clear = _read_track.cache_clear  # type: ignore[attr-defined]
 
 _MIX_STYLES = ((" (", ")"), (" - ", ""), (" [", "]"))
 
 
-def _surfaces(track: CatalogTrack, version: Version) -> frozenset[str]:
+def _surfaces(title: str, mix: str, version: Version) -> frozenset[str]:
     """The title as a library would write it: with the mix in any common style, and bare
     when the track has no mix or only the default "Original Mix" that libraries drop."""
-    forms = [f"{track.title}{a}{track.mix}{b}" for a, b in _MIX_STYLES] if track.mix else []
-    if not track.mix or (version.is_original and not version.length):
-        forms.append(track.title)
-    return frozenset(surface_form(f) for f in forms)
+    # surface_form of each form, with the title and the mix case-folded once (case folding
+    # goes character by character, so folding the parts folds the whole)
+    title, mix = title.casefold(), mix.casefold()
+    forms = [f"{title}{a}{mix}{b}" for a, b in _MIX_STYLES] if mix else []
+    if not mix or (version.is_original and not version.length):
+        forms.append(title)
+    return frozenset(" ".join(f.split()) for f in forms)

@@ -10,6 +10,7 @@ recording ("remix vs original"), which the decision treats as a veto.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
@@ -44,8 +45,11 @@ _KIND_GROUPS = (
 )  # fmt: skip
 
 
-def _digits(text: str) -> set[str]:
-    return {w for w in text.split() if w.isdigit()}
+@lru_cache(maxsize=65536)
+def _digits(text: str) -> frozenset[str]:
+    """The numbers written as words in `text` (asked of every title, candidate after
+    candidate: cached)."""
+    return frozenset(w for w in text.split() if w.isdigit())
 
 
 def _pair(a: str, b: str) -> float:
@@ -55,14 +59,17 @@ def _pair(a: str, b: str) -> float:
     if da and db and da != db:  # "Part 1" / "Part 2", "Vol 3" / "Vol 4": other works
         return min(0.6, Levenshtein.normalized_similarity(a, b))
     ratio = Levenshtein.normalized_similarity(a, b)
-    tokens = fuzz.token_sort_ratio(a, b) / 100.0 * 0.97
-    best = max(ratio, tokens)
+    # the token score is at most 0.97: at or above it, the letters already say it all
+    best = ratio if ratio >= 0.97 else max(ratio, fuzz.token_sort_ratio(a, b) / 100.0 * 0.97)
     if len(a) >= 8 and len(a) < len(b) and b.startswith(a):  # the entry's title was cut short
         best = max(best, 0.9)
     return best
 
 
 def title_similarity(entry_titles: tuple[str, ...], track_titles: tuple[str, ...]) -> float:
+    for a in entry_titles:
+        if a in track_titles:
+            return 1.0  # no pair scores more than the same title
     return max(_pair(a, b) for a in entry_titles for b in track_titles)
 
 
@@ -95,10 +102,10 @@ def text_similarity(a: str, b: str) -> float | None:
 
 
 def _name_match(name: str, others: tuple[str, ...]) -> float:
+    if name in others:
+        return 1.0
     best = 0.0
     for other in others:
-        if name == other:
-            return 1.0
         s = Levenshtein.normalized_similarity(name, other)
         if s < 0.9 and min(len(name), len(other)) >= 4:
             s = max(s, fuzz.token_set_ratio(name, other) / 100.0 * 0.92)
@@ -114,9 +121,11 @@ def artist_similarity(entry: tuple[str, ...], track: tuple[str, ...]) -> float |
     if not entry or not track:
         return None
     scores = [_name_match(n, track) for n in entry]
-    weighted = scores[0] * 2 + sum(scores[1:])
+    weighted = (scores[0] * 2 + sum(scores[1:])) / (len(scores) + 1)
+    if weighted >= 0.9:  # the joined names score at most 0.9: they cannot do better
+        return weighted
     joined = fuzz.token_set_ratio(" ".join(entry), " ".join(track)) / 100.0
-    return max(weighted / (len(scores) + 1), joined * 0.9)
+    return max(weighted, joined * 0.9)
 
 
 def artist_coverage(entry: tuple[str, ...], track: tuple[str, ...]) -> float | None:
