@@ -14,12 +14,11 @@ from pathlib import Path
 from matcher.cli.output import EXIT_OK, EXIT_TRACK_ERRORS, one_line
 from matcher.engine.history import History
 from matcher.errors import InputError
-from matcher.writeback.libraries import LibraryPlan, plan_write, undo_library, write_plan
+from matcher.writeback.libraries import plan_write, undo_library, write_plan
 from matcher.writeback.libraries.apps import default_library
-from matcher.writeback.libraries.plan import write_previews
+from matcher.writeback.libraries.plan import library_outcomes, write_previews
 from matcher.writeback.libraries.rekordbox import REVIEW_TAG
 from matcher.writeback.plan import PlanStatus, summary_lines
-from matcher.writeback.records import FileOutcome, FileStatus
 from matcher.writeback.targets import WriteOptions
 from matcher.writeback.undo_journal import WriteJournal
 
@@ -27,15 +26,6 @@ __all__ = ["run_library_undo", "run_library_write"]
 
 _NAMES = {"traktor": "Traktor collection", "rekordbox": "Rekordbox library",
           "serato": "Serato crates"}  # fmt: skip
-
-
-def _outcomes(plan: LibraryPlan) -> dict[str, FileOutcome]:
-    out = {}
-    for p in plan.plans:
-        status = FileStatus.REFUSED if p.status is PlanStatus.REFUSED else (
-            FileStatus.WRITTEN if p.changes else FileStatus.UNCHANGED)  # fmt: skip
-        out[p.path] = FileOutcome(p.path, status, p.reason, p.changes)
-    return out
 
 
 def run_library_write(
@@ -73,7 +63,7 @@ def run_library_write(
     with WriteJournal() as journal:
         write_id = write_plan(plan, options, journal)
         written = str(journal.write(write_id).options.get("library", plan.library))
-    write_previews(plan.plans, _outcomes(plan))
+    write_previews(plan.plans, {o.path: o for o in library_outcomes(plan)})
     if args.to == "serato":
         print(f"Wrote crate {one_line(written)} of {len(plan.found)} tracks. Write {write_id}; "
               f"undo with: cratematch undo {write_id}")  # fmt: skip

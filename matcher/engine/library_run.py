@@ -52,6 +52,7 @@ from matcher.writeback.errors import LibraryBusy, LibraryWriteError
 from matcher.writeback.libraries import (
     LIBRARY_TARGETS,
     LibraryPlan,
+    library_outcomes,
     plan_write,
     undo_library,
     write_plan,
@@ -60,7 +61,6 @@ from matcher.writeback.libraries import (
 from matcher.writeback.libraries.apps import default_library, running_process
 from matcher.writeback.libraries.rekordbox import REKORDBOX_FIELDS
 from matcher.writeback.libraries.traktor import TRAKTOR_FIELDS
-from matcher.writeback.plan import PlanStatus
 from matcher.writeback.records import FileOutcome, FileStatus
 from matcher.writeback.targets import WriteOptions
 from matcher.writeback.undo_journal import WriteJournal
@@ -72,7 +72,6 @@ __all__ = [
     "LibraryRun",
     "LibraryRunSpec",
     "is_library_write",
-    "library_outcomes",
 ]
 
 LIBRARY_APPS = {"rekordbox": "Rekordbox", "traktor": "Traktor", "serato": "Serato"}
@@ -118,18 +117,6 @@ def is_library_write(write_id: str, journal: str | None = None) -> str:
         except CrateMatchError:
             return ""
     return found if summary.target in LIBRARY_TARGETS else ""
-
-
-def library_outcomes(plan: LibraryPlan) -> list[FileOutcome]:
-    """What a written plan did to each track's entry."""
-    out = []
-    for p in plan.plans:
-        if p.status is PlanStatus.REFUSED:
-            status = FileStatus.REFUSED
-        else:
-            status = FileStatus.WRITTEN if p.changes else FileStatus.UNCHANGED
-        out.append(FileOutcome(p.path, status, p.reason, p.changes))
-    return out
 
 
 class LibraryRun:

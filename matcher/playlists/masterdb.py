@@ -30,7 +30,7 @@ import logging
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,17 @@ from matcher.playlists.library_errors import (
 from matcher.playlists.snapshot import snapshot
 from matcher.playlists.sources import file_error, read_head
 
-__all__ = ["SQLITE_MAGIC", "Connection", "is_master_db", "known_key", "open_master_db"]
+__all__ = [
+    "SQLITE_MAGIC",
+    "Connection",
+    "first_missing",
+    "is_master_db",
+    "keyed_connection",
+    "known_key",
+    "open_master_db",
+    "open_snapshot",
+    "sqlite_errors",
+]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 Connection = Any  # an sqlite3 or sqlcipher3 connection: the same DB-API
@@ -122,6 +132,21 @@ def _classify(name: str, err: Exception) -> Exception:
     return _damaged(name, err)
 
 
+def keyed_connection(dbapi: Any, copy: Path, key: str) -> Connection | None:
+    """A connection to the encrypted file `copy` opened with `key`, None when the key
+    does not open it (for master.db and the USB exportLibrary.db alike)."""
+    conn = dbapi.connect(str(copy))
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")  # SQLCipher logs to stderr
+        conn.execute("PRAGMA key = '{}'".format(key.replace("'", "''")))
+        conn.execute("PRAGMA schema_version").fetchone()  # decrypts page 1 only: a
+        # damaged page further on is LibraryDamaged later, not a wrong key
+    except dbapi.DatabaseError:
+        conn.close()
+        return None
+    return conn
+
+
 def _unlock(copy: Path, name: str) -> Connection:
     """A connection to the encrypted snapshot, keyed with the first key that opens it."""
     dbapi = _sqlcipher()
@@ -133,22 +158,25 @@ def _unlock(copy: Path, name: str) -> Connection:
     given = os.environ.get(KEY_ENV, "").strip()
     keys = [k for k in (given, known_key()) if k]
     for key in keys:
-        conn = dbapi.connect(str(copy))
-        try:
-            conn.execute("PRAGMA cipher_log_level = NONE")  # SQLCipher logs to stderr
-            conn.execute("PRAGMA key = '{}'".format(key.replace("'", "''")))
-            conn.execute("PRAGMA schema_version").fetchone()  # decrypts page 1 only: a
-            # damaged page further on is LibraryDamaged later, not a wrong key
-        except dbapi.DatabaseError:
-            conn.close()
-            continue
-        return conn
+        conn = keyed_connection(dbapi, copy, key)
+        if conn is not None:
+            return conn
     if given:
         raise LibraryLocked(f"{name}: the key in {KEY_ENV} does not open this database")
     raise LibraryLocked(
         f"{name}: encrypted with a key CrateMatch does not know (a newer Rekordbox?); "
         f"set {KEY_ENV} to the database key"
     )
+
+
+def first_missing(conn: Connection, required: dict[str, tuple[str, ...]]) -> str:
+    """The first "table.column" of `required` the database lacks, "" when it has all."""
+    for table, columns in required.items():
+        have = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        missing = [c for c in columns if c not in have]
+        if missing:
+            return f"{table}.{missing[0]}"
+    return ""
 
 
 def _check_schema(conn: Connection, name: str) -> None:
@@ -159,18 +187,16 @@ def _check_schema(conn: Connection, name: str) -> None:
     if "djmdProperty" in tables:
         row = conn.execute("SELECT DBVersion FROM djmdProperty LIMIT 1").fetchone()
         version = f"DBVersion {row[0]}, " if row and row[0] else ""
-    for table, columns in REQUIRED.items():
-        have = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
-        missing = [c for c in columns if c not in have]
-        if missing:
-            raise LibrarySchemaUnknown(
-                f"{name}: a Rekordbox database layout CrateMatch does not know "
-                f"({version}no {table}.{missing[0]}; written by a newer Rekordbox?); "
-                f"{_EXPORT_HINT}"
-            )
+    missing = first_missing(conn, REQUIRED)
+    if missing:
+        raise LibrarySchemaUnknown(
+            f"{name}: a Rekordbox database layout CrateMatch does not know "
+            f"({version}no {missing}; written by a newer Rekordbox?); {_EXPORT_HINT}"
+        )
 
 
-def _errors() -> tuple[type[Exception], ...]:
+def sqlite_errors() -> tuple[type[Exception], ...]:
+    """What SQLite and SQLCipher raise (the latter only when installed)."""
     dbapi = _sqlcipher()
     return (sqlite3.Error,) if dbapi is None else (sqlite3.Error, dbapi.Error)
 
@@ -189,20 +215,36 @@ def open_master_db(path: Path) -> Iterator[Connection]:
     plain = head.startswith(SQLITE_MAGIC)
     if not plain and not _looks_encrypted(path, head):
         raise NotALibrary(f"{name}: not a Rekordbox database (nor any SQLite database)")
-    errors = _errors()
+    with open_snapshot(path, "master.db", _unlock if not plain else None,
+                       _check_schema, _classify) as conn:  # fmt: skip
+        yield conn
+
+
+@contextmanager
+def open_snapshot(
+    path: Path,
+    kind: str,
+    unlock: Callable[[Path, str], Connection] | None,
+    check_schema: Callable[[Connection, str], None],
+    classify: Callable[[str, Exception], Exception],
+) -> Iterator[Connection]:
+    """A read-only connection to a checked snapshot of the Rekordbox database at `path`
+    (`unlock` opens an encrypted one, None for plain SQLite); file errors and SQLite
+    errors inside the block become the one-line library errors (`classify`)."""
+    name = path.name
     try:
-        with snapshot(path, "master.db") as copy:
-            conn = sqlite3.connect(str(copy)) if plain else _unlock(copy, name)
+        with snapshot(path, kind) as copy:
+            conn = sqlite3.connect(str(copy)) if unlock is None else unlock(copy, name)
             try:
                 conn.execute("PRAGMA query_only = ON")
-                _check_schema(conn, name)
+                check_schema(conn, name)
                 yield conn
             finally:
                 conn.close()
     except OSError as err:
         raise file_error(path, err) from None
-    except errors as err:
-        raise _classify(name, err) from None
+    except sqlite_errors() as err:
+        raise classify(name, err) from None
 
 
 def is_master_db(path: Path) -> bool:

@@ -21,7 +21,6 @@ LibraryDamaged, LibrarySchemaUnknown, each one line.
 
 from __future__ import annotations
 
-import sqlite3
 import zlib
 from collections import defaultdict
 from collections.abc import Iterator
@@ -35,9 +34,14 @@ from matcher.playlists.library_errors import (
     LibrarySchemaUnknown,
     NotALibrary,
 )
-from matcher.playlists.masterdb import SQLITE_MAGIC, Connection
-from matcher.playlists.snapshot import snapshot
-from matcher.playlists.sources import file_error, read_head
+from matcher.playlists.masterdb import (
+    SQLITE_MAGIC,
+    Connection,
+    first_missing,
+    keyed_connection,
+    open_snapshot,
+)
+from matcher.playlists.sources import read_head
 
 __all__ = ["ONELIBRARY_NAME", "Node", "onelibrary_key", "read_tracks", "read_tree"]
 
@@ -87,15 +91,9 @@ def _unlock(copy: Path, name: str) -> Connection:
         raise LibraryLocked(f"{name}: encrypted, and reading it needs the sqlcipher3-wheels "
                             "package (pip install sqlcipher3-wheels)") from None  # fmt: skip
     key = onelibrary_key()
-    if key:
-        conn = dbapi2.connect(str(copy))
-        try:
-            conn.execute("PRAGMA cipher_log_level = NONE")
-            conn.execute("PRAGMA key = '{}'".format(key.replace("'", "''")))
-            conn.execute("PRAGMA schema_version").fetchone()
-            return conn
-        except dbapi2.DatabaseError:
-            conn.close()
+    conn = keyed_connection(dbapi2, copy, key) if key else None
+    if conn is not None:
+        return conn
     raise LibraryLocked(f"{name}: encrypted with a key CrateMatch does not know (a newer "
                         f"Rekordbox?); {_HINT}")  # fmt: skip
 
@@ -104,22 +102,12 @@ def _check_schema(conn: Connection, name: str) -> None:
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     if "content" not in tables or "playlist" not in tables:
         raise NotALibrary(f"{name}: an SQLite database, but not a Rekordbox USB library")
-    for table, columns in REQUIRED.items():
-        have = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
-        missing = [c for c in columns if c not in have]
-        if missing:
-            raise LibrarySchemaUnknown(
-                f"{name}: a Rekordbox USB library layout CrateMatch does not know "
-                f"(no {table}.{missing[0]}; written by a newer Rekordbox?); {_HINT}"
-            )
-
-
-def _errors() -> tuple[type[Exception], ...]:
-    try:
-        from sqlcipher3 import dbapi2
-    except ImportError:
-        return (sqlite3.Error,)
-    return (sqlite3.Error, dbapi2.Error)
+    missing = first_missing(conn, REQUIRED)
+    if missing:
+        raise LibrarySchemaUnknown(
+            f"{name}: a Rekordbox USB library layout CrateMatch does not know "
+            f"(no {missing}; written by a newer Rekordbox?); {_HINT}"
+        )
 
 
 @contextmanager
@@ -130,20 +118,13 @@ def _open(path: Path) -> Iterator[Connection]:
     plain = head.startswith(SQLITE_MAGIC)
     if not plain and (len(head) < 1024 or len(set(head)) <= 160):  # SQLCipher pages: noise
         raise NotALibrary(f"{name}: not a Rekordbox USB library (nor any SQLite database)")
-    try:
-        with snapshot(path, ONELIBRARY_NAME) as copy:
-            conn = sqlite3.connect(str(copy)) if plain else _unlock(copy, name)
-            try:
-                conn.execute("PRAGMA query_only = ON")
-                _check_schema(conn, name)
-                yield conn
-            finally:
-                conn.close()
-    except OSError as err:
-        raise file_error(path, err) from None
-    except _errors() as err:
-        raise LibraryDamaged(f"{name}: the Rekordbox USB library is damaged ({err}); "
-                             f"{_HINT}") from None  # fmt: skip
+    with open_snapshot(path, ONELIBRARY_NAME, _unlock if not plain else None,
+                       _check_schema, _damaged) as conn:  # fmt: skip
+        yield conn
+
+
+def _damaged(name: str, err: Exception) -> Exception:
+    return LibraryDamaged(f"{name}: the Rekordbox USB library is damaged ({err}); {_HINT}")
 
 
 def _track(row: tuple) -> dict[str, object]:

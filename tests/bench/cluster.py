@@ -145,6 +145,15 @@ def ship(address: str, ship_mb: int) -> None:
             big.unlink()
 
 
+def _seconds_until(batch, act, kind: type) -> float:  # noqa: ANN001
+    """Seconds from `act()` (a pause, a cancel) until `batch` reports an event of `kind`."""
+    start = time.perf_counter()
+    act()
+    while not any(isinstance(e, kind) for e in batch.events(0.01)):
+        pass
+    return time.perf_counter() - start
+
+
 def latencies(address: str | None, runs: int) -> None:
     """pause() -> BatchPaused and cancel() -> BatchCancelled mid-batch, through the
     cluster at `address` or (None) the local pool."""
@@ -157,21 +166,12 @@ def latencies(address: str | None, runs: int) -> None:
         with Engine(_config(out, address)) as engine:
             time.sleep(1.5)
             batch = engine.start([STRESS], all_playlists=True)
-            while not any(isinstance(e, TracksMatched) for e in batch.events(0.01)):
-                pass
+            _seconds_until(batch, lambda: None, TracksMatched)
             time.sleep(0.5)
-            t1 = time.perf_counter()
-            batch.pause()
-            while not any(isinstance(e, BatchPaused) for e in batch.events(0.01)):
-                pass
-            paused.append(time.perf_counter() - t1)
+            paused.append(_seconds_until(batch, batch.pause, BatchPaused))
             batch.resume()
             time.sleep(0.5)
-            t2 = time.perf_counter()
-            batch.cancel()
-            while not any(isinstance(e, BatchCancelled) for e in batch.events(0.01)):
-                pass
-            cancelled.append(time.perf_counter() - t2)
+            cancelled.append(_seconds_until(batch, batch.cancel, BatchCancelled))
     for name, values in (("pause() -> BatchPaused", paused), ("cancel() -> BatchCancelled",
                                                               cancelled)):  # fmt: skip
         where = "cluster" if address else "local pool"

@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from tests.matcher.engine.library_fixtures import (
 )
 from tests.ui.gui_helpers import pump_until, screenshot, spin
 from tests.ui.write_library import WriteLibrary, build_write_library
+from tests.ui.write_steps import matched_app, preview_ready, table_rows
 from ui.views.write_actions import LIBRARY_MENU
 from ui.write_run import RunKind, RunPhase, Stage
 
@@ -38,26 +37,6 @@ def library(tmp_path: Path) -> WriteLibrary:
 
 def _held(library: WriteLibrary) -> list[str]:
     return [str(p) for p in library.files if p.name != LEFT_OUT]
-
-
-def _matched_app(make_app, library: WriteLibrary):  # noqa: ANN001, ANN202
-    app = make_app([str(library.playlist), "--catalog", str(library.catalog),
-                    "--out", str(library.out), "--start"])  # fmt: skip
-    pump_until(app, lambda: app.controller.writes.source is not None, "the batch to finish")
-    pump_until(app, lambda: app.results_view.pending_count == 0, "the results table")
-    return app
-
-
-def _preview_ready(app) -> None:  # noqa: ANN001
-    writes, dialog = app.controller.writes, app.write_actions.dialog
-    pump_until(app, lambda: writes.run.stage is Stage.PREVIEW and writes.preview.ready
-               and not dialog.preview.filling and dialog.stage is Stage.PREVIEW,
-               "the preview")  # fmt: skip
-    spin(app, 0.1)
-
-
-def _table(tree) -> list[tuple[str, ...]]:  # noqa: ANN001
-    return [tuple(tree.item(iid, "values")) for iid in tree.get_children("")]
 
 
 def _undo_from_the_writes_tab(app, write_id: str) -> None:  # noqa: ANN001
@@ -76,7 +55,7 @@ def _undo_from_the_writes_tab(app, write_id: str) -> None:  # noqa: ANN001
 def test_rekordbox_preview_write_and_undo_from_the_writes_tab(make_app, library, tmp_path):
     db = rekordbox_library(tmp_path / "rekordbox", _held(library))
     original = sha256(db)
-    app = _matched_app(make_app, library)
+    app = matched_app(make_app, library)
     writes, view = app.controller.writes, app.results_view
     assert view.library_button.cget("state") == "normal"
     view.library_button.invoke()  # the menu of libraries, under the button
@@ -91,7 +70,7 @@ def test_rekordbox_preview_write_and_undo_from_the_writes_tab(make_app, library,
 
     dialog = app.write_actions.write_library("rekordbox", str(db))
     assert writes.run.kind is RunKind.READ and writes.run.target == "rekordbox"
-    _preview_ready(app)
+    preview_ready(app)
     preview = dialog.preview
     assert dialog.heading.cget("text") == "Write into your Rekordbox library"
     assert preview.library_path.cget("text") == str(db) and preview.library_row.winfo_ismapped()
@@ -101,7 +80,7 @@ def test_rekordbox_preview_write_and_undo_from_the_writes_tab(make_app, library,
     assert not preview.notation.winfo_ismapped()  # Rekordbox names its keys its own way
     headline = preview.headline.cget("text")
     assert headline.startswith("5 tracks to change (") and headline.endswith("· 1 refused")
-    rows = _table(preview.tree)
+    rows = table_rows(preview.tree)
     assert (LEFT_OUT, "—", "", "", "refused: not in the Rekordbox library") in rows
     assert any(r[:4] == ("02 Salt Circuit.flac", "Genre", "—", "House") for r in rows)
     assert not any(r[:2] == ("01 Ember Glass.mp3", "Genre") for r in rows)  # says Techno
@@ -130,7 +109,7 @@ def test_rekordbox_preview_write_and_undo_from_the_writes_tab(make_app, library,
     assert headline.startswith("✓ Written into the Rekordbox library: ")
     assert headline.endswith(f"in 5 tracks, playlist “{playlist}”")
     assert dialog.result.detail.cget("text") == f"5 written · 1 refused · write {write_id}"
-    assert [r[:2] for r in _table(dialog.result.refused)] == [
+    assert [r[:2] for r in table_rows(dialog.result.refused)] == [
         (LEFT_OUT, "not in the Rekordbox library")
     ]
     assert dialog.undo_button.winfo_ismapped()
@@ -178,10 +157,10 @@ def test_traktor_found_where_traktor_keeps_it_written_and_undone(make_app, libra
     nml = traktor_collection(folder, _held(library))
     original = sha256(nml)
     try:
-        app = _matched_app(make_app, library)
+        app = matched_app(make_app, library)
         writes = app.controller.writes
         dialog = app.write_actions.write_library("traktor")  # where Traktor keeps it
-        _preview_ready(app)
+        preview_ready(app)
         assert dialog.preview.library_path.cget("text") == str(nml)
         assert dialog.preview.notation.winfo_ismapped()  # Traktor shows the text written
         dialog.write()
@@ -205,19 +184,11 @@ def test_traktor_found_where_traktor_keeps_it_written_and_undone(make_app, libra
 def test_a_running_rekordbox_is_one_line_and_nothing_is_touched(make_app, library, tmp_path):
     db = rekordbox_library(tmp_path / "rekordbox", _held(library))
     original = sha256(db)
-    app = _matched_app(make_app, library)
+    app = matched_app(make_app, library)
     writes = app.controller.writes
-    fake = tmp_path / "bin" / "rekordbox"
-    fake.parent.mkdir()
-    shutil.copyfile(shutil.which("sleep") or "/bin/sleep", fake)
-    fake.chmod(0o755)
-    process = subprocess.Popen([str(fake), "60"])
-    try:
-        from matcher.writeback.libraries.apps import running_process
+    from tests.matcher.writeback.libraries.running_app import app_running
 
-        deadline = time.monotonic() + 10
-        while not running_process("rekordbox") and time.monotonic() < deadline:
-            time.sleep(0.05)
+    with app_running(tmp_path, "rekordbox"):
         dialog = app.write_actions.write_library("rekordbox", str(db))
         pump_until(app, lambda: writes.run.over and dialog.stage is Stage.ERROR, "the refusal")
         spin(app, 0.1)
@@ -228,15 +199,12 @@ def test_a_running_rekordbox_is_one_line_and_nothing_is_touched(make_app, librar
         assert last == "The Rekordbox library was not touched."
         assert dialog.choose_button.winfo_ismapped()
         screenshot(app, "library-5-rekordbox-running")
-    finally:
-        process.kill()
-        process.wait()
     assert sha256(db) == original and not app.controller.session.notices
 
 
 def test_no_library_found_asks_for_one(make_app, library, tmp_path):
     db = rekordbox_library(tmp_path / "rekordbox", _held(library))
-    app = _matched_app(make_app, library)
+    app = matched_app(make_app, library)
     writes = app.controller.writes
     dialog = app.write_actions.write_library("rekordbox")  # none where Rekordbox keeps it
     pump_until(app, lambda: writes.run.over and dialog.stage is Stage.ERROR, "the refusal")
@@ -245,5 +213,5 @@ def test_no_library_found_asks_for_one(make_app, library, tmp_path):
     )
     dialog.ask_library = lambda app_name: str(db) if app_name == "rekordbox" else ""
     dialog.choose_button.invoke()
-    _preview_ready(app)
+    preview_ready(app)
     assert dialog.preview.library_path.cget("text") == str(db)

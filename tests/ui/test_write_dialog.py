@@ -19,6 +19,7 @@ from tests.ui.write_library import (
     digests,
     long_night,
 )
+from tests.ui.write_steps import matched_app, preview_ready, table_rows
 from ui.results_model import COLUMNS
 from ui.write_run import RunKind, RunPhase, Stage
 from ui.written_rows import REFUSED, WRITTEN
@@ -31,26 +32,6 @@ def library(tmp_path: Path) -> WriteLibrary:
     return build_write_library(tmp_path)
 
 
-def _matched_app(make_app, library: WriteLibrary):  # noqa: ANN001, ANN202
-    app = make_app([str(library.playlist), "--catalog", str(library.catalog),
-                    "--out", str(library.out), "--start"])  # fmt: skip
-    pump_until(app, lambda: app.controller.writes.source is not None, "the batch to finish")
-    pump_until(app, lambda: app.results_view.pending_count == 0, "the results table")
-    return app
-
-
-def _preview_ready(app) -> None:  # noqa: ANN001
-    writes, dialog = app.controller.writes, app.write_actions.dialog
-    pump_until(app, lambda: writes.run.stage is Stage.PREVIEW and writes.preview.ready
-               and not dialog.preview.filling and dialog.stage is Stage.PREVIEW,
-               "the preview")  # fmt: skip
-    spin(app, 0.1)
-
-
-def _table(tree) -> list[tuple[str, ...]]:  # noqa: ANN001
-    return [tuple(tree.item(iid, "values")) for iid in tree.get_children("")]
-
-
 def _marks(app) -> dict[str, str]:  # noqa: ANN001
     """File name -> the results row's "File tags" cell."""
     view, column = app.results_view, [c.key for c in COLUMNS].index("written")
@@ -60,7 +41,7 @@ def _marks(app) -> dict[str, str]:  # noqa: ANN001
 
 
 def test_preview_write_undo_and_the_writes_tab(make_app, library: WriteLibrary) -> None:
-    app = _matched_app(make_app, library)
+    app = matched_app(make_app, library)
     writes, view = app.controller.writes, app.results_view
     assert view.write_button.cget("state") == "normal"
     before = digests(library.files)
@@ -68,11 +49,11 @@ def test_preview_write_undo_and_the_writes_tab(make_app, library: WriteLibrary) 
     view.write_button.invoke()
     dialog = app.write_actions.dialog
     assert dialog is not None and writes.run.kind is RunKind.READ
-    _preview_ready(app)
+    preview_ready(app)
     preview = dialog.preview
     # 4 readable matched files get 8 fields each; the 2 broken ones are refused
     assert preview.headline.cget("text") == "4 files to change (32 fields) · 2 refused"
-    rows = _table(preview.tree)
+    rows = table_rows(preview.tree)
     refused = {r[0]: r[4] for r in rows if r[4].startswith("refused")}
     assert set(refused) == set(BROKEN_FILES)
     assert ("01 Ember Glass.mp3", "Key", "—", "Am", "empty in the file") in rows
@@ -84,18 +65,18 @@ def test_preview_write_undo_and_the_writes_tab(make_app, library: WriteLibrary) 
     preview.field_boxes["genre"].toggle()
     preview.notation.set("8A (Camelot)")
     preview._changed()
-    _preview_ready(app)
+    preview_ready(app)
     assert preview.headline.cget("text").startswith("4 files to change (28 fields)")
-    assert ("01 Ember Glass.mp3", "Key", "—", "8A", "empty in the file") in _table(preview.tree)
+    assert ("01 Ember Glass.mp3", "Key", "—", "8A", "empty in the file") in table_rows(preview.tree)
     assert len(writes._ids) == reads
     # include review rows changes which files are written: the files are read again
     preview.include_review.toggle()
     pump_until(app, lambda: len(writes._ids) == reads + 1, "a new read")
-    _preview_ready(app)
+    preview_ready(app)
     assert writes.preview.options.include_review and not preview.field_boxes["genre"].get()
     preview.include_review.toggle()
     pump_until(app, lambda: len(writes._ids) == reads + 2, "the read without review rows")
-    _preview_ready(app)
+    preview_ready(app)
     assert not writes.preview.options.include_review
     assert preview.headline.cget("text").startswith("4 files to change (28 fields)")
 
@@ -109,7 +90,7 @@ def test_preview_write_undo_and_the_writes_tab(make_app, library: WriteLibrary) 
     write_id = writes.run.write_id
     assert result.headline.cget("text") == "✓ Tags written to 3 files"
     assert result.detail.cget("text") == f"3 written · 3 refused · write {write_id}"
-    listed = {r[0]: r[1] for r in _table(result.refused)}
+    listed = {r[0]: r[1] for r in table_rows(result.refused)}
     assert listed[READ_ONLY] == "read-only" and set(BROKEN_FILES) <= set(listed)
     assert dialog.undo_button.winfo_ismapped()
     screenshot(app, "write-2-written")
@@ -151,13 +132,13 @@ def test_preview_write_undo_and_the_writes_tab(make_app, library: WriteLibrary) 
 
 
 def test_ctrl_t_opens_the_preview_and_escape_cancels_the_read(make_app, library) -> None:
-    app = _matched_app(make_app, library)
+    app = matched_app(make_app, library)
     app.root.focus_force()
     app.root.event_generate("<Control-t>")
     spin(app, 0.1)
     dialog = app.write_actions.dialog
     assert dialog is not None
-    _preview_ready(app)
+    preview_ready(app)
     dialog.event_generate("<Escape>")
     spin(app, 0.1)
     assert not dialog.winfo_exists()
@@ -165,11 +146,11 @@ def test_ctrl_t_opens_the_preview_and_escape_cancels_the_read(make_app, library)
 
 
 def test_undo_from_the_writes_tab(make_app, library) -> None:
-    app = _matched_app(make_app, library)
+    app = matched_app(make_app, library)
     writes = app.controller.writes
     before = digests(library.files)
     dialog = app.write_actions.write_tags()
-    _preview_ready(app)
+    preview_ready(app)
     dialog.write()
     pump_until(app, lambda: writes.run.kind is RunKind.WRITE and writes.run.over, "the write")
     dialog.close()
@@ -185,17 +166,17 @@ def test_undo_from_the_writes_tab(make_app, library) -> None:
     # "Write tags…" again: the files are read afresh for a new preview
     app.results_view.write_button.invoke()
     assert writes.run.kind is RunKind.READ
-    _preview_ready(app)
+    preview_ready(app)
     assert app.write_actions.dialog.preview.headline.cget("text").startswith("4 files to change")
 
 
 @pytest.mark.slow
 def test_a_long_write_shows_progress_pauses_and_cancels(make_app, tmp_path: Path) -> None:
     library = build_write_library(tmp_path, long_night(1_500))
-    app = _matched_app(make_app, library)
+    app = matched_app(make_app, library)
     writes = app.controller.writes
     dialog = app.write_actions.write_tags()
-    _preview_ready(app)
+    preview_ready(app)
     assert dialog.preview.headline.cget("text") == "1,500 files to change (12,000 fields)"
     assert dialog.preview.note.cget("text").startswith("Showing the first 5,000 of 12,000 rows")
     dialog.write()

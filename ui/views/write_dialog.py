@@ -34,7 +34,7 @@ from ui.views.write_progress import ProgressPanel, ResultPanel
 from ui.write_model import LIBRARY_TITLES, TAGS, plural
 from ui.write_run import RunKind, Stage, WriteRun
 
-__all__ = ["WriteDialog", "library_undo_text"]
+__all__ = ["WriteDialog", "library_undo_text", "undo_confirm_text"]
 
 REFRESH_MS = 40  # changes arriving closer than this are drawn together
 TICK_MS = 500  # the clock moves even when no event arrives
@@ -292,13 +292,7 @@ class WriteDialog(ctk.CTkToplevel):
         if run is None or not run.write_id or self.confirm is not None:
             return
         written = run.outcomes.get("written", 0)
-        if run.library:
-            text, keep = library_undo_text(run.target), "Keep it"
-        else:
-            text = (f"The {plural(written, 'file')} it wrote go back exactly as they were "
-                    "before. A file changed since (by you or another program) is left as it "
-                    "is.")  # fmt: skip
-            keep = "Keep the tags"
+        text, keep = undo_confirm_text(run.target if run.library else "", written)
         self.confirm = ConfirmDialog(self, "Undo this write?", text, yes="Undo the write",
                                      no=keep, on_answer=self._undo_answered)  # fmt: skip
 
@@ -348,6 +342,17 @@ def _undoable(run: WriteRun) -> bool:
             and bool(run.outcomes.get("written") or run.outcomes.get("unchanged"))
         )
     return bool(run.outcomes.get("written"))
+
+
+def undo_confirm_text(library: str, written: int) -> tuple[str, str]:
+    """The undo confirmation's text and its "no" button, for the write dialog and the
+    Writes tab alike: a write into `library`'s app, or ("") a tag write of `written`
+    files."""
+    if library:
+        return library_undo_text(library), "Keep it"
+    text = (f"The {plural(written, 'file')} it wrote go back exactly as they were before. "
+            "A file changed since (by you or another program) is left as it is.")  # fmt: skip
+    return text, "Keep the tags"
 
 
 def library_undo_text(app: str) -> str:

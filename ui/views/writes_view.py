@@ -21,7 +21,7 @@ from ui.theme import BORDER, GAP, MUTED, SECONDARY, WARN, font
 from ui.views.after_jobs import AfterJobs
 from ui.views.confirm import ConfirmDialog
 from ui.views.table_style import current_mode, make_table, style_table
-from ui.views.write_dialog import library_undo_text
+from ui.views.write_dialog import undo_confirm_text
 from ui.write_model import FIELD_LABELS, LIBRARY_TITLES, NOTATION_LABELS, TAGS, plural
 
 __all__ = ["WRITE_COLUMNS", "WritesView", "write_detail", "write_row"]
@@ -222,13 +222,7 @@ class WritesView(ctk.CTkFrame):
             self.message.configure(text=f"Write {summary.write_id} has no written files "
                                    f"to put back ({summary.state}).", text_color=WARN)  # fmt: skip
             return
-        if summary.target != TAGS:
-            text, keep = library_undo_text(summary.target), "Keep it"
-        else:
-            text = (f"The {plural(written, 'file')} it wrote go back exactly as they were "
-                    "before. A file changed since (by you or another program) is left as it "
-                    "is.")  # fmt: skip
-            keep = "Keep the tags"
+        text, keep = undo_confirm_text(summary.target if summary.target != TAGS else "", written)
         self.confirm = ConfirmDialog(
             self.winfo_toplevel(),
             f"Undo write {summary.write_id}?",

@@ -21,7 +21,7 @@ from matcher.writeback.libraries.library_write import (
     undo_library,
     write_library,
 )
-from matcher.writeback.libraries.plan import LibraryPlan, write_previews
+from matcher.writeback.libraries.plan import LibraryPlan, library_outcomes, write_previews
 from matcher.writeback.libraries.targets import WRITABLE, plan_write, write_plan
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "LibraryPlan",
     "LibraryUndo",
     "backups_dir",
+    "library_outcomes",
     "plan_write",
     "undo_library",
     "write_library",

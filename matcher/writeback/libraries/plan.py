@@ -22,10 +22,17 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from matcher.writeback.plan import TAG_CHANGES, FilePlan, PlanStatus, plan_file, write_tag_changes
-from matcher.writeback.records import FileOutcome, FileStamp, FileState, StreamInfo
+from matcher.writeback.records import FileOutcome, FileStamp, FileState, FileStatus, StreamInfo
 from matcher.writeback.targets import FileTarget, Gathered, WriteOptions
 
-__all__ = ["LibraryDocument", "LibraryPlan", "library_sha256", "plan_library", "write_previews"]
+__all__ = [
+    "LibraryDocument",
+    "LibraryPlan",
+    "library_outcomes",
+    "library_sha256",
+    "plan_library",
+    "write_previews",
+]
 
 _NO_STREAM = StreamInfo(0.0, None, None)
 
@@ -123,6 +130,19 @@ def plan_library(
         plans.append(plan_file(replace(target, proposed=kept), state, options))
     return LibraryPlan(app, str(library), sha, tuple(plans), tuple(found), tuple(review),
                        _playlist_name(gathered, taken_names), dict(gathered.skipped))  # fmt: skip
+
+
+def library_outcomes(plan: LibraryPlan) -> list[FileOutcome]:
+    """What a written plan did to each track's entry (the CLI and the engine report the
+    same)."""
+    out = []
+    for p in plan.plans:
+        if p.status is PlanStatus.REFUSED:
+            status = FileStatus.REFUSED
+        else:
+            status = FileStatus.WRITTEN if p.changes else FileStatus.UNCHANGED
+        out.append(FileOutcome(p.path, status, p.reason, p.changes))
+    return out
 
 
 def write_previews(

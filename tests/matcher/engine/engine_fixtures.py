@@ -20,6 +20,7 @@ from matcher.engine.client import Batch
 from matcher.engine.events import (
     BatchCancelled,
     BatchFinished,
+    BatchPaused,
     Event,
     TracksMatched,
 )
@@ -31,13 +32,18 @@ __all__ = [
     "WAIT_S",
     "Track",
     "alive",
+    "assert_every_entry_once",
     "catalog_tracks",
     "collect",
     "collect_until",
     "descendants",
+    "entry_keys",
     "first_results",
+    "index_of",
     "matches_rows",
+    "pause_mid_batch",
     "playlist_tracks",
+    "quiet_period",
     "read_summary",
     "results_of",
     "until",
@@ -154,6 +160,26 @@ def first_results(batch: Batch, events: list[Event]) -> None:
     assert batch.final is None, "the batch ended before it could be interrupted"
 
 
+def pause_mid_batch(batch: Batch, events: list[Event]) -> int:
+    """Pause `batch` once its first results are in; the index in `events` of its one
+    BatchPaused."""
+    first_results(batch, events)
+    batch.pause()
+    collect_until(batch, until(BatchPaused), into=events)
+    paused_at = [i for i, e in enumerate(events) if isinstance(e, BatchPaused)]
+    assert len(paused_at) == 1, "the batch ended without pausing"
+    return paused_at[0]
+
+
+def quiet_period(batch: Batch, seconds: float) -> list[Event]:
+    """Everything that arrives during `seconds` (bounded by the clock, not by events)."""
+    events: list[Event] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        events.extend(batch.events(timeout=0.1))
+    return events
+
+
 def until(kind: type) -> Callable[[list[Event]], bool]:
     """A `collect_until` predicate: an event of `kind` has arrived."""
     return lambda events: any(isinstance(e, kind) for e in events)
@@ -219,3 +245,20 @@ def wait_for(check: Callable[[], bool], timeout: float, what: str, step: float =
     while not check():
         assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
         time.sleep(step)
+
+
+def entry_keys(events: list[Event]) -> list[tuple[str, int]]:
+    """(playlist file, entry index) of every result in `events`, sorted: each entry once."""
+    return sorted((r.entry.playlist_file, r.entry.entry_index) for r in results_of(events))
+
+
+def index_of(events: list[Event], kind: type) -> list[int]:
+    return [i for i, e in enumerate(events) if isinstance(e, kind)]
+
+
+def assert_every_entry_once(folder: Path, tracks: list[Track]) -> list[dict[str, str]]:
+    """The matches.csv rows in `folder`: one per track, in playlist order."""
+    rows = matches_rows(folder)
+    assert [int(r["entry_index"]) for r in rows] == list(range(len(tracks)))
+    assert [r["source_title"] for r in rows] == [t.title for t in tracks]
+    return rows

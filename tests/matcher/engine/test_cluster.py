@@ -9,7 +9,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,11 +19,10 @@ pytest.importorskip("distributed")
 from matcher.catalog import content_hash  # noqa: E402
 from matcher.catalog.sync import resolve_catalog  # noqa: E402
 from matcher.config import EngineConfig  # noqa: E402
-from matcher.engine.client import Batch, Engine  # noqa: E402
+from matcher.engine.client import Engine  # noqa: E402
 from matcher.engine.events import (  # noqa: E402
     BatchCancelled,
     BatchFinished,
-    BatchPaused,
     BatchResumed,
     BatchState,
     EngineError,
@@ -34,16 +32,18 @@ from matcher.engine.events import (  # noqa: E402
 from matcher.engine.journal import Journal  # noqa: E402
 from matcher.errors import InputError  # noqa: E402
 from tests.matcher.engine.cluster_fixtures import ROOT, LocalDask  # noqa: E402
-from tests.matcher.engine.engine_fixtures import (  # noqa: E402
+from tests.matcher.engine.engine_fixtures import (
     WAIT_S,
-    Track,
+    assert_every_entry_once,
     collect,
     collect_until,
+    entry_keys,
     first_results,
+    index_of,  # noqa: E402
     matches_rows,
+    pause_mid_batch,
+    quiet_period,
     results_of,
-    until,
-    write_catalog,
     write_m3u8,
 )
 
@@ -61,13 +61,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalDask]:
         yield running
 
 
-@pytest.fixture
-def catalog(tmp_path: Path) -> Path:
-    path = tmp_path / "catalog.csv"
-    write_catalog(path)
-    return path
-
-
 def on(cluster: LocalDask, catalog: Path, out: Path, **more: object) -> EngineConfig:
     return EngineConfig(catalog=catalog, out_dir=out, cluster=cluster.address, **more)
 
@@ -76,30 +69,6 @@ def comparable(folder: Path) -> list[dict[str, str]]:
     return [
         {k: v for k, v in row.items() if k not in TIMING_COLUMNS} for row in matches_rows(folder)
     ]
-
-
-def keys(events: list[Event]) -> list[tuple[str, int]]:
-    return sorted((r.entry.playlist_file, r.entry.entry_index) for r in results_of(events))
-
-
-def index_of(events: list[Event], kind: type) -> list[int]:
-    return [i for i, e in enumerate(events) if isinstance(e, kind)]
-
-
-def assert_every_entry_once(folder: Path, tracks: list[Track]) -> list[dict[str, str]]:
-    rows = matches_rows(folder)
-    assert [int(r["entry_index"]) for r in rows] == list(range(len(tracks)))
-    assert [r["source_title"] for r in rows] == [t.title for t in tracks]
-    return rows
-
-
-def quiet_period(batch: Batch, seconds: float) -> list[Event]:
-    """Everything that arrives during `seconds` (bounded by the clock, not by events)."""
-    events: list[Event] = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        events.extend(batch.events(timeout=0.1))
-    return events
 
 
 def fetched(cluster: LocalDask) -> dict[str, list]:
@@ -132,7 +101,7 @@ def test_a_cluster_matches_like_the_local_pool_and_copies_the_catalog_once(
         remote = collect(engine.start(inputs))
     for events in (local, remote):
         assert isinstance(events[-1], BatchFinished) and events[-1].ok, events[-3:]
-    assert keys(remote) == keys(local)
+    assert entry_keys(remote) == entry_keys(local)
     for name in ("set", "crate"):
         assert comparable(tmp_path / "dask" / name) == comparable(tmp_path / "local" / name)
     assert remote[-1].counts == local[-1].counts
@@ -165,12 +134,8 @@ def test_pause_and_resume_through_the_cluster(
     with Engine(on(cluster, catalog, tmp_path / "out")) as engine:
         batch = engine.start([tmp_path / "long.m3u8"])
         events: list[Event] = []
-        first_results(batch, events)
-        batch.pause()
-        collect_until(batch, until(BatchPaused), into=events)
-        paused_at = index_of(events, BatchPaused)
-        assert len(paused_at) == 1, "the batch ended without pausing"
-        paused = events[paused_at[0]]
+        paused_at = pause_mid_batch(batch, events)
+        paused = events[paused_at]
         assert paused.done == len(results_of(events)) < len(tracks)
         events.extend(quiet_period(batch, QUIET_S))
         mark = len(events)
@@ -179,9 +144,9 @@ def test_pause_and_resume_through_the_cluster(
     after = events[mark:]
     resumed, matched = index_of(after, BatchResumed), index_of(after, TracksMatched)
     assert len(resumed) == 1 and matched and resumed[0] < matched[0]
-    assert not index_of(events[paused_at[0] : mark], TracksMatched)
+    assert not index_of(events[paused_at:mark], TracksMatched)
     assert isinstance(events[-1], BatchFinished) and events[-1].ok
-    assert keys(events) == [("long.m3u8", i) for i in range(len(tracks))]  # each once
+    assert entry_keys(events) == [("long.m3u8", i) for i in range(len(tracks))]  # each once
     assert_every_entry_once(tmp_path / "out" / "long", tracks)
 
 
@@ -243,7 +208,7 @@ def test_a_killed_dask_worker_loses_nothing(
     if allowed_failures == 0:  # Dask gave the chunk up: the engine itself sent it again
         log = (tmp_path / "dask" / "scheduler.log").read_text(encoding="utf-8")
         assert "workers died while trying to run it" in log
-    assert keys(events) == [("long.m3u8", i) for i in range(len(tracks))]  # each once
+    assert entry_keys(events) == [("long.m3u8", i) for i in range(len(tracks))]  # each once
     rows = assert_every_entry_once(tmp_path / "out" / "long", tracks)
     assert not [r for r in rows if r["status"] == "error"]
     assert comparable(tmp_path / "out" / "long") == comparable(tmp_path / "local" / "long")

@@ -44,21 +44,15 @@ from tests.matcher.engine.engine_fixtures import (
     collect_until,
     first_results,
     matches_rows,
+    pause_mid_batch,
+    quiet_period,
     read_summary,
     results_of,
     until,
-    write_catalog,
     write_m3u8,
 )
 
 QUIET_S = 1.0  # how long a paused batch is watched for stray results
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Path:
-    path = tmp_path / "catalog.csv"
-    write_catalog(path)
-    return path
 
 
 def config(catalog: Path, tmp_path: Path, workers: int = 2) -> EngineConfig:
@@ -370,30 +364,17 @@ def test_resume_refuses_a_playlist_edited_in_place(catalog: Path, tmp_path: Path
 # -- pause and resume --------------------------------------------------------------------
 
 
-def quiet_period(batch: Batch, seconds: float) -> list[Event]:
-    """Everything that arrives during `seconds` (bounded by the clock, not by events)."""
-    events: list[Event] = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        events.extend(batch.events(timeout=0.1))
-    return events
-
-
 def test_pause_stops_results_until_resume(catalog: Path, tmp_path: Path) -> None:
     tracks = write_m3u8(tmp_path / "long.m3u8", 4000)
     with Engine(config(catalog, tmp_path)) as engine:
         batch = engine.start([tmp_path / "long.m3u8"])
         events: list[Event] = []
-        first_results(batch, events)
-        batch.pause()
-        collect_until(batch, until(BatchPaused), into=events)
-        paused_at = index_of(events, BatchPaused)
-        assert len(paused_at) == 1, "the batch ended without pausing"
-        paused = events[paused_at[0]]
+        paused_at = pause_mid_batch(batch, events)
+        paused = events[paused_at]
         assert isinstance(paused, BatchPaused)
         before = results_of(events)
         assert paused.done == len(before) < len(tracks)  # mid-batch, nothing unreported
-        assert not index_of(events[paused_at[0] :], TracksMatched)
+        assert not index_of(events[paused_at:], TracksMatched)
 
         during = quiet_period(batch, QUIET_S)
         assert not any(isinstance(e, TracksMatched | PlaylistProgress) for e in during), during
@@ -420,10 +401,7 @@ def test_cancel_while_paused(catalog: Path, tmp_path: Path) -> None:
     with Engine(config(catalog, tmp_path, workers=1)) as engine:
         batch = engine.start([tmp_path / "long.m3u8"])
         events: list[Event] = []
-        first_results(batch, events)
-        batch.pause()
-        collect_until(batch, until(BatchPaused), into=events)
-        assert index_of(events, BatchPaused), "the batch ended without pausing"
+        pause_mid_batch(batch, events)
         mark = len(events)
         batch.cancel()
         collect(batch, into=events)

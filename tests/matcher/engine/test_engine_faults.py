@@ -32,14 +32,15 @@ from tests.matcher.engine.engine_fixtures import (
     WAIT_S,
     Track,
     alive,
+    assert_every_entry_once,
     collect,
     collect_until,
     descendants,
+    entry_keys,
     first_results,
-    matches_rows,
+    index_of,
     results_of,
     wait_for,
-    write_catalog,
     write_m3u8,
 )
 
@@ -48,28 +49,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 ORPHAN_GRACE_S = 3.0  # how soon a process must notice that its parent died
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Path:
-    path = tmp_path / "catalog.csv"
-    write_catalog(path)
-    return path
-
-
-def keys(events: list[Event]) -> list[tuple[str, int]]:
-    return sorted((r.entry.playlist_file, r.entry.entry_index) for r in results_of(events))
-
-
-def index_of(events: list[Event], kind: type) -> list[int]:
-    return [i for i, e in enumerate(events) if isinstance(e, kind)]
-
-
-def assert_every_entry_once(folder: Path, tracks: list[Track]) -> list[dict[str, str]]:
-    rows = matches_rows(folder)
-    assert [int(r["entry_index"]) for r in rows] == list(range(len(tracks)))
-    assert [r["source_title"] for r in rows] == [t.title for t in tracks]
-    return rows
 
 
 # -- inside the API ----------------------------------------------------------------------
@@ -92,7 +71,7 @@ def test_a_killed_worker_costs_nothing(catalog: Path, tmp_path: Path) -> None:
     assert isinstance(final, BatchFinished) and final.ok
     assert final.done == final.total == len(tracks)
     assert final.counts.get("error", 0) == 0  # its chunk was retried, not given up
-    assert keys(events) == [("long.m3u8", i) for i in range(len(tracks))]  # each once
+    assert entry_keys(events) == [("long.m3u8", i) for i in range(len(tracks))]  # each once
     rows = assert_every_entry_once(tmp_path / "out" / "long", tracks)
     assert not [r for r in rows if r["status"] == "error"]
     assert replacement and workers[0] not in replacement and not alive(workers[0])

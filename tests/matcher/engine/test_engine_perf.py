@@ -30,18 +30,10 @@ from tests.matcher.engine.engine_fixtures import (
     descendants,
     first_results,
     matches_rows,
-    write_catalog,
     write_m3u8,
 )
 
 linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Path:
-    path = tmp_path / "catalog.csv"
-    write_catalog(path)
-    return path
 
 
 def snapshots(events: list[Event]) -> list[MetricsSnapshot]:

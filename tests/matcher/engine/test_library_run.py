@@ -7,9 +7,7 @@ before the library is touched. Every wait is bounded; nothing asserts a duration
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import closing
@@ -33,7 +31,6 @@ from matcher.engine.journal import Journal
 from matcher.engine.journal_db import default_journal_path
 from matcher.playlists.nml import iter_collection
 from matcher.writeback import FileStatus, WriteJournal
-from matcher.writeback.libraries.apps import running_process
 from matcher.writeback.plan import PlanStatus
 from matcher.writeback.targets import WriteOptions
 from tests.matcher.engine.library_fixtures import (
@@ -44,6 +41,7 @@ from tests.matcher.engine.library_fixtures import (
     traktor_collection,
 )
 from tests.matcher.writeback.batches import MATCHED, REVIEW, Batches, result
+from tests.matcher.writeback.libraries.running_app import app_running
 
 PATHS = [f"/music/Peak/{n} Track.mp3" for n in range(4)]  # 3 matched, 1 for review
 MISSING = "/music/Peak/not in the library.mp3"
@@ -151,15 +149,7 @@ def test_a_running_rekordbox_is_refused_in_one_line(tmp_path, out, engine) -> No
     plan = plan_of(engine, "rekordbox", out, db, OVERWRITE)
     write_id = drain(engine.write_library(plan, OVERWRITE))[-1].batch_id
     written = sha256(db)
-    fake = tmp_path / "bin" / "rekordbox"
-    fake.parent.mkdir()
-    shutil.copyfile(shutil.which("sleep") or "/bin/sleep", fake)
-    fake.chmod(0o755)
-    process = subprocess.Popen([str(fake), "60"])
-    try:
-        deadline = time.monotonic() + 10
-        while not running_process("rekordbox") and time.monotonic() < deadline:
-            time.sleep(0.05)
+    with app_running(tmp_path, "rekordbox"):
         for batch in (engine.plan_library("rekordbox", [out], OVERWRITE, db),
                       engine.undo_write(write_id)):  # fmt: skip
             events = drain(batch)
@@ -167,9 +157,6 @@ def test_a_running_rekordbox_is_refused_in_one_line(tmp_path, out, engine) -> No
             assert error.fatal and error.message.startswith("Rekordbox is running (process ")
             assert "\n" not in error.message
             assert isinstance(events[-1], BatchFinished) and not events[-1].ok
-    finally:
-        process.kill()
-        process.wait()
     assert sha256(db) == written  # the undo left it as written
 
 

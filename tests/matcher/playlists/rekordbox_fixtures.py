@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 SHARED_DB = Path(__file__).resolve().parents[3].parent / "shared/realfiles/rekordbox-db"
 NOW = "2024-01-01 00:00:00.000 +00:00"  # created_at/updated_at: NOT NULL in the schema
@@ -52,6 +53,21 @@ class Node:
     deleted: bool = False
 
 
+def create_tables(path: Path, metadata: Any) -> None:
+    """The tables of pyrekordbox's models (`metadata`: a SQLAlchemy MetaData) in a new
+    SQLite file. The models declare every column NOT NULL; Rekordbox's own files do not,
+    and these fixtures (like Rekordbox) leave the columns they do not use empty."""
+    from sqlalchemy import MetaData, create_engine
+
+    schema = MetaData()
+    for table in metadata.sorted_tables:
+        for column in table.to_metadata(schema).columns:
+            column.nullable = column.nullable or not column.primary_key
+    engine = create_engine(f"sqlite:///{path}")
+    schema.create_all(engine)
+    engine.dispose()
+
+
 def empty_master_db(path: Path) -> Path:
     """An empty master.db at `path` with Rekordbox 6's schema."""
     template = SHARED_DB / "master_unlocked.db"
@@ -63,17 +79,8 @@ def empty_master_db(path: Path) -> Path:
                 conn.execute(f"DELETE FROM {table}")
         return path
     from pyrekordbox.masterdb import models
-    from sqlalchemy import MetaData, create_engine
 
-    # pyrekordbox's models declare every column NOT NULL; Rekordbox's own file does not,
-    # and these fixtures (like Rekordbox) leave the columns they do not use empty
-    schema = MetaData()
-    for table in models.Base.metadata.sorted_tables:
-        for column in table.to_metadata(schema).columns:
-            column.nullable = column.nullable or not column.primary_key
-    engine = create_engine(f"sqlite:///{path}")
-    schema.create_all(engine)
-    engine.dispose()
+    create_tables(path, models.Base.metadata)
     with sqlite3.connect(path) as conn:
         conn.execute(  # as Rekordbox 6 writes it: the drive and reserved columns empty
             "INSERT INTO djmdProperty (DBID, DBVersion, BaseDBDrive, CurrentDBDrive, DeviceID,"

@@ -19,7 +19,7 @@ from matcher.playlists.library_errors import LibraryLocked, LibrarySchemaUnknown
 from matcher.playlists.rekordbox_onelibrary import onelibrary_key
 from matcher.playlists.rekordbox_usb import find_export
 from tests.matcher.playlists import pdb_builder as pdb
-from tests.matcher.playlists.rekordbox_fixtures import encrypt
+from tests.matcher.playlists.rekordbox_fixtures import create_tables, encrypt
 
 KEY = onelibrary_key()
 needs_key = pytest.mark.skipif(not KEY, reason="pyrekordbox knows no OneLibrary key here")
@@ -44,15 +44,8 @@ TREE = [
 def plain_onelibrary(path: Path) -> Path:
     """An unencrypted exportLibrary.db with pyrekordbox's OneLibrary tables and our rows."""
     from pyrekordbox.onelibrary import models
-    from sqlalchemy import MetaData, create_engine
 
-    schema = MetaData()
-    for table in models.Base.metadata.sorted_tables:
-        for column in table.to_metadata(schema).columns:
-            column.nullable = column.nullable or not column.primary_key
-    engine = create_engine(f"sqlite:///{path}")
-    schema.create_all(engine)
-    engine.dispose()
+    create_tables(path, models.Base.metadata)
     with closing(sqlite3.connect(path)) as conn, conn:
         names: dict[tuple[str, str], int] = {}
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from matcher.writeback.libraries import backups_dir, plan_write, undo_library
 from matcher.writeback.libraries.apps import default_traktor_collection, running_process
 from matcher.writeback.targets import WriteOptions
 from tests.matcher.writeback.libraries.nml_setup import COLLECTIONS, copy_collection, nml_batch
+from tests.matcher.writeback.libraries.running_app import app_running
 
 ROOT = Path(__file__).resolve().parents[4]
 posix_only = pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
@@ -64,19 +63,11 @@ def test_a_kill_mid_write_leaves_a_backup_and_an_undo(
 @posix_only
 def test_refuses_while_traktor_runs(tmp_path: Path, shared: Path, batch_journal: Journal) -> None:
     library = copy_collection(shared, COLLECTIONS[0], tmp_path / "traktor")
-    fake = tmp_path / "Traktor"
-    shutil.copyfile(shutil.which("sleep") or "/bin/sleep", fake)
-    fake.chmod(0o755)
-    process = subprocess.Popen([str(fake), "30"])
-    try:
-        deadline = time.monotonic() + 10
-        while running_process("traktor") != process.pid and time.monotonic() < deadline:
-            time.sleep(0.05)
-        with pytest.raises(LibraryBusy, match=r"^Traktor is running \(process \d+\): quit it"):
-            plan_write("traktor", library, batch_journal, [tmp_path], WriteOptions())
-    finally:
-        process.kill()
-        process.wait()
+    with (
+        app_running(tmp_path, "traktor", "Traktor"),
+        pytest.raises(LibraryBusy, match=r"^Traktor is running \(process \d+\): quit it"),
+    ):
+        plan_write("traktor", library, batch_journal, [tmp_path], WriteOptions())
     assert running_process("traktor") == 0
 
 

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
 import sqlite3
-import subprocess
-import time
 from contextlib import closing
 from pathlib import Path
 
@@ -21,12 +18,12 @@ from matcher.playlists.library_errors import KEY_ENV
 from matcher.writeback import WriteJournal
 from matcher.writeback.errors import LibraryBusy, LibraryWriteError
 from matcher.writeback.libraries import plan_write, write_plan
-from matcher.writeback.libraries.apps import running_process
 from matcher.writeback.libraries.targets import read_only_reason
 from matcher.writeback.targets import WriteOptions
 from tests.matcher.playlists.rekordbox_fixtures import Track, encrypt
 from tests.matcher.writeback.batches import Batches, result
 from tests.matcher.writeback.libraries.rekordbox_setup import built_master_db
+from tests.matcher.writeback.libraries.running_app import app_running
 
 OPTIONS = WriteOptions(overwrite=True, target="rekordbox")
 TRACKS = [Track(str(100 + i), f"Song {i}", "Vesna Holt", path=f"/Music/{i}.mp3") for i in range(3)]
@@ -161,18 +158,9 @@ def test_rekordbox_started_between_preview_and_write(
     out = Batches(tmp_path, batch_journal).add({"Peak": [result(0, "/Music/0.mp3")]})
     plan = plan_write("rekordbox", db, batch_journal, [out], OPTIONS)
     before = db.read_bytes()
-    fake = tmp_path / "bin" / "rekordbox"
-    fake.parent.mkdir()
-    shutil.copyfile(shutil.which("sleep") or "/bin/sleep", fake)
-    fake.chmod(0o755)
-    process = subprocess.Popen([str(fake), "30"])
-    try:
-        deadline = time.monotonic() + 10
-        while not running_process("rekordbox") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        with pytest.raises(LibraryBusy, match=r"^Rekordbox is running \(process \d+\): quit it"):
-            write_plan(plan, OPTIONS, writes)
-    finally:
-        process.kill()
-        process.wait()
+    with (
+        app_running(tmp_path, "rekordbox"),
+        pytest.raises(LibraryBusy, match=r"^Rekordbox is running \(process \d+\): quit it"),
+    ):
+        write_plan(plan, OPTIONS, writes)
     assert db.read_bytes() == before and writes.writes() == ()

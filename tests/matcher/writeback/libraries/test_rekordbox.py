@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +15,6 @@ from matcher.engine.journal import Journal
 from matcher.writeback import WriteJournal
 from matcher.writeback.errors import LibraryBusy, LibraryWriteError
 from matcher.writeback.libraries import backups_dir, plan_write, undo_library, write_plan
-from matcher.writeback.libraries.apps import running_process
 from matcher.writeback.libraries.rekordbox import (
     PLAYLISTS_XML,
     REVIEW_TAG,
@@ -32,6 +29,7 @@ from tests.matcher.writeback.libraries.rekordbox_setup import (
     locations,
     rekordbox_batch,
 )
+from tests.matcher.writeback.libraries.running_app import app_running
 
 ALL = WriteOptions(fields=frozenset({"genre", "label", "key", "comment", "year", "remixers",
                                      "bpm", "isrc", "mix"}),
@@ -129,20 +127,11 @@ def test_a_wal_is_backed_up_folded_and_restored(
 @pytest.mark.skipif(os.name != "posix", reason="a process named rekordbox")
 def test_refuses_while_rekordbox_runs(tmp_path: Path, shared: Path, batch_journal: Journal) -> None:
     db = copy_master_db(shared, tmp_path / "rekordbox")
-    fake = tmp_path / "bin" / "rekordbox"
-    fake.parent.mkdir()
-    shutil.copyfile(shutil.which("sleep") or "/bin/sleep", fake)
-    fake.chmod(0o755)
-    process = subprocess.Popen([str(fake), "30"])
-    try:
-        deadline = time.monotonic() + 10
-        while not running_process("rekordbox") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        with pytest.raises(LibraryBusy, match=r"^Rekordbox is running \(process \d+\)"):
-            plan_write("rekordbox", db, batch_journal, [tmp_path], ALL)
-    finally:
-        process.kill()
-        process.wait()
+    with (
+        app_running(tmp_path, "rekordbox"),
+        pytest.raises(LibraryBusy, match=r"^Rekordbox is running \(process \d+\)"),
+    ):
+        plan_write("rekordbox", db, batch_journal, [tmp_path], ALL)
 
 
 @pytest.mark.parametrize(
