@@ -1,7 +1,8 @@
 """The worker pool: N spawned processes, one chunk each at most, watched by sentinel.
 
     submit ── Chunk(chunk_id, entries) ──▶ pipe ──▶ worker: match_entry × n
-    poll   ◀── WorkerReady(pid) / ChunkDone(chunk_id, results, rows, stats) / WorkerFailed
+    poll   ◀── WorkerReady(pid) / ChunkDone(chunk_id, results, rows, stats, reports)
+           ◀── WorkerFailed
     poll   ◀── the process sentinel fired: WorkerDied(chunk_id, exitcode), a new worker
     close  ── StopWorker ──▶ every worker
 
