@@ -306,7 +306,7 @@ def read_track(track: CatalogTrack) -> TrackReading:
     return _read_track(_TRACK_KEY(track))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _read_track(values: tuple) -> TrackReading:
     raw_title, mix, raw_artists, raw_remixers, raw_label, raw_release, bpm, key, duration_s = map(
         capped_value, values
