@@ -30,6 +30,7 @@ from matcher.cli import main
 from matcher.cli.commands import build_parser
 from matcher.cli.write import run_write
 from matcher.writeback import WriteJournal, default_write_journal_path
+from tests.matcher.cli.in_process import cli, one_error_line
 from tests.matcher.writeback.library import (
     Library,
     build_library,
@@ -62,22 +63,6 @@ def small(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Library, 
     library, out = matched(tmp_path, 26 if REAL_AUDIO.is_dir() else 8)
     capsys.readouterr()
     return library, out
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exited:  # argparse's own errors
-        code = int(exited.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def one_error_line(err: str) -> str:
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("cratematch: error: "), err
-    assert "Traceback" not in err
-    return lines[0]
 
 
 def writes_rows() -> list[list[str]]:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from matcher.cli import main
 from matcher.engine.journal import Journal
 from matcher.engine.journal_db import default_journal_path
 from matcher.playlists import nml
+from tests.matcher.cli.in_process import cli, one_error_line
 from tests.matcher.writeback.batches import Batches, result
 from tests.matcher.writeback.libraries.nml_setup import (
     COLLECTIONS,
@@ -30,21 +30,6 @@ WROTE = re.compile(
     r"^Wrote (\d+) fields into (\d+) tracks and playlist 'CrateMatch Peak' into (.+) "
     r"\(backup kept\)\. Write (\S+); undo with: cratematch undo (\S+)$"
 )
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exited:
-        code = int(exited.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def one_error_line(err: str) -> str:
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("cratematch: error: "), err
-    return lines[0]
 
 
 @pytest.fixture
