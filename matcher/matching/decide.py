@@ -63,7 +63,7 @@ class _Live:
     same_file: bool = False  # the `same_file` feature, as a flag
 
 
-def _identity(scored: Scored) -> tuple[frozenset[str], tuple[str, ...], object] | None:
+def _identity(scored: Scored) -> tuple[frozenset[str], tuple[str, ...], object]:
     """Artists, titles and version as read, so "Zenxow VIP" and "ZENXOW VIP VIP" are
     one mix written twice (the length must agree too: see `_merge_copies`)."""
     t = scored.evidence.track or read_track(scored.track)
@@ -121,11 +121,10 @@ def _merge_copies(live: list[_Live]) -> list[_Live]:
     for item in sorted(live, key=lambda c: (not c.same_file, -c.logit,
                                             c.scored.track.catalog_id)):  # fmt: skip
         duration = item.scored.track.duration_s
-        key = _identity(item.scored)
-        if item.guard or duration is None or key is None:
+        if item.guard or duration is None:
             out.append(item)
             continue
-        group = groups.setdefault(key, [])
+        group = groups.setdefault(_identity(item.scored), [])
         same = next(
             (g for g in group if abs((g.scored.track.duration_s or 0) - duration) <= 1.0), None
         )
