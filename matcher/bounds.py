@@ -13,6 +13,7 @@ back. So every entry and catalog track keeps at most MAX_FIELD characters per te
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from operator import attrgetter
 
 from matcher.model import CatalogTrack, Playlist, PlaylistEntry
 
@@ -27,12 +28,14 @@ _TRACK_TEXT = tuple(f.name for f in fields(CatalogTrack) if f.name not in
                     ("bpm", "duration_s", "artists", "remixers", "file_size"))  # fmt: skip
 
 
+_entry_text = attrgetter(*_ENTRY_TEXT)
+
+
 def bounded_entry(entry: PlaylistEntry) -> PlaylistEntry:
     """`entry`, or a copy with its over-long text fields cut to MAX_FIELD."""
-    for name in _ENTRY_TEXT:
-        if len(getattr(entry, name)) > MAX_FIELD:
-            return replace(entry, **{n: getattr(entry, n)[:MAX_FIELD] for n in _ENTRY_TEXT})
-    return entry
+    if max(map(len, _entry_text(entry))) <= MAX_FIELD:
+        return entry
+    return replace(entry, **{n: getattr(entry, n)[:MAX_FIELD] for n in _ENTRY_TEXT})
 
 
 def bounded_playlist(playlist: Playlist) -> Playlist:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from urllib.parse import unquote
+from urllib.parse import unquote_to_bytes
 
 __all__ = ["byte_size", "decode_location", "duration", "is_absolute", "number", "text", "year"]
 
@@ -100,7 +100,9 @@ def decode_location(location: str | None) -> str:
         rest = rest[2:]
     elif rest.startswith("//"):  # file://server/share/x: a UNC path
         rest = "//" + rest[2:]
-    path = unquote(rest, encoding="utf-8", errors="replace")
+    # what unquote(rest, errors="replace") gives, in half the time (a collection's worth
+    # of locations is a tenth of a Rekordbox XML read); the text is lxml's, always UTF-8
+    path = unquote_to_bytes(rest).decode("utf-8", "replace") if "%" in rest else rest
     if drive := _DRIVE.match(path):
         return drive.group(1)
     if not path.startswith("/") or _SCHEME.match(path.lstrip("/")):

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher.playlists.fields import decode_location, duration, is_absolute, number, year
 
@@ -116,3 +120,15 @@ def test_year(value: str | None, expected: str) -> None:
 )
 def test_is_absolute(path: str, expected: bool) -> None:
     assert is_absolute(path) is expected
+
+
+_PIECES = [*"aF09z/-_é€", "a b", "%20", "%C3", "%A9", "%c3%a9", "%E2%82", "%ZZ", "%", "%2"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_decode_location_reads_escapes_as_unquote_does(rest: str) -> None:
+    """The fast byte path gives what `urllib.parse.unquote` gives, broken escapes and
+    half UTF-8 sequences included."""
+    expected = unquote("/" + rest, encoding="utf-8", errors="replace")
+    assert decode_location("file:///" + rest) == expected

@@ -7,7 +7,7 @@ import pytest
 
 from matcher.errors import PlaylistParseError, PlaylistSelectionError
 from matcher.model import PlaylistEntry, PlaylistInfo
-from matcher.playlists import iter_collection, list_playlists, read_playlists
+from matcher.playlists import iter_collection, list_playlists, read_playlists, rekordbox
 
 
 def rekordbox_track(track_id: str, **attrs: str) -> str:
@@ -252,3 +252,34 @@ def test_broken_xml_is_a_parse_error(tmp_path: Path, content: str) -> None:
     path.write_text(content, encoding="utf-8")
     with pytest.raises(PlaylistParseError, match="^broken.xml: "):
         read_playlists(path, all_playlists=True)
+
+
+def test_large_files_read_in_two_passes_give_the_same_playlists(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file up to ONE_PASS_BYTES is parsed once and its collection kept; a larger one is
+    parsed twice and keeps nothing: both readings give the same entries, a Location-keyed
+    playlist and the first COLLECTION only (a second one, hand-made, is not read) too."""
+    location = "file://localhost/Users/dj/Music/deadmau5%20-%20Strobe.mp3"
+    keyed = tmp_path / "keytype1.xml"
+    xml = rekordbox_xml(FULL_TRACK + UNKNOWNS, playlist_node("ByPath", [location], "1"))
+    keyed.write_text(xml, encoding="utf-8")
+    second = tmp_path / "two-collections.xml"
+    xml = rekordbox_xml(FULL_TRACK, "")
+    second.write_text(xml.replace("  <PLAYLISTS>", f"  <COLLECTION>\n{WINDOWS}  </COLLECTION>\n"
+                                  "  <PLAYLISTS>"), encoding="utf-8")  # fmt: skip
+
+    def readings() -> list[object]:
+        return [
+            read_playlists(library, all_playlists=True),
+            read_playlists(library, ["COLLECTION"]),
+            read_playlists(keyed),
+            read_playlists(second, ["COLLECTION"]),
+        ]
+
+    once = readings()
+    monkeypatch.setattr(rekordbox, "ONE_PASS_BYTES", 0)
+    assert rekordbox.scan(library).tracks is None
+    assert readings() == once
+    assert [e.source_id for e in once[3][0].entries] == ["101"]
+    assert [len(p.entries) for p in once[0]] == [2, 1, 2, 1, 0]
