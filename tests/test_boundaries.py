@@ -48,6 +48,20 @@ def test_importing_the_whole_engine_loads_no_gui() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_engine_processes_load_no_http_stack_until_they_go_online() -> None:
+    """Every batch spawns a host and workers; httpx (a tenth of a second to import) is
+    loaded only by a process that opens an online provider."""
+    code = (
+        "import sys, matcher, matcher.cli, matcher.engine.host, matcher.engine.worker\n"
+        "from matcher.http import HttpOptions\n"
+        "print('httpx' in sys.modules)\n"
+        "from matcher.http import HttpClient\n"
+        "print('httpx' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.stdout.split() == ["False", "True"], proc.stdout + proc.stderr
+
+
 def test_packaging_is_not_a_python_package() -> None:
     assert not (ROOT / "packaging" / "__init__.py").exists()
 

@@ -288,7 +288,7 @@ class Engine:
         self._commands.put(messages.Shutdown())
         deadline = time.monotonic() + timeout
         while self._host.is_alive() and time.monotonic() < deadline:
-            self._pump(0.05)
+            self._pump(0.01)
         self._host.join(0.5)
         if self._host.is_alive():
             self._host.terminate()

@@ -54,7 +54,7 @@ from matcher.engine.messages import (
 )
 from matcher.engine.pool import WorkerPool
 from matcher.engine.review import apply_review
-from matcher.engine.worker import NO_PROVIDER, exit_with_parent, lower_priority
+from matcher.engine.worker import NO_PROVIDER, exit_with_parent, lower_priority, quick_exit
 from matcher.errors import CrateMatchError, InputError
 from matcher.playlists import load_playlists
 from matcher.writeback.jobs import Action
@@ -375,3 +375,6 @@ def host_main(commands: Any, events: Any, parent_pid: int, config: EngineConfig)
     finally:
         if host.pool is not None:
             host.pool.terminate()
+    events.close()
+    events.join_thread()  # every event is in the pipe before the quick exit
+    quick_exit()

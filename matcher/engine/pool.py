@@ -31,7 +31,7 @@ from matcher.engine.messages import (
     WorkerFailed,
     WorkerReady,
 )
-from matcher.engine.worker import worker_main
+from matcher.engine.worker import worker_process
 from matcher.http.options import HttpOptions
 from matcher.model import PlaylistEntry
 
@@ -77,7 +77,7 @@ class WorkerPool:
     def _spawn(self, index: int) -> _Worker:
         host_end, worker_end = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
-            target=worker_main,
+            target=worker_process,
             args=(
                 worker_end,
                 self.provider,

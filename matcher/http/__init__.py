@@ -11,17 +11,39 @@ across worker processes, retries with back-off, timeouts, and counters for the d
 
 from __future__ import annotations
 
-from matcher.http.cache import CachedResponse, HttpCache, cache_key
-from matcher.http.client import HttpClient, Service
-from matcher.http.errors import (
-    ProviderAuthError,
-    ProviderRateLimited,
-    ProviderResponseError,
-    ProviderUnavailable,
-)
-from matcher.http.options import HttpOptions
-from matcher.http.ratelimit import HostLimiter, HostPolicy
-from matcher.http.retry import RetryPolicy, parse_retry_after
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matcher.http.cache import CachedResponse, HttpCache, cache_key
+    from matcher.http.client import HttpClient, Service
+    from matcher.http.errors import (
+        ProviderAuthError,
+        ProviderRateLimited,
+        ProviderResponseError,
+        ProviderUnavailable,
+    )
+    from matcher.http.options import HttpOptions
+    from matcher.http.ratelimit import HostLimiter, HostPolicy
+    from matcher.http.retry import RetryPolicy, parse_retry_after
+
+# Loaded on first use: every process reads `matcher.http.options` (the settings), and
+# only one that goes online needs httpx, a tenth of a second to import.
+_HOME = {
+    "CachedResponse": "cache", "HttpCache": "cache", "cache_key": "cache",
+    "HttpClient": "client", "Service": "client",
+    "ProviderAuthError": "errors", "ProviderRateLimited": "errors",
+    "ProviderResponseError": "errors", "ProviderUnavailable": "errors",
+    "HttpOptions": "options", "HostLimiter": "ratelimit", "HostPolicy": "ratelimit",
+    "RetryPolicy": "retry", "parse_retry_after": "retry",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(import_module(f"matcher.http.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'matcher.http' has no attribute {name!r}")
+
 
 __all__ = [
     "CachedResponse",
