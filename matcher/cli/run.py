@@ -59,7 +59,7 @@ def run_batch(
     Journal.open().close()  # a damaged journal fails here, in one line, before any work
     for path in inputs:  # so does a missing, empty, binary or unreadable input (its head only)
         detect_format(Path(path))
-    with Engine(config) as engine:
+    with Engine(config, results=False) as engine:  # counts are all a terminal shows
         batch = engine.start(inputs, names=names, all_playlists=all_playlists)
         return _follow(batch, quiet=quiet)
 
@@ -79,7 +79,7 @@ def resume_batch(batch_id: str | None, workers: int | None, *, quiet: bool) -> i
         if str(record.state) == "finished":
             raise InputError(f"batch {batch_id} is already finished; results in {record.out_dir}")
     print(f"Resuming batch {batch_id} ({record.done} of {record.total} tracks already done)")
-    with Engine(EngineConfig(workers=workers), prepare=False) as engine:
+    with Engine(EngineConfig(workers=workers), prepare=False, results=False) as engine:
         return _follow(engine.resume_batch(batch_id), quiet=quiet)
 
 

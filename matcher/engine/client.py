@@ -60,16 +60,20 @@ def new_batch_id() -> str:
 class Engine:
     """Owns one engine host process. Close it (or use `with`) when done."""
 
-    def __init__(self, config: EngineConfig | None = None, *, prepare: bool = True) -> None:
+    def __init__(
+        self, config: EngineConfig | None = None, *, prepare: bool = True, results: bool = True
+    ) -> None:
         """Spawn the host. With `prepare`, it imports the catalog and starts the workers
-        right away, so the first batch starts matching sooner."""
+        right away, so the first batch starts matching sooner. Without `results`, no
+        TracksMatched events are sent (a caller that shows counts, as the command line
+        does, is spared unpickling every result; the journal and outputs are the same)."""
         self.config = (config or EngineConfig()).checked()
         ctx = mp.get_context("spawn")
         self._commands = ctx.Queue()
         self._events = ctx.Queue()
         self._host = ctx.Process(
             target=host_main,
-            args=(self._commands, self._events, os.getpid(), self.config),
+            args=(self._commands, self._events, os.getpid(), self.config, results),
             name="cratematch-engine",
         )
         self._host.start()

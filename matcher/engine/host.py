@@ -35,6 +35,7 @@ from matcher.engine.events import (
     BatchFinished,
     EngineError,
     ResultEdited,
+    TracksMatched,
     damage_of,
 )
 from matcher.engine.file_run import FileRun
@@ -65,10 +66,13 @@ TICK_S = 0.05  # how long the loop waits for workers before looking at commands 
 
 
 class _Host:
-    def __init__(self, commands: Any, events: Any, config: EngineConfig) -> None:
+    def __init__(
+        self, commands: Any, events: Any, config: EngineConfig, results: bool = True
+    ) -> None:
         self.commands = commands
         self.events = events
         self.config = config
+        self.results = results  # False: the caller reads counts only, no TracksMatched
         self.pool: WorkerPool | None = None
         self.pool_key: tuple[Any, ...] | None = None
         self.journal: Journal | None = None
@@ -80,6 +84,8 @@ class _Host:
 
     def emit_for(self, batch_id: str) -> Any:
         def emit(kind: type, **fields: Any) -> None:
+            if kind is TracksMatched and not self.results:
+                return
             self.seq[batch_id] = self.seq.get(batch_id, 0) + 1
             self.events.put(kind(batch_id=batch_id, seq=self.seq[batch_id], **fields))
 
@@ -363,13 +369,15 @@ def _journal_catalog(spec: BatchSpec) -> Path | None:
     return catalog
 
 
-def host_main(commands: Any, events: Any, parent_pid: int, config: EngineConfig) -> None:
+def host_main(
+    commands: Any, events: Any, parent_pid: int, config: EngineConfig, results: bool = True
+) -> None:
     """Entry point of the engine host process (spawn target)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent(parent_pid)
     if config.background:
         lower_priority()
-    host = _Host(commands, events, config)
+    host = _Host(commands, events, config, results)
     try:
         host.run()
     finally:

@@ -192,6 +192,23 @@ def test_two_playlists_run_to_the_end(catalog: Path, tmp_path: Path) -> None:
     ]
 
 
+def test_an_engine_without_results_sends_counts_only(catalog: Path, tmp_path: Path) -> None:
+    """`Engine(results=False)`, as the command line runs it: no TracksMatched, the same
+    progress, counts and outputs (seq numbers stay gapless)."""
+    tracks = write_m3u8(tmp_path / "house.m3u8", 300)
+    with Engine(config(catalog, tmp_path), results=False) as engine:
+        batch = engine.start([tmp_path / "house.m3u8"])
+        events = collect(batch)
+    assert not index_of(events, TracksMatched)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    final = events[-1]
+    assert isinstance(final, BatchFinished) and final.ok and final.done == 300
+    progress = [e for e in events if isinstance(e, PlaylistProgress)]
+    assert progress[-1].done == 300 and progress[-1].counts == final.counts
+    rows = assert_matches_csv(tmp_path / "out" / "house", tracks)
+    assert Counter(r["status"] for r in rows) == Counter(final.counts)
+
+
 def drain_engine(engine: Engine, batches: Sequence[Batch]) -> dict[str, list[Event]]:
     """Engine.events(): the window's single pump over every batch (bounded)."""
     by_batch: dict[str, list[Event]] = {b.batch_id: [] for b in batches}
