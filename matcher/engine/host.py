@@ -17,11 +17,13 @@ dies.
 from __future__ import annotations
 
 import contextlib
+import gc
 import queue
 import signal
 import time
 import traceback
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -234,7 +236,8 @@ class _Host:
             else:
                 spec = spec_from_journal(journal, batch_id, command.workers)
             t0 = time.perf_counter()
-            playlists = load_playlists(refs_of(spec), spec.names, spec.all_playlists)
+            with _no_gc():
+                playlists = load_playlists(refs_of(spec), spec.names, spec.all_playlists)
             parse_s = time.perf_counter() - t0
             if spec.resume:
                 _check_same_playlists(journal, batch_id, playlists)
@@ -369,6 +372,20 @@ def _journal_catalog(spec: BatchSpec) -> Path | None:
     return catalog
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cycle collector off while playlists are read: tens of thousands of entries
+    are made and kept, none in a cycle, and each collection pass would walk them all
+    again (a tenth of the read)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def host_main(
     commands: Any, events: Any, parent_pid: int, config: EngineConfig, results: bool = True
 ) -> None:
@@ -377,6 +394,7 @@ def host_main(
     exit_with_parent(parent_pid)
     if config.background:
         lower_priority()
+    gc.freeze()  # the imported modules are never freed: no collection walks them again
     host = _Host(commands, events, config, results)
     try:
         host.run()
