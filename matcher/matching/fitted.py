@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import mul
 from typing import Any
 
 from matcher.matching.features import FEATURES
@@ -33,12 +34,20 @@ class ScoringModel:
     fitted_on: str = ""  # one line: the data and the method
     # weights by name: `weight` is asked for hundreds of times per entry
     table: dict[str, float] = field(init=False, repr=False, compare=False, hash=False)
+    # names, weights and zeros as three tuples: `logit` runs for every candidate
+    _columns: tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...]] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "table", dict(self.weights))
+        names = tuple(name for name, _ in self.weights)
+        columns = (names, tuple(w for _, w in self.weights), (0.0,) * len(names))
+        object.__setattr__(self, "_columns", columns)
 
     def logit(self, features: Mapping[str, float]) -> float:
-        return self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights)
+        names, weights, zeros = self._columns
+        return self.bias + sum(map(mul, weights, map(features.get, names, zeros)))
 
     def weight(self, name: str) -> float:
         return self.table.get(name, 0.0)

@@ -13,9 +13,10 @@ import os
 import re
 import unicodedata
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from matcher.model import CatalogTrack, PlaylistEntry
+from matcher.playlists.fields import percent_decoded
 
 __all__ = ["file_url", "playable_location", "same_location_key", "to_local_path"]
 
@@ -39,7 +40,7 @@ def to_local_path(location: str, base: Path | None = None) -> str | None:
     if not text:
         return None
     if text.lower().startswith("file:"):
-        rest = unquote(text[5:])
+        rest = percent_decoded(text[5:])
         if rest.lower().startswith("//localhost"):
             rest = rest[len("//localhost") :]
         elif rest.startswith("///"):

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.playlists.fields import decode_location, duration, is_absolute, number, year
+from matcher.playlists.fields import (
+    decode_location,
+    duration,
+    is_absolute,
+    number,
+    percent_decoded,
+    year,
+)
 
 
 @pytest.mark.parametrize(
@@ -122,7 +129,19 @@ def test_is_absolute(path: str, expected: bool) -> None:
     assert is_absolute(path) is expected
 
 
-_PIECES = [*"aF09z/-_é€", "a b", "%20", "%C3", "%A9", "%c3%a9", "%E2%82", "%ZZ", "%", "%2"]
+_PIECES = [
+    *"aF09z/-_é€",
+    "a b",
+    "%20",
+    "%C3",
+    "%A9",
+    "%c3%a9",
+    "%E2%82",
+    "%ZZ",
+    "%",
+    "%2",
+    "\udcff",
+]  # a lone surrogate, as a path decoded with surrogateescape holds
 
 
 @settings(max_examples=300, deadline=None)
@@ -132,3 +151,4 @@ def test_decode_location_reads_escapes_as_unquote_does(rest: str) -> None:
     half UTF-8 sequences included."""
     expected = unquote("/" + rest, encoding="utf-8", errors="replace")
     assert decode_location("file:///" + rest) == expected
+    assert percent_decoded(rest) == unquote(rest, encoding="utf-8", errors="replace")
