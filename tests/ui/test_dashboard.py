@@ -396,7 +396,25 @@ def test_no_previous_run_leaves_the_checkbox_off(root):
     board = _board(root, None)
     assert board.previous_box.cget("state") == "disabled"
     assert board.previous_box.cget("text") == "No previous run"
+    assert board.previous_box.get() == 0  # greyed and unticked, not a ticked "no"
     assert not board.chart.previous_line.get_visible()
+
+
+def test_the_users_choice_outlives_a_run_without_a_previous_one(root):
+    """Unticked by the user, then a run with no previous run, then one with: the box
+    comes back unticked and the line stays hidden; ticked again, it shows."""
+    board = _board(root, PREVIOUS)
+    board.previous_box.toggle()  # the user hides it
+    board._set_previous(None)
+    assert board.previous_box.get() == 0
+    board._set_previous(PREVIOUS)
+    assert board.previous_box.cget("state") == "normal" and board.previous_box.get() == 0
+    assert not board.chart.model.show_previous
+    board.previous_box.toggle()
+    assert board.previous_box.get() == 1 and board.chart.model.show_previous
+    board._set_previous(None)
+    board._set_previous(PREVIOUS)
+    assert board.previous_box.get() == 1 and board.chart.model.show_previous
 
 
 def test_the_previous_run_is_looked_up_off_the_tk_thread(root):

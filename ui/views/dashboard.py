@@ -134,6 +134,7 @@ class Dashboard(ctk.CTkFrame):
         self.switch = ctk.CTkSegmentedButton(bar, values=list(PANELS), command=self.show_panel)
         self.switch.grid(row=0, column=0, sticky="w")
         self.previous_shown = ctk.BooleanVar(value=True)
+        self.wants_previous = True  # the user's choice, kept while there is none to show
         self.previous_box = ctk.CTkCheckBox(bar, text="Previous run", state="disabled",
                                             variable=self.previous_shown, checkbox_width=20,
                                             checkbox_height=20,
@@ -271,16 +272,22 @@ class Dashboard(ctk.CTkFrame):
             self._set_previous(found)
 
     def _set_previous(self, found: RunSeries | None, looking: bool = False) -> None:
+        """Offer the previous run, ticked as the user last left it; with none, the box is
+        greyed and unticked (a tick beside "No previous run" read as a yes)."""
         self.chart.set_previous(found)
         if found is not None:
             preset = f" ({found.preset})" if found.preset else ""
+            self.previous_shown.set(self.wants_previous)
             self.previous_box.configure(state="normal", text=f"Previous run{preset}")
+            self.chart.show_previous(self.wants_previous)
         else:
             text = "Previous run" if looking else "No previous run"
+            self.previous_shown.set(False)
             self.previous_box.configure(state="disabled", text=text)
 
     def _toggle_previous(self) -> None:
-        self.chart.show_previous(bool(self.previous_shown.get()))
+        self.wants_previous = bool(self.previous_shown.get())
+        self.chart.show_previous(self.wants_previous)
 
     # -- export --------------------------------------------------------------------
 
