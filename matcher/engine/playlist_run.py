@@ -126,17 +126,8 @@ class PlaylistRun:
         if bodies is None or self.memory is None:
             return None
         results = [self.memory[i] for i in sorted(self.memory)]
-        return functools.partial(
-            write_playlist_outputs,
-            self.folder,
-            self.playlist,
-            results,
-            provider=provider,
-            preset=preset,
-            partial=partial,
-            elapsed_s=time.perf_counter() - (self.began_at or since),
-            rendered=bodies,
-        )
+        how = {"provider": provider, "preset": preset, "partial": partial, "since": since}
+        return self._writer(results, bodies, **how)
 
     def write(
         self,
@@ -150,14 +141,26 @@ class PlaylistRun:
     ) -> PlaylistOutputs:
         """Write the outputs of every result so far (`since`: when the batch began, for a
         playlist that never started)."""
-        writer = self.memory_writer(provider=provider, preset=preset, partial=partial,
-                                    since=since)  # fmt: skip
-        if writer is not None:
-            return writer()
-        # long, resumed or reviewed: stream from the journal, never all at once
-        playlist_id = self.playlist_id
-        results: Results = lambda: journal.iter_results(batch_id, playlist_id)  # noqa: E731
-        return write_playlist_outputs(
+        how = {"provider": provider, "preset": preset, "partial": partial, "since": since}
+        writer = self.memory_writer(**how)
+        if writer is None:  # long, resumed or reviewed: stream from the journal
+            playlist_id = self.playlist_id
+            results: Results = lambda: journal.iter_results(batch_id, playlist_id)  # noqa: E731
+            writer = self._writer(results, None, **how)
+        return writer()
+
+    def _writer(
+        self,
+        results: Results,
+        bodies: dict[str, list[bytes]] | None,
+        *,
+        provider: str,
+        preset: str,
+        partial: bool,
+        since: float,
+    ) -> Callable[[], PlaylistOutputs]:
+        return functools.partial(
+            write_playlist_outputs,
             self.folder,
             self.playlist,
             results,
@@ -165,6 +168,7 @@ class PlaylistRun:
             preset=preset,
             partial=partial,
             elapsed_s=time.perf_counter() - (self.began_at or since),
+            rendered=bodies,
         )
 
     def remove_empty_folder(self) -> None:

@@ -26,6 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DEVSET = ROOT.parent / "shared" / "devset"
 STRESS = "rekordbox_stress_10k.xml"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cli_match import match_command  # noqa: E402
 
 
 def main() -> None:
@@ -50,23 +53,7 @@ def main() -> None:
         catalog = cached_catalog(a.pad)
     playlists = sorted(p for p in (DEVSET / "playlists").iterdir() if a.stress or p.name != STRESS)
     out = Path(tempfile.mkdtemp(prefix="cratematch-accuracy-"))
-    cmd = [
-        sys.executable,
-        "-m",
-        "matcher",
-        "match",
-        *map(str, playlists),
-        "--all-playlists",
-        "--catalog",
-        str(catalog),
-        "--preset",
-        a.preset,
-        "--out",
-        str(out),
-        "--quiet",
-    ]
-    if a.workers:
-        cmd += ["--workers", str(a.workers)]
+    cmd = match_command(playlists, catalog, out, preset=a.preset, workers=a.workers)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0

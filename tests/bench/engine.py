@@ -34,6 +34,9 @@ sys.path.insert(0, str(ROOT))
 DEVSET = ROOT.parent / "shared" / "devset"
 STRESS = DEVSET / "playlists" / "rekordbox_stress_10k.xml"
 HOME = Path(tempfile.gettempdir()) / "cratematch-bench-home"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cli_match import match_command  # noqa: E402
 
 
 def _config(workers: int, out: Path):
@@ -147,21 +150,7 @@ def _descendants(pid: int) -> set[int]:
 def kill_and_resume(workers: int) -> None:
     out = Path(tempfile.mkdtemp(prefix="cm-kill-"))
     env = dict(os.environ, CRATEMATCH_HOME=str(HOME))
-    cmd = [
-        sys.executable,
-        "-m",
-        "matcher",
-        "match",
-        str(STRESS),
-        "--all-playlists",
-        "--catalog",
-        str(DEVSET / "catalog.csv.gz"),
-        "--workers",
-        str(workers),
-        "--out",
-        str(out),
-        "--quiet",
-    ]
+    cmd = match_command([STRESS], DEVSET / "catalog.csv.gz", out, workers=workers)
     cli = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(3.0)  # mid-batch
     family = _descendants(cli.pid)

@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 DEVSET = ROOT.parent / "shared" / "devset"
 STRESS = DEVSET / "playlists" / "rekordbox_stress_10k.xml"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cli_match import match_command  # noqa: E402
 
 
 def main() -> None:
@@ -95,23 +98,7 @@ def main() -> None:
 def _cli_run(preset: str, workers: int | None) -> float:
     """One `cratematch match` of the stress playlist in a new process: its wall time."""
     out = Path(tempfile.mkdtemp(prefix="cratematch-throughput-"))
-    cmd = [
-        sys.executable,
-        "-m",
-        "matcher",
-        "match",
-        str(STRESS),
-        "--all-playlists",
-        "--catalog",
-        str(DEVSET / "catalog.csv.gz"),
-        "--preset",
-        preset,
-        "--out",
-        str(out),
-        "--quiet",
-    ]
-    if workers:
-        cmd += ["--workers", str(workers)]
+    cmd = match_command([STRESS], DEVSET / "catalog.csv.gz", out, preset=preset, workers=workers)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0

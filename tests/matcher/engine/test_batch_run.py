@@ -622,6 +622,15 @@ def test_rows_the_workers_rendered_give_the_same_files_as_the_journal(
     assert len(rows) == 1 + (13 if cancel else 23)
 
 
+def review_entry_2(journal: Journal, run: BatchRun) -> None:
+    """The user turns alpha's entry 2 (unmatched) into a review row, as the host would."""
+    result = journal.result(BATCH_ID, 0, 2)
+    assert result is not None and result.status is MatchStatus.UNMATCHED
+    reviewed = MatchResult(result.entry, MatchStatus.REVIEW, 0.5, "local", "reviewed")
+    journal.update_result(BATCH_ID, 0, reviewed)
+    run.reviewed(0, reviewed)
+
+
 def test_a_review_while_running_writes_the_reviewed_result(
     tmp_path: Path, journal: Journal, out_dir: Path
 ) -> None:
@@ -631,11 +640,7 @@ def test_a_review_while_running_writes_the_reviewed_result(
     run, _emit = new_run(journal, out_dir, pool)
     run.begin([make_playlist(tmp_path, "alpha", 12)])
     run.step(0)  # entries 0-4 done
-    result = journal.result(BATCH_ID, 0, 2)
-    assert result is not None and result.status is MatchStatus.UNMATCHED
-    reviewed = MatchResult(result.entry, MatchStatus.REVIEW, 0.5, "local", "reviewed")
-    journal.update_result(BATCH_ID, 0, reviewed)
-    run.reviewed(0, reviewed)
+    review_entry_2(journal, run)
     drive(run)
     rows = {int(r["entry_index"]): r for r in matches_rows(out_dir / "alpha")}
     assert len(rows) == 12 and rows[2]["status"] == "review"
@@ -661,6 +666,17 @@ def gated_writes(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, list[st
     monkeypatch.setattr(playlist_run_module, "write_playlist_outputs", gated)
     yield gate, threads
     gate.set()
+
+
+def two_steps_in(
+    tmp_path: Path, journal: Journal, out_dir: Path, *, alpha: int, beta: int
+) -> tuple[BatchRun, Recorder]:
+    """A batch of two playlists, two chunks in (one worker, CHUNK entries a chunk)."""
+    run, emit = new_run(journal, out_dir, FakePool())
+    run.begin([make_playlist(tmp_path, "alpha", alpha), make_playlist(tmp_path, "beta", beta)])
+    run.step(0)
+    run.step(0)
+    return run, emit
 
 
 def test_a_finished_playlist_is_written_on_a_thread_while_chunks_go_on(
@@ -692,16 +708,8 @@ def test_a_review_during_the_write_is_in_the_outputs(
     tmp_path: Path, journal: Journal, out_dir: Path, gated_writes: tuple[Any, list[str]]
 ) -> None:
     gate, _threads = gated_writes
-    pool = FakePool()
-    run, _emit = new_run(journal, out_dir, pool)
-    run.begin([make_playlist(tmp_path, "alpha", 10), make_playlist(tmp_path, "beta", 5)])
-    run.step(0)
-    run.step(0)  # alpha complete: its write waits at the gate
-    result = journal.result(BATCH_ID, 0, 2)
-    assert result is not None and result.status is MatchStatus.UNMATCHED
-    reviewed = MatchResult(result.entry, MatchStatus.REVIEW, 0.5, "local", "reviewed")
-    journal.update_result(BATCH_ID, 0, reviewed)
-    run.reviewed(0, reviewed)
+    run, _emit = two_steps_in(tmp_path, journal, out_dir, alpha=10, beta=5)  # alpha held
+    review_entry_2(journal, run)
     gate.set()
     drive(run)
     rows = {int(r["entry_index"]): r for r in matches_rows(out_dir / "alpha")}
@@ -730,11 +738,7 @@ def test_cancel_waits_for_a_write_in_progress(
     import threading
 
     gate, _threads = gated_writes
-    pool = FakePool()
-    run, emit = new_run(journal, out_dir, pool)
-    run.begin([make_playlist(tmp_path, "alpha", 5), make_playlist(tmp_path, "beta", 20)])
-    run.step(0)
-    run.step(0)  # alpha written on the thread (held), beta's first chunk back
+    run, emit = two_steps_in(tmp_path, journal, out_dir, alpha=5, beta=20)  # alpha held
     threading.Timer(0.2, gate.set).start()
     run.cancel()
     drive(run)
