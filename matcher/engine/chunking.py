@@ -24,7 +24,7 @@ MAX_ATTEMPTS = 2  # a chunk whose worker died is sent once more, then becomes er
 @dataclass(slots=True)
 class ChunkSizer:
     target_s: float = 0.25  # aim for chunks of this many seconds of work
-    first: int = 8  # the first chunks, before anything is measured
+    first: int = 4  # the first chunks, before anything is measured
     minimum: int = 1
     maximum: int = 500
     smoothing: float = 0.3  # weight of the newest measurement

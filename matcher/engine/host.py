@@ -237,7 +237,8 @@ class _Host:
                 spec = spec_from_journal(journal, batch_id, command.workers)
             t0 = time.perf_counter()
             with _no_gc():
-                playlists = load_playlists(refs_of(spec), spec.names, spec.all_playlists)
+                playlists = load_playlists(refs_of(spec), spec.names, spec.all_playlists,
+                                           lazy=True)  # fmt: skip
             parse_s = time.perf_counter() - t0
             if spec.resume:
                 _check_same_playlists(journal, batch_id, playlists)

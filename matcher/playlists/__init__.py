@@ -99,9 +99,11 @@ def list_playlists(path: Path) -> list[PlaylistInfo]:
 
 
 def read_playlists(
-    path: Path, names: Sequence[str] = (), all_playlists: bool = False
+    path: Path, names: Sequence[str] = (), all_playlists: bool = False, *, lazy: bool = False
 ) -> list[Playlist]:
     """The playlists of `path` that `names` / `all_playlists` select (see `select`).
+    With `lazy`, a Rekordbox XML's entries may be made when first asked for (LazyEntries:
+    the engine starts matching before they are all made).
 
     Raises PlaylistSelectionError when a choice is needed or a name matches nothing.
     """
@@ -116,20 +118,27 @@ def read_playlists(
             chosen = choose(
                 tree.infos, names, all_playlists, file_name=path.name, collection=has_collection
             )
-            return [bounded_playlist(p) for p in reader.load(path, tree, chosen)]
+            loaded = (rekordbox.load(path, tree, chosen, lazy=True) if lazy and reader is rekordbox
+                      else reader.load(path, tree, chosen))  # fmt: skip
+            return [bounded_playlist(p) for p in loaded]
         parsed = _parse(path, fmt)
         chosen = choose(parsed.infos, names, all_playlists, file_name=path.name)
         return [bounded_playlist(p) for p in parsed.pick(chosen)]
 
 
 def load_playlists(
-    inputs: Sequence[Path | PlaylistRef], names: Sequence[str] = (), all_playlists: bool = False
+    inputs: Sequence[Path | PlaylistRef],
+    names: Sequence[str] = (),
+    all_playlists: bool = False,
+    *,
+    lazy: bool = False,
 ) -> list[Playlist]:
     """Every playlist a batch's inputs select, all read before any matching starts, so
     bad input fails before any output.
 
     `names` and `all_playlists` apply to files that hold several playlists (Rekordbox XML,
-    Traktor NML); a `PlaylistRef` with a name selects that playlist in its file.
+    Traktor NML); a `PlaylistRef` with a name selects that playlist in its file. `lazy` as
+    for `read_playlists` (every file is still parsed, and bad input fails, here).
     """
     playlists: list[Playlist] = []
     for item in inputs:
@@ -137,7 +146,8 @@ def load_playlists(
         path = Path(ref.path).expanduser()
         multi = detect_format(path) in _COLLECTIONS
         selected = (ref.name,) if ref.name else (tuple(names) if multi else ())
-        playlists.extend(read_playlists(path, selected, all_playlists and multi and not ref.name))
+        every = all_playlists and multi and not ref.name
+        playlists.extend(read_playlists(path, selected, every, lazy=lazy))
     if not playlists:
         raise InputError("no playlists to match")
     return playlists

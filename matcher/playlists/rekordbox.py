@@ -175,8 +175,12 @@ def iter_collection(path: Path) -> Iterator[PlaylistEntry]:
         yield PlaylistEntry(path.name, COLLECTION, index, **_fields(raw))
 
 
-def load(path: Path, tree: RekordboxTree, chosen: Sequence[str]) -> list[Playlist]:
-    """The chosen playlists (paths from `tree.infos`, or `[COLLECTION]`)."""
+def load(
+    path: Path, tree: RekordboxTree, chosen: Sequence[str], *, lazy: bool = False
+) -> list[Playlist]:
+    """The chosen playlists (paths from `tree.infos`, or `[COLLECTION]`). With `lazy` and
+    a file read once, each playlist's entries are made when first asked for (the engine:
+    its batch starts before they are all made)."""
     if list(chosen) == [COLLECTION]:
         if tree.tracks is None:
             entries = tuple(iter_collection(path))
@@ -189,17 +193,18 @@ def load(path: Path, tree: RekordboxTree, chosen: Sequence[str]) -> list[Playlis
     for name in chosen:
         target = wanted_locations if name in tree.by_location else wanted_ids
         target.update(tree.keys.get(name, ()))
-    by_id: dict[str, dict[str, object]] = {}
-    by_location: dict[str, dict[str, object]] = {}
+    lazy = lazy and tree.tracks is not None
+    by_id: dict[str, object] = {}
+    by_location: dict[str, object] = {}
     if wanted_ids or wanted_locations:
         collection = tree.tracks if tree.tracks is not None else _collection_raw(path)
         for raw in collection:
             track_id = text(raw[0])
             location = text(raw[13])
             if track_id in wanted_ids:
-                by_id[track_id] = _fields(raw)
+                by_id[track_id] = raw if lazy else _fields(raw)
             if location in wanted_locations:
-                by_location[location] = _fields(raw)
+                by_location[location] = raw if lazy else _fields(raw)
     return [
         keyed_playlist(
             path,
@@ -207,6 +212,7 @@ def load(path: Path, tree: RekordboxTree, chosen: Sequence[str]) -> list[Playlis
             "rekordbox",
             tree.keys.get(name, ()),
             by_location if name in tree.by_location else by_id,
+            fields_of=_fields if lazy else None,
         )  # fmt: skip
         for name in chosen
     ]
