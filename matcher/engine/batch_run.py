@@ -24,7 +24,6 @@ from pathlib import Path
 from matcher.catalog.sync import catalog_info
 from matcher.config import EngineConfig
 from matcher.engine.accounting import MetricsAccumulator
-from matcher.engine.background_writes import BackgroundWrites
 from matcher.engine.batch_perf import BatchPerf
 from matcher.engine.batch_spec import BatchSpec
 from matcher.engine.chunked_run import ChunkedRun, Emit
@@ -92,7 +91,6 @@ class BatchRun(ChunkedRun):
             total_tracks=0, workers=pool.size, preset=self.config.preset, started=self._started
         )
         self.perf = BatchPerf(pool, self.metrics)
-        self.writes: BackgroundWrites[PlaylistOutputs] = BackgroundWrites()
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -129,24 +127,15 @@ class BatchRun(ChunkedRun):
                 self._finish_playlist(p)
         self._maybe_finish()
 
-    def step(self, timeout: float) -> None:
-        """ChunkedRun.step, after taking in the outputs the writer thread finished (waiting
-        for them when nothing else is left to do)."""
-        idle = not self.chunks.in_flight and not any(p.pending for p in self.playlists)
-        self._collect_writes(wait=idle and self.state is BatchState.RUNNING)
-        super().step(timeout)
-
     def _finish_cancel(self) -> None:
         self.pool.terminate()
         self.chunks.clear()
-        self._collect_writes(wait=True)
         for p in self.playlists:
             if not p.finished and p.done:
                 self._write_outputs(p, partial=True)
             elif not p.done:  # never started: leave no empty folder
                 p.remove_empty_folder()
         self._write_batch_summary(partial=True)
-        self.writes.close()
         self.state = BatchState.CANCELLED
         self._set_state(BatchState.CANCELLED)
         self._snapshot(force=True)
@@ -158,7 +147,6 @@ class BatchRun(ChunkedRun):
         """Stop with `message`; `damage` (EngineError's damaged, damaged_path) names a
         damaged journal or catalog. Raises JournalError when the journal cannot record it."""
         self.pool.terminate()
-        self.writes.close()
         self.state = BatchState.FAILED
         for p in self.playlists:  # nothing matched: leave no empty folder behind
             if not p.done and not p.finished:
@@ -255,35 +243,11 @@ class BatchRun(ChunkedRun):
 
     def reviewed(self, playlist_id: int, result: MatchResult) -> None:
         """A user's decision arrived while this batch runs: keep memory and counts in step
-        (the journal row and any written outputs were updated by `review.apply_review`;
-        outputs being written right now are written again once done)."""
+        (the journal row and any written outputs were updated by `review.apply_review`)."""
         self.playlists[playlist_id].reviewed(result)
-        if self.writes.busy(playlist_id):
-            self.playlists[playlist_id].stale = True
 
     def _finish_playlist(self, p: PlaylistRun) -> None:
-        """Write a complete playlist's outputs: on the writer thread when they come from
-        memory (the workers keep getting chunks meanwhile), else here."""
-        writer = p.memory_writer(provider=self.config.provider, preset=self.config.preset,
-                                 partial=False, since=self._started)  # fmt: skip
-        if writer is not None:
-            self.writes.start(p.playlist_id, writer)
-            return
         self._write_outputs(p, partial=False)
-        self._playlist_written(p)
-
-    def _collect_writes(self, *, wait: bool = False) -> None:
-        for done in self.writes.finished(wait):
-            if done.error is not None:
-                raise done.error
-            p = self.playlists[done.key]
-            self.outputs[done.key] = done.value  # type: ignore[assignment]
-            self.metrics.add_time("write", done.seconds)
-            if p.stale:  # a review came while writing: its row is in the journal
-                self._write_outputs(p, partial=False)
-            self._playlist_written(p)
-
-    def _playlist_written(self, p: PlaylistRun) -> None:
         p.finished = True
         p.forget()
         self.journal.set_playlist_finished(self.batch_id, p.playlist_id, str(p.folder))
@@ -357,7 +321,6 @@ class BatchRun(ChunkedRun):
             return
         if any(not p.finished for p in self.playlists):
             return
-        self.writes.close()
         summary = self._write_batch_summary(partial=False)
         self.state = BatchState.FINISHED
         self._set_state(BatchState.FINISHED)

@@ -19,10 +19,9 @@ state those decisions read.
 from __future__ import annotations
 
 import contextlib
-import functools
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +48,6 @@ class PlaylistRun:
     started: bool = False  # its first chunk went out (PlaylistStarted)
     finished: bool = False  # complete, outputs written
     began_at: float = 0.0
-    stale: bool = False  # a review came while its outputs were being written
     # what writing the outputs takes without reading results back from the journal:
     # the brief results (entry index -> result) and the CSV reports' rows as workers
     # rendered them (first entry index of a chunk -> its entry count and bytes); None
@@ -116,19 +114,6 @@ class PlaylistRun:
         """Drop what was kept for writing (the outputs are written)."""
         self.memory = self.rendered = None
 
-    def memory_writer(
-        self, *, provider: str, preset: str, partial: bool, since: float
-    ) -> Callable[[], PlaylistOutputs] | None:
-        """The write of the outputs from what this run holds, ready to go on another
-        thread (it reads neither the journal nor this run again), or None when they must
-        be streamed from the journal (`write`)."""
-        bodies = self._bodies()
-        if bodies is None or self.memory is None:
-            return None
-        results = [self.memory[i] for i in sorted(self.memory)]
-        how = {"provider": provider, "preset": preset, "partial": partial, "since": since}
-        return self._writer(results, bodies, **how)
-
     def write(
         self,
         journal: Journal,
@@ -141,26 +126,14 @@ class PlaylistRun:
     ) -> PlaylistOutputs:
         """Write the outputs of every result so far (`since`: when the batch began, for a
         playlist that never started)."""
-        how = {"provider": provider, "preset": preset, "partial": partial, "since": since}
-        writer = self.memory_writer(**how)
-        if writer is None:  # long, resumed or reviewed: stream from the journal
+        results: Results
+        bodies = self._bodies()
+        if bodies is not None and self.memory is not None:
+            results = [self.memory[i] for i in sorted(self.memory)]
+        else:  # long, resumed or reviewed: stream from the journal, never all at once
             playlist_id = self.playlist_id
-            results: Results = lambda: journal.iter_results(batch_id, playlist_id)  # noqa: E731
-            writer = self._writer(results, None, **how)
-        return writer()
-
-    def _writer(
-        self,
-        results: Results,
-        bodies: dict[str, list[bytes]] | None,
-        *,
-        provider: str,
-        preset: str,
-        partial: bool,
-        since: float,
-    ) -> Callable[[], PlaylistOutputs]:
-        return functools.partial(
-            write_playlist_outputs,
+            results = lambda: journal.iter_results(batch_id, playlist_id)  # noqa: E731
+        return write_playlist_outputs(
             self.folder,
             self.playlist,
             results,

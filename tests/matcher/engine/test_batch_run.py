@@ -8,7 +8,6 @@ step and exactly, against a real Journal and real output files in tmp_path.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -622,15 +621,6 @@ def test_rows_the_workers_rendered_give_the_same_files_as_the_journal(
     assert len(rows) == 1 + (13 if cancel else 23)
 
 
-def review_entry_2(journal: Journal, run: BatchRun) -> None:
-    """The user turns alpha's entry 2 (unmatched) into a review row, as the host would."""
-    result = journal.result(BATCH_ID, 0, 2)
-    assert result is not None and result.status is MatchStatus.UNMATCHED
-    reviewed = MatchResult(result.entry, MatchStatus.REVIEW, 0.5, "local", "reviewed")
-    journal.update_result(BATCH_ID, 0, reviewed)
-    run.reviewed(0, reviewed)
-
-
 def test_a_review_while_running_writes_the_reviewed_result(
     tmp_path: Path, journal: Journal, out_dir: Path
 ) -> None:
@@ -640,109 +630,12 @@ def test_a_review_while_running_writes_the_reviewed_result(
     run, _emit = new_run(journal, out_dir, pool)
     run.begin([make_playlist(tmp_path, "alpha", 12)])
     run.step(0)  # entries 0-4 done
-    review_entry_2(journal, run)
+    result = journal.result(BATCH_ID, 0, 2)
+    assert result is not None and result.status is MatchStatus.UNMATCHED
+    reviewed = MatchResult(result.entry, MatchStatus.REVIEW, 0.5, "local", "reviewed")
+    journal.update_result(BATCH_ID, 0, reviewed)
+    run.reviewed(0, reviewed)
     drive(run)
     rows = {int(r["entry_index"]): r for r in matches_rows(out_dir / "alpha")}
     assert len(rows) == 12 and rows[2]["status"] == "review"
     assert rows[2]["reason"] == "reviewed"
-
-
-# -- outputs written while the batch goes on -------------------------------------------
-
-
-@pytest.fixture
-def gated_writes(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, list[str]]]:
-    """Playlist outputs written only once `gate` is set; records the writing threads."""
-    import threading
-
-    gate, threads = threading.Event(), []
-    real = playlist_run_module.write_playlist_outputs
-
-    def gated(*args: Any, **kwargs: Any) -> Any:
-        threads.append(threading.current_thread().name)
-        assert gate.wait(10), "the test never let the write go"
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(playlist_run_module, "write_playlist_outputs", gated)
-    yield gate, threads
-    gate.set()
-
-
-def two_steps_in(
-    tmp_path: Path, journal: Journal, out_dir: Path, *, alpha: int, beta: int
-) -> tuple[BatchRun, Recorder]:
-    """A batch of two playlists, two chunks in (one worker, CHUNK entries a chunk)."""
-    run, emit = new_run(journal, out_dir, FakePool())
-    run.begin([make_playlist(tmp_path, "alpha", alpha), make_playlist(tmp_path, "beta", beta)])
-    run.step(0)
-    run.step(0)
-    return run, emit
-
-
-def test_a_finished_playlist_is_written_on_a_thread_while_chunks_go_on(
-    tmp_path: Path, journal: Journal, out_dir: Path, gated_writes: tuple[Any, list[str]]
-) -> None:
-    """alpha's outputs are held back on the writer thread: beta's chunks keep going out,
-    alpha is not finished until its write is, and the batch finishes after both."""
-    gate, threads = gated_writes
-    pool = FakePool()
-    run, emit = new_run(journal, out_dir, pool)
-    run.begin([make_playlist(tmp_path, "alpha", 10), make_playlist(tmp_path, "beta", 15)])
-    for _ in range(5):  # alpha's 2 chunks, then beta's 3 while alpha is being written
-        run.step(0)  # (a sixth step would wait for the writes: nothing else is left)
-    assert threads == ["cratematch-outputs_0"]
-    assert sorted(journal_statuses(journal, 1)) == list(range(15))  # beta all matched
-    assert not emit.of(PlaylistFinished) and not run.over
-    record = journal.playlists(BATCH_ID)[0]
-    assert not record.finished  # the journal says so only once the files are there
-    gate.set()
-    drive(run)
-    finished = emit.of(PlaylistFinished)
-    assert [e.name for e in finished] == ["alpha", "beta"]
-    assert isinstance(emit.events[-1], BatchFinished) and emit.events[-1].ok
-    assert [int(r["entry_index"]) for r in matches_rows(out_dir / "alpha")] == list(range(10))
-    assert run.metrics.snapshot(time.perf_counter())["time_write"] > 0
-
-
-def test_a_review_during_the_write_is_in_the_outputs(
-    tmp_path: Path, journal: Journal, out_dir: Path, gated_writes: tuple[Any, list[str]]
-) -> None:
-    gate, _threads = gated_writes
-    run, _emit = two_steps_in(tmp_path, journal, out_dir, alpha=10, beta=5)  # alpha held
-    review_entry_2(journal, run)
-    gate.set()
-    drive(run)
-    rows = {int(r["entry_index"]): r for r in matches_rows(out_dir / "alpha")}
-    assert rows[2]["status"] == "review" and rows[2]["reason"] == "reviewed"
-
-
-def test_a_write_that_fails_on_the_thread_fails_the_batch_in_one_line(
-    tmp_path: Path, journal: Journal, out_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from matcher.errors import OutputError
-
-    def refuse(*_args: Any, **_kwargs: Any) -> Any:
-        raise OutputError("cannot write matches.csv: disk full")
-
-    monkeypatch.setattr(playlist_run_module, "write_playlist_outputs", refuse)
-    pool = FakePool()
-    run, _emit = new_run(journal, out_dir, pool)
-    run.begin([make_playlist(tmp_path, "alpha", 5)])
-    with pytest.raises(OutputError, match="disk full"):
-        drive(run)  # the host turns it into the batch's EngineError (test_engine_faults)
-
-
-def test_cancel_waits_for_a_write_in_progress(
-    tmp_path: Path, journal: Journal, out_dir: Path, gated_writes: tuple[Any, list[str]]
-) -> None:
-    import threading
-
-    gate, _threads = gated_writes
-    run, emit = two_steps_in(tmp_path, journal, out_dir, alpha=5, beta=20)  # alpha held
-    threading.Timer(0.2, gate.set).start()
-    run.cancel()
-    drive(run)
-    assert isinstance(emit.events[-1], BatchCancelled)
-    assert read_summary(out_dir / "alpha")["partial"] is False  # finished, not partial
-    assert read_summary(out_dir / "beta")["partial"] is True
-    assert [e.name for e in emit.of(PlaylistFinished)] == ["alpha"]
