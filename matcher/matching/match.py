@@ -61,6 +61,8 @@ def match_entry(
             for query in provider.plan(reading, preset):
                 if (clock() - started) * 1000 > preset.time_budget_ms and pool:
                     break
+                if query.mode == "any" and pool:
+                    continue  # the entry's words found it rivals: "any word" adds only noise
                 t0 = clock()
                 tracks = provider.search(query, preset.candidates_per_query)
                 log.append(
