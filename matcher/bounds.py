@@ -41,13 +41,13 @@ def bounded_entry(entry: PlaylistEntry) -> PlaylistEntry:
 def bounded_playlist(playlist: Playlist) -> Playlist:
     """`playlist` with its name and every entry bounded (itself when nothing is long).
     Entries made lazily are bounded as they are made (keyed.keyed_playlist)."""
-    if not isinstance(playlist.entries, tuple):
-        name = playlist.name[:MAX_FIELD]
-        return playlist if name == playlist.name else replace(playlist, name=name)
-    entries = tuple(bounded_entry(e) for e in playlist.entries)
     name = playlist.name[:MAX_FIELD]
-    same = all(a is b for a, b in zip(entries, playlist.entries, strict=True))
-    if same and name == playlist.name:
+    entries = playlist.entries
+    if isinstance(entries, tuple):
+        bounded = tuple(bounded_entry(e) for e in entries)
+        if any(a is not b for a, b in zip(bounded, entries, strict=True)):
+            entries = bounded
+    if name == playlist.name and entries is playlist.entries:
         return playlist
     return replace(playlist, name=name, entries=entries)
 

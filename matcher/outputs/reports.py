@@ -198,14 +198,11 @@ def missing_rows(results: Iterable[MatchResult]) -> Iterator[list[str]]:
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
     """Write `rows` (values in the order of `columns`) under a header of `columns`,
     atomically; returns the row count."""
-    width = len(columns)
     count = 0
 
     def counted(rows: Iterable[Sequence[str]]) -> Iterator[Sequence[str]]:
         nonlocal count
-        for row in rows:
-            if len(row) != width:
-                raise ValueError(f"{path.name}: a row of {len(row)} values for {width} columns")
+        for row in _checked(rows, len(columns), path.name):
             count += 1
             yield row
 
@@ -256,10 +253,11 @@ def render_bodies(results: Sequence[MatchResult]) -> tuple[bytes, ...]:
     return tuple(bodies)
 
 
-def _checked(rows: Iterable[Sequence[str]], width: int, kind: str) -> Iterator[Sequence[str]]:
+def _checked(rows: Iterable[Sequence[str]], width: int, what: str) -> Iterator[Sequence[str]]:
+    """`rows`, each checked to hold `width` values (ValueError naming `what` if not)."""
     for row in rows:
         if len(row) != width:
-            raise ValueError(f"{kind}: a row of {len(row)} values for {width} columns")
+            raise ValueError(f"{what}: a row of {len(row)} values for {width} columns")
         yield row
 
 

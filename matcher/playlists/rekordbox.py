@@ -21,7 +21,7 @@ collection is skipped and counted. The COLLECTION `Entries` attribute is not tru
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,33 +171,32 @@ def _collection_raw(path: Path) -> Iterator[_Raw]:
 
 def iter_collection(path: Path) -> Iterator[PlaylistEntry]:
     """Every collection track, streamed, as entries of a playlist named COLLECTION."""
-    for index, raw in enumerate(_collection_raw(path)):
+    return _collection_entries(path, _collection_raw(path))
+
+
+def _collection_entries(path: Path, collection: Iterable[_Raw]) -> Iterator[PlaylistEntry]:
+    for index, raw in enumerate(collection):
         yield PlaylistEntry(path.name, COLLECTION, index, **_fields(raw))
 
 
 def load(
     path: Path, tree: RekordboxTree, chosen: Sequence[str], *, lazy: bool = False
 ) -> list[Playlist]:
-    """The chosen playlists (paths from `tree.infos`, or `[COLLECTION]`). With `lazy` and
-    a file read once, each playlist's entries are made when first asked for (the engine:
-    its batch starts before they are all made)."""
+    """The chosen playlists (paths from `tree.infos`, or `[COLLECTION]`). With `lazy`,
+    each playlist's entries are made when first asked for (the engine: its batch starts
+    before they are all made)."""
+    collection = tree.tracks if tree.tracks is not None else _collection_raw(path)
     if list(chosen) == [COLLECTION]:
-        if tree.tracks is None:
-            entries = tuple(iter_collection(path))
-        else:
-            entries = tuple(PlaylistEntry(path.name, COLLECTION, index, **_fields(raw))
-                            for index, raw in enumerate(tree.tracks))  # fmt: skip
+        entries = tuple(_collection_entries(path, collection))
         return [Playlist(source=path, name=COLLECTION, format="rekordbox", entries=entries)]
     wanted_ids: set[str] = set()
     wanted_locations: set[str] = set()
     for name in chosen:
         target = wanted_locations if name in tree.by_location else wanted_ids
         target.update(tree.keys.get(name, ()))
-    lazy = lazy and tree.tracks is not None
     by_id: dict[str, object] = {}
     by_location: dict[str, object] = {}
     if wanted_ids or wanted_locations:
-        collection = tree.tracks if tree.tracks is not None else _collection_raw(path)
         for raw in collection:
             track_id = text(raw[0])
             location = text(raw[13])

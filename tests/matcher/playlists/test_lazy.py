@@ -10,7 +10,7 @@ import pytest
 
 from matcher.bounds import MAX_FIELD
 from matcher.model import PlaylistEntry
-from matcher.playlists import load_playlists, read_playlists
+from matcher.playlists import load_playlists, read_playlists, rekordbox
 from matcher.playlists.lazy import LazyEntries
 from tests.matcher.playlists.test_rekordbox import (
     FULL_TRACK,
@@ -66,9 +66,15 @@ def export(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_lazy_read_gives_the_eager_reads_playlists(export: Path) -> None:
+@pytest.mark.parametrize("one_pass", [True, False], ids=["read-once", "read-twice"])
+def test_a_lazy_read_gives_the_eager_reads_playlists(
+    export: Path, one_pass: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Same entries in the same order (the dangling key skipped, Location keys), and an
-    over-long field bounded as the eager read bounds it."""
+    over-long field bounded as the eager read bounds it; a file too big to keep its
+    collection while parsing (read twice) is made lazily too."""
+    if not one_pass:
+        monkeypatch.setattr(rekordbox, "ONE_PASS_BYTES", 0)
     eager = read_playlists(export, all_playlists=True)
     lazy = read_playlists(export, all_playlists=True, lazy=True)
     assert isinstance(lazy[0].entries, LazyEntries)
