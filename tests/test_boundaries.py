@@ -62,6 +62,37 @@ def test_engine_processes_load_no_http_stack_until_they_go_online() -> None:
     assert proc.stdout.split() == ["False", "True"], proc.stdout + proc.stderr
 
 
+def _loaded_after(imports: str, prefixes: tuple[str, ...]) -> list[str]:
+    code = (
+        f"import sys, {imports}\n"
+        f"print(' '.join(sorted(m for m in sys.modules if m.startswith({prefixes!r}))))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
+def test_engine_host_loads_no_matching_or_write_back_code() -> None:
+    """The host spawns the workers as soon as it has started: what it imports before
+    that delays every batch's first result. Matching runs in the workers, write-back
+    only when a write starts."""
+    loaded = _loaded_after(
+        "matcher.engine.client, matcher.engine.host",
+        ("matcher.matching.features", "matcher.matching.readings", "matcher.writeback",
+         "mutagen", "matcher.engine.worker"),
+    )  # fmt: skip
+    assert loaded == []
+
+
+def test_workers_load_no_playlist_readers_or_write_back_code() -> None:
+    loaded = _loaded_after(
+        "matcher.engine.worker, matcher.providers.local",
+        ("matcher.playlists.m3u", "matcher.playlists.nml", "matcher.playlists.serato",
+         "matcher.writeback", "mutagen"),
+    )  # fmt: skip
+    assert loaded == []
+
+
 def test_packaging_is_not_a_python_package() -> None:
     assert not (ROOT / "packaging" / "__init__.py").exists()
 

@@ -33,19 +33,21 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from matcher.config import EngineConfig
 from matcher.engine import messages
 from matcher.engine.batch_spec import BatchSpec
 from matcher.engine.events import BatchCancelled, BatchFinished, EngineError, Event
-from matcher.engine.file_run import FileRunSpec
-from matcher.engine.host import host_main
-from matcher.engine.library_run import LibraryAction, LibraryRunSpec
+from matcher.engine.processes import host_process
 from matcher.model import PlaylistRef
-from matcher.writeback.jobs import Action
-from matcher.writeback.libraries.plan import LibraryPlan
-from matcher.writeback.plan import FilePlan
-from matcher.writeback.targets import WriteOptions
+
+if TYPE_CHECKING:  # write-back loads on first use: a matching caller never needs it
+    from matcher.engine.file_run import FileRunSpec
+    from matcher.engine.library_run import LibraryRunSpec
+    from matcher.writeback.libraries.plan import LibraryPlan
+    from matcher.writeback.plan import FilePlan
+    from matcher.writeback.targets import WriteOptions
 
 __all__ = ["Batch", "Engine", "new_batch_id"]
 
@@ -72,7 +74,7 @@ class Engine:
         self._commands = ctx.Queue()
         self._events = ctx.Queue()
         self._host = ctx.Process(
-            target=host_main,
+            target=host_process,
             args=(self._commands, self._events, os.getpid(), self.config, results),
             name="cratematch-engine",
         )
@@ -148,6 +150,10 @@ class Engine:
         """Read the audio files that the results in `out_dirs` (batches' or playlists'
         output folders) propose values for. FilesPlanned events carry each file's plan;
         `tag_changes.csv` lands in each folder (the final event's summary_path)."""
+        from matcher.engine.file_run import FileRunSpec
+        from matcher.writeback.jobs import Action
+        from matcher.writeback.targets import WriteOptions
+
         folders = tuple(str(Path(d).expanduser().absolute()) for d in out_dirs)
         spec = FileRunSpec(new_batch_id(), Action.READ, folders, options or WriteOptions())
         return self._start_files(spec)
@@ -155,6 +161,10 @@ class Engine:
     def write_tags(self, plans: Sequence[FilePlan], options: WriteOptions | None = None) -> Batch:
         """Write the changes of `plans` (a plan run's, as approved) into the files. The
         batch id is the write's id: `undo_write(batch.batch_id)` puts every file back."""
+        from matcher.engine.file_run import FileRunSpec
+        from matcher.writeback.jobs import Action
+        from matcher.writeback.targets import WriteOptions
+
         spec = FileRunSpec(
             new_batch_id(),
             Action.WRITE,
@@ -167,6 +177,9 @@ class Engine:
         """Restore every file of a write (by default the newest one not undone yet) byte
         for byte; FilesWritten events carry each file's outcome. A write into a DJ
         library is undone from its backup (refused while the app runs)."""
+        from matcher.engine.file_run import FileRunSpec
+        from matcher.writeback.jobs import Action
+
         return self._start_files(FileRunSpec(new_batch_id(), Action.RESTORE, write_id=write_id))
 
     def plan_library(
@@ -179,6 +192,9 @@ class Engine:
         """Plan writing the results in `out_dirs` into `app`'s library ("rekordbox",
         "traktor", "serato"): `library` (by default, where the app keeps it on this
         computer) is read and nothing is written. LibraryPlanned carries the plan."""
+        from matcher.engine.library_run import LibraryAction, LibraryRunSpec
+        from matcher.writeback.targets import WriteOptions
+
         folders = tuple(str(Path(d).expanduser().absolute()) for d in out_dirs)
         where = str(Path(library).expanduser().absolute()) if library else ""
         spec = LibraryRunSpec(new_batch_id(), LibraryAction.READ, app, where, folders,
@@ -188,6 +204,9 @@ class Engine:
     def write_library(self, plan: LibraryPlan, options: WriteOptions | None = None) -> Batch:
         """Write `plan` (a LibraryPlanned's, its FilePlans re-planned as approved) into its
         library, after a backup. The batch id is the write's id, for `undo_write`."""
+        from matcher.engine.library_run import LibraryAction, LibraryRunSpec
+        from matcher.writeback.targets import WriteOptions
+
         slim = tuple(p.slim() for p in plan.plans)
         spec = LibraryRunSpec(
             new_batch_id(), LibraryAction.WRITE, plan.app, plan.library,

@@ -25,7 +25,7 @@ import traceback
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matcher.catalog import content_hash, prepare_catalog
 from matcher.config import EngineConfig
@@ -40,9 +40,7 @@ from matcher.engine.events import (
     TracksMatched,
     damage_of,
 )
-from matcher.engine.file_run import FileRun
 from matcher.engine.journal import Journal
-from matcher.engine.library_run import LibraryAction, LibraryRun, LibraryRunSpec, is_library_write
 from matcher.engine.messages import (
     Cancel,
     Continue,
@@ -56,11 +54,13 @@ from matcher.engine.messages import (
     StartLibrary,
 )
 from matcher.engine.pool import WorkerPool
+from matcher.engine.processes import NO_PROVIDER, exit_with_parent, lower_priority, quick_exit
 from matcher.engine.review import apply_review
-from matcher.engine.worker import NO_PROVIDER, exit_with_parent, lower_priority, quick_exit
 from matcher.errors import CrateMatchError, InputError
 from matcher.playlists import load_playlists
-from matcher.writeback.jobs import Action
+
+if TYPE_CHECKING:  # write-back runs load their code when one starts: matching needs none
+    from matcher.engine.library_run import LibraryRun, LibraryRunSpec
 
 __all__ = ["host_main"]
 
@@ -219,6 +219,8 @@ class _Host:
         try:
             library = self._library_spec(command)
             if library is not None:
+                from matcher.engine.library_run import LibraryRun
+
                 library_run = LibraryRun(library, emit)
                 self.current = library_run
                 library_run.begin()
@@ -226,6 +228,8 @@ class _Host:
                 return
             journal = self._journal()
             if isinstance(command, StartFiles):
+                from matcher.engine.file_run import FileRun
+
                 files = FileRun(command.spec, self._pool_for_files(), emit, results=journal)
                 self.current = files
                 files.begin()
@@ -261,7 +265,12 @@ class _Host:
         that went into a library (restored from its backup, not file by file)."""
         if isinstance(command, StartLibrary):
             return command.spec
-        if not isinstance(command, StartFiles) or command.spec.action is not Action.RESTORE:
+        if not isinstance(command, StartFiles):
+            return None
+        from matcher.engine.library_run import LibraryAction, LibraryRunSpec, is_library_write
+        from matcher.writeback.jobs import Action
+
+        if command.spec.action is not Action.RESTORE:
             return None
         spec = command.spec
         write_id = is_library_write(spec.write_id, spec.journal)

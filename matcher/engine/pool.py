@@ -31,7 +31,7 @@ from matcher.engine.messages import (
     WorkerFailed,
     WorkerReady,
 )
-from matcher.engine.worker import worker_process
+from matcher.engine.processes import worker_process
 from matcher.http.options import HttpOptions
 from matcher.model import PlaylistEntry
 
@@ -66,7 +66,7 @@ class WorkerPool:
     catalog: str | None
     preset: str
     http: HttpOptions | None = None
-    background: bool = False  # workers at a lower priority (see worker.lower_priority)
+    background: bool = False  # workers at a lower priority (see processes.lower_priority)
     _ctx: Any = field(default_factory=lambda: mp.get_context("spawn"))
     _workers: list[_Worker] = field(default_factory=list)
 

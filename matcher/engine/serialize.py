@@ -12,10 +12,12 @@ be reached. The records are rebuilt by calling the `matcher.model` constructors 
 Flattening is also what makes this cheap: pickling the dataclasses directly goes through
 their Python-level `__getstate__`/`__setstate__` and costs about 4x more to encode.
 
-    byte 0     format: 1 = plain pickle, 2 = deflated pickle (raw deflate, 4 KB window)
-    bytes 1..  pickle of (entry, status, confidence, provider, reason, best, candidates,
-               query_log, elapsed_ms, candidates_evaluated, queries_run, file_stamp,
-               found_by),
+    byte 0     format: 1 = plain pickle, 2 = deflated pickle (raw deflate, 4 KB window;
+               rows written before LZ4), 3 = LZ4 block: bytes 1-4 the pickle's length
+               (unsigned, little-endian), then the block
+    bytes 1..  (once decompressed) a pickle of (entry, status, confidence, provider,
+               reason, best, candidates, query_log, elapsed_ms, candidates_evaluated,
+               queries_run, file_stamp, found_by),
                records as field tuples;
                `best` is an index into `candidates` when it is one of them (kept
                identical after loading), else the candidate's own tuple, else None
@@ -32,10 +34,13 @@ from __future__ import annotations
 
 import io
 import pickle
+import struct
 import zlib
 from dataclasses import fields
 from operator import attrgetter
 from typing import Any, NoReturn
+
+import lz4.block
 
 from matcher.errors import JournalError
 from matcher.model import (
@@ -50,7 +55,9 @@ from matcher.model import (
 __all__ = ["dumps_result", "loads_result"]
 
 PLAIN = 1
-ZLIB = 2
+ZLIB = 2  # read, no longer written: deflate cost 30 us a result, 80 % of encoding one
+LZ4 = 3  # 2.5 us a result, rows 0.70 of their pickle's size (deflate: 0.62)
+_LENGTH = struct.Struct("<I")
 _MAX_SIZE = 16 * 1024 * 1024  # a decompressed row larger than this is an attack, not a result
 _PROTOCOL = 5
 # Raw deflate with a 4 KB window and small hash tables: a result is ~3 KB, and zlib's
@@ -128,7 +135,7 @@ class _PlainUnpickler(pickle.Unpickler):
 
 
 def dumps_result(result: MatchResult, *, compress: bool = False) -> bytes:
-    """One result as bytes for a journal row (`compress`: a third of the size, +~18 us)."""
+    """One result as bytes for a journal row (`compress`: 0.7 of the size, +~3 us)."""
     if not isinstance(result, MatchResult):
         raise JournalError(f"cannot journal a {type(result).__name__}, only MatchResult")
     buffer = io.BytesIO()
@@ -137,8 +144,9 @@ def dumps_result(result: MatchResult, *, compress: bool = False) -> bytes:
     except (AttributeError, TypeError, pickle.PicklingError) as err:
         raise JournalError(f"cannot journal this result: {err}") from None
     if compress:
-        deflater = zlib.compressobj(*_DEFLATE)
-        return bytes((ZLIB,)) + deflater.compress(buffer.getbuffer()) + deflater.flush()
+        pickled = buffer.getbuffer()
+        block = lz4.block.compress(pickled, store_size=False)
+        return bytes((LZ4,)) + _LENGTH.pack(len(pickled)) + block
     return bytes((PLAIN,)) + buffer.getvalue()
 
 
@@ -160,6 +168,8 @@ def loads_result(data: bytes) -> MatchResult:
 def _payload(kind: int, body: memoryview) -> bytes | memoryview:
     if kind == PLAIN:
         return body
+    if kind == LZ4:
+        return _lz4_payload(body)
     if kind != ZLIB:
         raise JournalError(f"journal row has an unknown format ({kind})")
     inflater = zlib.decompressobj(_DEFLATE[2])
@@ -170,6 +180,21 @@ def _payload(kind: int, body: memoryview) -> bytes | memoryview:
     if inflater.unconsumed_tail:
         raise JournalError("journal row is too large to be a result")
     if not inflater.eof:
+        raise JournalError("journal row is damaged (truncated compressed data)")
+    return payload
+
+
+def _lz4_payload(body: memoryview) -> bytes:
+    if len(body) < _LENGTH.size:
+        raise JournalError("journal row is damaged (truncated compressed data)")
+    (size,) = _LENGTH.unpack_from(body)
+    if size > _MAX_SIZE:  # checked before anything is allocated for it
+        raise JournalError("journal row is too large to be a result")
+    try:
+        payload = lz4.block.decompress(body[_LENGTH.size :], uncompressed_size=size)
+    except lz4.block.LZ4BlockError:
+        raise JournalError("journal row is damaged (bad compressed data)") from None
+    if len(payload) != size:
         raise JournalError("journal row is damaged (truncated compressed data)")
     return payload
 

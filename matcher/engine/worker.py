@@ -28,14 +28,12 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
-import threading
 import time
 import traceback
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from matcher.engine.accounting import chunk_stats
 from matcher.engine.events import damage_of
@@ -49,6 +47,7 @@ from matcher.engine.messages import (
     WorkerReady,
 )
 from matcher.engine.metered import MeteredProvider
+from matcher.engine.processes import NO_PROVIDER, exit_with_parent, lower_priority
 from matcher.errors import CrateMatchError
 from matcher.http.options import HttpOptions
 from matcher.matching.match import match_entry
@@ -61,48 +60,7 @@ from matcher.providers import open_provider
 if TYPE_CHECKING:  # write-back (mutagen and all) loads only in a worker that gets files
     from matcher.writeback.undo_journal import WriteJournal
 
-__all__ = ["exit_with_parent", "lower_priority", "quick_exit", "worker_main", "worker_process"]
-
-
-def exit_with_parent(parent_pid: int, interval_s: float = 0.2) -> None:
-    """Exit this process soon after its parent dies (kill -9 included): a daemon thread
-    watches the parent pid. Orphans would otherwise keep a batch's files open."""
-
-    def watch() -> None:
-        while True:
-            if os.getppid() != parent_pid:
-                os._exit(0)
-            time.sleep(interval_s)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def quick_exit() -> None:
-    """End an engine process that has closed what it owns (catalog, caches, journals,
-    pipes) without the interpreter's teardown: freeing a matching worker's caches takes
-    a quarter of a second, and the end of every batch run from the CLI waited for it."""
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            stream.flush()
-    os._exit(0)
-
-
-BACKGROUND_NICE = 10
-
-
-def lower_priority() -> None:
-    """Let the interactive process (the window) win the CPU over matching work."""
-    try:
-        if sys.platform == "win32":
-            import ctypes
-
-            below_normal = 0x4000
-            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
-        elif os.getpriority(os.PRIO_PROCESS, 0) < BACKGROUND_NICE:  # set, not added:
-            os.setpriority(os.PRIO_PROCESS, 0, BACKGROUND_NICE)  # workers inherit the host's
-    except (OSError, AttributeError):
-        pass  # not allowed or not available: run at normal priority
+__all__ = ["worker_main"]
 
 
 def file_stamp(entry: PlaylistEntry) -> tuple[int, int] | None:
@@ -127,9 +85,6 @@ def _error_result(entry: PlaylistEntry, provider: str, err: BaseException) -> Ma
         provider=provider,
         reason=f"internal error: {type(err).__name__}: {err}",
     )
-
-
-NO_PROVIDER = "none"  # a pool for file runs only: no catalog to open
 
 
 def worker_main(
@@ -177,13 +132,6 @@ def worker_main(
         journals.close()
         if provider is not None:
             provider.close()
-
-
-def worker_process(*args: Any) -> None:
-    """The spawn target: `worker_main`, then a quick exit once it has returned (a worker
-    that fails on a bug exits the usual way, its traceback printed)."""
-    worker_main(*args)
-    quick_exit()
 
 
 def _match_chunk(message: Chunk, provider: MeteredProvider | None, preset: Preset) -> ChunkDone:

@@ -42,6 +42,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from matcher.matching.feature_names import FEATURES
 from matcher.matching.readings import EntryReading, TrackReading, read_track
 from matcher.matching.similarity import (
     artist_coverage,
@@ -67,13 +68,6 @@ __all__ = [
     "with_context",
 ]
 
-FEATURES: tuple[str, ...] = (
-    "title", "title_exact", "title_typo", "artists", "artist_cover", "no_artist", "version",
-    "version_exact", "length_differs", "unstated_remix", "unstated_remix_confirmed",
-    "unknown_version", "duration", "duration_close", "duration_off", "bpm", "bpm_off",
-    "key", "key_off", "release", "label", "surface", "identifier", "same_file",
-    "title_twins", "siblings", "no_version", "timed_sibling",
-)  # fmt: skip
 _TWINS_CAP = 8  # "eight or more other tracks with this title" is all the model needs
 
 

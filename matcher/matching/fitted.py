@@ -19,7 +19,7 @@ from importlib import resources
 from operator import mul
 from typing import Any
 
-from matcher.matching.features import FEATURES
+from matcher.matching.feature_names import FEATURES
 
 __all__ = ["MODEL_FILE", "ScoringModel", "default_model", "model_from"]
 

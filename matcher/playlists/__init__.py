@@ -21,24 +21,17 @@ are cut.
 from __future__ import annotations
 
 import csv
+import importlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 from lxml import etree
 
 from matcher.bounds import bounded_entry, bounded_playlist
 from matcher.errors import CrateMatchError, InputError, PlaylistParseError, UnsupportedFormat
 from matcher.model import Playlist, PlaylistEntry, PlaylistInfo, PlaylistRef
-from matcher.playlists import (
-    csvfile,
-    m3u,
-    nml,
-    rekordbox,
-    rekordbox_db,
-    rekordbox_usb,
-    serato,
-)
 from matcher.playlists.detect import detect_format
 from matcher.playlists.filenames import FileNameInfo, parse_filename
 from matcher.playlists.parsed import ParsedFile
@@ -56,13 +49,22 @@ __all__ = [
     "read_playlists",
 ]
 
-_COLLECTIONS = {
-    "rekordbox": rekordbox,
-    "nml": nml,
-    rekordbox_db.FORMAT: rekordbox_db,
-    rekordbox_usb.FORMAT: rekordbox_usb,
-    serato.FORMAT: serato,
+# format -> the module of this package that reads it, imported on first use: a worker
+# needs only `filenames`, and a run on one M3U loads none of the XML and database readers
+_READERS = {
+    "rekordbox": "rekordbox",
+    "nml": "nml",
+    "rekordbox-db": "rekordbox_db",
+    "rekordbox-usb": "rekordbox_usb",
+    "serato": "serato",
+    "m3u": "m3u",
+    "csv": "csvfile",
 }
+_COLLECTIONS = frozenset({"rekordbox", "nml", "rekordbox-db", "rekordbox-usb", "serato"})
+
+
+def _reader(fmt: str) -> ModuleType:
+    return importlib.import_module(f"{__name__}.{_READERS[fmt]}")
 
 
 @contextmanager
@@ -81,7 +83,7 @@ def _reading(path: Path) -> Iterator[None]:
 
 
 def _parse(path: Path, fmt: str) -> ParsedFile:
-    return m3u.scan(path) if fmt == "m3u" else csvfile.scan(path)
+    return _reader("m3u" if fmt == "m3u" else "csv").scan(path)
 
 
 def list_playlists(path: Path) -> list[PlaylistInfo]:
@@ -94,7 +96,7 @@ def list_playlists(path: Path) -> list[PlaylistInfo]:
     fmt = detect_format(path)
     with _reading(path):
         if fmt in _COLLECTIONS:
-            return list(_COLLECTIONS[fmt].scan(path).infos)
+            return list(_reader(fmt).scan(path).infos)
         return list(_parse(path, fmt).infos)
 
 
@@ -112,13 +114,13 @@ def read_playlists(
     fmt = detect_format(path)
     with _reading(path):
         if fmt in _COLLECTIONS:
-            reader = _COLLECTIONS[fmt]
+            reader = _reader(fmt)
             tree = reader.scan(path)
             has_collection = getattr(reader, "HAS_COLLECTION", True)
             chosen = choose(
                 tree.infos, names, all_playlists, file_name=path.name, collection=has_collection
             )
-            loaded = (rekordbox.load(path, tree, chosen, lazy=True) if lazy and reader is rekordbox
+            loaded = (reader.load(path, tree, chosen, lazy=True) if lazy and fmt == "rekordbox"
                       else reader.load(path, tree, chosen))  # fmt: skip
             return [bounded_playlist(p) for p in loaded]
         parsed = _parse(path, fmt)
@@ -162,13 +164,13 @@ def iter_collection(path: Path) -> Iterator[PlaylistEntry]:
     """
     path = Path(path)
     fmt = detect_format(path)
-    if not getattr(_COLLECTIONS.get(fmt), "HAS_COLLECTION", fmt in _COLLECTIONS):
+    if fmt not in _COLLECTIONS or not getattr(_reader(fmt), "HAS_COLLECTION", True):
         kind = {"m3u": "an M3U playlist", "csv": "a CSV playlist", "serato": "Serato crates"}
         raise UnsupportedFormat(
             f"{path.name}: {kind.get(fmt, 'this file')} has no collection (import a Rekordbox "
             "XML, master.db or USB export, or a Traktor NML)"
         )
-    return _guarded(path, _COLLECTIONS[fmt].iter_collection(path))
+    return _guarded(path, _reader(fmt).iter_collection(path))
 
 
 def _guarded(path: Path, entries: Iterator[PlaylistEntry]) -> Iterator[PlaylistEntry]:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import math
 import os
 import pickle
+import struct
 import subprocess
 import zlib
 from dataclasses import fields, replace
 from enum import StrEnum
 from pathlib import Path
 
+import lz4.block
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matcher.engine.serialize import PLAIN, ZLIB, dumps_result, loads_result
+from matcher.engine.serialize import LZ4, PLAIN, ZLIB, dumps_result, loads_result
 from matcher.errors import JournalError
 from matcher.model import (
     Candidate,
@@ -122,11 +124,16 @@ def test_found_by_round_trips_and_older_rows_load_without_it() -> None:
         assert back.entry == result.entry and back.query_log == result.query_log
 
 
-def test_deflated_rows_are_smaller() -> None:
+def test_compressed_rows_are_smaller() -> None:
     result = make_result()
-    plain, deflated = dumps_result(result), dumps_result(result, compress=True)
-    assert (plain[0], deflated[0]) == (PLAIN, ZLIB)
-    assert len(deflated) < len(plain) / 2
+    plain, compressed = dumps_result(result), dumps_result(result, compress=True)
+    assert (plain[0], compressed[0]) == (PLAIN, LZ4)
+    assert len(compressed) < len(plain) * 0.8
+
+
+def test_deflated_rows_of_older_journals_still_load() -> None:
+    result = make_result()
+    assert loads_result(_deflate(dumps_result(result)[1:])) == result
 
 
 def test_nan_and_infinities_survive() -> None:
@@ -208,12 +215,12 @@ def test_hostile_pickles_would_run_code_without_the_guard(tmp_path: Path) -> Non
     assert marker.exists()
 
 
-@pytest.mark.parametrize("compress", [False, True], ids=["plain", "deflated"])
+@pytest.mark.parametrize("kind", [PLAIN, ZLIB, LZ4], ids=["plain", "deflated", "lz4"])
 @pytest.mark.parametrize("name", HOSTILE)
-def test_rows_naming_callables_are_refused(tmp_path: Path, compress: bool, name: str) -> None:
+def test_rows_naming_callables_are_refused(tmp_path: Path, kind: int, name: str) -> None:
     marker = tmp_path / "pwned"
     payload = _hostile(name, marker)
-    row = _deflate(payload) if compress else bytes((PLAIN,)) + payload
+    row = {PLAIN: bytes((PLAIN,)) + payload, ZLIB: _deflate(payload), LZ4: _lz4(payload)}[kind]
     with pytest.raises(JournalError):
         loads_result(row)
     assert not marker.exists()
@@ -223,6 +230,11 @@ def _deflate(data: bytes) -> bytes:
     return bytes((ZLIB,)) + zlib.compress(data, 1, -12)
 
 
+def _lz4(data: bytes, claimed: int | None = None) -> bytes:
+    size = len(data) if claimed is None else claimed
+    return bytes((LZ4,)) + struct.pack("<I", size) + lz4.block.compress(data, store_size=False)
+
+
 @pytest.mark.parametrize(
     "row",
     [
@@ -230,9 +242,16 @@ def _deflate(data: bytes) -> bytes:
         pytest.param(bytes((PLAIN,)), id="tag-only"),
         pytest.param(b"\x07" + dumps_result(make_result())[1:], id="unknown-format"),
         pytest.param(dumps_result(make_result())[:-40], id="truncated-pickle"),
-        pytest.param(dumps_result(make_result(), compress=True)[:-40], id="truncated-deflate"),
+        pytest.param(_deflate(dumps_result(make_result())[1:])[:-40], id="truncated-deflate"),
         pytest.param(bytes((ZLIB,)) + b"\xff\x00garbage", id="bad-deflate"),
         pytest.param(_deflate(b"\0" * (20 * 1024 * 1024)), id="decompression-bomb"),
+        pytest.param(dumps_result(make_result(), compress=True)[:-40], id="truncated-lz4"),
+        pytest.param(bytes((LZ4,)) + b"\x01", id="lz4-length-cut"),
+        pytest.param(bytes((LZ4,)) + struct.pack("<I", 64) + b"\xff\x00garbage", id="bad-lz4"),
+        pytest.param(_lz4(b"\0" * 1000, claimed=900), id="lz4-longer-than-said"),
+        pytest.param(_lz4(b"\0" * 1000, claimed=2000), id="lz4-shorter-than-said"),
+        pytest.param(_lz4(b"\0" * (20 * 1024 * 1024)), id="lz4-decompression-bomb"),
+        pytest.param(_lz4(b"\0", claimed=2**32 - 1), id="lz4-claims-4-gb"),
         pytest.param(bytes((PLAIN,)) + pickle.dumps((1, 2, 3)), id="wrong-shape"),
         pytest.param(bytes((PLAIN,)) + pickle.dumps(None), id="none"),
         pytest.param(

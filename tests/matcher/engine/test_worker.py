@@ -16,7 +16,7 @@ def test_background_priority_is_set_not_added() -> None:
     they must end at the background level, not at the lowest priority there is."""
     code = (
         "import os\n"
-        "from matcher.engine.worker import BACKGROUND_NICE, lower_priority\n"
+        "from matcher.engine.processes import BACKGROUND_NICE, lower_priority\n"
         "lower_priority(); lower_priority()\n"
         "print(os.getpriority(os.PRIO_PROCESS, 0), BACKGROUND_NICE)\n"
     )

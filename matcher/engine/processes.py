@@ -1,0 +1,85 @@
+"""How an engine process starts, lives and ends: the spawn targets, and what the host and
+the workers share about their lives (following the parent, priority, a quick exit).
+
+The targets are here, not beside the code they run, so that the process which spawns
+them need not import that code: the command line starts the host and the host starts
+the workers without loading the matching stack themselves (a tenth of a second each,
+on the way to the first result). The spawned process imports what it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from typing import Any
+
+__all__ = [
+    "BACKGROUND_NICE",
+    "NO_PROVIDER",
+    "exit_with_parent",
+    "host_process",
+    "lower_priority",
+    "quick_exit",
+    "worker_process",
+]
+
+NO_PROVIDER = "none"  # a pool for file runs only: no catalog to open
+
+
+def worker_process(*args: Any) -> None:
+    """The workers' spawn target: `worker.worker_main`, then a quick exit once it has
+    returned (a worker that fails on a bug exits the usual way, its traceback printed)."""
+    from matcher.engine.worker import worker_main
+
+    worker_main(*args)
+    quick_exit()
+
+
+def host_process(*args: Any) -> None:
+    """The engine host's spawn target: `host.host_main` (which ends with a quick exit)."""
+    from matcher.engine.host import host_main
+
+    host_main(*args)
+
+
+def exit_with_parent(parent_pid: int, interval_s: float = 0.2) -> None:
+    """Exit this process soon after its parent dies (kill -9 included): a daemon thread
+    watches the parent pid. Orphans would otherwise keep a batch's files open."""
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(0)
+            time.sleep(interval_s)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def quick_exit() -> None:
+    """End an engine process that has closed what it owns (catalog, caches, journals,
+    pipes) without the interpreter's teardown: freeing a matching worker's caches takes
+    a quarter of a second, and the end of every batch run from the CLI waited for it."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    os._exit(0)
+
+
+BACKGROUND_NICE = 10
+
+
+def lower_priority() -> None:
+    """Let the interactive process (the window) win the CPU over matching work."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
+
+            below_normal = 0x4000
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
+        elif os.getpriority(os.PRIO_PROCESS, 0) < BACKGROUND_NICE:  # set, not added:
+            os.setpriority(os.PRIO_PROCESS, 0, BACKGROUND_NICE)  # workers inherit the host's
+    except (OSError, AttributeError):
+        pass  # not allowed or not available: run at normal priority
