@@ -16,6 +16,9 @@ memory stays bounded by the number of tracks, never by their cues:
 
 Pass 1 reads each file's COLLECTION and playlist NODEs in one go, and each Location is
 put in comparable form once for both passes (that decoding was most of pass 1's cost).
+A file this process has just written is not read in pass 1 at all: its writer recorded
+what it holds (`DocumentIndex`, value for value), and the record stands in for it while
+the file's size and mtime are the ones recorded (a file rewritten since is read).
 
 Two playlists with the same folder path and name (two files each holding a "Set") keep
 both: the second becomes "Set (2)".
@@ -23,7 +26,7 @@ both: the second becomes "Set (2)".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +39,7 @@ from matcher.outputs.rekordbox_new import product_attrs
 from matcher.outputs.rekordbox_rewrite import collection_tracks
 from matcher.outputs.rekordbox_xml import (
     PARSE_OPTIONS,
+    DocumentIndex,
     PlaylistNode,
     check_prologue,
     set_attribute,
@@ -43,7 +47,7 @@ from matcher.outputs.rekordbox_xml import (
     write_document,
 )
 
-__all__ = ["BATCH_XML", "BatchXml", "write_batch_xml"]
+__all__ = ["BATCH_XML", "BatchXml", "file_stamp", "write_batch_xml"]
 
 BATCH_XML = "enriched_batch.xml"
 
@@ -71,11 +75,13 @@ class _Keys:
             key = self._locations[location] = same_location_key(location)
         return key
 
-    def track(self, track: etree._Element, file_index: int) -> str:
-        location = track.get("Location", "")
+    def key(self, track_id: str, location: str, file_index: int) -> str:
         if location:
             return "loc:" + self.location(location)
-        return f"id:{file_index}:{track.get('TrackID', '')}"
+        return f"id:{file_index}:{track_id}"
+
+    def track(self, track: etree._Element, file_index: int) -> str:
+        return self.key(track.get("TrackID", ""), track.get("Location", ""), file_index)
 
 
 @dataclass(slots=True)
@@ -86,23 +92,33 @@ class _Index:
     nodes: list[PlaylistNode]
 
 
-def _index(sources: Sequence[tuple[str, Path]], keys: _Keys) -> _Index:
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a written file, None when it cannot be seen."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _index(
+    sources: Sequence[tuple[str, Path]], keys: _Keys, known: Mapping[str, DocumentIndex]
+) -> _Index:
     ids: dict[str, str] = {}
     nodes: list[PlaylistNode] = []
     taken: set[tuple[str, ...]] = set()
     for file_index, (name, source) in enumerate(sources):
         by_id: dict[str, str] = {}
         by_location: dict[str, str] = {}
-
-        def add(track: etree._Element, file_index: int = file_index,
-                by_id: dict[str, str] = by_id,
-                by_location: dict[str, str] = by_location) -> None:  # fmt: skip
-            new = ids.setdefault(keys.track(track, file_index), str(len(ids) + 1))
-            by_id.setdefault(track.get("TrackID", ""), new)
-            if location := track.get("Location", ""):
+        recorded = known.get(str(source))
+        if recorded is None or recorded.stamp is None or recorded.stamp != file_stamp(source):
+            recorded = _read_file(source)  # not written by this process, or since rewritten
+        for track_id, location in recorded.tracks:
+            new = ids.setdefault(keys.key(track_id, location, file_index), str(len(ids) + 1))
+            by_id.setdefault(track_id, new)
+            if location:
                 by_location.setdefault(keys.location(location), new)
-
-        for path, key_type, refs_of in _read_file(source, add) or [(split_path(name), "0", [])]:
+        for path, key_type, refs_of in recorded.nodes or [(split_path(name), "0", [])]:
             if key_type == "1":
                 refs = [by_location.get(keys.location(k)) for k in refs_of]
             else:
@@ -112,12 +128,10 @@ def _index(sources: Sequence[tuple[str, Path]], keys: _Keys) -> _Index:
     return _Index(ids, nodes)
 
 
-def _read_file(
-    source: Path, on_track: Callable[[etree._Element], None]
-) -> list[tuple[list[str], str, list[str]]]:
-    """One pass over an enriched.xml: `on_track` for each TRACK of its (first)
-    COLLECTION, in order, and its playlist NODEs (folder path and name, KeyType, Keys)."""
-    found = []
+def _read_file(source: Path) -> DocumentIndex:
+    """One pass over an enriched.xml: each TRACK of its (first) COLLECTION, in order, and
+    its playlist NODEs (folder path and name, KeyType, Keys)."""
+    found = DocumentIndex()
     in_collection = True  # until the first COLLECTION ends
     with open(source, "rb") as handle:
         tags = ("TRACK", "NODE", "COLLECTION")
@@ -127,7 +141,7 @@ def _read_file(
                 parent = node.getparent()
                 if parent is not None and parent.tag == "COLLECTION":
                     if in_collection:
-                        on_track(node)
+                        found.tracks.append((node.get("TrackID", ""), node.get("Location", "")))
                     node.clear(keep_tail=False)
                 continue
             if tag == "COLLECTION":
@@ -137,7 +151,7 @@ def _read_file(
                 continue
             folders = [n.get("Name", "") for n in node.iterancestors("NODE")][::-1][1:]
             refs = [t.get("Key", "") for t in node.iterchildren("TRACK")]
-            found.append(([*folders, node.get("Name", "")], node.get("KeyType", "0"), refs))
+            found.nodes.append(([*folders, node.get("Name", "")], node.get("KeyType", "0"), refs))
     return found
 
 
@@ -164,16 +178,22 @@ def _tracks(
             yield track
 
 
-def write_batch_xml(path: Path, playlists: Sequence[tuple[str, Path]]) -> BatchXml:
+def write_batch_xml(
+    path: Path,
+    playlists: Sequence[tuple[str, Path]],
+    known: Mapping[str, DocumentIndex] | None = None,
+) -> BatchXml:
     """Write `path` from the playlists' (name, enriched.xml) in batch order; an
     enriched.xml that is not there (a playlist that never started) is passed over.
+    `known`: what some of those files hold, by path, as their writer recorded it (read
+    instead of the file while the file's stamp is the one recorded).
     Raises OutputError when a file cannot be read or the result cannot be written."""
     sources = [(name, Path(xml)) for name, xml in playlists if Path(xml).is_file()]
     try:
         for _, source in sources:
             check_prologue(source)
         keys = _Keys()
-        index = _index(sources, keys)
+        index = _index(sources, keys, known or {})
         with atomic_open(Path(path), "wb") as handle:
             written = write_document(
                 handle,

@@ -21,7 +21,13 @@ from matcher.matching.keys import detect_notation, format_key, parse_key
 from matcher.model import CatalogTrack, MatchResult, MatchStatus, Playlist, PlaylistEntry
 from matcher.outputs.enrich import fill_fields, format_bpm, year_of
 from matcher.outputs.locations import file_url, to_local_path
-from matcher.outputs.rekordbox_xml import PlaylistNode, element, split_path, write_document
+from matcher.outputs.rekordbox_xml import (
+    DocumentIndex,
+    PlaylistNode,
+    element,
+    split_path,
+    write_document,
+)
 
 __all__ = ["importable_entries", "product_attrs", "product_version", "write_rekordbox_new"]
 
@@ -103,10 +109,14 @@ def _tracks(playlist: Playlist, kept: Sequence[Importable]) -> Iterator[etree._E
 
 
 def write_rekordbox_new(
-    handle: IO[bytes], playlist: Playlist, results: Sequence[MatchResult]
+    handle: IO[bytes],
+    playlist: Playlist,
+    results: Sequence[MatchResult],
+    index: DocumentIndex | None = None,
 ) -> int:
     """Write `enriched.xml` for a non-Rekordbox playlist to `handle`; returns how many
-    TRACKs it holds (the entries without a local file are left out)."""
+    TRACKs it holds (the entries without a local file are left out; `index`: see
+    `write_document`)."""
     kept = importable_entries(playlist, results)
     count = len(kept)
     node = PlaylistNode(
@@ -119,4 +129,5 @@ def write_rekordbox_new(
         tracks=_tracks(playlist, kept),
         track_count=count,
         node=node,
+        index=index,
     )

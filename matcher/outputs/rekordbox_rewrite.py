@@ -36,6 +36,7 @@ from matcher.outputs.enrich import fill_fields
 from matcher.outputs.locations import same_location_key
 from matcher.outputs.rekordbox_xml import (
     PARSE_OPTIONS,
+    DocumentIndex,
     PlaylistNode,
     check_prologue,
     check_root,
@@ -212,9 +213,13 @@ def _enriched_tracks(
 
 
 def write_rekordbox_rewrite(
-    handle: IO[bytes], playlist: Playlist, results: Sequence[MatchResult]
+    handle: IO[bytes],
+    playlist: Playlist,
+    results: Sequence[MatchResult],
+    index: DocumentIndex | None = None,
 ) -> int:
-    """Write `enriched.xml` for a Rekordbox playlist to `handle`; returns the TRACK count.
+    """Write `enriched.xml` for a Rekordbox playlist to `handle`; returns the TRACK count
+    (`index`: see `write_document`).
 
     When the playlist's NODE cannot be found by name the playlist is rebuilt from the
     entries' TrackIDs, in entry order.
@@ -243,6 +248,7 @@ def write_rekordbox_rewrite(
             tracks=_enriched_tracks(source, resolver, lookup, notation),
             track_count=len(resolved),
             node=kept,
+            index=index,
         )
     except etree.XMLSyntaxError as err:
         raise PlaylistParseError(f"{source.name}: not valid XML ({err})") from err

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -32,6 +32,7 @@ from matcher.errors import UnsafeXmlError
 from matcher.playlists.xmlsafe import check_file_prolog
 
 __all__ = [
+    "DocumentIndex",
     "PARSE_OPTIONS",
     "PlaylistNode",
     "check_prologue",
@@ -86,6 +87,19 @@ class PlaylistNode:
     refs: tuple[str, ...]
 
 
+@dataclass(slots=True)
+class DocumentIndex:
+    """What `write_document` wrote, in the form `rekordbox_batch` reads a file back in:
+    each COLLECTION TRACK's (TrackID, Location) in order, and each playlist NODE's
+    (folder names then its name, KeyType, Keys), every value as it is in the file. The
+    batch XML takes it instead of reading a playlist's enriched.xml once more, while
+    `stamp` (the file's size and mtime, set once it is on disk) says it is that file."""
+
+    tracks: list[tuple[str, str]] = field(default_factory=list)
+    nodes: list[tuple[list[str], str, list[str]]] = field(default_factory=list)
+    stamp: tuple[int, int] | None = None
+
+
 def check_prologue(source: Path) -> None:
     """Refuse a file whose prologue declares a DTD or entities, before parsing it."""
     check_file_prolog(source)
@@ -112,26 +126,36 @@ def _tree(nodes: Sequence[PlaylistNode]) -> list[tuple[str, object]]:
     return root
 
 
-def _write_children(xf: etree.xmlfile, children: list[tuple[str, object]], level: int) -> None:
+def _write_children(
+    xf: etree.xmlfile,
+    children: list[tuple[str, object]],
+    level: int,
+    index: DocumentIndex | None,
+    folders: tuple[str, ...] = (),
+) -> None:
     pad = "\n" + "  " * (3 + level)
     for name, child in children:
         xf.write(pad)
+        written_name = xml_text(name)
         if isinstance(child, list):
-            with xf.element(
-                "NODE", {"Name": xml_text(name), "Type": "0", "Count": str(len(child))}
-            ):
-                _write_children(xf, child, level + 1)
+            with xf.element("NODE", {"Name": written_name, "Type": "0", "Count": str(len(child))}):
+                _write_children(xf, child, level + 1, index, (*folders, written_name))
                 xf.write(pad)
             continue
         assert isinstance(child, PlaylistNode)
-        attrs = {"Name": xml_text(name), "Type": "1", "KeyType": child.key_type,
+        attrs = {"Name": written_name, "Type": "1", "KeyType": child.key_type,
                  "Entries": str(len(child.refs))}  # fmt: skip
+        keys: list[str] = []
+        if index is not None:
+            index.nodes.append(([*folders, written_name], child.key_type, keys))
         if not child.refs:
             xf.write(element("NODE", attrs))
             continue
         with xf.element("NODE", attrs):
             for ref in child.refs:
-                xf.write(pad + "  ", element("TRACK", {"Key": ref}))
+                track = element("TRACK", {"Key": ref})
+                xf.write(pad + "  ", track)
+                keys.append(track.get("Key", ""))
             xf.write(pad)
 
 
@@ -144,10 +168,12 @@ def write_document(
     track_count: int,
     node: PlaylistNode | None = None,
     nodes: Sequence[PlaylistNode] = (),
+    index: DocumentIndex | None = None,
 ) -> int:
     """Write the document to `handle` with the playlist `node` (or several, `nodes`);
     `tracks` are written as they come (each one may be cleared by its producer right
-    after). Returns how many tracks were written."""
+    after). Returns how many tracks were written; `index`, when given, is filled with
+    what was written."""
     children = _tree([node] if node is not None else list(nodes))
     handle.write(_DECLARATION)
     written = 0
@@ -161,12 +187,14 @@ def write_document(
                 xf.write("\n    ")
                 xf.write(track, with_tail=False)
                 written += 1
+                if index is not None:
+                    index.tracks.append((track.get("TrackID", ""), track.get("Location", "")))
             xf.write("\n  ")
         xf.write("\n  ")
         with xf.element("PLAYLISTS"):
             xf.write("\n    ")
             with xf.element("NODE", {"Type": "0", "Name": "ROOT", "Count": str(len(children))}):
-                _write_children(xf, children, 0)
+                _write_children(xf, children, 0, index)
                 xf.write("\n    ")
             xf.write("\n  ")
         xf.write("\n")

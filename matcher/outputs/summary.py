@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,8 @@ class PlaylistOutputs:
     elapsed_s: float = 0.0
     enriched_tracks: int = 0  # TRACKs in enriched.xml
     enriched_without_file: int = 0  # entries left out of enriched.xml: no file to import
+    # what enriched.xml holds, as its writer recorded it (rekordbox_xml.DocumentIndex)
+    enriched_index: Any = field(default=None, compare=False, repr=False)
 
     @property
     def files(self) -> dict[str, Path]:

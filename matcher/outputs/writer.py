@@ -15,10 +15,11 @@ from matcher.errors import OutputError
 from matcher.model import MatchResult, Playlist
 from matcher.outputs.atomic import atomic_open, atomic_write_text, describe_os_error
 from matcher.outputs.found import found_playlist
-from matcher.outputs.rekordbox_batch import BATCH_XML, BatchXml
+from matcher.outputs.rekordbox_batch import BATCH_XML, BatchXml, file_stamp
 from matcher.outputs.rekordbox_batch import write_batch_xml as _write_batch_xml
 from matcher.outputs.rekordbox_new import write_rekordbox_new
 from matcher.outputs.rekordbox_rewrite import write_rekordbox_rewrite
+from matcher.outputs.rekordbox_xml import DocumentIndex
 from matcher.outputs.reports import REPORTS, write_csv_bodies, write_report
 from matcher.outputs.summary import (
     OUTPUT_FILES,
@@ -53,11 +54,20 @@ def _in_entry_order(results: Sequence[MatchResult]) -> list[MatchResult]:
     return [latest[i] for i in sorted(latest)]
 
 
-def write_enriched(path: Path, playlist: Playlist, results: Sequence[MatchResult]) -> int:
-    """Write enriched.xml (the Rekordbox rewrite or a new file); returns its TRACK count."""
+def write_enriched(
+    path: Path,
+    playlist: Playlist,
+    results: Sequence[MatchResult],
+    index: DocumentIndex | None = None,
+) -> int:
+    """Write enriched.xml (the Rekordbox rewrite or a new file); returns its TRACK count.
+    `index` is filled with what the file holds, for the batch XML (see DocumentIndex)."""
     writer = write_rekordbox_rewrite if playlist.format == "rekordbox" else write_rekordbox_new
     with atomic_open(path, "wb") as handle:
-        return writer(handle, playlist, results)
+        count = writer(handle, playlist, results, index)
+    if index is not None:
+        index.stamp = file_stamp(path)
+    return count
 
 
 def write_playlist_outputs(
@@ -103,7 +113,8 @@ def write_playlist_outputs(
             write_report(kind, paths[kind], source() if source else ordered)
     found = found_playlist(ordered, playlist.source.parent)
     atomic_write_text(paths["found"], found.text)
-    enriched = write_enriched(paths["enriched"], playlist, ordered)
+    index = DocumentIndex()
+    enriched = write_enriched(paths["enriched"], playlist, ordered, index)
     # a Rekordbox input keeps its own collection's tracks; other inputs lose the entries
     # without a local file (Rekordbox cannot import them)
     left_out = 0 if playlist.format == "rekordbox" else len(playlist.entries) - enriched
@@ -121,6 +132,7 @@ def write_playlist_outputs(
         elapsed_s=elapsed_s,
         enriched_tracks=enriched,
         enriched_without_file=left_out,
+        enriched_index=index,
     )
     document = playlist_summary(
         outputs=outputs,
@@ -135,10 +147,14 @@ def write_playlist_outputs(
 
 
 def write_batch_xml(out_dir: Path, outputs: Sequence[PlaylistOutputs]) -> BatchXml:
-    """Write `<out_dir>/enriched_batch.xml`: every playlist's enriched.xml in one tree."""
+    """Write `<out_dir>/enriched_batch.xml`: every playlist's enriched.xml in one tree
+    (from what each one's writer recorded, where the file is still the one it wrote)."""
     return _write_batch_xml(
-        Path(out_dir) / BATCH_XML, [(item.playlist, item.enriched) for item in outputs]
-    )
+        Path(out_dir) / BATCH_XML,
+        [(item.playlist, item.enriched) for item in outputs],
+        known={str(item.enriched): item.enriched_index for item in outputs
+               if item.enriched_index is not None},
+    )  # fmt: skip
 
 
 def write_batch_summary(

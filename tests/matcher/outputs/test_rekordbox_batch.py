@@ -6,11 +6,15 @@ referencing its tracks by TrackID; cues and beat grids kept; entries without a f
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 
 from lxml import etree
 
 from matcher.outputs import BATCH_XML, write_batch_summary, write_batch_xml, write_playlist_outputs
+from matcher.outputs.rekordbox_batch import _read_file, file_stamp
+from matcher.outputs.rekordbox_batch import write_batch_xml as write_rekordbox_batch
 
 REKORDBOX = """<?xml version="1.0" encoding="UTF-8"?>
 <DJ_PLAYLISTS Version="1.0.0">
@@ -134,3 +138,64 @@ def test_a_playlist_never_written_is_passed_over(tmp_path, make):
     outputs[2].enriched.unlink()
     root = _tree(write_batch_xml(out, outputs).path)
     assert [n.get("Name") for n in root.find("PLAYLISTS/NODE")] == ["Club"]
+
+
+BY_LOCATION = REKORDBOX.replace(
+    '<NODE Name="Peak" Type="1" KeyType="0" Entries="2"><TRACK Key="7"/><TRACK Key="8"/></NODE>',
+    '<NODE Name="Peak" Type="1" KeyType="1" Entries="2">'
+    '<TRACK Key="file://localhost/m/peak.mp3"/><TRACK Key="file://localhost/m/shared.mp3"/>'
+    "</NODE>",
+)
+
+
+def _more_outputs(tmp_path, make):
+    """_batch's three, a Rekordbox playlist keyed by Location, and an M3U whose name and
+    folder XML cannot hold as they are (written with U+FFFD)."""
+    out, outputs = _batch(tmp_path, make)
+    source = tmp_path / "by_location.xml"
+    source.write_text(BY_LOCATION, encoding="utf-8")
+    entries = [make.entry(0, file=source.name, playlist="Club/Peak", location="/m/peak.mp3")]
+    playlist = make.playlist(entries, source, name="Club/Peak", fmt="rekordbox")
+    outputs.append(write_playlist_outputs(out / "byloc", playlist, [], provider="l", preset="p"))
+    odd = tmp_path / "odd.m3u8"
+    odd.write_text("#EXTM3U\n", encoding="utf-8")
+    entries = [make.entry(0, location="/m/odd\x01.mp3"), make.entry(1, location="/m/own.mp3")]
+    playlist = make.playlist(entries, odd, name="Fold\x02er/Set\x01 \udcff")
+    outputs.append(write_playlist_outputs(out / "odd", playlist, [], provider="l", preset="p"))
+    return out, outputs
+
+
+def test_the_writers_record_is_what_the_file_holds(tmp_path, make):
+    """The batch XML takes each enriched.xml's record instead of reading the file: the
+    record must be what reading the file gives, value for value."""
+    _, outputs = _more_outputs(tmp_path, make)
+    for item in outputs:
+        recorded, read = item.enriched_index, _read_file(item.enriched)
+        assert (recorded.tracks, recorded.nodes) == (read.tracks, read.nodes), item.playlist
+        assert recorded.stamp == file_stamp(item.enriched)
+    assert any(key_type == "1" for o in outputs for _, key_type, _ in o.enriched_index.nodes)
+    odd_paths = [path for path, _, _ in outputs[-1].enriched_index.nodes]
+    assert ["Fold\ufffder", "Set\ufffd \ufffd"] in odd_paths
+
+
+def test_the_batch_xml_is_the_same_from_records_or_from_the_files(tmp_path, make):
+    out, outputs = _more_outputs(tmp_path, make)
+    from_records = write_batch_xml(out, outputs).path.read_bytes()
+    pairs = [(o.playlist, o.enriched) for o in outputs]
+    from_files = write_rekordbox_batch(tmp_path / "read.xml", pairs).path.read_bytes()
+    assert from_records == from_files
+    assert b"Set\xef\xbf\xbd" in from_records  # the odd playlist is in it
+
+
+def test_a_file_rewritten_after_its_record_is_read_again(tmp_path, make):
+    out, outputs = _more_outputs(tmp_path, make)
+    first, last = outputs[0].enriched, outputs[-1].enriched
+    first.write_bytes(last.read_bytes())  # now holds other tracks than its record says
+    os.utime(first, ns=(1, 1))  # whatever the clock's resolution, the stamp differs
+    written = write_batch_xml(out, outputs).path.read_bytes()
+    pairs = [(o.playlist, o.enriched) for o in outputs]
+    assert written == write_rekordbox_batch(tmp_path / "read.xml", pairs).path.read_bytes()
+    # had the stale record been taken, the document would say otherwise
+    stale = dataclasses.replace(outputs[0].enriched_index, stamp=file_stamp(first))
+    trusted = write_rekordbox_batch(tmp_path / "stale.xml", pairs, known={str(first): stale})
+    assert trusted.path.read_bytes() != written
