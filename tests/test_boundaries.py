@@ -88,9 +88,20 @@ def test_workers_load_no_playlist_readers_or_write_back_code() -> None:
     loaded = _loaded_after(
         "matcher.engine.worker, matcher.providers.local",
         ("matcher.playlists.m3u", "matcher.playlists.nml", "matcher.playlists.serato",
-         "matcher.writeback", "mutagen"),
+         "matcher.writeback", "mutagen", "matcher.outputs.rekordbox", "matcher.outputs.writer"),
     )  # fmt: skip
     assert loaded == []
+
+
+def test_the_command_line_builds_its_options_without_write_back_code() -> None:
+    """Every command builds the whole parser before it starts anything: the options of
+    `write` must not cost a `match` the write-back machinery (mutagen and all)."""
+    loaded = _loaded_after(
+        "matcher.cli.commands; matcher.cli.commands.build_parser()",
+        ("mutagen", "matcher.writeback.safe_write", "matcher.writeback.undo_journal",
+         "matcher.engine.file_run", "matcher.cli.write"),
+    )  # fmt: skip
+    assert [m for m in loaded if m != "matcher.cli.write_args"] == []
 
 
 def test_packaging_is_not_a_python_package() -> None:

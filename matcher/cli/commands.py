@@ -170,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="worker processes (default: one per CPU)")  # fmt: skip
     resume.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    from matcher.cli.write import add_parsers as add_write_parsers
+    from matcher.cli.write_args import add_parsers as add_write_parsers
 
     add_write_parsers(sub)
 

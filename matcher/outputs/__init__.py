@@ -28,23 +28,49 @@ intact and raises OutputError.
 Nothing here reads settings; everything comes in as arguments.
 """
 
-from matcher.outputs.atomic import atomic_open, atomic_write_text
-from matcher.outputs.folders import playlist_folder, safe_folder_name
-from matcher.outputs.rekordbox_batch import BATCH_XML, BatchXml
-from matcher.outputs.reports import (
-    CANDIDATE_COLUMNS,
-    MISSING_COLUMNS,
-    QUERY_COLUMNS,
-    REVIEW_COLUMNS,
-)
-from matcher.outputs.summary import OUTPUT_FILES, PlaylistOutputs
-from matcher.outputs.writer import (
-    BATCH_SUMMARY,
-    Results,
-    write_batch_summary,
-    write_batch_xml,
-    write_playlist_outputs,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matcher.outputs.atomic import atomic_open, atomic_write_text
+    from matcher.outputs.folders import playlist_folder, safe_folder_name
+    from matcher.outputs.rekordbox_batch import BATCH_XML, BatchXml
+    from matcher.outputs.reports import (
+        CANDIDATE_COLUMNS,
+        MISSING_COLUMNS,
+        QUERY_COLUMNS,
+        REVIEW_COLUMNS,
+    )
+    from matcher.outputs.summary import OUTPUT_FILES, PlaylistOutputs
+    from matcher.outputs.writer import (
+        BATCH_SUMMARY,
+        Results,
+        write_batch_summary,
+        write_batch_xml,
+        write_playlist_outputs,
+    )
+
+# Loaded on first use: a worker renders report rows and reads locations, and needs none
+# of the XML writers.
+_HOME = {
+    "atomic_open": "atomic", "atomic_write_text": "atomic",
+    "playlist_folder": "folders", "safe_folder_name": "folders",
+    "BATCH_XML": "rekordbox_batch", "BatchXml": "rekordbox_batch",
+    "CANDIDATE_COLUMNS": "reports", "MISSING_COLUMNS": "reports",
+    "QUERY_COLUMNS": "reports", "REVIEW_COLUMNS": "reports",
+    "OUTPUT_FILES": "summary", "PlaylistOutputs": "summary",
+    "BATCH_SUMMARY": "writer", "Results": "writer", "write_batch_summary": "writer",
+    "write_batch_xml": "writer", "write_playlist_outputs": "writer",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(import_module(f"matcher.outputs.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'matcher.outputs' has no attribute {name!r}")
+
 
 __all__ = [
     "BATCH_SUMMARY",

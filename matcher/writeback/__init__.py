@@ -23,7 +23,9 @@ copied on Linux only (Python copies them nowhere else).
 
 from __future__ import annotations
 
-from matcher.writeback.delta import Delta, apply_delta, compute_delta
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from matcher.writeback.errors import (
     FileRefused,
     UndoError,
@@ -31,30 +33,55 @@ from matcher.writeback.errors import (
     WriteJournalDamaged,
     WriteJournalError,
 )
-from matcher.writeback.fields import (
-    DEFAULT_FIELDS,
-    KEY_NOTATIONS,
-    WRITE_FIELDS,
-    parse_fields,
-    proposed_values,
-)
-from matcher.writeback.payload import audio_digest, tag_digest
-from matcher.writeback.policy import FieldChange, plan_changes
 from matcher.writeback.records import *  # noqa: F403 - the records are all public
 from matcher.writeback.records import __all__ as _RECORDS
-from matcher.writeback.safe_write import (
-    read_state,
-    restore_file,
-    sweep_temps,
-    undo_write,
-    write_file,
-)
-from matcher.writeback.tagfile import FORMATS
-from matcher.writeback.undo_journal import (
-    WriteJournal,
-    default_write_journal_path,
-    rebuild_write_journal,
-)
+
+if TYPE_CHECKING:
+    from matcher.writeback.delta import Delta, apply_delta, compute_delta
+    from matcher.writeback.fields import (
+        DEFAULT_FIELDS,
+        KEY_NOTATIONS,
+        WRITE_FIELDS,
+        parse_fields,
+        proposed_values,
+    )
+    from matcher.writeback.payload import audio_digest, tag_digest
+    from matcher.writeback.policy import FieldChange, plan_changes
+    from matcher.writeback.safe_write import (
+        read_state,
+        restore_file,
+        sweep_temps,
+        undo_write,
+        write_file,
+    )
+    from matcher.writeback.tagfile import FORMATS
+    from matcher.writeback.undo_journal import (
+        WriteJournal,
+        default_write_journal_path,
+        rebuild_write_journal,
+    )
+
+# Loaded on first use: a process that only names a field or a record (the command line
+# building its options, a worker reading its job) need not load mutagen and the writer.
+_HOME = {
+    "Delta": "delta", "apply_delta": "delta", "compute_delta": "delta",
+    "DEFAULT_FIELDS": "fields", "KEY_NOTATIONS": "fields", "WRITE_FIELDS": "fields",
+    "parse_fields": "fields", "proposed_values": "fields",
+    "audio_digest": "payload", "tag_digest": "payload",
+    "FieldChange": "policy", "plan_changes": "policy",
+    "read_state": "safe_write", "restore_file": "safe_write", "sweep_temps": "safe_write",
+    "undo_write": "safe_write", "write_file": "safe_write",
+    "FORMATS": "tagfile",
+    "WriteJournal": "undo_journal", "default_write_journal_path": "undo_journal",
+    "rebuild_write_journal": "undo_journal",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(import_module(f"matcher.writeback.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'matcher.writeback' has no attribute {name!r}")
+
 
 __all__ = [
     *_RECORDS,
