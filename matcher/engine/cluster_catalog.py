@@ -13,6 +13,9 @@
 The copy is keyed by the database's content hash, so a worker that has it (from an
 earlier batch, or before its restart) is sent nothing, and a changed catalog is a new
 copy. Workers open their copy read-only, like the local pool's workers open the original.
+A catalog can be gigabytes, and every re-import is a new copy: each time a worker takes
+its copy it marks it used (`<hash>.used` beside it) and deletes the copies of other
+catalogs beyond the KEEP_COPIES used last, and any unused for KEEP_UNUSED_S.
 The pieces live on the scheduler while the pool that shipped them is open, so a worker
 that joins mid-batch can still fetch them; `forget_catalog` removes them.
 
@@ -39,6 +42,8 @@ from matcher.catalog import content_hash
 from matcher.errors import CatalogError
 
 __all__ = [
+    "KEEP_COPIES",
+    "KEEP_UNUSED_S",
     "PIECE_BYTES",
     "CatalogPlugin",
     "CatalogRef",
@@ -46,6 +51,7 @@ __all__ = [
     "cached_catalog",
     "ensure_catalog",
     "forget_catalog",
+    "prune_copies",
     "ship_catalog",
 ]
 
@@ -166,10 +172,11 @@ class CatalogPlugin(WorkerPlugin):
     async def setup(self, worker: Any) -> None:
         import asyncio
 
-        if cached_catalog(self.ref.digest).exists():
-            return
-        address = worker.scheduler.address
-        await asyncio.to_thread(_fetch_with_new_client, address, self.ref)
+        path = cached_catalog(self.ref.digest)
+        if not path.exists():
+            address = worker.scheduler.address
+            await asyncio.to_thread(_fetch_with_new_client, address, self.ref)
+        await asyncio.to_thread(_taken, path)
 
     def teardown(self, worker: Any) -> None:
         """The copy stays: the next batch against this catalog needs nothing sent."""
@@ -183,9 +190,10 @@ def _fetch_with_new_client(address: str, ref: CatalogRef) -> Path:
 def ensure_catalog(ref: CatalogRef) -> Path:
     """The worker's copy of `ref`, fetched now if the plugin could not (inside a task)."""
     path = cached_catalog(ref.digest)
-    if path.exists():
-        return path
-    return _fetch(get_client(), ref)
+    if not path.exists():
+        _fetch(get_client(), ref)
+    _taken(path)
+    return path
 
 
 FETCHED: list[tuple[str, int]] = []  # (digest, bytes) this process fetched, for tests
@@ -225,3 +233,43 @@ def _sweep_parts(folder: Path) -> None:
         with contextlib.suppress(OSError):
             if leftover.stat().st_mtime < cutoff:
                 leftover.unlink()
+
+
+KEEP_COPIES = 3  # catalogs a worker's machine keeps copies of, the one in use included
+KEEP_UNUSED_S = 14 * 86400.0  # a copy no batch has used for this long goes anyway
+
+
+def _taken(path: Path) -> None:
+    """Mark the copy at `path` used now, then prune the others."""
+    with contextlib.suppress(OSError):
+        path.with_suffix(".used").touch()
+    prune_copies(path.parent, keep=path)
+
+
+def _last_use(copy: Path) -> float:
+    times = []
+    for path in (copy, copy.with_suffix(".used")):
+        with contextlib.suppress(OSError):
+            times.append(path.stat().st_mtime)
+    return max(times, default=0.0)
+
+
+def prune_copies(folder: Path, keep: Path, now: float | None = None) -> list[Path]:
+    """Delete the catalog copies in `folder` other than `keep` that are older than the
+    KEEP_COPIES - 1 used last, or unused for KEEP_UNUSED_S; returns what went. A copy
+    another process has open stays readable to it until closed (POSIX); where the OS
+    refuses (Windows), the copy stays until a later prune."""
+    now = time.time() if now is None else now
+    others = sorted((c for c in folder.glob("*.db") if c != keep), key=_last_use, reverse=True)
+    removed = []
+    for rank, copy in enumerate(others, start=1):
+        if rank < KEEP_COPIES and now - _last_use(copy) < KEEP_UNUSED_S:
+            continue
+        try:
+            copy.unlink()
+        except OSError:
+            continue
+        with contextlib.suppress(OSError):
+            copy.with_suffix(".used").unlink(missing_ok=True)
+        removed.append(copy)
+    return removed

@@ -6,9 +6,11 @@ cannot be reached or dask is not installed.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,6 +93,13 @@ def test_a_cluster_matches_like_the_local_pool_and_copies_the_catalog_once(
     write_m3u8(tmp_path / "crate.m3u8", 300, seed=5)
     inputs = [tmp_path / "set.m3u8", tmp_path / "crate.m3u8"]
     before = fetched(cluster)
+    # a copy of another catalog, unused for a month, on each worker's machine
+    stale = [cluster.worker_home(i) / "cache" / "cluster-catalogs" / "0ld.db"
+             for i in range(cluster.workers)]  # fmt: skip
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"an older catalog")
+        os.utime(path, (time.time() - 30 * 86400,) * 2)
     # thorough: a 250 ms budget per track, so a loaded machine cannot cut a search short
     # in one run and not in the other (a search that hits the budget plans fewer queries)
     local_config = EngineConfig(catalog=catalog, out_dir=tmp_path / "local", workers=2,
@@ -111,6 +120,7 @@ def test_a_cluster_matches_like_the_local_pool_and_copies_the_catalog_once(
     copies = [cluster.worker_home(i) / "cache" / "cluster-catalogs" / f"{digest}.db"
               for i in range(cluster.workers)]  # fmt: skip
     assert all(c.exists() and content_hash(c) == digest for c in copies)
+    assert not any(path.exists() for path in stale)  # the workers pruned it
     stamps = [c.stat().st_mtime_ns for c in copies]
     after = fetched(cluster)
     assert all(len(after[w]) - len(before.get(w, [])) == 1 for w in after), after
