@@ -30,7 +30,7 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ __all__ = [
     "CatalogPlugin",
     "CatalogRef",
     "Shipped",
+    "ShippingStopped",
     "cached_catalog",
     "ensure_catalog",
     "forget_catalog",
@@ -98,9 +99,15 @@ def cached_catalog(digest: str) -> Path:
 # -- host side ---------------------------------------------------------------------------
 
 
-def ship_catalog(client: Any, db: Path) -> Shipped:
+class ShippingStopped(Exception):
+    """`ship_catalog` was told to stop; the pieces it had sent are gone again."""
+
+
+def ship_catalog(client: Any, db: Path, stop: Callable[[], bool] | None = None) -> Shipped:
     """Put catalog `db` where every worker of `client`'s cluster gets a local copy;
-    returns once the workers there now have it."""
+    returns once the workers there now have it. `stop` is asked before each piece: when
+    it says so, the pieces sent so far are deleted and ShippingStopped is raised (a
+    batch cancelled while a catalog of gigabytes goes out)."""
     started = time.perf_counter()
     with _snapshot(db) as source:
         digest = content_hash(source)
@@ -110,6 +117,9 @@ def ship_catalog(client: Any, db: Path) -> Shipped:
         if _held(client, ref) is None:
             with source.open("rb") as handle:
                 for index in range(ref.pieces):
+                    if stop is not None and stop():
+                        _delete_pieces(client, ref, index)
+                        raise ShippingStopped(ref.digest)
                     piece = handle.read(PIECE_BYTES)
                     Variable(ref.piece_name(index), client=client).set(piece)
                     uploaded += len(piece)
@@ -118,12 +128,17 @@ def ship_catalog(client: Any, db: Path) -> Shipped:
     return Shipped(ref, uploaded, time.perf_counter() - started)
 
 
+def _delete_pieces(client: Any, ref: CatalogRef, count: int) -> None:
+    for index in range(count):
+        with contextlib.suppress(Exception):
+            Variable(ref.piece_name(index), client=client).delete()
+
+
 def forget_catalog(client: Any, ref: CatalogRef) -> None:
     """Drop the pieces from the scheduler and the plugin from the workers (their copies
     stay in their caches for the next batch)."""
     client.unregister_worker_plugin(ref.plugin_name)
-    for index in range(ref.pieces):
-        Variable(ref.piece_name(index), client=client).delete()
+    _delete_pieces(client, ref, ref.pieces)
     client.set_metadata([_PREFIX, ref.digest], None)
 
 

@@ -1,7 +1,9 @@
 """The worker pool on a Dask cluster: the local pool's interface, with the chunks run on
 Dask workers (`cratematch match --cluster tcp://host:8786`).
 
-    start  ── Client(address) ── ship_catalog ──▶ every worker caches the catalog copy
+    start  ── Client(address) ── ship_catalog (in a thread) ──▶ every worker caches the
+           catalog copy; no slot is offered until it has, and the host's loop goes on
+           meanwhile (a catalog of gigabytes takes minutes: pause and cancel still act)
     send   ── client.submit(run_chunk, Chunk, job) ──▶ a Dask worker thread (cluster_task)
     poll   ◀── a future is done: ChunkDone | WorkerFailed (what run_chunk returned)
            ◀── it failed with KilledWorker, or was lost: WorkerDied(chunk_id, None)
@@ -38,6 +40,7 @@ WORKERS_TIMEOUT_S = 10.0  # how long to wait for a first worker to join
 SLOTS_EVERY_S = 1.0  # how often to ask the scheduler how many worker threads there are
 GONE = ("closing", "closed", "failed")  # a Client's status once it will not reconnect
 RECHECK_S = 5.0  # an address that just failed fails again at once within this time
+SHIP_STOP_S = 30.0  # a piece on its way when shipping is stopped: at most 16 MB to send
 
 _unreachable: dict[str, tuple[float, str]] = {}  # address -> (when, why), in this process
 
@@ -66,11 +69,13 @@ class ClusterPool:
     _futures: dict[int, Any] = field(default_factory=dict)  # chunk_id -> Future
     _done: threading.Event = field(default_factory=threading.Event)
     _slots_at: float = 0.0
+    _shipping: threading.Thread | None = None
+    _stop_shipping: threading.Event = field(default_factory=threading.Event)
+    _ship_error: str | None = None  # why the catalog could not be sent (once, to poll)
+    _ship_failed: bool = False  # then this pool is of no use: the host makes a new one
 
     def start(self) -> None:
         distributed = _import_distributed()
-        from matcher.engine.cluster_catalog import ship_catalog
-        from matcher.engine.cluster_task import ClusterJob
 
         failed = _unreachable.get(self.address)
         if failed and time.monotonic() - failed[0] < RECHECK_S:
@@ -91,25 +96,45 @@ class ClusterPool:
             raise ClusterUnavailable(
                 f"the Dask scheduler at {self.address} has no workers ({_one_line(err)})"
             ) from None
+        self._shipping = threading.Thread(target=self._ship, name="ship-catalog", daemon=True)
+        self._shipping.start()
+
+    def _ship(self) -> None:
+        """The shipping thread: send the catalog, then make the job the chunks carry."""
+        from matcher.engine.cluster_catalog import ShippingStopped, ship_catalog
+        from matcher.engine.cluster_task import ClusterJob
+
         try:
-            self.shipped = ship_catalog(self._client, Path(self.catalog)) if self.catalog else None
-        except CrateMatchError:
-            self.close()
-            raise
+            if self.catalog:
+                stop = self._stop_shipping.is_set
+                self.shipped = ship_catalog(self._client, Path(self.catalog), stop)
+        except ShippingStopped:
+            return
+        except CrateMatchError as err:
+            self._ship_failed, self._ship_error = True, str(err)
+            return
         except Exception as err:  # noqa: BLE001 - a worker without cratematch, a lost link...
-            self.close()
-            raise ClusterUnavailable(
+            self._ship_failed = True
+            self._ship_error = (
                 f"could not send the catalog to the Dask workers at {self.address}: "
                 f"{type(err).__name__}: {_one_line(err)}"
-            ) from None
+            )
+            return
         ref = self.shipped.ref if self.shipped else None
-        self._job = ClusterJob(self.provider, ref, self.preset)
         self._refresh_slots(force=True)
+        self._job = ClusterJob(self.provider, ref, self.preset)
+
+    @property
+    def shipping(self) -> bool:
+        """The catalog is still on its way to the workers."""
+        return self._shipping is not None and self._shipping.is_alive()
 
     @property
     def usable(self) -> bool:
-        """Connected (the host makes a new pool otherwise)."""
-        return self._client is not None and self._client.status == "running"
+        """Connected, and the catalog not refused (the host makes a new pool otherwise)."""
+        return (
+            self._client is not None and self._client.status == "running" and not self._ship_failed
+        )
 
     def pids(self) -> list[tuple[int, int]]:
         """The workers' processes are on other machines: none to sample here."""
@@ -120,7 +145,7 @@ class ClusterPool:
         return len(self._futures)
 
     def idle(self) -> list[_Slot]:
-        if not self.usable:
+        if not self.usable or self._job is None:  # not connected, or still shipping
             return []
         self._refresh_slots()
         return [_Slot(i) for i in range(max(0, self.size - len(self._futures)))]
@@ -144,6 +169,9 @@ class ClusterPool:
     def poll(self, timeout: float) -> list[PoolEvent]:
         """Wait up to `timeout` for a chunk's future to finish, fail or be lost; a
         scheduler that is gone for good (the client gave up reconnecting) fails the batch."""
+        if self._ship_error is not None:
+            message, self._ship_error = self._ship_error, None
+            return [WorkerFailed(message)]
         if self._client is not None and self._client.status in GONE:
             self._futures.clear()
             return [WorkerFailed(f"lost the Dask scheduler at {self.address}")]
@@ -211,8 +239,12 @@ class ClusterPool:
                 self._client.cancel(futures)
 
     def close(self) -> None:
-        """Cancel what is out, take the catalog off the scheduler and disconnect."""
+        """Cancel what is out, stop sending the catalog, take it off the scheduler and
+        disconnect."""
         self.terminate()
+        self._stop_shipping.set()
+        if self._shipping is not None:
+            self._shipping.join(timeout=SHIP_STOP_S)  # it stops before its next piece
         client, self._client = self._client, None
         if client is None:
             return

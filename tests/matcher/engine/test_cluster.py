@@ -311,3 +311,38 @@ def test_cluster_addresses(given: str, expected: str | None) -> None:
 def test_online_providers_do_not_run_on_a_cluster() -> None:
     with pytest.raises(InputError, match="local catalog only"):
         EngineConfig(provider="musicbrainz", cluster="tcp://h:8786").checked()
+
+
+# -- shipping ----------------------------------------------------------------------------
+
+
+def test_a_catalog_on_its_way_holds_nothing_up_and_stops_with_its_pool(
+    cluster: LocalDask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalog of gigabytes takes minutes to reach the workers: the pool is up at
+    once, offers no worker until the copies are there, and closing it (a cancel, the
+    window closed) stops the sending and takes the pieces sent so far off the scheduler."""
+    from distributed import Client, Variable
+
+    from matcher.engine import cluster_catalog
+    from matcher.engine.cluster_pool import ClusterPool
+
+    monkeypatch.setattr(cluster_catalog, "PIECE_BYTES", 4096)  # 1,024 round trips
+    db = tmp_path / "big.db"
+    db.write_bytes(os.urandom(4 << 20))
+    ref = cluster_catalog.CatalogRef(content_hash(db), 4 << 20, 1024)
+    pool = ClusterPool(cluster.address, "local", str(db), "balanced")
+    with Client(cluster.address, set_as_default=False, timeout=WAIT_S) as client:
+        pool.start()
+        try:
+            assert pool.shipping and pool.usable
+            assert pool.idle() == [] and pool.poll(0.01) == []
+            first = Variable(ref.piece_name(0), client=client).get(timeout=WAIT_S)
+            assert len(first) == 4096 and pool.shipping  # on its way, pieces on the scheduler
+            assert pool.idle() == []
+        finally:
+            pool.close()
+        assert not pool.shipping
+        assert client.get_metadata(["cratematch-catalog", ref.digest], default=None) is None
+        with pytest.raises(TimeoutError):
+            Variable(ref.piece_name(0), client=client).get(timeout=1)
