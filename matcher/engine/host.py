@@ -399,7 +399,7 @@ def _no_gc() -> Iterator[None]:
 def host_main(
     commands: Any, events: Any, parent_pid: int, config: EngineConfig, results: bool = True
 ) -> None:
-    """Entry point of the engine host process (spawn target)."""
+    """The engine host process's body (processes.host_process, its spawn target, calls it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     exit_with_parent(parent_pid)
     if config.background:

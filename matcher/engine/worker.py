@@ -21,7 +21,8 @@ A bug while matching one entry turns that entry into an `error` result with the
 traceback as text (the batch goes on); a worker that dies costs the host at most the chunk
 it holds. The worker exits by itself when the host process goes away.
 
-This module is the spawn target: it must stay free of GUI imports and cheap to import.
+What a worker process runs (its spawn target, processes.worker_process, imports this
+module once the worker has started): it must stay free of GUI imports.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ Prints:
   start() to BatchFinished (read, match, journal, every output), the engine's own
   tracks/s (its clock starts once the playlists are read: writes included, the read
   not) and the matching phase alone (between the first and the last TracksMatched);
-- the single-process figure for comparison (`match_entry` in a loop, one connection);
+- the single-process figure for comparison (`match_entry` in a loop, one connection,
+  caches empty as a new worker's);
 - latencies, each the median of `--runs` runs on a prepared engine (a one-entry batch
   has run first): start() to the first TracksMatched (and to BatchStarted: the playlist
   read and journalled), pause() to BatchPaused, cancel() to BatchCancelled (mid-batch);
@@ -37,6 +38,7 @@ HOME = Path(tempfile.gettempdir()) / "cratematch-bench-home"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cli_match import match_command  # noqa: E402
+from cold import clear_caches  # noqa: E402
 
 
 def _config(workers: int, out: Path):
@@ -79,6 +81,7 @@ def single_process() -> float:
     (playlist,) = read_playlists(STRESS, all_playlists=True)
     with LocalCatalog(resolve_catalog(DEVSET / "catalog.csv.gz")) as provider:
         preset = get_preset("balanced")
+        clear_caches()  # cold, as a new worker starts
         t0 = time.perf_counter()
         for entry in playlist.entries:
             match_entry(entry, provider, preset)

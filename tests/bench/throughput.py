@@ -37,15 +37,7 @@ STRESS = DEVSET / "playlists" / "rekordbox_stress_10k.xml"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cli_match import match_command  # noqa: E402
-
-
-def _clear_caches() -> None:
-    """Empty every lru_cache of the matcher's modules."""
-    for name, module in list(sys.modules.items()):
-        if name.startswith("matcher."):
-            for value in vars(module).values():
-                if callable(getattr(value, "cache_clear", None)):
-                    value.cache_clear()
+from cold import clear_caches  # noqa: E402
 
 
 def main() -> None:
@@ -75,7 +67,7 @@ def main() -> None:
 
     rates = []
     for _ in range(a.repeat):
-        _clear_caches()  # each run starts cold, as a new worker does
+        clear_caches()  # each run starts cold, as a new worker does
         with LocalCatalog(catalog) as provider:
             t0 = time.perf_counter()
             statuses: dict[str, int] = {}

@@ -1,0 +1,16 @@
+"""Start a single-process measurement as a new worker starts: with the matching code's
+caches empty (a run that kept the caches of the run before measured a quarter more
+tracks/s than any batch sees)."""
+
+from __future__ import annotations
+
+import sys
+
+
+def clear_caches() -> None:
+    """Empty every lru_cache of the matcher's modules."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("matcher."):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
