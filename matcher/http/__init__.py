@@ -11,8 +11,9 @@ across worker processes, retries with back-off, timeouts, and counters for the d
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from matcher.lazy_imports import lazy_attributes
 
 if TYPE_CHECKING:
     from matcher.http.cache import CachedResponse, HttpCache, cache_key
@@ -39,10 +40,7 @@ _HOME = {
 }  # fmt: skip
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        return getattr(import_module(f"matcher.http.{_HOME[name]}"), name)
-    raise AttributeError(f"module 'matcher.http' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _HOME)
 
 
 __all__ = [

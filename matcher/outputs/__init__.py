@@ -30,8 +30,9 @@ Nothing here reads settings; everything comes in as arguments.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from matcher.lazy_imports import lazy_attributes
 
 if TYPE_CHECKING:
     from matcher.outputs.atomic import atomic_open, atomic_write_text
@@ -66,10 +67,7 @@ _HOME = {
 }  # fmt: skip
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        return getattr(import_module(f"matcher.outputs.{_HOME[name]}"), name)
-    raise AttributeError(f"module 'matcher.outputs' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _HOME)
 
 
 __all__ = [

@@ -23,9 +23,9 @@ copied on Linux only (Python copies them nowhere else).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from matcher.lazy_imports import lazy_attributes
 from matcher.writeback.errors import (
     FileRefused,
     UndoError,
@@ -77,10 +77,7 @@ _HOME = {
 }  # fmt: skip
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        return getattr(import_module(f"matcher.writeback.{_HOME[name]}"), name)
-    raise AttributeError(f"module 'matcher.writeback' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _HOME)
 
 
 __all__ = [
