@@ -115,6 +115,7 @@ class WriteRun:
         self.out_dir = ""
         self.fields_written = 0  # over the written outcomes
         self.already = False
+        self.may_force = False  # an undo refused: the library changed since the write
 
     @property
     def library(self) -> bool:
@@ -200,6 +201,7 @@ class WriteRun:
             (self.clock.pause if paused else self.clock.resume)(now)
         elif isinstance(event, EngineError):
             self.error = self.error or event.message
+            self.may_force = self.may_force or event.may_force
             if not event.fatal:
                 return True
         elif isinstance(event, BatchFinished):
@@ -234,6 +236,8 @@ class WriteRun:
         if self.phase is RunPhase.FAILED and self.library and self.kind is RunKind.READ:
             error = self.error or "an error in the engine"  # "Rekordbox is running (...)..."
             return error[:1].upper() + error[1:]
+        if self.phase is RunPhase.FAILED and self.may_force:
+            return f"The undo stopped: the {self.library_title} changed after this write"
         if self.phase is RunPhase.FAILED:
             verb = {RunKind.READ: "Reading", RunKind.WRITE: "The write", RunKind.UNDO: "The undo"}
             return f"{verb[self.kind]} stopped: {self.error or 'an error in the engine'}"

@@ -218,8 +218,9 @@ class Writes:
             self.on_marks(marks)
         return True
 
-    def undo(self, write_id: str = "") -> bool:
-        """Put back every file of a write ("" = the newest not undone)."""
+    def undo(self, write_id: str = "", *, force: bool = False) -> bool:
+        """Put back every file of a write ("" = the newest not undone); `force`: a library
+        write even if the library changed since (the user confirmed losing that)."""
         if self._refused():
             return False
         engine = self._engine()
@@ -231,7 +232,7 @@ class Writes:
         target = summary.target if summary is not None and summary.target != TAGS else TAGS
         if write_id and summary is None and self.run is not None and self.run.write_id == write_id:
             target = self.run.target  # a write of this session, not listed yet
-        batch = engine.undo_write(write_id)
+        batch = engine.undo_write(write_id, force=force)
         if target != TAGS:
             self._library_ids.add(batch.batch_id)
         self._start(RunKind.UNDO, batch, write_id, target=target)

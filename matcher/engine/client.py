@@ -173,14 +173,16 @@ class Engine:
         )
         return self._start_files(spec)
 
-    def undo_write(self, write_id: str = "") -> Batch:
+    def undo_write(self, write_id: str = "", *, force: bool = False) -> Batch:
         """Restore every file of a write (by default the newest one not undone yet) byte
         for byte; FilesWritten events carry each file's outcome. A write into a DJ
-        library is undone from its backup (refused while the app runs)."""
+        library is undone from its backup (refused while the app runs, and when the
+        library changed since the write, EngineError.may_force, unless `force`)."""
         from matcher.engine.file_run import FileRunSpec
         from matcher.writeback.jobs import Action
 
-        return self._start_files(FileRunSpec(new_batch_id(), Action.RESTORE, write_id=write_id))
+        spec = FileRunSpec(new_batch_id(), Action.RESTORE, write_id=write_id, force=force)
+        return self._start_files(spec)
 
     def plan_library(
         self,

@@ -219,6 +219,9 @@ class EngineError(Event):
     detail: str = ""  # a worker traceback as text, for the log, never shown as is
     damaged: str = ""  # "journal" or "catalog" when that file is damaged (offer to rebuild)
     damaged_path: str = ""  # the damaged file
+    # an undo refused because the library changed since the write (the app saved it):
+    # `Engine.undo_write(write_id, force=True)` restores the backup anyway
+    may_force: bool = False
 
 
 def damage_of(err: BaseException) -> dict[str, str]:

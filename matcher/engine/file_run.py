@@ -75,6 +75,7 @@ class FileRunSpec:
     plans: tuple[FilePlan, ...] = ()  # write: the approved plans (a read run's)
     write_id: str = ""  # restore: the write to undo ("" = the newest not undone)
     journal: str | None = None  # the writes journal (None: the default one)
+    force: bool = False  # restore of a library write: even if it changed since
 
 
 @dataclass(slots=True)

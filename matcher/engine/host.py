@@ -277,7 +277,7 @@ class _Host:
         if not write_id:
             return None
         return LibraryRunSpec(spec.run_id, LibraryAction.RESTORE, write_id=write_id,
-                              journal=spec.journal)  # fmt: skip
+                              journal=spec.journal, force=spec.force)  # fmt: skip
 
     def _begin_paused(self, run: ChunkedRun | LibraryRun) -> None:
         if run.batch_id in self.start_paused:

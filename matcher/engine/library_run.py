@@ -48,7 +48,7 @@ from matcher.engine.events import (
 )
 from matcher.engine.library_steps import Cancelled, Control, StepJournal
 from matcher.errors import CrateMatchError
-from matcher.writeback.errors import LibraryBusy, LibraryWriteError
+from matcher.writeback.errors import LibraryBusy, LibraryChanged, LibraryWriteError
 from matcher.writeback.libraries import (
     LIBRARY_TARGETS,
     LibraryPlan,
@@ -103,6 +103,7 @@ class LibraryRunSpec:
     plan: LibraryPlan | None = None  # write: the plan as approved (re-planned by the caller)
     write_id: str = ""  # restore: the write to undo
     journal: str | None = None  # the writes journal (None: the default one)
+    force: bool = False  # restore: even if the library changed since the write
 
 
 def is_library_write(write_id: str, journal: str | None = None) -> str:
@@ -167,7 +168,10 @@ class LibraryRun:
             self.news.put(("cancelled", None))
         except Exception as err:  # noqa: BLE001 - reported as one line, never lost
             message = str(err) if isinstance(err, CrateMatchError) else f"internal error: {err}"
-            self.news.put(("failed", (message, traceback.format_exc(), damage_of(err))))
+            more: dict[str, Any] = dict(damage_of(err))
+            if isinstance(err, LibraryChanged) and self.spec.action is LibraryAction.RESTORE:
+                more["may_force"] = True
+            self.news.put(("failed", (message, traceback.format_exc(), more)))
 
     # -- the work (worker thread) ----------------------------------------------------
 
@@ -225,7 +229,7 @@ class LibraryRun:
                 raise LibraryBusy(f"{app} is running (process {pid}): quit it, then undo the write")
             self.control.checkpoint(f"Restoring {Path(library).name} from its backup", 0,
                                     may_stop=True)  # fmt: skip
-            done = undo_library(journal, self.spec.write_id)
+            done = undo_library(journal, self.spec.write_id, force=self.spec.force)
         reason = "" if done.status == "restored" else done.status
         return {"outcomes": [FileOutcome(done.library, FileStatus.RESTORED, reason)],
                 "library": done.library}  # fmt: skip
@@ -323,11 +327,12 @@ class LibraryRun:
         else:
             self.state = BatchState.CANCELLING
 
-    def fail(self, message: str, detail: str = "", **damage: str) -> None:
+    def fail(self, message: str, detail: str = "", **more: Any) -> None:
+        """Stop with `message`; `more`: EngineError's damaged, damaged_path, may_force."""
         if self.over:
             return
         self.state = BatchState.FAILED
         self.control.set(cancelled=True)
-        self.emit(EngineError, message=message, fatal=True, detail=detail, **damage)
+        self.emit(EngineError, message=message, fatal=True, detail=detail, **more)
         self.emit(BatchFinished, ok=False, done=0, total=0, counts={},
                   elapsed_s=time.perf_counter() - self._started, out_dir="")  # fmt: skip

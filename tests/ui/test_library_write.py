@@ -215,3 +215,40 @@ def test_no_library_found_asks_for_one(make_app, library, tmp_path):
     dialog.choose_button.invoke()
     preview_ready(app)
     assert dialog.preview.library_path.cget("text") == str(db)
+
+
+def test_an_undo_refused_because_traktor_saved_can_be_forced(make_app, library, tmp_path):
+    """Traktor saved its collection after the write: the undo stops and says so, and
+    "Undo anyway…", once confirmed, puts the backup back byte for byte."""
+    nml = traktor_collection(tmp_path / "traktor", _held(library))
+    original = sha256(nml)
+    app = matched_app(make_app, library)
+    writes = app.controller.writes
+    dialog = app.write_actions.write_library("traktor", str(nml))
+    preview_ready(app)
+    dialog.write()
+    pump_until(app, lambda: writes.run.kind is RunKind.WRITE and writes.run.over
+               and dialog.stage is Stage.RESULT, "the write")  # fmt: skip
+    assert writes.run.phase is RunPhase.FINISHED, writes.run.error
+    nml.write_text(nml.read_text(encoding="utf-8").replace('GENRE="Dub"', 'GENRE="Dubby"'),
+                   encoding="utf-8")  # what Traktor would save  # fmt: skip
+    saved = sha256(nml)
+    dialog.undo_button.invoke()
+    dialog.confirm.answer(True)
+    pump_until(app, lambda: writes.run.kind is RunKind.UNDO and writes.run.over
+               and dialog.stage is Stage.RESULT, "the refused undo")  # fmt: skip
+    spin(app, 0.1)
+    assert writes.run.phase is RunPhase.FAILED and sha256(nml) == saved
+    assert "changed after this write" in dialog.result.headline.cget("text")
+    assert dialog.force_button.winfo_ismapped() and not dialog.undo_button.winfo_ismapped()
+    screenshot(app, "library-6-undo-refused")
+    dialog.force_button.invoke()
+    assert dialog.confirm.yes_button.cget("text") == "Undo anyway"
+    assert "whatever changed in the library since is lost" in dialog.confirm.message
+    screenshot(app, "library-7-undo-anyway")
+    dialog.confirm.answer(True)
+    pump_until(app, lambda: writes.run.kind is RunKind.UNDO and writes.run.over
+               and writes.run.phase is RunPhase.FINISHED, "the forced undo")  # fmt: skip
+    assert sha256(nml) == original
+    spin(app, 0.1)
+    assert not dialog.force_button.winfo_ismapped()

@@ -62,8 +62,8 @@ class FakeEngine:
         self.calls.append(("write", tuple(plans), options))
         return self._batch()
 
-    def undo_write(self, write_id=""):  # noqa: ANN001, ANN201
-        self.calls.append(("undo", write_id))
+    def undo_write(self, write_id="", *, force=False):  # noqa: ANN001, ANN201
+        self.calls.append(("undo", write_id, "force") if force else ("undo", write_id))
         return self._batch()
 
     def plan_library(self, app, out_dirs, options, library=""):  # noqa: ANN001, ANN201

@@ -35,6 +35,7 @@ class ConfirmDialog(ctk.CTkToplevel):
     ) -> None:
         super().__init__(master)
         self._on_answer: Callable[[bool], None] | None = on_answer
+        self.message = message
         self.title(title)
         self.resizable(False, False)
         self.transient(master)  # type: ignore[arg-type]

@@ -32,9 +32,9 @@ from ui.views.confirm import ConfirmDialog, center_over
 from ui.views.write_preview import PreviewPanel
 from ui.views.write_progress import ProgressPanel, ResultPanel
 from ui.write_model import LIBRARY_TITLES, TAGS, plural
-from ui.write_run import RunKind, Stage, WriteRun
+from ui.write_run import RunKind, RunPhase, Stage, WriteRun
 
-__all__ = ["WriteDialog", "library_undo_text", "undo_confirm_text"]
+__all__ = ["WriteDialog", "force_undo_text", "library_undo_text", "undo_confirm_text"]
 
 REFRESH_MS = 40  # changes arriving closer than this are drawn together
 TICK_MS = 500  # the clock moves even when no event arrives
@@ -106,6 +106,8 @@ class WriteDialog(ctk.CTkToplevel):
                                            command=self._open_folder, **flat)  # fmt: skip
         self.undo_button = ctk.CTkButton(bar, text="Undo this write", width=150,
                                          command=self.ask_undo, **flat)  # fmt: skip
+        self.force_button = ctk.CTkButton(bar, text="Undo anyway…", width=150,
+                                          command=self.ask_force_undo, **flat)  # fmt: skip
         self.pause_button = ctk.CTkButton(bar, text="❚❚  Pause", width=110,
                                           command=self.writes.toggle_pause, **flat)  # fmt: skip
         self.stop_button = ctk.CTkButton(bar, text="Cancel", width=130, command=self.stop, **flat)
@@ -116,9 +118,9 @@ class WriteDialog(ctk.CTkToplevel):
             bar, text="Write tags", width=230, height=34, font=font("body", "bold"),
             command=self.write,
         )  # fmt: skip
-        self._buttons = (self.folder_button, self.undo_button, self.pause_button,
-                         self.stop_button, self.choose_button, self.close_button,
-                         self.write_button)  # fmt: skip
+        self._buttons = (self.folder_button, self.undo_button, self.force_button,
+                         self.pause_button, self.stop_button, self.choose_button,
+                         self.close_button, self.write_button)  # fmt: skip
         self._shown_buttons: tuple[ctk.CTkButton, ...] = ()
 
     def _show_buttons(self, *shown: ctk.CTkButton) -> None:
@@ -224,6 +226,8 @@ class WriteDialog(ctk.CTkToplevel):
         shown = [self.folder_button] if run.out_dir or run.summary_path else []
         if run.kind is RunKind.WRITE and _undoable(run):
             shown.append(self.undo_button)
+        if run.kind is RunKind.UNDO and run.may_force and run.phase is RunPhase.FAILED:
+            shown.append(self.force_button)
         self._show_buttons(*shown, self.close_button)
         self._set(self.keys, "Esc: close")
 
@@ -301,6 +305,21 @@ class WriteDialog(ctk.CTkToplevel):
         if yes and run is not None:
             self.writes.undo(run.write_id)
 
+    def ask_force_undo(self) -> None:
+        """The library changed after the write: undo anyway, once the user agrees to lose
+        what changed."""
+        run = self.writes.run
+        if run is None or not run.may_force or self.confirm is not None:
+            return
+        self.confirm = ConfirmDialog(self, "Undo anyway?", force_undo_text(run.target),
+                                     yes="Undo anyway", no="Keep it",
+                                     on_answer=self._force_answered)  # fmt: skip
+
+    def _force_answered(self, yes: bool) -> None:
+        run, self.confirm = self.writes.run, None
+        if yes and run is not None:
+            self.writes.undo(run.write_id, force=True)
+
     def _open_folder(self) -> None:
         run = self.writes.run
         folder = run.out_dir if run is not None else ""
@@ -353,6 +372,22 @@ def undo_confirm_text(library: str, written: int) -> tuple[str, str]:
     text = (f"The {plural(written, 'file')} it wrote go back exactly as they were before. "
             "A file changed since (by you or another program) is left as it is.")  # fmt: skip
     return text, "Keep the tags"
+
+
+def force_undo_text(app: str) -> str:
+    """What undoing a write into `app`'s library anyway does, for the confirmation."""
+    title = LIBRARY_TITLES.get(app, app)
+    name = title.split()[0]
+    if app == "serato":
+        return (
+            "The crate this write made changed after it, perhaps because Serato saved it. "
+            "Undoing now deletes the crate anyway, with whatever changed in it."
+        )
+    return (
+        f"The {title} changed after this write, perhaps because {name} saved it. Undoing "
+        "now puts back the backup made before the write, byte for byte: whatever changed "
+        f"in the library since is lost. Quit {name} first."
+    )
 
 
 def library_undo_text(app: str) -> str:

@@ -166,6 +166,10 @@ class ResultPanel(ctk.CTkFrame):
 
 def _library_hint(run: WriteRun) -> str:
     name = run.library_title.split()[0]
+    if run.may_force and run.phase is RunPhase.FAILED:
+        anyway = "deletes the crate" if run.target == "serato" else "puts the backup back"
+        return (f"Perhaps {name} saved it. It was left as it is, since undoing now would lose "
+                f"what changed; Undo anyway… {anyway} regardless.")  # fmt: skip
     if run.phase is not RunPhase.FINISHED:
         return ""
     if run.kind is RunKind.UNDO:

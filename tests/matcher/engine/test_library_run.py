@@ -143,6 +143,29 @@ def test_traktor_write_and_undo_byte_identical(tmp_path, out, engine) -> None:
     assert sha256(nml) == original
 
 
+def test_an_undo_of_a_changed_library_is_refused_until_forced(tmp_path, out, engine) -> None:
+    """Traktor saved the collection after the write: the undo says so (may_force, the
+    window's "Undo anyway") and leaves it; forced, the backup goes back byte for byte."""
+    nml = traktor_collection(tmp_path / "traktor", PATHS)
+    original = sha256(nml)
+    plan = plan_of(engine, "traktor", out, nml, WriteOptions())
+    write_id = drain(engine.write_library(plan, WriteOptions()))[-1].batch_id
+    saved_by_the_app = nml.read_text(encoding="utf-8").replace("CrateMatch Peak", "My Peak")
+    nml.write_text(saved_by_the_app, encoding="utf-8")
+    changed = sha256(nml)
+    events = drain(engine.undo_write(write_id))
+    (error,) = only(events, EngineError)
+    assert error.fatal and error.may_force and "changed since write" in error.message
+    assert isinstance(events[-1], BatchFinished) and not events[-1].ok
+    assert sha256(nml) == changed
+    events = drain(engine.undo_write(write_id, force=True))
+    assert isinstance(events[-1], BatchFinished) and events[-1].ok, events
+    assert not only(events, EngineError)
+    assert sha256(nml) == original
+    with WriteJournal() as journal:
+        assert journal.write(write_id).state == "undone"
+
+
 @pytest.mark.skipif(os.name != "posix", reason="a process named rekordbox")
 def test_a_running_rekordbox_is_refused_in_one_line(tmp_path, out, engine) -> None:
     db = rekordbox_library(tmp_path / "rekordbox", PATHS)
