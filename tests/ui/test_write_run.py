@@ -102,6 +102,22 @@ def test_an_undo_names_the_write_it_undoes():
     assert run.result_detail() == f"1 restored · 1 refused · write {RUN}"
 
 
+def test_an_undo_refused_for_a_changed_library_may_be_forced():
+    run = WriteRun(RunKind.UNDO, "20260101-000001-bbbbbb", now=0.0, write_id=RUN,
+                   target="traktor")  # fmt: skip
+    message = f"/c.nml changed since write {RUN} (the app saved it?); undo would lose that"
+    run.apply(EngineError(run.batch_id, 1, message, fatal=True, may_force=True), 0.1)
+    run.apply(finished(run.batch_id, {}, 0, ok=False), 0.2)
+    assert run.may_force and run.phase is RunPhase.FAILED and run.stage is Stage.RESULT
+    headline = run.result_headline()
+    assert headline == "The undo stopped: the Traktor collection changed after this write"
+    other = WriteRun(RunKind.UNDO, "20260101-000002-cccccc", now=0.0, write_id=RUN,
+                     target="traktor")  # fmt: skip
+    other.apply(EngineError(other.batch_id, 1, "Traktor is running (process 7)", fatal=True), 0.1)
+    other.apply(finished(other.batch_id, {}, 0, ok=False), 0.2)
+    assert not other.may_force and "Traktor is running" in other.result_headline()
+
+
 def test_events_of_other_runs_are_ignored():
     run = _write_run()
     assert not run.apply(finished("another", {}, 0), 1.0)
