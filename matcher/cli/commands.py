@@ -168,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="default: the most recent unfinished batch")  # fmt: skip
     resume.add_argument("--workers", type=int, default=None, metavar="N",
                         help="worker processes (default: one per CPU)")  # fmt: skip
+    resume.add_argument("--cluster", default=None, metavar="ADDRESS",
+                        help="finish it on a Dask cluster (default: on this computer)")  # fmt: skip
     resume.add_argument("--quiet", action="store_true", help="no progress bar")
 
     from matcher.cli.write_args import add_parsers as add_write_parsers
@@ -212,7 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "resume":
             from matcher.cli.run import resume_batch
 
-            return resume_batch(args.batch_id, args.workers, quiet=args.quiet)
+            return resume_batch(args.batch_id, args.workers, quiet=args.quiet,
+                                cluster=args.cluster)  # fmt: skip
     except KeyboardInterrupt:
         print("cratematch: cancelled", file=sys.stderr)
         return EXIT_CANCELLED

@@ -64,7 +64,9 @@ def run_batch(
         return _follow(batch, quiet=quiet)
 
 
-def resume_batch(batch_id: str | None, workers: int | None, *, quiet: bool) -> int:
+def resume_batch(
+    batch_id: str | None, workers: int | None, *, quiet: bool, cluster: str | None = None
+) -> int:
     from matcher.engine.history import History
 
     with History.open(readonly=False) as journal:  # creates a missing journal: "no batch"
@@ -79,7 +81,8 @@ def resume_batch(batch_id: str | None, workers: int | None, *, quiet: bool) -> i
         if str(record.state) == "finished":
             raise InputError(f"batch {batch_id} is already finished; results in {record.out_dir}")
     print(f"Resuming batch {batch_id} ({record.done} of {record.total} tracks already done)")
-    with Engine(EngineConfig(workers=workers), prepare=False, results=False) as engine:
+    config = EngineConfig(workers=workers, cluster=cluster)
+    with Engine(config, prepare=False, results=False) as engine:
         return _follow(engine.resume_batch(batch_id), quiet=quiet)
 
 

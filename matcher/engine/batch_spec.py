@@ -40,8 +40,11 @@ def config_record(spec: BatchSpec, catalog: Path | None) -> dict[str, Any]:
     }
 
 
-def spec_from_journal(journal: Journal, batch_id: str, workers: int | None = None) -> BatchSpec:
-    """Rebuild the spec of a journal batch, to resume it."""
+def spec_from_journal(
+    journal: Journal, batch_id: str, workers: int | None = None, cluster: str | None = None
+) -> BatchSpec:
+    """Rebuild the spec of a journal batch, to resume it (on `workers` processes here, or
+    on the Dask `cluster`)."""
     record = journal.batch(batch_id)
     if record is None:
         raise CrateMatchError(f"no batch {batch_id} in the journal")
@@ -52,6 +55,7 @@ def spec_from_journal(journal: Journal, batch_id: str, workers: int | None = Non
         preset=c.get("preset", "balanced"),
         workers=workers or c.get("workers"),
         out_dir=c.get("out_dir") or record.out_dir,
+        cluster=cluster,
     )
     inputs = tuple((i["path"], i.get("name")) for i in record.inputs)
     return BatchSpec(

@@ -116,8 +116,9 @@ class Engine:
     def resume(cls, batch_id: str, config: EngineConfig | None = None) -> Batch:
         """A new Batch that finishes a batch cut off by cancel, crash or kill -9.
 
-        The batch's own settings come from the journal; `config` may only change the
-        number of workers. The returned batch owns a new engine and closes it when done.
+        The batch's own settings come from the journal; `config` may only change where it
+        runs: the number of workers, or a Dask cluster. The returned batch owns a new
+        engine and closes it when done.
         """
         engine = cls(config, prepare=False)
         batch = engine.resume_batch(batch_id)
@@ -128,7 +129,8 @@ class Engine:
         """Finish a batch of the journal on this engine (a new Batch for it)."""
         batch = Batch(self, batch_id)
         self._batches[batch_id] = batch
-        self._commands.put(messages.ResumeFromJournal(batch_id, self.config.workers))
+        command = messages.ResumeFromJournal(batch_id, self.config.workers, self.config.cluster)
+        self._commands.put(command)
         return batch
 
     def review(

@@ -96,6 +96,7 @@ class ClusterPool:
             raise ClusterUnavailable(
                 f"the Dask scheduler at {self.address} has no workers ({_one_line(err)})"
             ) from None
+        self._refresh_slots(force=True)  # what the batch reports as its workers
         self._shipping = threading.Thread(target=self._ship, name="ship-catalog", daemon=True)
         self._shipping.start()
 

@@ -238,7 +238,7 @@ class _Host:
             if isinstance(command, Start):
                 spec = command.spec
             else:
-                spec = spec_from_journal(journal, batch_id, command.workers)
+                spec = spec_from_journal(journal, batch_id, command.workers, command.cluster)
             t0 = time.perf_counter()
             with _no_gc():
                 playlists = load_playlists(refs_of(spec), spec.names, spec.all_playlists,

@@ -109,11 +109,13 @@ class Start:
 
 @dataclass(frozen=True, slots=True)
 class ResumeFromJournal:
-    """Finish a batch the journal holds (cut off by cancel, crash or kill -9);
-    `workers` (None: the batch's own number) is the one setting that may change."""
+    """Finish a batch the journal holds (cut off by cancel, crash or kill -9); where it
+    runs may change: `workers` (None: the batch's own number), `cluster` (a Dask
+    scheduler's address; None: this computer)."""
 
     batch_id: str
     workers: int | None = None
+    cluster: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

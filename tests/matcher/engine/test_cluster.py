@@ -26,6 +26,7 @@ from matcher.engine.events import (  # noqa: E402
     BatchCancelled,
     BatchFinished,
     BatchResumed,
+    BatchStarted,
     BatchState,
     EngineError,
     Event,
@@ -160,7 +161,7 @@ def test_pause_and_resume_through_the_cluster(
     assert_every_entry_once(tmp_path / "out" / "long", tracks)
 
 
-def test_cancel_through_the_cluster_keeps_what_was_matched_and_resume_finishes(
+def test_cancel_through_the_cluster_keeps_what_was_matched_and_resume_finishes_there(
     cluster: LocalDask, catalog: Path, tmp_path: Path
 ) -> None:
     tracks = write_m3u8(tmp_path / "long.m3u8", 4000)
@@ -178,7 +179,10 @@ def test_cancel_through_the_cluster_keeps_what_was_matched_and_resume_finishes(
     assert record is not None and record.state is BatchState.CANCELLED
     assert record.done == final.done  # no result of a forgotten chunk came in late
 
-    again = collect(Engine.resume(batch.batch_id, EngineConfig(workers=1)))
+    # finished on the cluster too: its two worker threads, not the one local worker asked
+    again = collect(Engine.resume(batch.batch_id, EngineConfig(workers=1, cluster=cluster.address)))
+    (started,) = [e for e in again if isinstance(e, BatchStarted)]
+    assert started.workers == cluster.workers == 2
     assert isinstance(again[-1], BatchFinished) and again[-1].ok
     assert len(results_of(again)) == len(tracks) - final.done
     rows = assert_every_entry_once(tmp_path / "out" / "long", tracks)
@@ -346,3 +350,23 @@ def test_a_catalog_on_its_way_holds_nothing_up_and_stops_with_its_pool(
         assert client.get_metadata(["cratematch-catalog", ref.digest], default=None) is None
         with pytest.raises(TimeoutError):
             Variable(ref.piece_name(0), client=client).get(timeout=1)
+
+
+def test_resume_on_an_unreachable_scheduler_is_one_line_and_exit_2(
+    catalog: Path, tmp_path: Path
+) -> None:
+    write_m3u8(tmp_path / "long.m3u8", 3000)
+    with Engine(EngineConfig(catalog=catalog, out_dir=tmp_path / "out", workers=1)) as engine:
+        batch = engine.start([tmp_path / "long.m3u8"])
+        events: list[Event] = []
+        first_results(batch, events)
+        batch.cancel()
+        collect(batch, into=events)
+    assert isinstance(events[-1], BatchCancelled)
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{sock.getsockname()[1]}"
+    done = cratematch("resume", batch.batch_id, "--quiet", "--cluster", address)
+    assert done.returncode == 2, done
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"cannot reach the Dask scheduler at {address}" in done.stderr
