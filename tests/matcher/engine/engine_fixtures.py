@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.engine.client import Batch
+from matcher.engine.client import Batch, Engine
 from matcher.engine.events import (
     BatchCancelled,
     BatchFinished,
@@ -158,6 +158,17 @@ def first_results(batch: Batch, events: list[Event]) -> None:
     """Collect until the first TracksMatched: the batch is under way, not finished."""
     collect_until(batch, until(TracksMatched), into=events)
     assert batch.final is None, "the batch ended before it could be interrupted"
+
+
+def cancel_mid_batch(engine: Engine, inputs: list[Path]) -> tuple[Batch, list[Event]]:
+    """Start a batch of `inputs` and cancel it once results came in: the batch and its
+    events, up to BatchCancelled (a batch to resume)."""
+    batch = engine.start(inputs)
+    events: list[Event] = []
+    first_results(batch, events)
+    batch.cancel()
+    collect(batch, into=events)
+    return batch, events
 
 
 def pause_mid_batch(batch: Batch, events: list[Event]) -> int:

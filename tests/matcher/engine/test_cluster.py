@@ -38,6 +38,7 @@ from tests.matcher.engine.cluster_fixtures import ROOT, LocalDask  # noqa: E402
 from tests.matcher.engine.engine_fixtures import (
     WAIT_S,
     assert_every_entry_once,
+    cancel_mid_batch,
     collect,
     collect_until,
     entry_keys,
@@ -357,11 +358,7 @@ def test_resume_on_an_unreachable_scheduler_is_one_line_and_exit_2(
 ) -> None:
     write_m3u8(tmp_path / "long.m3u8", 3000)
     with Engine(EngineConfig(catalog=catalog, out_dir=tmp_path / "out", workers=1)) as engine:
-        batch = engine.start([tmp_path / "long.m3u8"])
-        events: list[Event] = []
-        first_results(batch, events)
-        batch.cancel()
-        collect(batch, into=events)
+        batch, events = cancel_mid_batch(engine, [tmp_path / "long.m3u8"])
     assert isinstance(events[-1], BatchCancelled)
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))

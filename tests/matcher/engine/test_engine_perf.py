@@ -25,10 +25,10 @@ from matcher.engine.events import (
 )
 from matcher.performance.report import REPORT_FILE, history_report_path
 from tests.matcher.engine.engine_fixtures import (
+    cancel_mid_batch,
     collect,
     collect_until,
     descendants,
-    first_results,
     matches_rows,
     write_m3u8,
 )
@@ -137,11 +137,7 @@ def test_a_resumed_batch_writes_its_report_too(catalog: Path, tmp_path: Path) ->
     write_m3u8(tmp_path / "long.m3u8", 2500)
     config = EngineConfig(catalog=catalog, workers=1, out_dir=tmp_path / "out")
     with Engine(config) as engine:
-        batch = engine.start([tmp_path / "long.m3u8"])
-        events: list[Event] = []
-        first_results(batch, events)
-        batch.cancel()
-        collect(batch, into=events)
+        batch, events = cancel_mid_batch(engine, [tmp_path / "long.m3u8"])
     assert isinstance(events[-1], BatchCancelled)
     cancelled = json.loads((tmp_path / "out" / REPORT_FILE).read_text(encoding="utf-8"))
     assert cancelled["state"] == "cancelled" and cancelled["partial"] is True
