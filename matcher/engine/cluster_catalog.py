@@ -275,10 +275,10 @@ def prune_copies(folder: Path, keep: Path, now: float | None = None) -> list[Pat
     another process has open stays readable to it until closed (POSIX); where the OS
     refuses (Windows), the copy stays until a later prune."""
     now = time.time() if now is None else now
-    others = sorted((c for c in folder.glob("*.db") if c != keep), key=_last_use, reverse=True)
+    used = {copy: _last_use(copy) for copy in folder.glob("*.db") if copy != keep}
     removed = []
-    for rank, copy in enumerate(others, start=1):
-        if rank < KEEP_COPIES and now - _last_use(copy) < KEEP_UNUSED_S:
+    for rank, copy in enumerate(sorted(used, key=used.__getitem__, reverse=True), start=1):
+        if rank < KEEP_COPIES and now - used[copy] < KEEP_UNUSED_S:
             continue
         try:
             copy.unlink()

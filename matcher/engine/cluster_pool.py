@@ -111,15 +111,12 @@ class ClusterPool:
                 self.shipped = ship_catalog(self._client, Path(self.catalog), stop)
         except ShippingStopped:
             return
-        except CrateMatchError as err:
-            self._ship_failed, self._ship_error = True, str(err)
-            return
         except Exception as err:  # noqa: BLE001 - a worker without cratematch, a lost link...
             self._ship_failed = True
-            self._ship_error = (
+            self._ship_error = str(err) if isinstance(err, CrateMatchError) else (
                 f"could not send the catalog to the Dask workers at {self.address}: "
                 f"{type(err).__name__}: {_one_line(err)}"
-            )
+            )  # fmt: skip
             return
         ref = self.shipped.ref if self.shipped else None
         self._refresh_slots(force=True)

@@ -54,7 +54,7 @@ from matcher.http.options import HttpOptions
 from matcher.matching.match import match_entry
 from matcher.matching.presets import Preset, get_preset
 from matcher.model import MatchResult, MatchStatus, PlaylistEntry
-from matcher.outputs.locations import to_local_path
+from matcher.outputs.locations import path_stamp, to_local_path
 from matcher.outputs.reports import render_bodies
 from matcher.providers import open_provider
 
@@ -71,11 +71,7 @@ def file_stamp(entry: PlaylistEntry) -> tuple[int, int] | None:
     path = to_local_path(entry.location)
     if not path or not os.path.isabs(path):
         return None
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return (st.st_size, st.st_mtime_ns)
+    return path_stamp(path)
 
 
 def _error_result(entry: PlaylistEntry, provider: str, err: BaseException) -> MatchResult:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from matcher.model import CatalogTrack, PlaylistEntry
 from matcher.playlists.fields import percent_decoded
 
-__all__ = ["file_url", "playable_location", "same_location_key", "to_local_path"]
+__all__ = ["file_url", "path_stamp", "playable_location", "same_location_key", "to_local_path"]
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -53,6 +53,17 @@ def to_local_path(location: str, base: Path | None = None) -> str | None:
     if _SCHEME.match(text):
         return None  # http:, spotify:, soundcloud: ...
     return os.path.normpath(os.path.join(base, text)) if base else text
+
+
+def path_stamp(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(size, mtime_ns) of the file at `path` as it is now; None when it cannot be seen.
+    Equal stamps say a file is the one seen before (a matched audio file, a written
+    enriched.xml) without reading it."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):  # ValueError: a NUL in the path
+        return None
+    return (st.st_size, st.st_mtime_ns)
 
 
 def file_url(path: str) -> str:

@@ -34,7 +34,7 @@ from lxml import etree
 
 from matcher.errors import OutputError
 from matcher.outputs.atomic import atomic_open, describe_os_error
-from matcher.outputs.locations import same_location_key
+from matcher.outputs.locations import path_stamp, same_location_key
 from matcher.outputs.rekordbox_new import product_attrs
 from matcher.outputs.rekordbox_rewrite import collection_tracks
 from matcher.outputs.rekordbox_xml import (
@@ -47,7 +47,7 @@ from matcher.outputs.rekordbox_xml import (
     write_document,
 )
 
-__all__ = ["BATCH_XML", "BatchXml", "file_stamp", "write_batch_xml"]
+__all__ = ["BATCH_XML", "BatchXml", "write_batch_xml"]
 
 BATCH_XML = "enriched_batch.xml"
 
@@ -92,15 +92,6 @@ class _Index:
     nodes: list[PlaylistNode]
 
 
-def file_stamp(path: Path) -> tuple[int, int] | None:
-    """(size, mtime_ns) of a written file, None when it cannot be seen."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns)
-
-
 def _index(
     sources: Sequence[tuple[str, Path]], keys: _Keys, known: Mapping[str, DocumentIndex]
 ) -> _Index:
@@ -111,7 +102,7 @@ def _index(
         by_id: dict[str, str] = {}
         by_location: dict[str, str] = {}
         recorded = known.get(str(source))
-        if recorded is None or recorded.stamp is None or recorded.stamp != file_stamp(source):
+        if recorded is None or recorded.stamp is None or recorded.stamp != path_stamp(source):
             recorded = _read_file(source)  # not written by this process, or since rewritten
         for track_id, location in recorded.tracks:
             new = ids.setdefault(keys.key(track_id, location, file_index), str(len(ids) + 1))

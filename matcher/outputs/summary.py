@@ -14,10 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matcher.model import MatchResult, MatchStatus
 from matcher.outputs.atomic import atomic_write_text
+
+if TYPE_CHECKING:
+    from matcher.outputs.rekordbox_xml import DocumentIndex
 
 __all__ = [
     "OUTPUT_FILES",
@@ -65,8 +68,8 @@ class PlaylistOutputs:
     elapsed_s: float = 0.0
     enriched_tracks: int = 0  # TRACKs in enriched.xml
     enriched_without_file: int = 0  # entries left out of enriched.xml: no file to import
-    # what enriched.xml holds, as its writer recorded it (rekordbox_xml.DocumentIndex)
-    enriched_index: Any = field(default=None, compare=False, repr=False)
+    # what enriched.xml holds, as its writer recorded it (for the batch XML)
+    enriched_index: DocumentIndex | None = field(default=None, compare=False, repr=False)
 
     @property
     def files(self) -> dict[str, Path]:

@@ -15,7 +15,8 @@ from matcher.errors import OutputError
 from matcher.model import MatchResult, Playlist
 from matcher.outputs.atomic import atomic_open, atomic_write_text, describe_os_error
 from matcher.outputs.found import found_playlist
-from matcher.outputs.rekordbox_batch import BATCH_XML, BatchXml, file_stamp
+from matcher.outputs.locations import path_stamp
+from matcher.outputs.rekordbox_batch import BATCH_XML, BatchXml
 from matcher.outputs.rekordbox_batch import write_batch_xml as _write_batch_xml
 from matcher.outputs.rekordbox_new import write_rekordbox_new
 from matcher.outputs.rekordbox_rewrite import write_rekordbox_rewrite
@@ -66,7 +67,7 @@ def write_enriched(
     with atomic_open(path, "wb") as handle:
         count = writer(handle, playlist, results, index)
     if index is not None:
-        index.stamp = file_stamp(path)
+        index.stamp = path_stamp(path)
     return count
 
 

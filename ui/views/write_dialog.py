@@ -300,10 +300,10 @@ class WriteDialog(ctk.CTkToplevel):
         self.confirm = ConfirmDialog(self, "Undo this write?", text, yes="Undo the write",
                                      no=keep, on_answer=self._undo_answered)  # fmt: skip
 
-    def _undo_answered(self, yes: bool) -> None:
+    def _undo_answered(self, yes: bool, force: bool = False) -> None:
         run, self.confirm = self.writes.run, None
         if yes and run is not None:
-            self.writes.undo(run.write_id)
+            self.writes.undo(run.write_id, force=force)
 
     def ask_force_undo(self) -> None:
         """The library changed after the write: undo anyway, once the user agrees to lose
@@ -311,14 +311,10 @@ class WriteDialog(ctk.CTkToplevel):
         run = self.writes.run
         if run is None or not run.may_force or self.confirm is not None:
             return
-        self.confirm = ConfirmDialog(self, "Undo anyway?", force_undo_text(run.target),
-                                     yes="Undo anyway", no="Keep it",
-                                     on_answer=self._force_answered)  # fmt: skip
-
-    def _force_answered(self, yes: bool) -> None:
-        run, self.confirm = self.writes.run, None
-        if yes and run is not None:
-            self.writes.undo(run.write_id, force=True)
+        self.confirm = ConfirmDialog(
+            self, "Undo anyway?", force_undo_text(run.target), yes="Undo anyway", no="Keep it",
+            on_answer=lambda yes: self._undo_answered(yes, force=True),
+        )  # fmt: skip
 
     def _open_folder(self) -> None:
         run = self.writes.run

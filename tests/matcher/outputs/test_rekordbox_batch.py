@@ -13,7 +13,8 @@ import os
 from lxml import etree
 
 from matcher.outputs import BATCH_XML, write_batch_summary, write_batch_xml, write_playlist_outputs
-from matcher.outputs.rekordbox_batch import _read_file, file_stamp
+from matcher.outputs.locations import path_stamp
+from matcher.outputs.rekordbox_batch import _read_file
 from matcher.outputs.rekordbox_batch import write_batch_xml as write_rekordbox_batch
 
 REKORDBOX = """<?xml version="1.0" encoding="UTF-8"?>
@@ -172,7 +173,7 @@ def test_the_writers_record_is_what_the_file_holds(tmp_path, make):
     for item in outputs:
         recorded, read = item.enriched_index, _read_file(item.enriched)
         assert (recorded.tracks, recorded.nodes) == (read.tracks, read.nodes), item.playlist
-        assert recorded.stamp == file_stamp(item.enriched)
+        assert recorded.stamp == path_stamp(item.enriched)
     assert any(key_type == "1" for o in outputs for _, key_type, _ in o.enriched_index.nodes)
     odd_paths = [path for path, _, _ in outputs[-1].enriched_index.nodes]
     assert ["Fold\ufffder", "Set\ufffd \ufffd"] in odd_paths
@@ -196,6 +197,6 @@ def test_a_file_rewritten_after_its_record_is_read_again(tmp_path, make):
     pairs = [(o.playlist, o.enriched) for o in outputs]
     assert written == write_rekordbox_batch(tmp_path / "read.xml", pairs).path.read_bytes()
     # had the stale record been taken, the document would say otherwise
-    stale = dataclasses.replace(outputs[0].enriched_index, stamp=file_stamp(first))
+    stale = dataclasses.replace(outputs[0].enriched_index, stamp=path_stamp(first))
     trusted = write_rekordbox_batch(tmp_path / "stale.xml", pairs, known={str(first): stale})
     assert trusted.path.read_bytes() != written
