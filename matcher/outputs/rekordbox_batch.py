@@ -18,7 +18,10 @@ Pass 1 reads each file's COLLECTION and playlist NODEs in one go, and each Locat
 put in comparable form once for both passes (that decoding was most of pass 1's cost).
 A file this process has just written is not read in pass 1 at all: its writer recorded
 what it holds (`DocumentIndex`, value for value), and the record stands in for it while
-the file's size and mtime are the ones recorded (a file rewritten since is read).
+the file's size and mtime are the ones recorded (a file rewritten since is read). Pass 2
+then copies such a file's TRACKs as the bytes they are, only their TrackID changed,
+instead of parsing and serializing each one again (the bytes are what serializing the
+parsed element gives: the writer serialized it the same way).
 
 Two playlists with the same folder path and name (two files each holding a "Set") keep
 both: the second becomes "Set (2)".
@@ -86,10 +89,12 @@ class _Keys:
 
 @dataclass(slots=True)
 class _Index:
-    """Pass 1's answer: a new TrackID per track key, and the playlists' NODEs."""
+    """Pass 1's answer: a new TrackID per track key, the playlists' NODEs, and the
+    records that stood in for files (by file index), for pass 2 to copy from."""
 
     ids: dict[str, str]
     nodes: list[PlaylistNode]
+    records: dict[int, DocumentIndex]
 
 
 def _index(
@@ -97,6 +102,7 @@ def _index(
 ) -> _Index:
     ids: dict[str, str] = {}
     nodes: list[PlaylistNode] = []
+    records: dict[int, DocumentIndex] = {}
     taken: set[tuple[str, ...]] = set()
     for file_index, (name, source) in enumerate(sources):
         by_id: dict[str, str] = {}
@@ -104,6 +110,8 @@ def _index(
         recorded = known.get(str(source))
         if recorded is None or recorded.stamp is None or recorded.stamp != path_stamp(source):
             recorded = _read_file(source)  # not written by this process, or since rewritten
+        elif len(recorded.spans) == len(recorded.tracks):
+            records[file_index] = recorded
         for track_id, location in recorded.tracks:
             new = ids.setdefault(keys.key(track_id, location, file_index), str(len(ids) + 1))
             by_id.setdefault(track_id, new)
@@ -116,7 +124,7 @@ def _index(
                 refs = [by_id.get(k) for k in refs_of]
             unique = _unique_path(tuple(path) or tuple(split_path(name)), taken)
             nodes.append(PlaylistNode(unique, "0", tuple(r for r in refs if r)))
-    return _Index(ids, nodes)
+    return _Index(ids, nodes, records)
 
 
 def _read_file(source: Path) -> DocumentIndex:
@@ -156,17 +164,66 @@ def _unique_path(path: tuple[str, ...], taken: set[tuple[str, ...]]) -> tuple[st
 
 
 def _tracks(
-    sources: Sequence[tuple[str, Path]], ids: dict[str, str], keys: _Keys
-) -> Iterator[etree._Element]:
+    sources: Sequence[tuple[str, Path]], index: _Index, keys: _Keys
+) -> Iterator[etree._Element | bytes]:
     written: set[str] = set()
     for file_index, (_, source) in enumerate(sources):
+        recorded = index.records.get(file_index)
+        if recorded is not None:
+            if recorded.stamp != path_stamp(source):
+                raise _StaleRecord(source)
+            yield from _copied_tracks(source, recorded, file_index, index.ids, keys, written)
+            continue
         for track in collection_tracks(source):
             key = keys.track(track, file_index)
             if key in written:
                 continue
             written.add(key)
-            set_attribute(track, "TrackID", ids[key])
+            set_attribute(track, "TrackID", index.ids[key])
             yield track
+
+
+_TRACK_ID = b' TrackID="'
+
+
+class _StaleRecord(Exception):
+    """A file changed under its record (rewritten since pass 1, or within the clock's
+    resolution so that its stamp did not change): the batch is written again from the
+    files themselves."""
+
+
+def _copied_tracks(
+    source: Path,
+    recorded: DocumentIndex,
+    file_index: int,
+    ids: dict[str, str],
+    keys: _Keys,
+    written: set[str],
+) -> Iterator[etree._Element | bytes]:
+    """A recorded file's TRACKs, each as its bytes with the new TrackID put in (a TRACK
+    without one is parsed and given one, as pass 2 does for files it reads)."""
+    with open(source, "rb") as handle:
+        spans = zip(recorded.tracks, recorded.spans, strict=True)
+        for (track_id, location), (offset, length) in spans:
+            key = keys.key(track_id, location, file_index)
+            if key in written:
+                continue
+            written.add(key)
+            handle.seek(offset)
+            data = handle.read(length)
+            if not (data.startswith(b"<TRACK") and data.endswith(b">")):
+                raise _StaleRecord(source)
+            # no attribute value holds a quote or '>' as such (they are escaped), so the
+            # start tag ends at the first '>' and ' TrackID="' can only start that attribute
+            at = data.find(_TRACK_ID, 0, data.find(b">"))
+            if at < 0:
+                track = etree.fromstring(data, etree.XMLParser(**PARSE_OPTIONS))
+                set_attribute(track, "TrackID", ids[key])
+                yield track
+                continue
+            start = at + len(_TRACK_ID)
+            end = data.index(b'"', start)
+            yield data[:start] + ids[key].encode() + data[end:]
 
 
 def write_batch_xml(
@@ -183,19 +240,28 @@ def write_batch_xml(
     try:
         for _, source in sources:
             check_prologue(source)
-        keys = _Keys()
-        index = _index(sources, keys, known or {})
-        with atomic_open(Path(path), "wb") as handle:
-            written = write_document(
-                handle,
-                root_attrs={"Version": "1.0.0"},
-                product_attrs=product_attrs(),
-                tracks=_tracks(sources, index.ids, keys),
-                track_count=len(index.ids),
-                nodes=index.nodes,
-            )
+        try:
+            return _write(Path(path), sources, known or {})
+        except _StaleRecord:  # the partial file is gone (atomic_open): read every file
+            return _write(Path(path), sources, {})
     except etree.XMLSyntaxError as err:
         raise OutputError(f"cannot write {path.name}: a playlist's XML is damaged ({err})") from err
     except OSError as err:
         raise OutputError(f"cannot write {path.name}: {describe_os_error(err)}") from err
-    return BatchXml(Path(path), written, len(index.nodes))
+
+
+def _write(
+    path: Path, sources: Sequence[tuple[str, Path]], known: Mapping[str, DocumentIndex]
+) -> BatchXml:
+    keys = _Keys()
+    index = _index(sources, keys, known)
+    with atomic_open(path, "wb") as handle:
+        written = write_document(
+            handle,
+            root_attrs={"Version": "1.0.0"},
+            product_attrs=product_attrs(),
+            tracks=_tracks(sources, index, keys),
+            track_count=len(index.ids),
+            nodes=index.nodes,
+        )
+    return BatchXml(path, written, len(index.nodes))

@@ -93,11 +93,15 @@ class DocumentIndex:
     each COLLECTION TRACK's (TrackID, Location) in order, and each playlist NODE's
     (folder names then its name, KeyType, Keys), every value as it is in the file. The
     batch XML takes it instead of reading a playlist's enriched.xml once more, while
-    `stamp` (the file's size and mtime, set once it is on disk) says it is that file."""
+    `stamp` (the file's size and mtime, set once it is on disk) says it is that file.
+    `spans`: where each TRACK's serialized bytes sit in the file (offset, length), so
+    that the batch XML copies them instead of parsing and serializing them again; empty
+    when the handle written to could not tell its position."""
 
     tracks: list[tuple[str, str]] = field(default_factory=list)
     nodes: list[tuple[list[str], str, list[str]]] = field(default_factory=list)
     stamp: tuple[int, int] | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 def check_prologue(source: Path) -> None:
@@ -159,12 +163,19 @@ def _write_children(
             xf.write(pad)
 
 
+def _position(handle: IO[bytes]) -> int | None:
+    try:
+        return handle.tell()
+    except (OSError, AttributeError, ValueError):  # a pipe, a socket, a bare writer
+        return None
+
+
 def write_document(
     handle: IO[bytes],
     *,
     root_attrs: Mapping[str, str],
     product_attrs: Mapping[str, str],
-    tracks: Iterable[etree._Element],
+    tracks: Iterable[etree._Element | bytes],
     track_count: int,
     node: PlaylistNode | None = None,
     nodes: Sequence[PlaylistNode] = (),
@@ -172,8 +183,9 @@ def write_document(
 ) -> int:
     """Write the document to `handle` with the playlist `node` (or several, `nodes`);
     `tracks` are written as they come (each one may be cleared by its producer right
-    after). Returns how many tracks were written; `index`, when given, is filled with
-    what was written."""
+    after): TRACK elements, or TRACK elements serialized already (UTF-8 bytes, as this
+    function writes them). Returns how many tracks were written; `index`, when given,
+    is filled with what was written (`tracks` must then be elements)."""
     children = _tree([node] if node is not None else list(nodes))
     handle.write(_DECLARATION)
     written = 0
@@ -183,12 +195,20 @@ def write_document(
     ):
         xf.write("\n  ", element("PRODUCT", product_attrs), "\n  ")
         with xf.element("COLLECTION", {"Entries": str(track_count)}):
+            # the tracks go to the handle as bytes, each serialized once: where each one
+            # sits is known, and a batch XML can copy it (see DocumentIndex.spans)
+            xf.flush()
+            position = _position(handle) if index is not None else None
             for track in tracks:
-                xf.write("\n    ")
-                xf.write(track, with_tail=False)
+                data = track if isinstance(track, bytes) else _serialized(track)
+                handle.write(_TRACK_PAD + data)
                 written += 1
                 if index is not None:
+                    assert isinstance(track, etree._Element)
                     index.tracks.append((track.get("TrackID", ""), track.get("Location", "")))
+                    if position is not None:
+                        index.spans.append((position + len(_TRACK_PAD), len(data)))
+                        position += len(_TRACK_PAD) + len(data)
             xf.write("\n  ")
         xf.write("\n  ")
         with xf.element("PLAYLISTS"):
@@ -200,6 +220,14 @@ def write_document(
         xf.write("\n")
     handle.write(b"\n")
     return written
+
+
+_TRACK_PAD = b"\n    "
+
+
+def _serialized(track: etree._Element) -> bytes:
+    """A TRACK as `xmlfile` would write it inside the document (no declaration, no tail)."""
+    return etree.tostring(track, encoding="UTF-8", xml_declaration=False, with_tail=False)
 
 
 def split_path(name: str) -> Sequence[str]:

@@ -141,11 +141,21 @@ def test_a_playlist_never_written_is_passed_over(tmp_path, make):
     assert [n.get("Name") for n in root.find("PLAYLISTS/NODE")] == ["Club"]
 
 
-BY_LOCATION = REKORDBOX.replace(
-    '<NODE Name="Peak" Type="1" KeyType="0" Entries="2"><TRACK Key="7"/><TRACK Key="8"/></NODE>',
-    '<NODE Name="Peak" Type="1" KeyType="1" Entries="2">'
-    '<TRACK Key="file://localhost/m/peak.mp3"/><TRACK Key="file://localhost/m/shared.mp3"/>'
-    "</NODE>",
+# keyed by Location; one track has no TrackID and values that look like markup, the
+# other its TrackID after another attribute (the batch copies written TRACKs as bytes)
+BY_LOCATION = (
+    REKORDBOX.replace(
+        '<NODE Name="Peak" Type="1" KeyType="0" Entries="2">'
+        '<TRACK Key="7"/><TRACK Key="8"/></NODE>',
+        '<NODE Name="Peak" Type="1" KeyType="1" Entries="2">'
+        '<TRACK Key="file://localhost/m/peak.mp3"/><TRACK Key="file://localhost/m/shared.mp3"/>'
+        "</NODE>",
+    )
+    .replace('<TRACK TrackID="7" Name="Shared"', '<TRACK Name="Shared" TrackID="7"')
+    .replace(
+        '<TRACK TrackID="8" Name="Only Peak"',
+        '<TRACK Name="Only &gt; Peak &quot;TrackID=&quot;8&quot; \u00fc&#10;&lt;/TRACK&gt;"',
+    )
 )
 
 
@@ -174,6 +184,13 @@ def test_the_writers_record_is_what_the_file_holds(tmp_path, make):
         recorded, read = item.enriched_index, _read_file(item.enriched)
         assert (recorded.tracks, recorded.nodes) == (read.tracks, read.nodes), item.playlist
         assert recorded.stamp == path_stamp(item.enriched)
+        data = item.enriched.read_bytes()
+        assert len(recorded.spans) == len(recorded.tracks)
+        spans = zip(recorded.tracks, recorded.spans, strict=True)
+        for (track_id, location), (offset, length) in spans:
+            track = etree.fromstring(data[offset : offset + length])  # exactly one element
+            assert (track.tag, track.get("TrackID", ""), track.get("Location", "")) == (
+                "TRACK", track_id, location)  # fmt: skip
     assert any(key_type == "1" for o in outputs for _, key_type, _ in o.enriched_index.nodes)
     odd_paths = [path for path, _, _ in outputs[-1].enriched_index.nodes]
     assert ["Fold\ufffder", "Set\ufffd \ufffd"] in odd_paths
@@ -196,7 +213,22 @@ def test_a_file_rewritten_after_its_record_is_read_again(tmp_path, make):
     written = write_batch_xml(out, outputs).path.read_bytes()
     pairs = [(o.playlist, o.enriched) for o in outputs]
     assert written == write_rekordbox_batch(tmp_path / "read.xml", pairs).path.read_bytes()
-    # had the stale record been taken, the document would say otherwise
-    stale = dataclasses.replace(outputs[0].enriched_index, stamp=path_stamp(first))
+    # had the stale record been taken (for its ids; its tracks' bytes are read from the
+    # file when the record says nothing of where they are), the document would differ
+    stale = dataclasses.replace(outputs[0].enriched_index, stamp=path_stamp(first), spans=[])
     trusted = write_rekordbox_batch(tmp_path / "stale.xml", pairs, known={str(first): stale})
     assert trusted.path.read_bytes() != written
+
+
+def test_a_file_changed_under_an_unchanged_stamp_is_read_again(tmp_path, make):
+    """A rewrite within the clock's resolution keeps size and mtime: the spans then point
+    at something else than TRACKs, and the batch is written from the files instead."""
+    out, outputs = _more_outputs(tmp_path, make)
+    pairs = [(o.playlist, o.enriched) for o in outputs]
+    from_files = write_rekordbox_batch(tmp_path / "read.xml", pairs).path.read_bytes()
+    first = outputs[0].enriched_index
+    shifted = dataclasses.replace(first, spans=[(o + 1, n) for o, n in first.spans])
+    known = {str(outputs[0].enriched): shifted}
+    written = write_rekordbox_batch(out / BATCH_XML, pairs, known=known)
+    assert written.path.read_bytes() == from_files
+    assert not list(out.glob("*.tmp*")) and not list(out.glob(".*"))  # no partial file left
