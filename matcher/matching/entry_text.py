@@ -38,6 +38,7 @@ MAX_NAMES = 50  # artists or remixers of a catalog track
 
 _DASH = re.compile(r"\s+[-–—]+\s+")
 _ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
+_ISRC_NOISE = re.compile(r"[\s-]")
 
 
 def surface_form(text: str) -> str:
@@ -46,16 +47,19 @@ def surface_form(text: str) -> str:
 
 @lru_cache(maxsize=32768)
 def artist_names(text: str) -> tuple[str, ...]:
-    names = tuple(fold(n) for n in split_artists(text))
-    return tuple(dict.fromkeys(n for n in names if n))
+    return tuple(dict.fromkeys(filter(None, map(fold, split_artists(text)))))
 
 
 def norm_isrc(text: str) -> str:
-    isrc = re.sub(r"[\s-]", "", text or "").upper()
+    if not text:
+        return ""
+    isrc = _ISRC_NOISE.sub("", text).upper()
     return isrc if _ISRC.match(isrc) else ""
 
 
 def split_dash(title: str) -> tuple[str, str] | None:
+    if "-" not in title and "–" not in title and "—" not in title:
+        return None  # most titles: no search needed
     m = _DASH.search(title)
     if not m:
         return None
@@ -94,12 +98,14 @@ def _field_names(kind: type) -> tuple[tuple[str, ...], Callable[[object], tuple]
 def capped(record: Record) -> Record:
     """`record` with over-long text cut to MAX_TEXT (and name lists to MAX_NAMES)."""
     names, values = _field_names(type(record))
-    changes: dict[str, object] = {}
-    for name, value in zip(names, values(record), strict=True):
-        cut = capped_value(value)
-        if cut is not value:
-            changes[name] = cut
-    return replace(record, **changes) if changes else record
+    before = values(record)
+    after = tuple(map(capped_value, before))
+    if after == before:  # nearly always: a cut value is shorter, so never equal
+        return record
+    changes = {
+        n: cut for n, cut, value in zip(names, after, before, strict=True) if cut is not value
+    }
+    return replace(record, **changes)
 
 
 def capped_value(value: object) -> object:
@@ -110,7 +116,7 @@ def capped_value(value: object) -> object:
         type(value) is tuple
         and value
         and isinstance(value[0], str)
-        and (len(value) > MAX_NAMES or any(len(v) > MAX_TEXT for v in value))
+        and (len(value) > MAX_NAMES or max(map(len, value)) > MAX_TEXT)
     ):
         return tuple(v[:MAX_TEXT] for v in value[:MAX_NAMES])
     return value

@@ -47,6 +47,16 @@ _TAG_AT_END = re.compile(
     r"hq|hd|official(?:\s*(?:audio|video))?|320\s*kbps|320|purchased\s*at\s*beatport(?:\.com)?)\s*[)\]]?\s*$",
     re.I,
 )
+# The last characters of _TAG_AT_END's words: a title whose end (a closing bracket and
+# spaces aside) is none of them holds no such tag, and the costly search is skipped. The
+# table folds case as the search's IGNORECASE does ("ı" and "İ" match "i", "ſ" "s", the
+# Kelvin sign "k"), so the check never skips a title the search would change.
+_TAG_ENDINGS = (
+    "download", "dl", "free", "now", "mp3", "juices", "clan", "zippyshare", "promo", "only",
+    "clean", "dirty", "explicit", "hq", "hd", "official", "audio", "video", "kbps", "320",
+    "beatport", "com",
+)  # fmt: skip
+_AS_IGNORECASE = str.maketrans({"ı": "i", "İ": "i", "ſ": "s", "\u212a": "k"})
 _GROUP = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]")
 _DASH_TAIL = re.compile(r"\s+[-–—|]\s*([^-–—|]+)$")
 _COPY = re.compile(r"\s+-\s+copy(?:\s*\(\d+\))?\s*$|\s*\(\d\)\s*$|^copy of\s+", re.I)
@@ -67,23 +77,62 @@ def _is_junk(words: list[str]) -> bool:
     return any(w in _STRONG for w in words) and all(_junk_word(w) for w in words)
 
 
+@lru_cache(maxsize=4096)
+def _junk_token(token: str) -> bool:
+    """Whether a space-free token holds only junk words (cached: the last words of titles,
+    "Mix)", "Remix)", repeat)."""
+    return all(_junk_word(w) for w in _words(token))
+
+
+@lru_cache(maxsize=4096)
+def _junk_text(text: str) -> bool:
+    """Whether a bracket group's or a dash tail's text is junk (cached: "Original Mix"
+    comes back title after title)."""
+    return _is_junk(_words(text))
+
+
 def _drop_groups(title: str) -> str:
-    return _GROUP.sub(lambda m: "" if _is_junk(_words(m.group(1))) else m.group(0), title)
+    return _GROUP.sub(lambda m: "" if _junk_text(m.group(1)) else m.group(0), title)
 
 
 def _drop_tail(title: str) -> str:
     """Junk words after a dash ("- Official Video"), or two and more trailing ones."""
-    m = _DASH_TAIL.search(title)
-    if m and _is_junk(_words(m.group(1))) and title[: m.start()].strip():
+    dashed = "-" in title or "–" in title or "—" in title or "|" in title
+    m = _DASH_TAIL.search(title) if dashed else None
+    if m and _junk_text(m.group(1)) and title[: m.start()].strip():
         return title[: m.start()]
-    words = title.split()
-    if not words or not all(_junk_word(w) for w in _words(words[-1])):
+    last = title.rsplit(None, 1)[-1:]  # most titles end in a word no site adds
+    if not last or not _junk_token(last[0]):
         return title
+    words = title.split()
     cut = len(words)
-    while cut > 1 and all(_junk_word(w) for w in _words(words[cut - 1])):
+    while cut > 1 and _junk_token(words[cut - 1]):
         cut -= 1
     tail = _words(" ".join(words[cut:]))
     return " ".join(words[:cut]) if len(tail) >= 2 and _is_junk(tail) else title
+
+
+def _may_mark_copy(title: str) -> bool:
+    """Whether _COPY can match: "copy" is in the title, or it ends in "(N)"."""
+    return "copy" in title.lower() or title.rstrip()[-3:-2] == "("
+
+
+def _may_end_in_site(title: str) -> bool:
+    """Whether _SITE_AT_END can match: a site's address holds no space and has a "." or
+    "://", so it is in the last word."""
+    words = title.rsplit(None, 1)
+    return bool(words) and ("." in words[-1] or ":" in words[-1])
+
+
+def _may_end_in_tag(title: str) -> bool:
+    """Whether _TAG_AT_END can match: the title ends with one of its words."""
+    tail = title.rstrip()
+    if tail.endswith((")", "]")):
+        tail = tail[:-1].rstrip()
+    tail = tail[-12:]
+    if not tail.isascii():
+        tail = tail.translate(_AS_IGNORECASE)
+    return tail.lower().endswith(_TAG_ENDINGS)
 
 
 @lru_cache(maxsize=32768)
@@ -94,13 +143,18 @@ def strip_junk(title: str) -> str:
     for _ in range(4):
         before = t
         if "." in t:
-            t = _SITE_AT_END.sub("", _SITE_IN_BRACKETS.sub("", t))
-        t = _TAG_AT_END.sub("", t)
-        if t.endswith(")") or "opy" in t:
+            if "(" in t or "[" in t:
+                t = _SITE_IN_BRACKETS.sub("", t)
+            if _may_end_in_site(t):
+                t = _SITE_AT_END.sub("", t)
+        if _may_end_in_tag(t):
+            t = _TAG_AT_END.sub("", t)
+        if (t.endswith(")") or "opy" in t) and _may_mark_copy(t):
             t = _COPY.sub("", t)
         if "#" in t:
             t = _HASHTAGS.sub("", t)
-        if t and not t[-1].isalnum():
+        # a run of symbols at the end ends in one: a look at the last character first
+        if t and not t[-1].isalnum() and _SYMBOLS.match(t, len(t) - 1):
             t = _SYMBOLS.sub("", t)
         if "(" in t or "[" in t:
             t = _drop_groups(t)
@@ -143,4 +197,6 @@ _WHOLE_SITE = re.compile(
 def is_site_name(text: str) -> bool:
     """Whether a field holds only a web address ("www.electronicfresh.com"): download
     sites write their own name into the artist tag."""
-    return bool(text) and _WHOLE_SITE.fullmatch(text) is not None
+    if "." not in text and ":" not in text:  # an address has a "." or "://"
+        return False
+    return _WHOLE_SITE.fullmatch(text) is not None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 
 from matcher.matching.entry_text import (
@@ -141,7 +142,7 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
         )
     if entry.mix.strip():
         version_text = entry.mix.strip()
-    artists = artist_names(raw_artist) + tuple(fold(f) for f in featured)
+    artists = artist_names(raw_artist) + tuple(map(fold, featured))
 
     readings: list[Reading] = []
     split = split_dash(core)
@@ -149,7 +150,7 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
         left, right = split
         r_core, r_version, r_feat = title_and_version(right, label)
         version_text = version_text or r_version
-        readings.append(Reading(fold(r_core), artist_names(left) + tuple(fold(f) for f in r_feat)))
+        readings.append(Reading(fold(r_core), artist_names(left) + tuple(map(fold, r_feat))))
     elif split:
         left, right = split
         left_names = artist_names(left)
@@ -179,9 +180,7 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
     if version.is_named and not version.name and remixers:
         version = Version("named", " ".join(remixers), version.kind, version.length)
 
-    readings = [Reading(r.title, tuple(dict.fromkeys(r.artists)), r.prior, r.source)
-                for r in readings]  # fmt: skip
-    unique = tuple(_unique(readings))
+    unique = tuple(_unique([_without_repeats(r) for r in readings]))
     return EntryReading(
         readings=unique or (Reading(fold(raw_title), artists),),
         version=version,
@@ -203,11 +202,12 @@ def _names_a_file(title: str, artist: str, location: str) -> bool:
     """Whether a title field holds a file name: a Beatport or underscore-joined name, a
     name with its extension, or the entry's own file name (apps show it for untagged
     files). "Artist_Title_Mix" counts only when no artist tag says otherwise."""
-    if _FILE_NAME_LIKE.search(title):
+    underscored = "_" in title  # both patterns need an "_" (or the extension's ".")
+    if (underscored or "." in title) and _FILE_NAME_LIKE.search(title):
         return True
-    if title in location and ("_" in title or not artist) and title == file_stem(location):
+    if title in location and (underscored or not artist) and title == file_stem(location):
         return True
-    if not _UNDERSCORE_FIELDS.match(title) or " - " in title:
+    if not underscored or not _UNDERSCORE_FIELDS.match(title) or " - " in title:
         return False
     first = title.split("_", 1)[0]
     return not artist or fold(first) == fold(artist)
@@ -271,6 +271,14 @@ def _path_readings(
     return out
 
 
+def _without_repeats(reading: Reading) -> Reading:
+    """`reading` with each artist named once (the same object when none repeats)."""
+    artists = tuple(dict.fromkeys(reading.artists))
+    if len(artists) == len(reading.artists):
+        return reading
+    return Reading(reading.title, artists, reading.prior, reading.source)
+
+
 def _unique(readings: list[Reading]) -> list[Reading]:
     """Readings with a title, the first of each (title, artists) pair."""
     seen: set[tuple[str, tuple[str, ...]]] = set()
@@ -313,8 +321,8 @@ def _read_track(values: tuple) -> TrackReading:
     )
     core, title_version = split_version(raw_title)
     core, featured = split_feat(core)
-    artists = tuple(n for a in raw_artists for n in artist_names(a))
-    artists += tuple(fold(f) for f in featured)
+    artists = tuple(chain.from_iterable(map(artist_names, raw_artists)))
+    artists += tuple(map(fold, featured))
     titles = [fold(core)]
     split = split_dash(core)
     if split:
@@ -323,7 +331,7 @@ def _read_track(values: tuple) -> TrackReading:
             titles.append(fold(split[1]))
     version_text = mix or title_version
     version = parse_version(version_text) if version_text else NO_VERSION
-    remixers = tuple(n for r in raw_remixers for n in artist_names(r))
+    remixers = tuple(chain.from_iterable(map(artist_names, raw_remixers)))
     if version.is_named and not version.name and remixers:
         version = Version("named", " ".join(remixers), version.kind, version.length)
     return TrackReading(

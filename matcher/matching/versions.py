@@ -57,6 +57,7 @@ _PLAIN_SUFFIX = re.compile(
     r"radio\s+edit|instrumental)$",
     re.I,
 )
+_PLAIN_LAST = frozenset("xXtTnNlL")  # how _PLAIN_SUFFIX's versions end (mix, edit, ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ def _expand(text: str) -> list[str]:
     return joined
 
 
+@lru_cache(maxsize=16384)
 def is_version_text(text: str) -> bool:
     """Whether a bracket group or dash suffix reads as a version ("X Remix", "Extended")."""
     if not text or _FEAT.match(text.strip()):
@@ -155,7 +157,7 @@ def split_version(title: str) -> tuple[str, str]:
     rest = title.strip()
     kept: list[str] = []
     version = ""
-    while True:
+    while rest.endswith((")", "]")):  # a trailing group closes the (stripped) title
         m = _TRAILING_GROUP.search(rest)
         if not m:
             break
@@ -165,7 +167,7 @@ def split_version(title: str) -> tuple[str, str]:
         else:
             kept.insert(0, rest[m.start() :].strip())
         rest = rest[: m.start()].rstrip()
-    if not version:
+    if not version and ("-" in rest or "–" in rest or "—" in rest):
         m = _DASH_SUFFIX.search(rest)
         if m and rest[: m.start()].strip() and is_version_text(m.group(1)):
             version = m.group(1).strip()
@@ -174,7 +176,7 @@ def split_version(title: str) -> tuple[str, str]:
         left, right = rest.rsplit("_", 1)
         if left.strip() and is_version_text(right):
             version, rest = right.strip(), left.strip()
-    if not version and not kept:
+    if not version and not kept and rest[-1:] in _PLAIN_LAST:
         m = _PLAIN_SUFFIX.search(rest)
         if m and rest[: m.start()].strip():
             version = m.group(1).strip()

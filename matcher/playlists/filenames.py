@@ -26,7 +26,6 @@ AUDIO_EXTENSIONS = frozenset({
     "mpc", "ogg", "oga", "opus", "wav", "wave", "wma", "wv", "dsf", "dff", "webm",
 })  # fmt: skip
 
-_EXTENSION = re.compile(r"(?:\.stem)?\.([A-Za-z0-9]{2,5})$")
 _BEATPORT_ID = re.compile(r"^(\d{6,9})_(.+)$")
 # "01. Title", "1) Title", "07 - Title", "01 Title", "1-01 Title" (disc-track)
 _TRACK_NUMBER = re.compile(
@@ -41,7 +40,6 @@ _VERSION_END = re.compile(
 _VERSION_WORD = re.compile(
     r"\b(mix|remix|edit|dub|version|rework|bootleg|vip|instrumental|acapella|cut)$", re.I
 )
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,15 +56,20 @@ def file_stem(path_or_name: str) -> str:
 
 
 def _stem(path_or_name: str) -> str:
-    name = re.split(r"[/\\]", path_or_name.strip())[-1].strip()
-    match = _EXTENSION.search(name)
-    if match and match.group(1).lower() in AUDIO_EXTENSIONS and match.start() > 0:
-        name = name[: match.start()]
+    path = path_or_name.strip()
+    name = path[max(path.rfind("/"), path.rfind("\\")) + 1 :].strip()  # after the last folder
+    # the extension after the last dot, 2-5 ASCII letters or digits, with ".stem" before it
+    # for stem files (string methods: a regex search tries every position of the name)
+    base, dot, extension = name.rpartition(".")
+    if dot and 2 <= len(extension) <= 5 and extension.isascii() and extension.isalnum():
+        start = len(base) - 5 if base.endswith(".stem") else len(base)
+        if extension.lower() in AUDIO_EXTENSIONS and start > 0:
+            name = name[:start]
     return name.strip()
 
 
 def _clean(text: str) -> str:
-    return _SPACES.sub(" ", text).strip(" -_")
+    return " ".join(text.split()).strip(" -_")  # whitespace runs to one space
 
 
 def _with_mix(title: str, mix: str) -> str:
@@ -140,6 +143,8 @@ def parse_filename(path_or_name: str) -> FileNameInfo:
     if "_-_" in name or (" " not in name and "_" in name):
         name = name.replace("_", " ")
     parts = _DASH.split(name, maxsplit=1)
-    if len(parts) == 2 and _clean(parts[0]) and _clean(parts[1]):
-        return FileNameInfo(_clean(parts[0]), _clean(parts[1]), track_number=track_number)
+    if len(parts) == 2:
+        artist, title = _clean(parts[0]), _clean(parts[1])
+        if artist and title:
+            return FileNameInfo(artist, title, track_number=track_number)
     return FileNameInfo(title=_clean(name), track_number=track_number)

@@ -114,3 +114,25 @@ def test_words_are_cut_whole(title: str) -> None:
 )
 def test_is_site_name(field: str, site: bool) -> None:
     assert is_site_name(field) is site
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        pytest.param("Night Drive FREE DOWNLOAD", "Night Drive", id="upper-case-tag"),
+        # the tag words are matched ignoring case as Python's regex does, where "ı" and "İ"
+        # are an "i" and "ſ" an "s": the quick look at a title's end must read them so too
+        pytest.param("Night Drive (Offıcıal Vıdeo)", "Night Drive", id="dotless-i"),
+        pytest.param("Night Drive 320 kbpſ", "Night Drive", id="long-s"),
+        pytest.param("Night Drive (2)", "Night Drive", id="copy-number-after-a-bracket"),
+        pytest.param("Night Drive ★", "Night Drive", id="symbol-at-the-end"),
+        pytest.param("Night Drive (Original Mix)", "Night Drive (Original Mix)", id="no-junk"),
+    ],
+)
+def test_tags_at_the_end_in_any_case(raw: str, clean: str) -> None:
+    assert strip_junk(raw) == clean
+
+
+def test_an_address_without_a_dot_is_a_site() -> None:
+    assert is_site_name("http://localhost") is True
+    assert is_site_name("Will") is False

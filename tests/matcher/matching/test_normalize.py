@@ -1,6 +1,15 @@
+import re
+import unicodedata
+
 import pytest
 
-from matcher.matching.normalize import clean_title, split_artists, split_feat, strip_track_number
+from matcher.matching.normalize import (
+    clean_title,
+    split_artists,
+    split_feat,
+    strip_key_marks,
+    strip_track_number,
+)
 from matcher.matching.text import fold
 
 
@@ -83,3 +92,55 @@ def test_track_number_needs_a_title_after_it() -> None:
     assert strip_track_number("2 4 6") == "2 4 6"
     assert strip_track_number("20 20 (Original Mix)") == "20 20 (Original Mix)"
     assert strip_track_number("05 Suddenly (Dave Darell Mix)") == "Suddenly (Dave Darell Mix)"
+
+
+def _fold_by_regex(text: str) -> str:
+    """The folding rule written out plainly, to hold `fold`'s faster paths to it."""
+    text = unicodedata.normalize("NFKD", text.translate(str.maketrans(_SPECIAL_LETTERS)))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return re.sub(r"[\W_]+", " ", re.sub(r"[.'’‘`´!]", "", text)).strip()
+
+
+_SPECIAL_LETTERS = {
+    "ø": "o", "Ø": "o", "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "đ": "d",
+    "Đ": "d", "ł": "l", "Ł": "l", "þ": "th", "ð": "d", "ı": "i", "€": "e",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("start", range(0, 0x3000, 0x400))
+def test_fold_reads_every_character_as_the_rule_says(start: int) -> None:
+    """ASCII and text that NFKD turns into ASCII take a quicker path than the rest; every
+    character must still fold as the rule says ("$" read as "s" when typed, while a
+    "﹩" that NFKD turns into "$" is punctuation like any other)."""
+    for code in [*range(start, start + 0x400), 0xFE69, 0xFF04]:
+        ch = chr(code)
+        for text in (f"a{ch}B{ch}", ch, f"x{ch}é"):
+            expected = _fold_by_regex(text.replace("$", "s"))
+            assert fold(text) == expected, (hex(code), text)
+
+
+@pytest.mark.parametrize(
+    ("title", "rest", "featured"),
+    [
+        pytest.param("Song (WITH Someone)", "Song", ("Someone",), id="upper-case"),
+        pytest.param("Song (wıth Someone)", "Song", ("Someone",), id="dotless-i-as-i"),
+        pytest.param("  Song  ", "Song", (), id="none-stripped"),
+    ],
+)
+def test_split_feat_any_case(title: str, rest: str, featured: tuple[str, ...]) -> None:
+    assert split_feat(title) == (rest, featured)
+
+
+@pytest.mark.parametrize(
+    ("title", "stripped"),
+    [
+        pytest.param("Title (8A)", "Title", id="camelot-in-brackets"),
+        pytest.param("Title [Am]", "Title", id="musical-in-brackets"),
+        pytest.param("Title - 6A", "Title", id="suffix"),
+        pytest.param("8A - 128 - Title", "Title", id="key-and-bpm-prefix"),
+        pytest.param("Title (Dub)", "Title (Dub)", id="a-version-is-no-key"),
+        pytest.param("Bb", "Bb", id="a-key-alone-is-the-title"),
+    ],
+)
+def test_strip_key_marks(title: str, stripped: str) -> None:
+    assert strip_key_marks(title) == stripped

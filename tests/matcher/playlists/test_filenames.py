@@ -118,6 +118,12 @@ def test_result_is_frozen() -> None:
         pytest.param("Artist - Title (Mr. X Remix)", "Artist - Title (Mr. X Remix)",
                      id="no-extension-kept-whole"),
         pytest.param("notes.txt", "notes.txt", id="not-an-audio-extension"),
+        pytest.param("Music/x.stem.mp4", "x", id="stem-file"),
+        pytest.param("Music/.stem.mp4", ".stem.mp4", id="nothing-before-the-extension"),
+        pytest.param("a.b.MP3", "a.b", id="dots-in-the-name"),
+        pytest.param("name.mp3 ", "name", id="trailing-space"),
+        pytest.param("a.mp3x", "a.mp3x", id="longer-extension"),
+        pytest.param("a.\uff2dp3", "a.\uff2dp3", id="full-width-letter-is-no-extension"),
     ],
 )  # fmt: skip
 def test_file_stem(location: str, stem: str) -> None:
