@@ -30,7 +30,7 @@ def folded_fields(track: CatalogTrack) -> tuple[str, str, str]:
 
 
 def _split_names(joined: str) -> tuple[str, ...]:
-    return tuple(name for name in joined.split(", ") if name) if joined else ()
+    return tuple(filter(None, joined.split(", "))) if joined else ()
 
 
 def _float(value: float | None) -> float | None:
@@ -38,26 +38,10 @@ def _float(value: float | None) -> float | None:
 
 
 def track_of(row: tuple) -> CatalogTrack:
-    """A track from a row of `COLUMNS`."""
-    (cid, title, mix, artists, remixers, label, release, date, bpm, key, genre, dur, isrc,
-     location, size) = row  # fmt: skip
-    return CatalogTrack(
-        catalog_id=cid,
-        title=title,
-        mix=mix,
-        artists=_split_names(artists),
-        remixers=_split_names(remixers),
-        label=label,
-        release=release,
-        release_date=date,
-        bpm=bpm,
-        key=key,
-        genre=genre,
-        duration_s=dur,
-        isrc=isrc,
-        location=location,
-        file_size=size,
-    )
+    """A track from a row of `COLUMNS` (whose order is CatalogTrack's: every candidate of
+    every query comes through here, so the fields go by position)."""
+    cid, title, mix, artists, remixers, *rest = row
+    return CatalogTrack(cid, title, mix, _split_names(artists), _split_names(remixers), *rest)
 
 
 def row_of(track: CatalogTrack, source: str) -> tuple:

@@ -72,37 +72,31 @@ def _identity(scored: Scored) -> tuple[frozenset[str], tuple[str, ...], object]:
 
 def _prepare(candidates: Sequence[Scored], preset: Preset) -> list[_Live]:
     """Context features, log-odds, copies merged (the best-scoring copy stands)."""
+    weights = _signal_terms(preset.model).context_weights
+    evidence = [c.evidence for c in candidates]
+    context = zip(context_counts(evidence), timed_siblings(evidence), strict=True)
     live = []
-    for scored, twins, features in _in_context(candidates):
-        logit = scored.base + _context_logit(features, preset)
+    for scored, ((twins, siblings), timed) in zip(candidates, context, strict=True):
+        features = with_context(scored.evidence.features, twins, siblings, timed)
+        logit = scored.base + _context_logit(features, weights)
         same = bool(features.get("same_file"))
         live.append(_Live(scored, features, logit, twins, guard=scored.guard, same_file=same))
     return _merge_copies(live)
 
 
-def _in_context(candidates: Sequence[Scored]) -> list[tuple[Scored, int, dict[str, float]]]:
-    """Each candidate with its title twins and its features, the context ones set."""
-    evidence = [c.evidence for c in candidates]
-    context = zip(context_counts(evidence), timed_siblings(evidence), strict=True)
-    out = []
-    for scored, ((twins, siblings), timed) in zip(candidates, context, strict=True):
-        out.append((scored, twins, with_context(scored.evidence.features, twins, siblings, timed)))
-    return out
-
-
-def _context_logit(features: dict[str, float], preset: Preset) -> float:
-    """The part of the log-odds the other candidates decide (`scored.base` has the rest)."""
-    w = preset.model.table.get  # 0 + ...: the same sum, in the same order, as sum() makes
-    return (0 + w("title_twins", 0.0) * features["title_twins"]
-            + w("siblings", 0.0) * features["siblings"]
-            + w("timed_sibling", 0.0) * features["timed_sibling"])  # fmt: skip
+def _context_logit(features: dict[str, float], weights: tuple[float, float, float]) -> float:
+    """The part of the log-odds the other candidates decide (`scored.base` has the rest);
+    `weights` are those of `_CONTEXT_FEATURES`, in order."""
+    w_twins, w_siblings, w_timed = weights
+    # 0 + ...: the same sum, in the same order, as sum() makes
+    return (0 + w_twins * features["title_twins"] + w_siblings * features["siblings"]
+            + w_timed * features["timed_sibling"])  # fmt: skip
 
 
 def _logits(candidates: Sequence[Scored], preset: Preset) -> list[float]:
     """The log-odds alone (the early-exit test: no features copied, no copies merged,
     which can only make a best look less certain than `decide` will find it)."""
-    w = preset.model.table.get
-    w_twins, w_siblings, w_timed = (w(name, 0.0) for name in _CONTEXT_FEATURES)
+    w_twins, w_siblings, w_timed = _signal_terms(preset.model).context_weights
     evidence = [c.evidence for c in candidates]
     out = []
     for e, scored, (twins, siblings), timed in zip(
@@ -115,6 +109,8 @@ def _logits(candidates: Sequence[Scored], preset: Preset) -> list[float]:
 
 
 def _merge_copies(live: list[_Live]) -> list[_Live]:
+    if len(live) < 2:
+        return live  # most entries bring one candidate: nothing to merge
     groups: dict[tuple, list[_Live]] = {}
     out: list[_Live] = []
     # the entry's own file stands for its copies; ties go by catalog id, not input order
@@ -149,8 +145,8 @@ def may_reach(candidates: Sequence[Scored], preset: Preset, confidence: float) -
     say: a share is at most sigmoid(log-odds). Cheap (no context counts), so the
     early-exit test asks it first."""
     model = preset.model
-    lift = sum(max(0.0, model.weight(name)) for name in _CONTEXT_FEATURES)
-    ceiling = max((c.base for c in candidates), default=-math.inf) + lift
+    ceiling = max([c.base for c in candidates], default=-math.inf)
+    ceiling += _signal_terms(model).lift
     if ceiling == -math.inf:
         return False
     return ceiling >= 30.0 or model.calibrate(1.0 / (1.0 + math.exp(-ceiling))) >= confidence
@@ -188,11 +184,12 @@ def decide(candidates: Sequence[Scored], preset: Preset) -> Decision:
         extra = len(copies) - MAX_COPIES_SHOWN
         reason += f"; the same track also at {shown}" + (f" and {extra} more" if extra > 0 else "")
     first = "chosen" if status is MatchStatus.MATCHED else "best"
-    noted = [_candidate(best, confidence, first, model)]
+    terms = _signal_terms(model)
+    noted = [_candidate(best, confidence, first, terms)]
     for c in ranked[1:]:
         note = f"guard: {c.guard}" if c.guard else _why_lost(best, c)
         noted.append(_candidate(c, model.calibrate(c.share) if not c.guard else 0.0, note,
-                                model))  # fmt: skip
+                                terms))  # fmt: skip
     return Decision(status, reason, noted[0], tuple(noted), copies)
 
 
@@ -251,6 +248,8 @@ class _Terms:
     no_artist: float  # the cost of naming no artist
     support: tuple[tuple[str, float], ...]  # (feature, weight) with a weight
     context: tuple[tuple[str, float], ...]
+    context_weights: tuple[float, float, float]  # the weights of _CONTEXT_FEATURES, in order
+    lift: float  # the most the context can add to a candidate's log-odds
 
 
 _TERMS: dict[int, tuple[object, _Terms]] = {}  # id(model) -> (the model, kept alive; terms)
@@ -258,7 +257,7 @@ _TERMS: dict[int, tuple[object, _Terms]] = {}  # id(model) -> (the model, kept a
 
 def _signal_terms(model) -> _Terms:  # noqa: ANN001
     """The model's `_Terms`, by identity: a model's hash goes over every weight and knot,
-    and `costs` runs for every candidate."""
+    and `costs` runs for every candidate (`may_reach` and `_logits` after every query)."""
     hit = _TERMS.get(id(model))
     if hit is not None and hit[0] is model:
         return hit[1]
@@ -275,6 +274,12 @@ def _signal_terms(model) -> _Terms:  # noqa: ANN001
         no_artist=round(weights.get("artists", 0.0) + weights.get("artist_cover", 0.0), 4),
         support=tuple((n, weights[n]) for n in _SUPPORT if weights.get(n, 0.0)),
         context=tuple((n, weights[n]) for n in _CONTEXT if weights.get(n, 0.0)),
+        context_weights=(
+            weights.get("title_twins", 0.0),
+            weights.get("siblings", 0.0),
+            weights.get("timed_sibling", 0.0),
+        ),
+        lift=sum(max(0.0, model.weight(name)) for name in _CONTEXT_FEATURES),
     )
     if len(_TERMS) >= 8:
         _TERMS.clear()
@@ -285,7 +290,13 @@ def _signal_terms(model) -> _Terms:  # noqa: ANN001
 def costs(features: dict[str, float], similarities: dict[str, float], model) -> dict[str, float]:  # noqa: ANN001
     """Per signal, what kept the candidate from a perfect score (positive), and the
     support that lifted it (negative)."""
-    terms = _signal_terms(model)
+    return _costs_by(features, similarities, _signal_terms(model))
+
+
+def _costs_by(
+    features: dict[str, float], similarities: dict[str, float], terms: _Terms
+) -> dict[str, float]:
+    """`costs` with the model's terms at hand (`decide` asks for every candidate)."""
     get = features.get
     out = {}
     carried = similarities.keys()
@@ -332,12 +343,13 @@ def _why_lost(best: _Live, c: _Live) -> str:
     return f"{math.exp(gap):.0f} times less likely than the best"
 
 
-def _candidate(c: _Live, confidence: float, note: str, model) -> Candidate:  # noqa: ANN001
+def _candidate(c: _Live, confidence: float, note: str, terms: _Terms) -> Candidate:
+    similarities = c.scored.evidence.similarities
     return Candidate(
         track=c.scored.track,
         confidence=round(confidence, 4),
-        features=dict(c.scored.evidence.similarities),
-        penalties=costs(c.features, c.scored.evidence.similarities, model),
+        features=dict(similarities),
+        penalties=_costs_by(c.features, similarities, terms),
         guard=c.guard,
         note=note,
         score=round(c.logit, 4) if math.isfinite(c.logit) else -99.0,

@@ -45,8 +45,7 @@ from dataclasses import dataclass, field
 from matcher.matching.feature_names import FEATURES
 from matcher.matching.readings import EntryReading, TrackReading, read_track
 from matcher.matching.similarity import (
-    artist_coverage,
-    artist_similarity,
+    artist_scores,
     bpm_similarity,
     duration_similarity,
     key_sim,
@@ -123,12 +122,16 @@ _LOG_COUNTS = tuple(math.log1p(n) / math.log1p(_TWINS_CAP) for n in range(_TWINS
 
 def _log_count(count: int) -> float:
     """A count on a log scale in [0, 1] (0 for none, 1 for _TWINS_CAP or more)."""
-    return _LOG_COUNTS[min(max(count, 0), _TWINS_CAP)]
+    if count <= 0:  # the usual answer: asked twice per candidate after every query
+        return _LOG_COUNTS[0]
+    return _LOG_COUNTS[min(count, _TWINS_CAP)]
 
 
 def context_counts(candidates: Sequence[Evidence]) -> list[tuple[int, int]]:
     """For each candidate, (how many other candidates share its title, how many of those
     share its first artist too: other versions of the same work)."""
+    if len(candidates) == 1:
+        return [(0, 0)]  # most entries bring one candidate: it has no twins
     # plain dicts, not Counters: this runs over the pool after every query
     titles: dict[str, int] = {}
     works: dict[tuple[str, str], int] = {}
@@ -137,7 +140,8 @@ def context_counts(candidates: Sequence[Evidence]) -> list[tuple[int, int]]:
         for title in own:
             titles[title] = titles.get(title, 0) + 1
         if e.lead:
-            for work in {(title, e.lead) for title in own}:
+            for title in own:  # each title once, so each (title, lead) once
+                work = (title, e.lead)
                 works[work] = works.get(work, 0) + 1
     out = []
     for e in candidates:
@@ -157,6 +161,8 @@ def timed_siblings(candidates: Sequence[Evidence]) -> list[bool]:
     """For each candidate without a length, whether another version of its work (a title
     and first artist it shares) among the candidates has one that agrees with the entry's:
     then the length speaks for that version, and nothing speaks for this one."""
+    if not any(e.untimed for e in candidates):
+        return [False] * len(candidates)  # the usual case: no candidate to look for
     agreeing = {(title, e.lead) for e in candidates if e.lead and e.features["duration_close"]
                 for title in e.titles}  # fmt: skip
     return [e.untimed and any((t, e.lead) in agreeing for t in e.titles) for e in candidates]
@@ -193,24 +199,26 @@ def evidence(
     0 here: `with_context` sets them once the candidates are known."""
     t = read_track(track)
     titles = t.titles
-    names = t.artists + t.remixers
-    best_title, best_artists, chosen = -1.0, None, entry.primary
+    best_title, best_artists, chosen, cover = -1.0, None, entry.primary, None
     best = -0.5  # best_title + 0.5, the worth of no artists
     # readings often share a title or an artist list: each similarity is worked out once
     title_of: dict[str, float] = {}
-    artists_of: dict[tuple[str, ...], float | None] = {}
+    artists_of: dict[tuple[str, ...], tuple[float | None, float | None]] = {}  # artist_scores
     for reading in entry.readings:
         plain = title_of.get(reading.title)
         if plain is None:
             plain = title_of[reading.title] = title_similarity((reading.title,), titles)
         title = plain * reading.prior
-        if reading.artists in artists_of:
-            artists = artists_of[reading.artists]
-        else:
-            artists = artists_of[reading.artists] = artist_similarity(reading.artists, names)
+        scores = artists_of.get(reading.artists)
+        if scores is None:
+            scores = artists_of[reading.artists] = artist_scores(
+                reading.artists, t.artists, t.remixers
+            )
+        artists = scores[0]
         combined = title + (artists if artists is not None else 0.5)
         if combined > best:
             best_title, best_artists, chosen, best = title, artists, reading, combined
+            cover = scores[1]
     has_artists = best_artists is not None
     ev, tv = entry.version, t.version
     signal, version, guard = version_similarity(
@@ -219,7 +227,6 @@ def evidence(
     duration = duration_similarity(entry.duration_s, t.duration_s)
     bpm = bpm_similarity(entry.bpm, t.bpm)
     key = key_sim(entry.key, t.key)
-    cover = artist_coverage(chosen.artists, t.artists) if has_artists else None
     title_exact = 0.0
     for r in entry.readings:
         if r.title in titles:
@@ -272,8 +279,8 @@ def evidence(
         "bpm_off": bpm_off,
         "key": key_f,
         "key_off": key_off,
-        "release": _support(text_similarity(entry.album, t.release)),
-        "label": _support(text_similarity(entry.label, t.label)),
+        "release": _support(text_similarity(entry.album, t.release)) if entry.album else 0.0,
+        "label": _support(text_similarity(entry.label, t.label)) if entry.label else 0.0,
         "surface": float(entry.surface in t.surfaces),
         "identifier": float(bool(identifier) and best_title >= 0.6),
         "same_file": float(same_file(location, track.location, entry.file_size, track.file_size)),

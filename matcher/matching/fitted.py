@@ -38,12 +38,15 @@ class ScoringModel:
     _columns: tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...]] = field(
         init=False, repr=False, compare=False, hash=False
     )
+    # the calibration's shares alone: `calibrate` bisects them several times per entry
+    _knot_shares: tuple[float, ...] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "table", dict(self.weights))
         names = tuple(name for name, _ in self.weights)
         columns = (names, tuple(w for _, w in self.weights), (0.0,) * len(names))
         object.__setattr__(self, "_columns", columns)
+        object.__setattr__(self, "_knot_shares", tuple(x for x, _ in self.calibration))
 
     def logit(self, features: Mapping[str, float]) -> float:
         names, weights, zeros = self._columns
@@ -69,8 +72,7 @@ class ScoringModel:
         knots = self.calibration
         if not knots:
             return share
-        xs = [x for x, _ in knots]
-        i = bisect.bisect_right(xs, share)
+        i = bisect.bisect_right(self._knot_shares, share)
         if i == 0:
             return knots[0][1]
         if i == len(knots):

@@ -18,6 +18,8 @@ answers a trigram query with nothing; online catalogs take the first few word qu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from matcher.matching.normalize import GENERIC_ARTISTS
 from matcher.matching.presets import Preset
 from matcher.matching.provider import Query
@@ -38,8 +40,8 @@ _STOPWORDS = frozenset(
 )
 
 
-def _significant(words: list[str]) -> tuple[str, ...]:
-    kept = tuple(w for w in words if w not in _STOPWORDS and (len(w) > 1 or w.isdigit()))
+def _significant(words: Sequence[str]) -> tuple[str, ...]:
+    kept = tuple([w for w in words if w not in _STOPWORDS and (len(w) > 1 or w.isdigit())])
     return kept or tuple(words)
 
 
@@ -49,6 +51,7 @@ def plan(entry: EntryReading, preset: Preset) -> tuple[Query, ...]:
     queries: list[Query] = []
     primary = entry.primary
     title_words = tuple(primary.title.split())
+    artist_words = tuple([w for a in primary.artists[:2] for w in a.split()])
     for reading in entry.readings[:2]:
         if reading.artists and reading.title and reading.artists[0] not in GENERIC_ARTISTS:
             queries.append(
@@ -62,7 +65,7 @@ def plan(entry: EntryReading, preset: Preset) -> tuple[Query, ...]:
         queries.append(
             Query(
                 "artist+any-title",
-                _significant(list(title_words)),
+                _significant(title_words),
                 tuple(primary.artists[0].split()),
                 mode="artist+any",
             )
@@ -70,11 +73,10 @@ def plan(entry: EntryReading, preset: Preset) -> tuple[Query, ...]:
     for reading in entry.readings[1:2]:
         if reading.title and reading.title != primary.title:
             queries.append(Query("title", tuple(reading.title.split())))
-    loose = _significant(list(title_words) + [w for a in primary.artists[:2] for w in a.split()])
+    loose = _significant(title_words + artist_words)
     if loose:
         queries.append(Query("any-word", loose, mode="any"))
     unique = list(dict.fromkeys(queries))[: preset.max_queries]
     if title_words and preset.max_queries >= TYPO_QUERY_FROM:
-        artist_words = tuple(w for a in primary.artists[:2] for w in a.split())
         unique.append(Query("trigram", title_words, artist_words, mode="trigram"))
     return tuple(unique)

@@ -20,6 +20,7 @@ from matcher.matching.versions import Version
 
 __all__ = [
     "artist_coverage",
+    "artist_scores",
     "artist_similarity",
     "bpm_similarity",
     "duration_similarity",
@@ -49,16 +50,18 @@ _KIND_GROUPS = (
 def _digits(text: str) -> frozenset[str]:
     """The numbers written as words in `text` (asked of every title, candidate after
     candidate: cached)."""
-    return frozenset(w for w in text.split() if w.isdigit())
+    return frozenset(filter(str.isdigit, text.split()))
 
 
 def _pair(a: str, b: str) -> float:
     if a == b:
         return 1.0
-    da, db = _digits(a), _digits(b)
-    if da and db and da != db:  # "Part 1" / "Part 2", "Vol 3" / "Vol 4": other works
-        return min(0.6, Levenshtein.normalized_similarity(a, b))
     ratio = Levenshtein.normalized_similarity(a, b)
+    da = _digits(a)  # most titles name no number: then the other's need not be read
+    if da:
+        db = _digits(b)
+        if db and da != db:  # "Part 1" / "Part 2", "Vol 3" / "Vol 4": other works
+            return min(0.6, ratio)
     # the token score is at most 0.97: at or above it, the letters already say it all
     best = ratio if ratio >= 0.97 else max(ratio, fuzz.token_sort_ratio(a, b) / 100.0 * 0.97)
     if len(a) >= 8 and len(a) < len(b) and b.startswith(a):  # the entry's title was cut short
@@ -70,7 +73,7 @@ def title_similarity(entry_titles: tuple[str, ...], track_titles: tuple[str, ...
     for a in entry_titles:
         if a in track_titles:
             return 1.0  # no pair scores more than the same title
-    return max(_pair(a, b) for a in entry_titles for b in track_titles)
+    return max([_pair(a, b) for a in entry_titles for b in track_titles])
 
 
 def one_slip(title: str, others: tuple[str, ...]) -> bool:
@@ -101,38 +104,60 @@ def text_similarity(a: str, b: str) -> float | None:
     return max(_pair(a, b), fuzz.token_set_ratio(a, b) / 100.0 * 0.95)
 
 
-def _name_match(name: str, others: tuple[str, ...]) -> float:
+def _likeness(a: str, b: str) -> float:
+    """How alike two names are. Symmetric (both measures are), so a pair compared one way
+    need not be compared the other (`artist_scores`)."""
+    s = Levenshtein.normalized_similarity(a, b)
+    if s < 0.9 and min(len(a), len(b)) >= 4:
+        s = max(s, fuzz.token_set_ratio(a, b) / 100.0 * 0.92)
+    return s
+
+
+def _name_match(name: str, others: tuple[str, ...], seen: dict[tuple[str, str], float]) -> float:
+    """How well `name` is found among `others` (1 when it is one of them). `seen` holds
+    the pairs already compared, (name, other) -> likeness, and gets the new ones."""
     if name in others:
         return 1.0
     best = 0.0
     for other in others:
-        s = Levenshtein.normalized_similarity(name, other)
-        if s < 0.9 and min(len(name), len(other)) >= 4:
-            s = max(s, fuzz.token_set_ratio(name, other) / 100.0 * 0.92)
-        best = max(best, s)
+        s = seen.get((other, name))
+        if s is None:
+            s = seen[(name, other)] = _likeness(name, other)
+        if s > best:  # max(best, s), without the call: this runs for every name pair
+            best = s
     return best
 
 
-def artist_similarity(entry: tuple[str, ...], track: tuple[str, ...]) -> float | None:
-    """How well the entry's artists are found among the track's (artists and remixers).
-
-    The first-named artist counts double: it is the one libraries rarely get wrong.
-    """
+def artist_scores(
+    entry: tuple[str, ...], artists: tuple[str, ...], remixers: tuple[str, ...] = ()
+) -> tuple[float | None, float | None]:
+    """(`artist_similarity` of the entry's artists and the track's artists and remixers,
+    `artist_coverage` of the track's artists), each pair of names compared once: the
+    coverage looks the other way across the same pairs."""
+    track = artists + remixers
     if not entry or not track:
-        return None
-    scores = [_name_match(n, track) for n in entry]
-    weighted = (scores[0] * 2 + sum(scores[1:])) / (len(scores) + 1)
-    if weighted >= 0.9:  # the joined names score at most 0.9: they cannot do better
-        return weighted
-    joined = fuzz.token_set_ratio(" ".join(entry), " ".join(track)) / 100.0
-    return max(weighted, joined * 0.9)
+        return None, None
+    seen: dict[tuple[str, str], float] = {}
+    scores = [_name_match(n, track, seen) for n in entry]
+    # the first-named artist counts double: it is the one libraries rarely get wrong
+    similarity = (scores[0] * 2 + sum(scores[1:])) / (len(scores) + 1)
+    if similarity < 0.9:  # the joined names score at most 0.9: only then can they do better
+        joined = fuzz.token_set_ratio(" ".join(entry), " ".join(track)) / 100.0
+        similarity = max(similarity, joined * 0.9)
+    if not artists:
+        return similarity, None
+    cover = sum(1.0 for n in artists if _name_match(n, entry, seen) >= 0.85) / len(artists)
+    return similarity, cover
+
+
+def artist_similarity(entry: tuple[str, ...], track: tuple[str, ...]) -> float | None:
+    """How well the entry's artists are found among the track's (artists and remixers)."""
+    return artist_scores(entry, track)[0]
 
 
 def artist_coverage(entry: tuple[str, ...], track: tuple[str, ...]) -> float | None:
     """The share of the track's artists the entry names (libraries often keep only the first)."""
-    if not entry or not track:
-        return None
-    return sum(1.0 for n in track if _name_match(n, entry) >= 0.85) / len(track)
+    return artist_scores(entry, track)[1]
 
 
 def _kinds_agree(a: str, b: str) -> bool:

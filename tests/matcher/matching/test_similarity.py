@@ -6,7 +6,9 @@ import pytest
 
 from matcher.matching.keys import parse_key
 from matcher.matching.similarity import (
+    _likeness,
     artist_coverage,
+    artist_scores,
     artist_similarity,
     bpm_similarity,
     duration_similarity,
@@ -114,6 +116,44 @@ def test_first_artist_counts_double() -> None:
 )
 def test_artist_coverage(entry: tuple[str, ...], track: tuple[str, ...], expected: float) -> None:
     assert artist_coverage(entry, track) == expected
+
+
+@pytest.mark.parametrize(
+    ("entry", "artists", "remixers"),
+    [
+        pytest.param(("nova reyez", "mira solen"), ("nova reyes", "mira sollen"), (), id="typos"),
+        pytest.param(("nova reyes",), ("nova reyes", "mira solen"), ("kaito brenn",), id="half"),
+        pytest.param(("kaito brenn", "nova reyes"), ("nova reyes",), ("kaito bren",),
+                     id="remixer-named"),
+        pytest.param(("reyes nova",), ("nova reyes feat mira",), (), id="word-order"),
+        pytest.param(("dj",), ("dj koze", "kaito"), (), id="short-names"),
+        pytest.param(("nova reyes",), (), ("mira solen",), id="remixers-only"),
+    ],
+)  # fmt: skip
+def test_artist_scores_are_both_sides_worked_out_alone(
+    entry: tuple[str, ...], artists: tuple[str, ...], remixers: tuple[str, ...]
+) -> None:
+    # the coverage reuses the name pairs the similarity compared, the other way round
+    assert artist_scores(entry, artists, remixers) == (
+        artist_similarity(entry, artists + remixers),
+        artist_coverage(entry, artists),
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("nova reyes", "nova reyez"),
+        ("nova reyes", "reyes nova feat mira solen"),
+        ("dj koze", "koze"),
+        ("mira", "mira solen"),
+        ("tiësto", "tiesto"),
+        ("a b c d", "d c b a e"),
+    ],
+)
+def test_name_likeness_is_symmetric(a: str, b: str) -> None:
+    # what lets artist_scores compare each pair of names once
+    assert _likeness(a, b) == _likeness(b, a)
 
 
 # -- versions ----------------------------------------------------------------------------
