@@ -53,13 +53,15 @@ def run_batch(
     quiet: bool,
 ) -> int:
     """Match `inputs` on a new engine; returns the exit code."""
-    from matcher.engine.journal import Journal
-    from matcher.playlists import detect_format
-
-    Journal.open().close()  # a damaged journal fails here, in one line, before any work
-    for path in inputs:  # so does a missing, empty, binary or unreadable input (its head only)
-        detect_format(Path(path))
+    # the engine is spawned first: its processes start up (imports, the catalog, the
+    # workers) while this one checks the inputs; a failed check closes it again
     with Engine(config, results=False) as engine:  # counts are all a terminal shows
+        from matcher.engine.journal import Journal
+        from matcher.playlists import detect_format
+
+        Journal.open().close()  # a damaged journal fails here, in one line, before any work
+        for path in inputs:  # so does a missing, empty, binary or unreadable input (its head)
+            detect_format(Path(path))
         batch = engine.start(inputs, names=names, all_playlists=all_playlists)
         return _follow(batch, quiet=quiet)
 
