@@ -12,8 +12,10 @@ cheaply between processes and can be compared in tests:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 from pathlib import Path
 
 __all__ = [
@@ -188,12 +190,21 @@ class MatchResult:
         """This result without its audit trail (candidates beyond the first `keep`,
         queries): what progress events carry, so a window gets each chunk cheaply. The
         journal and the output files keep the full result."""
-        return replace(
-            self,
-            candidates=self.candidates[:keep],
-            query_log=(),
-            queries_run=max(self.queries_run, len(self.query_log)),
-            candidates_evaluated=max(self.candidates_evaluated, len(self.candidates)),
+        # the constructor by position, not dataclasses.replace: a quarter of its cost
+        return MatchResult(
+            self.entry,
+            self.status,
+            self.confidence,
+            self.provider,
+            self.reason,
+            self.best,
+            self.candidates[:keep],
+            (),
+            self.elapsed_ms,
+            max(self.candidates_evaluated, len(self.candidates)),
+            max(self.queries_run, len(self.query_log)),
+            self.file_stamp,
+            self.found_by,
         )
 
     @property
@@ -206,7 +217,7 @@ class MatchResult:
 
     @property
     def catalog_id(self) -> str:
-        if self.best is None or self.status in (MatchStatus.UNMATCHED, MatchStatus.ERROR):
+        if self.best is None or self.status in _UNDECIDED:
             return ""
         return self.best.track.catalog_id
 
@@ -222,8 +233,8 @@ class MatchResult:
     def values(self) -> list[str]:
         """`row()`'s values in MATCH_COLUMNS order, without the dict (matches.csv writes
         these: thousands of rows)."""
-        e = self.entry
-        t = self.best.track if self.best and self.catalog_id else None
+        e, best = self.entry, self.best
+        t = best.track if best and self.status not in _UNDECIDED and best.track.catalog_id else None
         values = [
             e.playlist_file, e.playlist, str(e.entry_index), e.source_id, e.artist, e.title,
             str(self.status), f"{self.confidence:.3f}", self.provider,
@@ -247,6 +258,7 @@ class MatchResult:
 
 
 _NO_TRACK = ("",) * 13  # catalog_id .. isrc of a result without an accepted track
+_UNDECIDED = (MatchStatus.UNMATCHED, MatchStatus.ERROR)  # no catalog id, whatever `best` is
 
 
 def _num(value: float | None) -> str:
@@ -255,11 +267,18 @@ def _num(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
 
-def _reduce(self: object) -> tuple[type, tuple[object, ...]]:
-    """Pickle as (class, field values): rebuilt with one constructor call, about twice as
-    fast to load as the default slots path (events carry thousands of these)."""
-    return (type(self), tuple(getattr(self, name) for name in type(self).__slots__))
+def _reducer(cls: type) -> Callable[[object], tuple[type, tuple[object, ...]]]:
+    """`__reduce__` for `cls`: pickle as (class, field values), rebuilt with one constructor
+    call, about twice as fast to load as the default slots path (events carry thousands of
+    these). One attrgetter reads the values: pickling a chunk's brief results costs 0.6
+    of what a generator over the field names made it cost."""
+    values = attrgetter(*cls.__slots__)  # every record has several fields: a tuple
+
+    def reduce(self: object) -> tuple[type, tuple[object, ...]]:
+        return (type(self), values(self))
+
+    return reduce
 
 
 for _record in (PlaylistEntry, PlaylistInfo, CatalogTrack, Candidate, QueryRecord, MatchResult):
-    _record.__reduce__ = _reduce  # type: ignore[method-assign]
+    _record.__reduce__ = _reducer(_record)  # type: ignore[method-assign]

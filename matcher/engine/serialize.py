@@ -58,6 +58,7 @@ PLAIN = 1
 ZLIB = 2  # read, no longer written: deflate cost 30 us a result, 80 % of encoding one
 LZ4 = 3  # 2.5 us a result, rows 0.70 of their pickle's size (deflate: 0.62)
 _LENGTH = struct.Struct("<I")
+_LZ4_HEADER = struct.Struct("<BI")  # the format byte, then _LENGTH
 _MAX_SIZE = 16 * 1024 * 1024  # a decompressed row larger than this is an attack, not a result
 _PROTOCOL = 5
 # Raw deflate with a 4 KB window and small hash tables: a result is ~3 KB, and zlib's
@@ -80,22 +81,27 @@ def _candidate(c: Candidate) -> tuple:
             c.score)  # fmt: skip
 
 
+def _best(result: MatchResult) -> int | tuple | None:
+    """`best` as stored: its index in `candidates` (most often 0), else its own tuple."""
+    best = result.best
+    if best is None:
+        return None
+    for i, cand in enumerate(result.candidates):
+        if cand is best:
+            return i
+    return _candidate(best)
+
+
 def _flatten(result: MatchResult) -> tuple:
-    candidates = result.candidates
-    best: int | tuple | None = None
-    if result.best is not None:
-        best = next((i for i, c in enumerate(candidates) if c is result.best), None)
-        if best is None:
-            best = _candidate(result.best)
     return (
         _entry_fields(result.entry),
         result.status.value,
         result.confidence,
         result.provider,
         result.reason,
-        best,
-        [_candidate(c) for c in candidates],
-        [_query_fields(q) for q in result.query_log],
+        _best(result),
+        list(map(_candidate, result.candidates)),
+        list(map(_query_fields, result.query_log)),
         result.elapsed_ms,
         result.candidates_evaluated,
         result.queries_run,
@@ -146,7 +152,7 @@ def dumps_result(result: MatchResult, *, compress: bool = False) -> bytes:
     if compress:
         pickled = buffer.getbuffer()
         block = lz4.block.compress(pickled, store_size=False)
-        return bytes((LZ4,)) + _LENGTH.pack(len(pickled)) + block
+        return _LZ4_HEADER.pack(LZ4, len(pickled)) + block
     return bytes((PLAIN,)) + buffer.getvalue()
 
 

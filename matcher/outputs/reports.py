@@ -62,12 +62,44 @@ def _largest_first(item: tuple[str, float]) -> tuple[float, str]:
     return -item[1], item[0]
 
 
+class _Decimals(dict[float | None, str]):
+    """Numbers -> their text with a fixed number of decimals, each formatted once: the
+    candidates' scores repeat (six in ten are 1.0), and a lookup costs a fraction of
+    formatting a float. Zeros are formatted each time, never kept: 0.0 and -0.0 are one
+    key but two texts."""
+
+    def __init__(self, places: int) -> None:
+        super().__init__()
+        self._spec = f".{places}f"
+
+    def __missing__(self, value: float) -> str:
+        text = format(value, self._spec)
+        if value:
+            self[value] = text
+        return text
+
+
+class _Penalties(dict[tuple[str, float], str]):
+    """Penalty items -> their "name=0.40" text, each formatted once, as `_Decimals`
+    (a few values make most penalties: the same weights meet the same distances)."""
+
+    def __missing__(self, item: tuple[str, float]) -> str:
+        text = f"{item[0]}={item[1]:.2f}"
+        if item[1]:
+            self[item] = text
+        return text
+
+
 def format_penalties(penalties: dict[str, float]) -> str:
     """`{"title": 0.12, "version": 0.4}` -> `"version=0.40; title=0.12"` (largest first)."""
+    return _penalties_text(penalties, _Penalties())
+
+
+def _penalties_text(penalties: dict[str, float], texts: _Penalties) -> str:
+    """`format_penalties` with `texts`, the items formatted so far."""
     if not penalties:
         return ""
-    ordered = sorted(penalties.items(), key=_largest_first)
-    return "; ".join([f"{name}={value:.2f}" for name, value in ordered])
+    return "; ".join(map(texts.__getitem__, sorted(penalties.items(), key=_largest_first)))
 
 
 def match_rows(results: Iterable[MatchResult]) -> Iterator[list[str]]:
@@ -96,12 +128,11 @@ def _accepted_rank(result: MatchResult, shortlist: tuple[Candidate, ...]) -> int
     return 0
 
 
-def _score(value: float | None) -> str:
-    return "" if value is None else f"{value:.3f}"
-
-
 def candidate_rows(results: Iterable[MatchResult]) -> Iterator[list[str]]:
     """candidates.csv: one row per scored candidate, values in CANDIDATE_COLUMNS order."""
+    confidences, scores, penalties = _Decimals(3), _Decimals(3), _Penalties()
+    scores[None] = ""  # a signal the entry or the track lacks
+    score_text = scores.__getitem__
     for result in results:
         shortlist = _shortlist(result)
         if not shortlist:
@@ -111,7 +142,6 @@ def candidate_rows(results: Iterable[MatchResult]) -> Iterator[list[str]]:
         entry_index = str(result.entry.entry_index)
         for rank, cand in enumerate(shortlist, start=1):
             t = cand.track
-            get = cand.features.get
             yield [
                 playlist_file,
                 entry_index,
@@ -121,9 +151,9 @@ def candidate_rows(results: Iterable[MatchResult]) -> Iterator[list[str]]:
                 ", ".join(t.artists),
                 t.title,
                 t.mix,
-                f"{cand.confidence:.3f}",
-                *map(_score, map(get, FEATURES)),
-                format_penalties(cand.penalties),
+                confidences[cand.confidence],
+                *map(score_text, map(cand.features.get, FEATURES)),
+                _penalties_text(cand.penalties, penalties),
                 cand.guard,
                 cand.note,
             ]
@@ -222,10 +252,31 @@ def write_csv_bodies(path: Path, columns: Sequence[str], bodies: Iterable[bytes]
             handle.write(body)
 
 
-def _encoded(rows: Iterable[Sequence[str]]) -> bytes:
-    """`rows` as `write_csv` puts them in its file: CSV, UTF-8 (surrogateescape)."""
+def _encoded(rows: Iterable[Sequence[str]], width: int | None = None, what: str = "") -> bytes:
+    """`rows` as `write_csv` puts them in its file: CSV, UTF-8 (surrogateescape); each row
+    checked to hold `width` values when given (ValueError naming `what` if not).
+
+    Most rows are written without the csv module, at about half its cost, as the very
+    bytes it writes (tests check the two agree for every character): values free of
+    quotes and line breaks are joined by commas, those holding a comma quoted. The csv
+    writer writes the rest, and values that are not strings."""
     buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerows(rows)
+    write, write_row = buffer.write, csv.writer(buffer).writerow
+    for row in rows:
+        if width is not None and len(row) != width:
+            raise ValueError(f"{what}: a row of {len(row)} values for {width} columns")
+        try:
+            line = ",".join(row)
+        except TypeError:  # a value that is not a str: the csv writer converts it
+            write_row(row)
+            continue
+        if not line or '"' in line or "\r" in line or "\n" in line:
+            write_row(row)  # quotes doubled, line breaks quoted, a lone "" value quoted
+            continue
+        if line.count(",") != len(row) - 1:  # a value holds a comma
+            line = ",".join(['"' + value + '"' if "," in value else value for value in row])
+        write(line)
+        write("\r\n")
     return buffer.getvalue().encode("utf-8", "surrogateescape")
 
 
@@ -249,7 +300,7 @@ def render_bodies(results: Sequence[MatchResult]) -> tuple[bytes, ...]:
     bodies = []
     for kind in REPORT_ORDER:
         columns, rows = REPORTS[kind]
-        bodies.append(_encoded(_checked(rows(results), len(columns), kind)))
+        bodies.append(_encoded(rows(results), len(columns), kind))
     return tuple(bodies)
 
 

@@ -75,6 +75,14 @@ def test_round_trip_keeps_best_identical_to_its_candidate(compress: bool) -> Non
     assert back.row() == result.row()
 
 
+def test_a_best_later_in_the_shortlist_stays_identical_to_its_candidate() -> None:
+    result = make_result()
+    result = replace(result, best=result.candidates[2], status=MatchStatus.REVIEW)
+    back = loads_result(dumps_result(result, compress=True))
+    assert back == result
+    assert back.best is back.candidates[2]
+
+
 @pytest.mark.parametrize(
     "result",
     [
