@@ -317,6 +317,18 @@ class CatalogStore:
         found = self._memo(self._words_seen, [w for w in dict.fromkeys(words) if w], self._probe)
         return {w for w, known in found.items() if known}
 
+    def note_known(self, words: Iterable[str]) -> None:
+        """Remember `words` as held by some track, as a search that found rows holding
+        each of them shows, so that `known_words` need not probe for them. Plain ASCII
+        words only: the index surely makes a token of those (of a word it made no token
+        of, an AND would leave the phrase out, and its rows would say nothing)."""
+        seen = self._words_seen
+        if len(seen) > _MEMO:
+            seen.clear()
+        for w in words:
+            if w.isascii() and w.isalnum():
+                seen[w] = 1
+
     def _probe(self, words: list[str]) -> dict[str, int]:
         return {w: int(bool(self._run(PROBE, ('"' + w.replace('"', '""') + '"',)))) for w in words}
 

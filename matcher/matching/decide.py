@@ -47,7 +47,8 @@ class Decision:
     status: MatchStatus
     reason: str
     best: Candidate | None
-    ranked: tuple[Candidate, ...]  # best first, each with its share and why it lost
+    # best first (as many as asked for), each with its share and why it lost
+    ranked: tuple[Candidate, ...]
     copies: tuple[str, ...] = ()  # files of the catalog rows that are the best one again
 
 
@@ -164,7 +165,10 @@ def best_share(candidates: Sequence[Scored], preset: Preset) -> float:
     return preset.model.calibrate(share)
 
 
-def decide(candidates: Sequence[Scored], preset: Preset) -> Decision:
+def decide(candidates: Sequence[Scored], preset: Preset, shortlist: int | None = None) -> Decision:
+    """The decision over an entry's candidates. `ranked` holds the first `shortlist` of
+    them (all by default): a caller that keeps only a few need not have the rest
+    described, a fifth of all candidates on the stress playlist."""
     if not candidates:
         return Decision(MatchStatus.UNMATCHED, "no candidates found", None, ())
     live = _prepare(candidates, preset)
@@ -186,7 +190,7 @@ def decide(candidates: Sequence[Scored], preset: Preset) -> Decision:
     first = "chosen" if status is MatchStatus.MATCHED else "best"
     terms = _signal_terms(model)
     noted = [_candidate(best, confidence, first, terms)]
-    for c in ranked[1:]:
+    for c in ranked[1:shortlist]:
         note = f"guard: {c.guard}" if c.guard else _why_lost(best, c)
         noted.append(_candidate(c, model.calibrate(c.share) if not c.guard else 0.0, note,
                                 terms))  # fmt: skip

@@ -7,7 +7,7 @@ same artist field, title and label come back entry after entry and track after t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import fields, replace
 from functools import lru_cache
 from operator import attrgetter
@@ -24,6 +24,7 @@ __all__ = [
     "artist_names",
     "capped",
     "capped_value",
+    "in_bounds",
     "norm_isrc",
     "split_dash",
     "surface_form",
@@ -99,9 +100,9 @@ def capped(record: Record) -> Record:
     """`record` with over-long text cut to MAX_TEXT (and name lists to MAX_NAMES)."""
     names, values = _field_names(type(record))
     before = values(record)
-    after = tuple(map(capped_value, before))
-    if after == before:  # nearly always: a cut value is shorter, so never equal
+    if in_bounds(before):  # nearly always
         return record
+    after = tuple(map(capped_value, before))
     changes = {
         n: cut for n, cut, value in zip(names, after, before, strict=True) if cut is not value
     }
@@ -110,13 +111,27 @@ def capped(record: Record) -> Record:
 
 def capped_value(value: object) -> object:
     """A field's value as `capped` leaves it: the same object when nothing is cut."""
+    if in_bounds((value,)):
+        return value
     if type(value) is str:
-        return value[:MAX_TEXT] if len(value) > MAX_TEXT else value
-    if (
-        type(value) is tuple
-        and value
-        and isinstance(value[0], str)
-        and (len(value) > MAX_NAMES or max(map(len, value)) > MAX_TEXT)
-    ):
-        return tuple(v[:MAX_TEXT] for v in value[:MAX_NAMES])
-    return value
+        return value[:MAX_TEXT]
+    return tuple(v[:MAX_TEXT] for v in value[:MAX_NAMES])  # a list of names
+
+
+def in_bounds(values: Iterable[object]) -> bool:
+    """Whether `capped_value` leaves every one of `values` as it is: over-long text, or
+    a list of names too long or holding an over-long name, is cut. One loop over a
+    record's fields, not a call per field: they are nearly always within bounds, and
+    entries and catalog tracks are read by the hundred thousand."""
+    for value in values:
+        if type(value) is str:
+            if len(value) > MAX_TEXT:
+                return False
+        elif (
+            type(value) is tuple
+            and value
+            and isinstance(value[0], str)
+            and (len(value) > MAX_NAMES or max(map(len, value)) > MAX_TEXT)
+        ):
+            return False
+    return True

@@ -205,6 +205,8 @@ def evidence(
     title_of: dict[str, float] = {}
     artists_of: dict[tuple[str, ...], tuple[float | None, float | None]] = {}  # artist_scores
     for reading in entry.readings:
+        if reading.prior + 1.0 <= best:  # similarities are at most 1, priors in [0, 1]
+            continue  # even a perfect title and artists could only tie with the best
         plain = title_of.get(reading.title)
         if plain is None:
             plain = title_of[reading.title] = title_similarity((reading.title,), titles)

@@ -81,7 +81,7 @@ def match_entry(
             entry, MatchStatus.ERROR, 0.0, provider.name, f"provider error: {err}",
             query_log=tuple(log), elapsed_ms=elapsed,
         )  # fmt: skip
-    decision = decide(list(pool.values()), preset)
+    decision = decide(list(pool.values()), preset, shortlist=SHORTLIST)
     return MatchResult(
         entry=entry,
         status=decision.status,

@@ -27,6 +27,7 @@ from matcher.matching.entry_text import (
     artist_names,
     capped,
     capped_value,
+    in_bounds,
     norm_isrc,
     split_dash,
     surface_form,
@@ -60,7 +61,7 @@ class Reading:
 
     title: str
     artists: tuple[str, ...]
-    prior: float = 1.0  # how much a perfect title match under this reading is worth
+    prior: float = 1.0  # how much a perfect title match under this reading is worth, in [0, 1]
     # where the artists come from: "tags" (the artist field, or the title or file name
     # standing in for an empty one), "channel" (a video channel's name, cleaned), "file"
     # (the entry's file name, beside tags that say otherwise) or "folder" (the folder the
@@ -316,9 +317,9 @@ def read_track(track: CatalogTrack) -> TrackReading:
 
 @lru_cache(maxsize=16384)
 def _read_track(values: tuple) -> TrackReading:
-    raw_title, mix, raw_artists, raw_remixers, raw_label, raw_release, bpm, key, duration_s = map(
-        capped_value, values
-    )
+    if not in_bounds(values):  # a hostile catalog's over-long text, cut
+        values = tuple(map(capped_value, values))
+    raw_title, mix, raw_artists, raw_remixers, raw_label, raw_release, bpm, key, duration_s = values
     core, title_version = split_version(raw_title)
     core, featured = split_feat(core)
     artists = tuple(chain.from_iterable(map(artist_names, raw_artists)))

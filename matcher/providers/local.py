@@ -4,7 +4,9 @@ Word queries become FTS5 MATCH expressions over the word index (`fts_expression`
 bounded so that what one costs does not follow the catalog's size (`catalog/words.py`). A
 "trigram" query goes to the character index instead (`CatalogStore.search_grams`), and
 only when a word of it is unknown to the catalog: a typo makes a word no track holds, and
-when every word is known the word queries before it have already asked for them.
+when every word is known the word queries before it have already asked for them. Those
+queries also tell which words are known: the rows an AND found hold each of its words, so
+only the others are looked up.
 """
 
 from __future__ import annotations
@@ -60,14 +62,21 @@ class LocalCatalog(Provider):
         if query.mode != "any":  # an AND matching few rows: all of them, without ranking
             few = self.store.search_few(expression, limit)
             if few is not None:
-                return few
+                return self._noted(query, few)
         bounded = self.store.bounded_words(query.title, query.artists, query.mode)
         if bounded is None:
             return []
-        title, artists = bounded
-        return self.store.search(
-            fts_expression(replace(query, title=title, artists=artists)), limit
-        )
+        asked = replace(query, title=bounded[0], artists=bounded[1])
+        return self._noted(asked, self.store.search(fts_expression(asked), limit))
+
+    def _noted(self, query: Query, tracks: list[CatalogTrack]) -> list[CatalogTrack]:
+        """`tracks`, the answer to `query`, after telling the store the words every one
+        of them holds (all of an AND's, an "artist+any" query's artists), which a
+        trigram query then knows without asking."""
+        if tracks and query.mode != "any":
+            held = query.artists if query.mode == "artist+any" else query.title + query.artists
+            self.store.note_known(held)
+        return tracks
 
     def _search_grams(self, query: Query, limit: int) -> list[CatalogTrack]:
         words = [w for w in query.title + query.artists if w]

@@ -122,6 +122,17 @@ def test_shares_are_ordered_sum_to_less_than_one_and_skip_guards() -> None:
     assert [c.score for c in decision.ranked] == [3.0, 1.0, 0.0, -2.0, -99.0]
 
 
+@pytest.mark.parametrize("shortlist", [1, 2, 4, 5, 9])
+def test_a_shortlist_is_the_head_of_the_whole_ranking(shortlist: int) -> None:
+    pool = scored([FAR, EXACT, REMIX, OTHER_ARTIST, NO_LENGTH], mix="Original Mix")
+    whole = decide(pool, P)
+    head = decide(pool, P, shortlist=shortlist)
+    assert head.ranked == whole.ranked[:shortlist]
+    assert (head.status, head.reason, head.best, head.copies) == (
+        whole.status, whole.reason, whole.best, whole.copies
+    )  # fmt: skip
+
+
 def test_ties_are_broken_by_catalog_id_whatever_the_order() -> None:
     twins = [track("b", duration_s=398.0), track("a", duration_s=402.0)]  # not copies: 4 s apart
     for pool in (twins, twins[::-1]):

@@ -8,6 +8,7 @@ candidates and are set by `with_context`.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -20,7 +21,7 @@ from matcher.matching.features import (
     timed_siblings,
     with_context,
 )
-from matcher.matching.readings import read_entry
+from matcher.matching.readings import Reading, read_entry
 from matcher.matching.similarity import one_slip
 from matcher.model import CatalogTrack, PlaylistEntry
 
@@ -436,3 +437,22 @@ def test_an_entry_without_a_length_has_no_timed_siblings() -> None:
               CatalogTrack("t2", "Glass Tide", mix="Dub", artists=("Nova Reyes",),
                            duration_s=400.0)]  # fmt: skip
     assert timed_siblings([evidence(reading, t) for t in tracks]) == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "artists"),
+    [
+        pytest.param(("nova reyez",), ("nova reyes",), 1.0, id="a-later-reading-does-better"),
+        pytest.param(("nova reyes",), ("nova reyez",), 1.0, id="the-first-stays-when-perfect"),
+    ],
+)
+def test_the_reading_that_fits_best_is_the_one_weighed(
+    first: tuple[str, ...], then: tuple[str, ...], artists: float
+) -> None:
+    """A later reading (a lower prior) wins when its title and artists together do
+    better, however close the first came."""
+    base = read_entry(entry())
+    readings = (Reading("glass tide", first), Reading("glass tide", then, prior=0.98))
+    ev = evidence(replace(base, readings=readings), TRACK)
+    assert ev.features["artists"] == artists
+    assert ev.features["title"] == pytest.approx(1.0 if first == ("nova reyes",) else 0.98)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from matcher.matching.entry_text import MAX_NAMES, MAX_TEXT, capped_value, in_bounds
 from matcher.matching.keys import MusicalKey
 from matcher.matching.readings import Reading, read_entry, read_track
 from matcher.matching.text import fold
@@ -565,3 +568,43 @@ def test_no_file_name_reading_when_it_agrees() -> None:
         )
     )
     assert all(r.source == "tags" for r in reading.readings)
+
+
+# -- bounds ------------------------------------------------------------------------------
+
+_LONG = "x" * (MAX_TEXT + 1)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "a" * MAX_TEXT,
+        _LONG,
+        (),
+        ("a",) * MAX_NAMES,
+        ("a",) * (MAX_NAMES + 1),
+        ("a", "b" * MAX_TEXT),
+        ("a", _LONG),
+        (1, 2),
+        None,
+        128.0,
+        7,
+    ],
+)
+def test_in_bounds_says_whether_capped_value_keeps_a_value(value: object) -> None:
+    kept = capped_value(value) is value
+    assert in_bounds([value]) is kept
+    assert in_bounds(["short", value, None]) is kept
+
+
+def test_over_long_fields_read_as_their_first_characters() -> None:
+    head = "Glass Tide " + "x" * (MAX_TEXT - 11)
+    assert read_entry(entry(title=head + "yyyy", artist="Nova Reyes")) == read_entry(
+        entry(title=head, artist="Nova Reyes")
+    )
+    names = tuple(f"Artist {i}" for i in range(MAX_NAMES))
+    track = CatalogTrack("1", head, artists=names)
+    assert read_track(replace(track, title=head + "yyyy", artists=(*names, "More"))) == (
+        read_track(track)
+    )

@@ -163,6 +163,52 @@ def test_trigram_query_is_skipped_when_every_word_is_known(catalog: LocalCatalog
     assert catalog.counters.queries == 1
 
 
+def probes(provider: LocalCatalog) -> list[str]:
+    """The word look-ups the provider's connection runs from now on (a list that grows)."""
+    seen: list[str] = []
+    provider.store._conn.set_trace_callback(  # noqa: SLF001 - what reaches SQLite
+        lambda sql: seen.append(sql) if sql.startswith("SELECT 1 FROM fts ") else None
+    )
+    return seen
+
+
+def test_words_a_search_found_rows_for_need_no_look_up(catalog: LocalCatalog) -> None:
+    """Rows holding every word of an AND show each word known; the trigram query after it
+    knows them without asking, and answers as a provider that asks."""
+    asked = probes(catalog)
+    assert ids(catalog.search(Query("title+artist", ("amber", "road"), ("glass",)), 10)) == [
+        "40003"
+    ]
+    assert catalog.search(trigram("amber road", "glass"), 10) == []
+    assert asked == []
+    assert catalog.search(trigram("amber road", "glass harbuor"), 10)[0].catalog_id == "40003"
+    assert len(asked) == 1  # "harbuor" alone
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param(Query("title", ("amber", "raod")), id="found-nothing"),
+        pytest.param(Query("any", ("amber", "raod"), mode="any"), id="any-word"),
+        pytest.param(
+            Query("artist+any-title", ("amber", "raod"), ("glass",), mode="artist+any"),
+            id="any-title-word",
+        ),
+    ],
+)
+def test_words_a_row_need_not_hold_are_still_looked_up(catalog: LocalCatalog, query: Query) -> None:
+    catalog.search(query, 10)
+    asked = probes(catalog)
+    assert catalog.search(trigram("amber raod"), 10)[0].catalog_id == "40003"
+    assert asked  # "raod" at least: no row holds it, though a row answered the query
+
+
+def test_only_plain_words_are_noted_known(catalog: LocalCatalog) -> None:
+    """A word the index makes no token of would not show in an AND's rows."""
+    catalog.store.note_known(["amber", "日本", "a-b", ""])
+    assert catalog.store.known_words(["amber", "日本", "a-b"]) == {"amber"}
+
+
 def test_trigram_query_brings_few_candidates(tmp_path: Path) -> None:
     rows = [CatalogTrack(str(i), f"Harbour Lights {i}", artists=("Nova",)) for i in range(40)]
     with LocalCatalog(build(tmp_path / "c.db", rows)) as provider:
