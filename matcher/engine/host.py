@@ -54,7 +54,13 @@ from matcher.engine.messages import (
     StartLibrary,
 )
 from matcher.engine.pool import WorkerPool
-from matcher.engine.processes import NO_PROVIDER, exit_with_parent, lower_priority, quick_exit
+from matcher.engine.processes import (
+    NO_PROVIDER,
+    calm_collector,
+    exit_with_parent,
+    lower_priority,
+    quick_exit,
+)
 from matcher.engine.review import apply_review
 from matcher.errors import CrateMatchError, InputError
 from matcher.playlists import load_playlists
@@ -404,7 +410,7 @@ def host_main(
     exit_with_parent(parent_pid)
     if config.background:
         lower_priority()
-    gc.freeze()  # the imported modules are never freed: no collection walks them again
+    calm_collector()
     host = _Host(commands, events, config, results)
     try:
         host.run()
