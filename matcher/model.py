@@ -233,8 +233,8 @@ class MatchResult:
     def values(self) -> list[str]:
         """`row()`'s values in MATCH_COLUMNS order, without the dict (matches.csv writes
         these: thousands of rows)."""
-        e, best = self.entry, self.best
-        t = best.track if best and self.status not in _UNDECIDED and best.track.catalog_id else None
+        e = self.entry
+        t = self.best.track if self.best and self.catalog_id else None
         values = [
             e.playlist_file, e.playlist, str(e.entry_index), e.source_id, e.artist, e.title,
             str(self.status), f"{self.confidence:.3f}", self.provider,

@@ -266,6 +266,7 @@ def _signal_terms(model) -> _Terms:  # noqa: ANN001
     if hit is not None and hit[0] is model:
         return hit[1]
     weights = model.table
+    twins, siblings, timed = (weights.get(name, 0.0) for name in _CONTEXT_FEATURES)
     terms = _Terms(
         signals=tuple(
             (
@@ -278,12 +279,8 @@ def _signal_terms(model) -> _Terms:  # noqa: ANN001
         no_artist=round(weights.get("artists", 0.0) + weights.get("artist_cover", 0.0), 4),
         support=tuple((n, weights[n]) for n in _SUPPORT if weights.get(n, 0.0)),
         context=tuple((n, weights[n]) for n in _CONTEXT if weights.get(n, 0.0)),
-        context_weights=(
-            weights.get("title_twins", 0.0),
-            weights.get("siblings", 0.0),
-            weights.get("timed_sibling", 0.0),
-        ),
-        lift=sum(max(0.0, model.weight(name)) for name in _CONTEXT_FEATURES),
+        context_weights=(twins, siblings, timed),
+        lift=sum(max(0.0, w) for w in (twins, siblings, timed)),
     )
     if len(_TERMS) >= 8:
         _TERMS.clear()

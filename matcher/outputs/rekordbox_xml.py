@@ -52,6 +52,7 @@ PARSE_OPTIONS = {
     "huge_tree": True,
 }
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n\n'
+_TRACK_PAD = b"\n    "  # before each COLLECTION TRACK
 # what XML 1.0 cannot hold: control characters, lone surrogates, U+FFFE/U+FFFF
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -220,9 +221,6 @@ def write_document(
         xf.write("\n")
     handle.write(b"\n")
     return written
-
-
-_TRACK_PAD = b"\n    "
 
 
 def _serialized(track: etree._Element) -> bytes:

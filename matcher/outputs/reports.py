@@ -262,9 +262,7 @@ def _encoded(rows: Iterable[Sequence[str]], width: int | None = None, what: str 
     writer writes the rest, and values that are not strings."""
     buffer = io.StringIO(newline="")
     write, write_row = buffer.write, csv.writer(buffer).writerow
-    for row in rows:
-        if width is not None and len(row) != width:
-            raise ValueError(f"{what}: a row of {len(row)} values for {width} columns")
+    for row in rows if width is None else _checked(rows, width, what):
         try:
             line = ",".join(row)
         except TypeError:  # a value that is not a str: the csv writer converts it
