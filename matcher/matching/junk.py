@@ -149,7 +149,7 @@ def strip_junk(title: str) -> str:
                 t = _SITE_AT_END.sub("", t)
         if _may_end_in_tag(t):
             t = _TAG_AT_END.sub("", t)
-        if (t.endswith(")") or "opy" in t) and _may_mark_copy(t):
+        if _may_mark_copy(t):
             t = _COPY.sub("", t)
         if "#" in t:
             t = _HASHTAGS.sub("", t)

@@ -37,6 +37,8 @@ from matcher.matching.junk import channel_artist, is_site_name, strip_junk
         pytest.param("Night Drive [Official Video] (2)", "Night Drive", id="video-and-copy"),
         pytest.param("Night Drive - Copy", "Night Drive", id="windows-copy"),
         pytest.param("Night Drive - Copy (2)", "Night Drive", id="windows-second-copy"),
+        pytest.param("NIGHT DRIVE - COPY", "NIGHT DRIVE", id="copy-in-capitals"),
+        pytest.param("COPY OF NIGHT DRIVE", "NIGHT DRIVE", id="copy-of-in-capitals"),
         pytest.param("Night Drive (1)", "Night Drive", id="browser-duplicate"),
         pytest.param("Night Drive #DeepHouse #Chill", "Night Drive", id="hashtags"),
         pytest.param("Night Drive (Lyrics) 🎵", "Night Drive", id="emoji"),
