@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from matcher.matching.features import (
     context_counts,
@@ -39,6 +40,7 @@ __all__ = ["Decision", "best_share", "decide", "may_reach"]
 SAME_FILE = "the same file as the catalog row"
 TITLE_ONLY = "title only: no artist to confirm it"
 _CONTEXT_FEATURES = ("title_twins", "siblings", "timed_sibling")  # set by the candidates
+_context_of = itemgetter(*_CONTEXT_FEATURES)  # their values in a candidate's features
 MAX_COPIES_SHOWN = 3
 
 
@@ -79,33 +81,33 @@ def _prepare(candidates: Sequence[Scored], preset: Preset) -> list[_Live]:
     live = []
     for scored, ((twins, siblings), timed) in zip(candidates, context, strict=True):
         features = with_context(scored.evidence.features, twins, siblings, timed)
-        logit = scored.base + _context_logit(features, weights)
+        logit = scored.base + _context_logit(_context_of(features), weights)
         same = bool(features.get("same_file"))
         live.append(_Live(scored, features, logit, twins, guard=scored.guard, same_file=same))
     return _merge_copies(live)
 
 
-def _context_logit(features: dict[str, float], weights: tuple[float, float, float]) -> float:
-    """The part of the log-odds the other candidates decide (`scored.base` has the rest);
-    `weights` are those of `_CONTEXT_FEATURES`, in order."""
-    w_twins, w_siblings, w_timed = weights
+def _context_logit(
+    values: tuple[float, float, float], weights: tuple[float, float, float]
+) -> float:
+    """The part of the log-odds the other candidates decide (`scored.base` has the rest):
+    `values` and `weights` are those of `_CONTEXT_FEATURES`, in order."""
+    (twins, siblings, timed), (w_twins, w_siblings, w_timed) = values, weights
     # 0 + ...: the same sum, in the same order, as sum() makes
-    return (0 + w_twins * features["title_twins"] + w_siblings * features["siblings"]
-            + w_timed * features["timed_sibling"])  # fmt: skip
+    return 0 + w_twins * twins + w_siblings * siblings + w_timed * timed
 
 
 def _logits(candidates: Sequence[Scored], preset: Preset) -> list[float]:
     """The log-odds alone (the early-exit test: no features copied, no copies merged,
     which can only make a best look less certain than `decide` will find it)."""
-    w_twins, w_siblings, w_timed = _signal_terms(preset.model).context_weights
+    weights = _signal_terms(preset.model).context_weights
     evidence = [c.evidence for c in candidates]
     out = []
     for e, scored, (twins, siblings), timed in zip(
         evidence, candidates, context_counts(evidence), timed_siblings(evidence), strict=True
     ):
-        title_twins, sib, timed_sibling = context_values(e.features, twins, siblings, timed)
-        out.append(scored.base + (0 + w_twins * title_twins + w_siblings * sib
-                                  + w_timed * timed_sibling))  # fmt: skip
+        values = context_values(e.features, twins, siblings, timed)
+        out.append(scored.base + _context_logit(values, weights))
     return out
 
 

@@ -144,9 +144,13 @@ def _may_name_featured(text: str) -> bool:
     """Whether _FEAT_IN_TITLE can match: it needs "feat" or "ft", or "with" in a bracket
     ("th" is checked: IGNORECASE reads "ı" and "İ" as "i", which lower() keeps)."""
     lowered = text.lower()
-    return (
-        "ft" in lowered or "feat" in lowered or (("(" in text or "[" in text) and "th" in lowered)
-    )
+    return _says_feat(lowered) or (("(" in text or "[" in text) and "th" in lowered)
+
+
+def _says_feat(lowered: str) -> bool:
+    """Whether lower-cased text holds "feat" or "ft", which every featured-artist pattern
+    needs (no letter of them has another case IGNORECASE would read as it)."""
+    return "ft" in lowered or "feat" in lowered
 
 
 @lru_cache(maxsize=32768)
@@ -158,8 +162,7 @@ def split_artists(text: str) -> tuple[str, ...]:
     """
     if not text:
         return ()
-    lowered = text.lower()
-    t = _FEAT_IN_ARTIST.sub(", ", text) if "ft" in lowered or "feat" in lowered else text
+    t = _FEAT_IN_ARTIST.sub(", ", text) if _says_feat(text.lower()) else text
     t = t.replace("(", ", ").replace(")", " ").replace("[", ", ").replace("]", " ")
     parts = [p.strip(" .-") for p in _ARTIST_SEP.split(t)]
     return tuple(p for p in parts if p and fold(p))

@@ -19,9 +19,7 @@ from matcher.matching.keys import MusicalKey, key_similarity
 from matcher.matching.versions import Version
 
 __all__ = [
-    "artist_coverage",
     "artist_scores",
-    "artist_similarity",
     "bpm_similarity",
     "duration_similarity",
     "key_sim",
@@ -131,9 +129,11 @@ def _name_match(name: str, others: tuple[str, ...], seen: dict[tuple[str, str], 
 def artist_scores(
     entry: tuple[str, ...], artists: tuple[str, ...], remixers: tuple[str, ...] = ()
 ) -> tuple[float | None, float | None]:
-    """(`artist_similarity` of the entry's artists and the track's artists and remixers,
-    `artist_coverage` of the track's artists), each pair of names compared once: the
-    coverage looks the other way across the same pairs."""
+    """(similarity, coverage) of an entry's artists and a track's, None where a side has
+    none: how well the entry's artists are found among the track's artists and remixers,
+    and the share of the track's artists the entry names (libraries often keep only the
+    first). Each pair of names is compared once: the coverage looks the other way across
+    the same pairs."""
     track = artists + remixers
     if not entry or not track:
         return None, None
@@ -148,16 +148,6 @@ def artist_scores(
         return similarity, None
     cover = sum(1.0 for n in artists if _name_match(n, entry, seen) >= 0.85) / len(artists)
     return similarity, cover
-
-
-def artist_similarity(entry: tuple[str, ...], track: tuple[str, ...]) -> float | None:
-    """How well the entry's artists are found among the track's (artists and remixers)."""
-    return artist_scores(entry, track)[0]
-
-
-def artist_coverage(entry: tuple[str, ...], track: tuple[str, ...]) -> float | None:
-    """The share of the track's artists the entry names (libraries often keep only the first)."""
-    return artist_scores(entry, track)[1]
 
 
 def _kinds_agree(a: str, b: str) -> bool:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from matcher.matching.keys import parse_key
 from matcher.matching.similarity import (
     _likeness,
-    artist_coverage,
     artist_scores,
-    artist_similarity,
     bpm_similarity,
     duration_similarity,
     key_sim,
@@ -83,7 +83,7 @@ def test_text_similarity(a: str, b: str, expected: float | None) -> None:
 def test_artist_similarity(
     entry: tuple[str, ...], track: tuple[str, ...], low: float, high: float
 ) -> None:
-    assert low <= artist_similarity(entry, track) <= high
+    assert low <= artist_scores(entry, track)[0] <= high
 
 
 @pytest.mark.parametrize(
@@ -94,14 +94,13 @@ def test_artist_similarity(
     ],
 )
 def test_artist_signals_absent(entry: tuple[str, ...], track: tuple[str, ...]) -> None:
-    assert artist_similarity(entry, track) is None
-    assert artist_coverage(entry, track) is None
+    assert artist_scores(entry, track) == (None, None)
 
 
 def test_first_artist_counts_double() -> None:
     track = ("nova reyes", "mira solen")
-    first_right = artist_similarity(("nova reyes", "pallas orr"), track)
-    first_wrong = artist_similarity(("pallas orr", "nova reyes"), track)
+    first_right = artist_scores(("nova reyes", "pallas orr"), track)[0]
+    first_wrong = artist_scores(("pallas orr", "nova reyes"), track)[0]
     assert first_right > first_wrong
 
 
@@ -115,7 +114,7 @@ def test_first_artist_counts_double() -> None:
     ],
 )
 def test_artist_coverage(entry: tuple[str, ...], track: tuple[str, ...], expected: float) -> None:
-    assert artist_coverage(entry, track) == expected
+    assert artist_scores(entry, track)[1] == expected
 
 
 @pytest.mark.parametrize(
@@ -134,10 +133,39 @@ def test_artist_scores_are_both_sides_worked_out_alone(
     entry: tuple[str, ...], artists: tuple[str, ...], remixers: tuple[str, ...]
 ) -> None:
     # the coverage reuses the name pairs the similarity compared, the other way round
-    assert artist_scores(entry, artists, remixers) == (
-        artist_similarity(entry, artists + remixers),
-        artist_coverage(entry, artists),
-    )
+    assert artist_scores(entry, artists, remixers) == _scores_alone(entry, artists, remixers)
+
+
+def _found_alone(name: str, others: tuple[str, ...]) -> float:
+    """How well `name` is found among `others`, every pair compared afresh."""
+    if name in others:
+        return 1.0
+    best = 0.0
+    for other in others:
+        s = Levenshtein.normalized_similarity(name, other)
+        if s < 0.9 and min(len(name), len(other)) >= 4:
+            s = max(s, fuzz.token_set_ratio(name, other) / 100.0 * 0.92)
+        best = max(best, s)
+    return best
+
+
+def _scores_alone(
+    entry: tuple[str, ...], artists: tuple[str, ...], remixers: tuple[str, ...]
+) -> tuple[float | None, float | None]:
+    """The two measures as first written, each on its own: the similarity of the entry's
+    artists to the track's artists and remixers (the first named counts double, the joined
+    names at 0.9 may do better), and the share of the track's artists the entry names."""
+    track = artists + remixers
+    if not entry or not track:
+        return None, None
+    scores = [_found_alone(n, track) for n in entry]
+    similarity = (scores[0] * 2 + sum(scores[1:])) / (len(scores) + 1)
+    if similarity < 0.9:
+        joined = fuzz.token_set_ratio(" ".join(entry), " ".join(track)) / 100.0
+        similarity = max(similarity, joined * 0.9)
+    if not artists:
+        return similarity, None
+    return similarity, sum(1.0 for n in artists if _found_alone(n, entry) >= 0.85) / len(artists)
 
 
 @pytest.mark.parametrize(
