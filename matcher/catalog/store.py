@@ -342,12 +342,14 @@ class CatalogStore:
         seen: dict[str, int], keys: list[str], fetch: Callable[[list[str]], dict[str, int]]
     ) -> dict[str, int]:
         missing = [k for k in keys if k not in seen]
-        if missing:
-            if len(seen) > _MEMO:
-                seen.clear()
-            found = fetch(missing)
-            seen.update((k, found.get(k, 0)) for k in missing)
-        return {k: seen[k] for k in keys}
+        if not missing:
+            return {k: seen[k] for k in keys}
+        found = fetch(missing)
+        answer = {k: seen[k] if k in seen else found.get(k, 0) for k in keys}
+        if len(seen) > _MEMO:  # forget only after the answer holds what it knew
+            seen.clear()
+        seen.update((k, answer[k]) for k in missing)
+        return answer
 
     def search_grams(self, words: Sequence[str], limit: int) -> list[CatalogTrack]:
         """Tracks holding the most (and rarest) four-letter pieces of `words`, best first;
