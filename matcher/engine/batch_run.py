@@ -135,6 +135,7 @@ class BatchRun(ChunkedRun):
                 self._write_outputs(p, partial=True)
             elif not p.done:  # never started: leave no empty folder
                 p.remove_empty_folder()
+            p.forget()
         self._write_batch_summary(partial=True)
         self.state = BatchState.CANCELLED
         self._set_state(BatchState.CANCELLED)
@@ -151,6 +152,7 @@ class BatchRun(ChunkedRun):
         for p in self.playlists:  # nothing matched: leave no empty folder behind
             if not p.done and not p.finished:
                 p.remove_empty_folder()
+            p.forget()
         self._set_state(BatchState.FAILED, note=message)
         self.emit(EngineError, message=message, fatal=True, detail=detail, **damage)
         self.emit(

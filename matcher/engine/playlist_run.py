@@ -6,10 +6,10 @@ kept for writing, and its output files.
                           skip the entries already done
     PlaylistRun.take()    the next entries for a chunk
     PlaylistRun.record()  a journalled chunk: counts, and its brief results and rendered
-                          CSV rows kept for writing
-    PlaylistRun.write()   the playlist's outputs, from memory (the reports' rows joined as
-                          the workers rendered them, no result decoded) or streamed
-                          from the journal
+                          CSV rows kept for writing (the rows spooled, see rendered.py)
+    PlaylistRun.write()   the playlist's outputs, from what was kept (the reports' rows
+                          joined as the workers rendered them, no result decoded) or
+                          streamed from the journal
 
 Only `BatchRun` (batch_run.py) uses these: it decides when a chunk goes out, when a
 playlist is complete, and when outputs are written; this module keeps the per-playlist
@@ -21,20 +21,18 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from matcher.catalog.hashing import content_hash
 from matcher.engine.batch_spec import BatchSpec, config_record
 from matcher.engine.journal import EncodedResult, Journal
+from matcher.engine.rendered import RenderedRows
 from matcher.model import MatchResult, Playlist, PlaylistEntry
 from matcher.outputs import PlaylistOutputs, Results, playlist_folder, write_playlist_outputs
-from matcher.outputs.reports import REPORT_ORDER
 
-__all__ = ["MEMORY_LIMIT", "PlaylistRun", "journal_batch"]
-
-MEMORY_LIMIT = 20_000  # playlists up to this many entries are written from memory
+__all__ = ["PlaylistRun", "journal_batch"]
 
 
 @dataclass(slots=True)
@@ -49,12 +47,12 @@ class PlaylistRun:
     finished: bool = False  # complete, outputs written
     began_at: float = 0.0
     # what writing the outputs takes without reading results back from the journal:
-    # the brief results (entry index -> result) and the CSV reports' rows as workers
-    # rendered them (first entry index of a chunk -> its entry count and bytes); None
-    # for playlists too big to hold, resumed with results from an earlier run, or (for
-    # `rendered`) once a chunk came without them or a review changed a result
+    # the brief results (entry index -> result; the writer holds them all at the end
+    # whichever way it reads) and the CSV reports' rows as workers rendered them; None
+    # for a playlist resumed with results from an earlier run, or (for `rendered`) once
+    # a chunk came without them or a review changed a result
     memory: dict[int, MatchResult] | None = field(default_factory=dict)
-    rendered: dict[int, tuple[int, tuple[bytes, ...]]] | None = field(default_factory=dict)
+    rendered: RenderedRows | None = field(default_factory=RenderedRows)
 
     @property
     def total(self) -> int:
@@ -80,10 +78,8 @@ class PlaylistRun:
         if self.rendered is not None:
             first = rows[0].entry_index if rows else -1
             in_order = all(row.entry_index == first + i for i, row in enumerate(rows))
-            if reports and rows and in_order and first not in self.rendered:
-                self.rendered[first] = (len(rows), reports)
-            else:
-                self.rendered = None  # written from the journal instead
+            if not (reports and in_order and self.rendered.add(first, len(rows), reports)):
+                self._drop_rendered()  # written from the journal instead
 
     def reviewed(self, result: MatchResult) -> None:
         """A user's decision replaced one result: keep the counts and memory in step
@@ -93,26 +89,24 @@ class PlaylistRun:
             self.counts[str(old.status)] -= 1
             self.counts[str(result.status)] += 1
             self.memory[result.entry_index] = result.brief()
-            self.rendered = None
+            self._drop_rendered()
 
-    def _bodies(self) -> dict[str, list[bytes]] | None:
+    def _bodies(self) -> dict[str, Iterator[bytes]] | None:
         """Each report's rendered rows in entry order, or None when some are missing or
         chunks overlap (then the journal is read instead)."""
-        if self.rendered is None or self.memory is None:
+        if self.rendered is None or self.memory is None or len(self.memory) != self.done:
             return None
-        chunks = sorted(self.rendered.items())
-        end, count = -1, 0
-        for first, (size, _) in chunks:
-            if first <= end:
-                return None
-            end, count = first + size - 1, count + size
-        if count != len(self.memory) or count != self.done:
-            return None
-        return {kind: [body[k] for _, (_, body) in chunks] for k, kind in enumerate(REPORT_ORDER)}
+        return self.rendered.bodies(self.done)
+
+    def _drop_rendered(self) -> None:
+        if self.rendered is not None:
+            self.rendered.close()
+            self.rendered = None
 
     def forget(self) -> None:
         """Drop what was kept for writing (the outputs are written)."""
-        self.memory = self.rendered = None
+        self.memory = None
+        self._drop_rendered()
 
     def write(
         self,
@@ -130,7 +124,7 @@ class PlaylistRun:
         bodies = self._bodies()
         if bodies is not None and self.memory is not None:
             results = [self.memory[i] for i in sorted(self.memory)]
-        else:  # long, resumed or reviewed: stream from the journal, never all at once
+        else:  # resumed or reviewed: stream from the journal, never all at once
             playlist_id = self.playlist_id
             results = lambda: journal.iter_results(batch_id, playlist_id)  # noqa: E731
         return write_playlist_outputs(
@@ -192,7 +186,7 @@ def journal_batch(
         if done:
             run.counts.update(journal.counts(spec.batch_id, playlist_id))
             already.update(run.counts)
-        if done or len(playlist.entries) > MEMORY_LIMIT:
+        if done:
             run.forget()
         runs.append(run)
     return runs, already

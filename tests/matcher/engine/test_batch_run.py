@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import matcher.engine.chunked_run as chunked_run_module
-import matcher.engine.playlist_run as playlist_run_module
+import matcher.engine.rendered as rendered_module
 from matcher.config import EngineConfig
 from matcher.engine.accounting import chunk_stats
 from matcher.engine.batch_run import BatchRun
@@ -551,23 +551,6 @@ def test_a_worker_dying_while_pausing_gets_its_chunk_retried_after_resume(
     assert isinstance(emit.events[-1], BatchFinished) and emit.events[-1].ok
 
 
-def test_a_playlist_too_big_to_hold_is_written_from_the_journal(
-    tmp_path: Path, journal: Journal, out_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(playlist_run_module, "MEMORY_LIMIT", 10)
-    pool = FakePool(size=2)
-    run, emit = new_run(journal, out_dir, pool)
-    run.begin([make_playlist(tmp_path, "alpha", 23), make_playlist(tmp_path, "beta", 4)])
-    drive(run)
-    assert isinstance(emit.events[-1], BatchFinished) and emit.events[-1].ok
-    for name, count in (("alpha", 23), ("beta", 4)):  # from the journal / from memory
-        rows = matches_rows(out_dir / name)
-        assert [int(r["entry_index"]) for r in rows] == list(range(count))
-        assert [r["catalog_id"] for r in rows] == [
-            "" if i % 3 == 2 else f"cat-{i}" for i in range(count)
-        ]
-
-
 def _files(folder: Path) -> dict[str, bytes]:
     """Every output file under `folder`, summary.json without its timing."""
     files = {}
@@ -583,18 +566,23 @@ def _files(folder: Path) -> dict[str, bytes]:
     return files
 
 
+@pytest.mark.parametrize("spool", ["memory", "file"])
 @pytest.mark.parametrize("cancel", [False, True])
 def test_rows_the_workers_rendered_give_the_same_files_as_the_journal(
     tmp_path: Path,
     journal: Journal,
     out_dir: Path,
     cancel: bool,
+    spool: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The host joins the CSV rows workers rendered instead of decoding every result;
     a worker that renders nothing (ChunkDone.reports empty) makes the host read the
-    journal. Both give the same files, finished or cancelled with gaps."""
+    journal. Both give the same files, finished or cancelled with gaps, with the rows
+    kept in memory or (a long playlist's) spooled to a temporary file."""
     monkeypatch.setattr(chunked_run_module, "CANCEL_GRACE_S", 0.0)
+    if spool == "file":
+        monkeypatch.setattr(rendered_module, "SPOOL_BYTES", 100)
     outputs = []
     for render, folder in ((True, out_dir), (False, tmp_path / "from-journal")):
         own = journal if render else Journal.open(tmp_path / "other.sqlite")
