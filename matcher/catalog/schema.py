@@ -12,7 +12,7 @@ from matcher.catalog.rows import COLUMNS
 
 __all__ = [
     "ADD_FILE_SIZE", "CACHE_KB", "FTS_UPSERT", "META", "MMAP_BYTES", "PROBE", "SCHEMA",
-    "SCHEMA_VERSION", "SIZELESS_VIEW",
+    "SCHEMA_VERSION", "SIZELESS_VIEW", "HOLDING",
     "SEARCH", "SELECT", "T_COLUMNS", "UNRANKED", "UPSERT", "connect_readonly",
 ]  # fmt: skip
 
@@ -74,6 +74,7 @@ UNRANKED = (
     f"SELECT {T_COLUMNS} FROM fts JOIN tracks AS t ON t.rowid = fts.rowid WHERE fts MATCH ? LIMIT ?"
 )
 PROBE = "SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1"
+HOLDING = "SELECT rowid, title, artists FROM fts WHERE fts MATCH ? LIMIT ?"  # the words held
 META = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
 # Schema 4 added the file's size (identity by file name and size). An older catalog gains
 # the column when opened for writing; a reader of one it may not write sees the column

@@ -42,6 +42,7 @@ from matcher.catalog.schema import (
     ADD_FILE_SIZE,
     CACHE_KB,
     FTS_UPSERT,
+    HOLDING,
     META,
     MMAP_BYTES,
     PROBE,
@@ -63,6 +64,7 @@ __all__ = ["SCHEMA_VERSION", "CatalogStore", "folded_fields", "normalise_isrc"]
 _BATCH = 4000  # rows per write transaction
 
 _MEMO = 20_000  # words, counts or trigrams remembered per connection (some 2 MB each)
+_CHECKED = 32  # rows a narrowed query may find for their common words to be checked here
 
 
 class CatalogStore:
@@ -306,9 +308,20 @@ class CatalogStore:
         when the catalog keeps no word counts."""
         if not self.has_word_counts:
             return title, artists
-        asked = [w for w in dict.fromkeys(title + artists) if w]
-        fetch = lambda found: self._counts("words_df", found)  # noqa: E731
-        return word_df.bounded(title, artists, mode, self._memo(self._words_df, asked, fetch))
+        return word_df.bounded(title, artists, mode, self._word_counts(title + artists))
+
+    def common_words(
+        self, title: tuple[str, ...], artists: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The words of a strict query better checked in the rows than asked of the index
+        (`words.narrowing`); None when the catalog keeps no word counts."""
+        if not self.has_word_counts:
+            return None
+        return word_df.narrowing(title, artists, self._word_counts(title + artists))
+
+    def _word_counts(self, words: tuple[str, ...]) -> dict[str, int]:
+        asked = [w for w in dict.fromkeys(words) if w]
+        return self._memo(self._words_df, asked, lambda found: self._counts("words_df", found))
 
     def known_words(self, words: Iterable[str]) -> set[str]:
         """The folded words that some track holds (in any column of the word index). One
@@ -379,6 +392,34 @@ class CatalogStore:
         them all this way, the same set the ranked query would give."""
         rows = self._match(UNRANKED, match, limit + 1)
         return None if len(rows) > limit else [track_of(r) for r in rows]
+
+    def search_few_narrowed(
+        self,
+        match: str,
+        narrowed: str,
+        common: tuple[tuple[str, ...], tuple[str, ...]],
+        limit: int,
+    ) -> list[CatalogTrack] | None:
+        """`search_few(match, limit)`, with the index asked for `narrowed`: `match` without
+        its `common` (title, artists) words, which are checked in the rows it finds. The
+        same rows, in the same order, when the index makes of a folded text the words its
+        spaces divide, as it does of plain ASCII; `match` itself is asked when a row's text
+        is not, or when the narrowed query finds more than `_CHECKED` rows."""
+        rows = self._match(HOLDING, narrowed, _CHECKED + 1)
+        if len(rows) > _CHECKED or not all(t.isascii() and a.isascii() for _, t, a in rows):
+            return self.search_few(match, limit)
+        in_title, in_artists = set(common[0]), set(common[1])
+        kept = [
+            rowid
+            for rowid, title, artists in rows
+            if in_title <= set(title.split()) and in_artists <= set(artists.split())
+        ]
+        if len(kept) > limit:
+            return None
+        if not kept:
+            return []
+        sql = f"SELECT {T_COLUMNS} FROM tracks AS t WHERE t.rowid IN ({', '.join('?' * len(kept))})"
+        return [track_of(r) for r in self._run(sql + " ORDER BY t.rowid", kept)]
 
     def _match(self, sql: str, match: str, limit: int) -> list[tuple]:
         if limit <= 0:

@@ -12,7 +12,10 @@ and a query is bounded before it runs (the provider, `providers/local.py`):
 
 1. A strict query (every word) that matches at most `limit` rows gets them all unranked
    (`CatalogStore.search_few`): finding the rows that hold every word skips through the
-   posting lists, and the set is the one the ranked query would give.
+   posting lists, and the set is the one the ranked query would give. Its words held by
+   more than `COMMON` rows are left out of what the index is asked and checked in the
+   rows the others find (`narrowing`, `CatalogStore.search_few_narrowed`): a skip
+   through a long list costs one index page, so a common word cost its whole list.
 2. Otherwise `bounded` picks the words to rank with:
        all words (AND)   a part's words held by more than `COMMON` rows are left out, but
                          each part (title, artists) keeps its `KEEP` rarest
@@ -35,7 +38,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 
-__all__ = ["BUDGET", "CEILING", "COMMON", "KEEP", "SCHEMA", "bounded", "build", "recount"]
+__all__ = [
+    "BUDGET", "CEILING", "COMMON", "KEEP", "SCHEMA", "bounded", "build", "narrowing", "recount",
+]  # fmt: skip
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS words_df (term TEXT PRIMARY KEY, doc INTEGER NOT NULL) WITHOUT ROWID;
@@ -82,6 +87,24 @@ def _any(words: tuple[str, ...], rows_with: Mapping[str, int]) -> tuple[str, ...
         kept.add(word)
         spent += cost
     return tuple(w for w in words if w in kept)
+
+
+def narrowing(
+    title: tuple[str, ...], artists: tuple[str, ...], rows_with: Mapping[str, int]
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The (title, artists) words of a strict query (every word, in its part) to leave out
+    of what the index is asked, and check in the rows it finds instead: those held by
+    more than `COMMON` rows. Finding the rows that hold every word skips through each
+    word's posting list one index page at a time, so a common word costs a walk of its
+    list ("the" and "olav": 350 µs at a million rows, "olav" alone 15 µs). None when the
+    query is best asked whole: no word is common, every word is, or a common word is not
+    plain ASCII (which rows hold one is for the index's tokenizer to say)."""
+    common = {w for w in title + artists if rows_with.get(w, 0) > COMMON}
+    if not common or not all(w.isascii() and w.isalnum() for w in common):
+        return None
+    if all(w in common for w in title + artists):
+        return None
+    return tuple(w for w in title if w in common), tuple(w for w in artists if w in common)
 
 
 def bounded(

@@ -60,7 +60,7 @@ class LocalCatalog(Provider):
             return []
         self.counters.queries += 1
         if query.mode != "any":  # an AND matching few rows: all of them, without ranking
-            few = self.store.search_few(expression, limit)
+            few = self._few(query, expression, limit)
             if few is not None:
                 return self._noted(query, few)
         bounded = self.store.bounded_words(query.title, query.artists, query.mode)
@@ -68,6 +68,21 @@ class LocalCatalog(Provider):
             return []
         asked = replace(query, title=bounded[0], artists=bounded[1])
         return self._noted(asked, self.store.search(fts_expression(asked), limit))
+
+    def _few(self, query: Query, expression: str, limit: int) -> list[CatalogTrack] | None:
+        """Every row of a strict query when there are at most `limit`; its common words
+        are checked in the rows its rare ones find (see `words.narrowing`)."""
+        common = None
+        if query.mode == "all":
+            common = self.store.common_words(query.title, query.artists)
+        if common is None:
+            return self.store.search_few(expression, limit)
+        rare = replace(
+            query,
+            title=tuple(w for w in query.title if w not in common[0]),
+            artists=tuple(w for w in query.artists if w not in common[1]),
+        )
+        return self.store.search_few_narrowed(expression, fts_expression(rare), common, limit)
 
     def _noted(self, query: Query, tracks: list[CatalogTrack]) -> list[CatalogTrack]:
         """`tracks`, the answer to `query`, after telling the store the words every one

@@ -212,3 +212,77 @@ def test_a_batch_brings_an_older_catalog_up_to_date(db: Path) -> None:
     with CatalogStore.open(db, readonly=True) as store:
         assert store.has_word_counts
         assert store.meta("schema_version") == str(SCHEMA_VERSION)
+
+
+# -- a strict query's common words, checked in the rows its rare words find -------------
+
+
+def test_narrowing_leaves_out_the_common_words_of_each_part() -> None:
+    rows_with = {"the": 150_000, "love": 900, "dj": 40_000, "zed": 3}
+    assert words.narrowing(("the", "love"), ("dj", "zed"), rows_with) == (("the",), ("dj",))
+    assert words.narrowing(("love",), ("zed",), rows_with) is None  # nothing common
+    assert words.narrowing(("the",), ("dj",), rows_with) is None  # nothing rare to ask
+    rows_with["ночь"] = 9_000  # the index's tokenizer says which rows hold such a word
+    assert words.narrowing(("ночь", "love"), (), rows_with) is None
+
+
+ODD = [  # beside the crowd: rows the rare words find that a strict query must not return
+    CatalogTrack("no-night", "Love Zorblax", "", ("Quentin Vey",)),  # lacks "night"
+    CatalogTrack("no-dj", "Love Night Wubbo", "", ("Quentin Vey",)),
+    CatalogTrack("dj-wubbo", "Love Night Wubbo", "", ("Dj Quentin",)),
+    CatalogTrack("cyrillic", "Love Night Ночь Yelto", "", ("Quentin Vey",)),  # not ASCII
+    # a letter newer than the index's Unicode tables: to it a break, to a split() a letter
+    CatalogTrack("tai-lue", "Love Night\u19b0 Yelto", "", ("Quentin Vey",)),
+    CatalogTrack("plain", "Love Night Yelto", "", ("Quentin Vey",)),
+]
+
+
+@pytest.fixture
+def odd_db(tmp_path: Path) -> Path:
+    path = tmp_path / "odd.sqlite"
+    with CatalogStore.open(path) as store:
+        store.upsert_many([*_crowd(), *ODD])
+        store.optimize()
+    return path
+
+
+@pytest.mark.parametrize(
+    "title, artists",
+    [
+        (("love", "night", "zorblax"), ()),  # "no-night" holds zorblax, not night
+        (("love", "night", "zorblax"), ("quentin", "vey")),
+        (("love", "night", "wubbo"), ("dj", "quentin")),  # a common artist word
+        (("love", "night", "wubbo"), ()),  # two rows
+        (("love", "night", "yelto"), ()),  # a row not in ASCII: the index is asked whole
+        (("night", "love", "nowhere"), ()),  # a word no row holds
+    ],
+)
+@pytest.mark.usefixtures("small_budget")
+def test_a_narrowed_strict_query_finds_the_rows_the_whole_one_finds(
+    odd_db: Path, title: tuple[str, ...], artists: tuple[str, ...]
+) -> None:
+    query = Query("title+artist", title, artists)
+    with LocalCatalog(odd_db) as provider:
+        assert provider.store.common_words(title, artists) is not None  # it is narrowed
+        whole = provider.store.search_few(fts_expression(query), 20)
+        assert whole is not None
+        assert provider.search(query, 20) == whole
+    if title[-1] == "yelto":  # the index holds "night" in every one of them
+        assert [t.catalog_id for t in whole] == ["cyrillic", "tai-lue", "plain"]
+
+
+@pytest.mark.usefixtures("small_budget")
+def test_a_narrowed_query_finding_many_rows_asks_the_whole_one(
+    odd_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("matcher.catalog.store._CHECKED", 1)
+    query = Query("title", ("love", "night", "wubbo"))  # "wubbo" is in two rows
+    whole = fts_expression(query)
+    narrowed = fts_expression(Query("title", ("wubbo",)))
+    with CatalogStore.open(odd_db, readonly=True) as store:
+        common = (("love", "night"), ())
+        found = store.search_few_narrowed(whole, narrowed, common, 20)
+        assert [t.catalog_id for t in found or []] == ["no-dj", "dj-wubbo"]
+        assert store.search_few_narrowed(whole, narrowed, common, 1) is None  # over limit
+        monkeypatch.setattr("matcher.catalog.store._CHECKED", 32)
+        assert store.search_few_narrowed(whole, narrowed, common, 1) is None
