@@ -52,6 +52,7 @@ def small_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """A budget a few hundred rows can overrun (a real one is sized for a million)."""
     monkeypatch.setattr(words, "COMMON", 50)
     monkeypatch.setattr(words, "BUDGET", 50)
+    monkeypatch.setattr(words, "NARROW", 50)
 
 
 def _matched(db: Path, expression: str) -> int:
