@@ -79,6 +79,7 @@ class CatalogStore:
         self._words_seen: dict[str, int] = {}  # word -> 1 when a track holds it (bounded)
         self._grams_seen: dict[str, int] = {}  # trigram -> rows holding it (bounded)
         self._words_df: dict[str, int] = {}  # word -> rows holding it (bounded)
+        self._top_count: int | None = None  # the most rows a word is held by
         self.has_trigrams = False  # whether the trigram index is there (schema 2 and later)
         self.has_word_counts = False  # whether words_df is there (schema 3 and later)
 
@@ -207,6 +208,7 @@ class CatalogStore:
         self._words_seen.clear()
         self._grams_seen.clear()
         self._words_df.clear()
+        self._top_count = None
 
     def _write(self, track_rows: list[tuple], fts_rows: list[tuple]) -> None:
         ids = [(row[0],) for row in track_rows]
@@ -314,8 +316,13 @@ class CatalogStore:
         self, title: tuple[str, ...], artists: tuple[str, ...]
     ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         """The words of a strict query better checked in the rows than asked of the index
-        (`words.narrowing`); None when the catalog keeps no word counts."""
+        (`words.narrowing`); None when the catalog keeps no word counts or no word of it
+        is that common (then no query is narrowed, and none pays for asking)."""
         if not self.has_word_counts:
+            return None
+        if self._top_count is None:
+            self._top_count = self._run("SELECT coalesce(max(doc), 0) FROM words_df")[0][0]
+        if self._top_count <= word_df.NARROW:
             return None
         return word_df.narrowing(title, artists, self._word_counts(title + artists))
 

@@ -287,3 +287,10 @@ def test_a_narrowed_query_finding_many_rows_asks_the_whole_one(
         assert store.search_few_narrowed(whole, narrowed, common, 1) is None  # over limit
         monkeypatch.setattr("matcher.catalog.store._CHECKED", 32)
         assert store.search_few_narrowed(whole, narrowed, common, 1) is None
+
+
+def test_no_query_is_narrowed_where_no_word_is_that_common(odd_db: Path) -> None:
+    """The real threshold against the crowd's 600 rows: nothing to narrow, nothing asked."""
+    with CatalogStore.open(odd_db, readonly=True) as store:
+        assert store.common_words(("love", "night", "wubbo"), ("dj",)) is None
+        assert store._words_df == {}  # noqa: SLF001 - no word was counted for it
