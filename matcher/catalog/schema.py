@@ -11,8 +11,8 @@ from matcher.catalog import words as word_df
 from matcher.catalog.rows import COLUMNS
 
 __all__ = [
-    "ADD_FILE_SIZE", "CACHE_KB", "FTS_UPSERT", "META", "MMAP_BYTES", "PROBE", "SCHEMA",
-    "SCHEMA_VERSION", "SIZELESS_VIEW", "HOLDING",
+    "ADD_FILE_SIZE", "CACHE_KB", "FTS_UPSERT", "HOLDING", "META", "MMAP_BYTES", "PROBE",
+    "SCHEMA", "SCHEMA_VERSION", "SIZELESS_VIEW",
     "SEARCH", "SELECT", "T_COLUMNS", "UNRANKED", "UPSERT", "connect_readonly",
 ]  # fmt: skip
 

@@ -312,12 +312,11 @@ class CatalogStore:
             return title, artists
         return word_df.bounded(title, artists, mode, self._word_counts(title + artists))
 
-    def common_words(
-        self, title: tuple[str, ...], artists: tuple[str, ...]
-    ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-        """The words of a strict query better checked in the rows than asked of the index
-        (`words.narrowing`); None when the catalog keeps no word counts or no word of it
-        is that common (then no query is narrowed, and none pays for asking)."""
+    def narrowed(self, title: tuple[str, ...], artists: tuple[str, ...]) -> word_df.Narrowed | None:
+        """A strict query's words split into those to ask the index for and those better
+        checked in the rows (`words.narrowing`); None when the catalog keeps no word
+        counts or no word of it is that common (then no query is narrowed, and none pays
+        for asking)."""
         if not self.has_word_counts:
             return None
         if self._top_count is None:
@@ -404,18 +403,18 @@ class CatalogStore:
         self,
         match: str,
         narrowed: str,
-        common: tuple[tuple[str, ...], tuple[str, ...]],
+        checked: tuple[tuple[str, ...], tuple[str, ...]],
         limit: int,
     ) -> list[CatalogTrack] | None:
         """`search_few(match, limit)`, with the index asked for `narrowed`: `match` without
-        its `common` (title, artists) words, which are checked in the rows it finds. The
+        its `checked` (title, artists) words, which are checked in the rows it finds. The
         same rows, in the same order, when the index makes of a folded text the words its
         spaces divide, as it does of plain ASCII; `match` itself is asked when a row's text
         is not, or when the narrowed query finds more than `_CHECKED` rows."""
         rows = self._match(HOLDING, narrowed, _CHECKED + 1)
         if len(rows) > _CHECKED or not all(t.isascii() and a.isascii() for _, t, a in rows):
             return self.search_few(match, limit)
-        in_title, in_artists = set(common[0]), set(common[1])
+        in_title, in_artists = set(checked[0]), set(checked[1])
         kept = [
             rowid
             for rowid, title, artists in rows

@@ -1,6 +1,6 @@
 """What a word query may cost: bounded, whatever the catalog's size.
 
-FTS5's `ORDER BY rank LIMIT n` ranks every row the expression matches, and bm25 first
+A ranked FTS5 query (by bm25, `LIMIT n`) ranks every row the expression matches, and bm25 first
 counts the rows holding each of the expression's words by walking that word's whole
 posting list. Both grow with the catalog: at a million rows "the" is in 150,000 rows and
 "mix" in 680,000, "love" in 23,000; one query holding such a word takes 10-70 ms, against
@@ -37,10 +37,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 __all__ = [
-    "BUDGET", "CEILING", "COMMON", "KEEP", "NARROW", "SCHEMA", "bounded", "build", "narrowing",
-    "recount",
+    "BUDGET", "CEILING", "COMMON", "KEEP", "NARROW", "SCHEMA", "Narrowed", "bounded", "build",
+    "narrowing", "recount",
 ]  # fmt: skip
 
 SCHEMA = """
@@ -94,12 +95,21 @@ def _any(words: tuple[str, ...], rows_with: Mapping[str, int]) -> tuple[str, ...
     return tuple(w for w in words if w in kept)
 
 
+@dataclass(frozen=True, slots=True)
+class Narrowed:
+    """A strict query's words in two, each as (title words, artist words): those the index
+    is asked for, and the common ones checked in the rows it finds."""
+
+    asked: tuple[tuple[str, ...], tuple[str, ...]]
+    checked: tuple[tuple[str, ...], tuple[str, ...]]
+
+
 def narrowing(
     title: tuple[str, ...], artists: tuple[str, ...], rows_with: Mapping[str, int]
-) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The (title, artists) words of a strict query (every word, in its part) to leave out
-    of what the index is asked, and check in the rows it finds instead: those held by
-    more than `NARROW` rows. Finding the rows that hold every word skips through each
+) -> Narrowed | None:
+    """A strict query (every word, in its part) split: its words held by more than
+    `NARROW` rows are left out of what the index is asked and checked in the rows it
+    finds instead. Finding the rows that hold every word skips through each
     word's posting list one index page at a time, so a common word costs a walk of its
     list ("the" and "olav": 350 µs at a million rows, "olav" alone 15 µs). None when the
     query is best asked whole: no word is common, every word is, or a common word is not
@@ -109,7 +119,12 @@ def narrowing(
         return None
     if all(w in common for w in title + artists):
         return None
-    return tuple(w for w in title if w in common), tuple(w for w in artists if w in common)
+    return Narrowed(
+        asked=(tuple(w for w in title if w not in common),
+               tuple(w for w in artists if w not in common)),
+        checked=(tuple(w for w in title if w in common),
+                 tuple(w for w in artists if w in common)),
+    )  # fmt: skip
 
 
 def bounded(

@@ -72,17 +72,11 @@ class LocalCatalog(Provider):
     def _few(self, query: Query, expression: str, limit: int) -> list[CatalogTrack] | None:
         """Every row of a strict query when there are at most `limit`; its common words
         are checked in the rows its rare ones find (see `words.narrowing`)."""
-        common = None
-        if query.mode == "all":
-            common = self.store.common_words(query.title, query.artists)
-        if common is None:
+        split = self.store.narrowed(query.title, query.artists) if query.mode == "all" else None
+        if split is None:
             return self.store.search_few(expression, limit)
-        rare = replace(
-            query,
-            title=tuple(w for w in query.title if w not in common[0]),
-            artists=tuple(w for w in query.artists if w not in common[1]),
-        )
-        return self.store.search_few_narrowed(expression, fts_expression(rare), common, limit)
+        rare = fts_expression(replace(query, title=split.asked[0], artists=split.asked[1]))
+        return self.store.search_few_narrowed(expression, rare, split.checked, limit)
 
     def _noted(self, query: Query, tracks: list[CatalogTrack]) -> list[CatalogTrack]:
         """`tracks`, the answer to `query`, after telling the store the words every one

@@ -220,7 +220,9 @@ def test_a_batch_brings_an_older_catalog_up_to_date(db: Path) -> None:
 
 def test_narrowing_leaves_out_the_common_words_of_each_part() -> None:
     rows_with = {"the": 150_000, "love": 900, "dj": 40_000, "zed": 3}
-    assert words.narrowing(("the", "love"), ("dj", "zed"), rows_with) == (("the",), ("dj",))
+    assert words.narrowing(("the", "love"), ("dj", "zed"), rows_with) == words.Narrowed(
+        asked=(("love",), ("zed",)), checked=(("the",), ("dj",))
+    )
     assert words.narrowing(("love",), ("zed",), rows_with) is None  # nothing common
     assert words.narrowing(("the",), ("dj",), rows_with) is None  # nothing rare to ask
     rows_with["ночь"] = 9_000  # the index's tokenizer says which rows hold such a word
@@ -264,7 +266,7 @@ def test_a_narrowed_strict_query_finds_the_rows_the_whole_one_finds(
 ) -> None:
     query = Query("title+artist", title, artists)
     with LocalCatalog(odd_db) as provider:
-        assert provider.store.common_words(title, artists) is not None  # it is narrowed
+        assert provider.store.narrowed(title, artists) is not None  # it is narrowed
         whole = provider.store.search_few(fts_expression(query), 20)
         assert whole is not None
         assert provider.search(query, 20) == whole
@@ -292,5 +294,5 @@ def test_a_narrowed_query_finding_many_rows_asks_the_whole_one(
 def test_no_query_is_narrowed_where_no_word_is_that_common(odd_db: Path) -> None:
     """The real threshold against the crowd's 600 rows: nothing to narrow, nothing asked."""
     with CatalogStore.open(odd_db, readonly=True) as store:
-        assert store.common_words(("love", "night", "wubbo"), ("dj",)) is None
+        assert store.narrowed(("love", "night", "wubbo"), ("dj",)) is None
         assert store._words_df == {}  # noqa: SLF001 - no word was counted for it
