@@ -82,8 +82,10 @@ def _reading(path: Path) -> Iterator[None]:
         raise PlaylistParseError(f"{path.name}: nested too deeply to read") from None
 
 
-def _parse(path: Path, fmt: str) -> ParsedFile:
-    return _reader("m3u" if fmt == "m3u" else "csv").scan(path)
+def _parse(path: Path, fmt: str, *, lazy: bool = False) -> ParsedFile:
+    if fmt == "m3u":
+        return _reader("m3u").scan(path, lazy=lazy)
+    return _reader("csv").scan(path)
 
 
 def list_playlists(path: Path) -> list[PlaylistInfo]:
@@ -104,8 +106,8 @@ def read_playlists(
     path: Path, names: Sequence[str] = (), all_playlists: bool = False, *, lazy: bool = False
 ) -> list[Playlist]:
     """The playlists of `path` that `names` / `all_playlists` select (see `select`).
-    With `lazy`, a Rekordbox XML's entries may be made when first asked for (LazyEntries:
-    the engine starts matching before they are all made).
+    With `lazy`, a Rekordbox XML's or an M3U's entries may be made when first asked for
+    (LazyEntries: the engine starts matching before they are all made).
 
     Raises PlaylistSelectionError when a choice is needed or a name matches nothing.
     """
@@ -123,7 +125,7 @@ def read_playlists(
             loaded = (reader.load(path, tree, chosen, lazy=True) if lazy and fmt == "rekordbox"
                       else reader.load(path, tree, chosen))  # fmt: skip
             return [bounded_playlist(p) for p in loaded]
-        parsed = _parse(path, fmt)
+        parsed = _parse(path, fmt, lazy=lazy)
         chosen = choose(parsed.infos, names, all_playlists, file_name=path.name)
         return [bounded_playlist(p) for p in parsed.pick(chosen)]
 

@@ -104,29 +104,29 @@ def _comment_fields(tags: object) -> dict[str, str]:
     return found
 
 
+def _fields(tags: object) -> dict[str, str]:
+    if isinstance(tags, ID3):
+        return _id3_fields(tags)
+    if isinstance(tags, MP4Tags):
+        return _mp4_fields(tags)
+    return _comment_fields(tags) if tags is not None else {}
+
+
 def read_tags(path: Path) -> AudioTags | None:
     """The tags of the audio file at `path`; None when it is not a readable audio file."""
     try:
         if not path.is_file():
             return None
         audio = mutagen.File(path)
+        if audio is None:
+            return None
+        found = _fields(audio.tags)
+        length = getattr(getattr(audio, "info", None), "length", None)
     except (OSError, ValueError):
         return None
     except Exception as err:  # mutagen raises many error types on damaged files
         log.debug("%s: tags unreadable: %s", path, err)
         return None
-    if audio is None:
-        return None
-    tags = audio.tags
-    if isinstance(tags, ID3):
-        found = _id3_fields(tags)
-    elif isinstance(tags, MP4Tags):
-        found = _mp4_fields(tags)
-    elif tags is not None:
-        found = _comment_fields(tags)
-    else:
-        found = {}
-    length = getattr(getattr(audio, "info", None), "length", None)
     return AudioTags(
         title=found.get("title", ""),
         artist=found.get("artist", ""),

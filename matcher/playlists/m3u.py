@@ -21,10 +21,12 @@ import os
 import re
 from pathlib import Path
 
+from matcher.bounds import bounded_entry
 from matcher.model import Playlist, PlaylistEntry
 from matcher.playlists.audiotags import AudioTags, read_tags
 from matcher.playlists.fields import decode_location, duration, is_absolute, number, text
 from matcher.playlists.filenames import AUDIO_EXTENSIONS, parse_filename
+from matcher.playlists.lazy import LazyEntries
 from matcher.playlists.parsed import ParsedFile
 from matcher.playlists.sources import decode_text, read_bytes
 
@@ -38,6 +40,9 @@ _VDJ_FIELDS = {
     "album": "album", "comment": "comments", "label": "label", "isrc": "isrc",
 }  # fmt: skip
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+_SAID_TEXT = frozenset({"remixer", "mix", "album", "label", "genre", "comments", "year", "key",
+                        "isrc"})  # fmt: skip
+_NO_TAGS = AudioTags()
 
 
 def _extinf(line: str) -> dict[str, object]:
@@ -75,21 +80,21 @@ def _is_file_name(display: str, line: str) -> bool:
     return display in (base, stem) or ext in AUDIO_EXTENSIONS
 
 
-def _local(line: str, folder: Path) -> tuple[str, Path | None]:
+def _local(line: str, folder: Path) -> tuple[str, str | None]:
     """The entry's location (decoded, absolute when it was relative) and, for a local
     file, the path to look for it on this computer."""
     if line.lower().startswith("file:"):
         location = decode_location(line)
-        return location, Path(location) if not _SCHEME.match(location) else None
+        return location, location if not _SCHEME.match(location) else None
     if _SCHEME.match(line):  # http://, spotify:, ...
         return line, None
     if line.startswith("~"):
-        return line, Path(os.path.expanduser(line))  # "~nobody/x" stays as it is
+        return line, os.path.expanduser(line)  # "~nobody/x" stays as it is
     if is_absolute(line):
-        return line, Path(line)
+        return line, line
     relative = line.replace("\\", "/") if os.sep == "/" else line
-    joined = folder / relative
-    return str(joined), joined
+    joined = str(folder / relative)
+    return joined, joined
 
 
 def _artist_title(said: dict[str, object], line: str, tags: AudioTags) -> tuple[str, str]:
@@ -120,11 +125,14 @@ def path_entry(
     """The entry for a path (or URL) `line` of a playlist: what the playlist `said` about
     it, then the file's own tags, then its file name. Serato crates reuse it."""
     location, on_disk = _local(line, folder)
-    tags = (read_tags(on_disk) if on_disk is not None else None) or AudioTags()
+    # most entries of a long playlist name no file on this computer: one stat says so
+    exists = on_disk is not None and os.path.isfile(on_disk)
+    tags = (read_tags(Path(on_disk)) if exists else None) or _NO_TAGS  # type: ignore[arg-type]
     artist, title = _artist_title(said, line, tags)
+    said_text = {k: t for k, v in said.items() if k in _SAID_TEXT and (t := text(str(v)))}
 
     def pick(field: str, tag_value: str) -> str:
-        return text(str(said.get(field, ""))) or tag_value
+        return said_text.get(field) or tag_value
 
     return PlaylistEntry(
         playlist_file=file_name,
@@ -155,11 +163,14 @@ def _float(value: object) -> float | None:
 _DIRECTIVES = {"#EXTINF": _extinf, "#EXTVDJ": _extvdj}
 
 
-def parse_text(content: str, source: Path) -> Playlist:
+def parse_text(content: str, source: Path, *, lazy: bool = False) -> Playlist:
     """The playlist in `content`, read as the file `source` (for names and relative
-    paths)."""
+    paths). With `lazy`, each entry (its audio file's tags, its fields) is made, and
+    bounded, when first asked for (LazyEntries): the engine starts matching once the
+    lines are read, and a long playlist's entries are made while the first chunks are
+    matched."""
     folder = source.parent.absolute()
-    entries: list[PlaylistEntry] = []
+    records: list[tuple[str, dict[str, object]]] = []
     said: dict[str, object] = {}
     for raw in _LINES.split(content):
         line = raw.strip().lstrip("\ufeff").strip()
@@ -171,14 +182,24 @@ def parse_text(content: str, source: Path) -> Playlist:
                 found = _DIRECTIVES[directive](line)
                 said.update((k, v) for k, v in found.items() if v is not None)
             continue
-        entries.append(path_entry(line, said, folder, source.name, source.stem, len(entries)))
+        records.append((line, said))
         said = {}
-    return Playlist(source=source, name=source.stem, format="m3u", entries=tuple(entries))
+    file_name, name = source.name, source.stem
+
+    def make(index: int, record: tuple[str, dict[str, object]]) -> PlaylistEntry:
+        return path_entry(record[0], record[1], folder, file_name, name, index)
+
+    entries: tuple[PlaylistEntry, ...] | LazyEntries[tuple[str, dict[str, object]]]
+    if lazy:
+        entries = LazyEntries(records, lambda i, r: bounded_entry(make(i, r)))
+    else:
+        entries = tuple(make(i, r) for i, r in enumerate(records))
+    return Playlist(source=source, name=name, format="m3u", entries=entries)  # type: ignore[arg-type]
 
 
-def parse(path: Path) -> Playlist:
-    return parse_text(decode_text(read_bytes(path)), path)
+def parse(path: Path, *, lazy: bool = False) -> Playlist:
+    return parse_text(decode_text(read_bytes(path)), path, lazy=lazy)
 
 
-def scan(path: Path) -> ParsedFile:
-    return ParsedFile((parse(path),))
+def scan(path: Path, *, lazy: bool = False) -> ParsedFile:
+    return ParsedFile((parse(path, lazy=lazy),))

@@ -1,5 +1,5 @@
 """LazyEntries: a playlist's entries made on first use, behaving as the tuple they stand
-for; and a Rekordbox XML read lazily gives the playlists an eager read gives."""
+for; and a Rekordbox XML or an M3U read lazily gives the playlists an eager read gives."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from matcher.bounds import MAX_FIELD
 from matcher.model import PlaylistEntry
 from matcher.playlists import load_playlists, read_playlists, rekordbox
 from matcher.playlists.lazy import LazyEntries
+from tests.matcher.playlists.test_m3u import write_mp3
 from tests.matcher.playlists.test_rekordbox import (
     FULL_TRACK,
     UNKNOWNS,
@@ -82,3 +83,30 @@ def test_a_lazy_read_gives_the_eager_reads_playlists(
     assert [e.source_id for e in lazy[0].entries] == ["103", "101", "104", "102"]
     assert len(lazy[0].entries[2].title) == MAX_FIELD
     assert load_playlists([export], all_playlists=True, lazy=True) == eager
+
+
+def test_a_lazy_m3u_gives_the_eager_entries_and_reads_tags_when_asked(tmp_path: Path) -> None:
+    """The lines are read at once, each entry (its audio file's tags) when first asked
+    for: a file tagged after the read is seen by the lazy entry and not by the eager
+    one; the rest is the eager read, the over-long field bounded the same way."""
+    song = tmp_path / "music" / "untitled.mp3"
+    write_mp3(song)
+    long_title = "Long " + "x" * (MAX_FIELD + 10)
+    playlist = tmp_path / "set.m3u8"
+    playlist.write_text(
+        f"#EXTM3U\n#EXTINF:300,Moby - Porcelain\nmusic/porcelain.mp3\n{song}\n"
+        f"#EXTINF:200,Someone - {long_title}\nmusic/long.mp3\n",
+        encoding="utf-8",
+    )
+    eager = read_playlists(playlist)
+    lazy = read_playlists(playlist, lazy=True)
+    assert isinstance(lazy[0].entries, LazyEntries)
+    assert len(lazy[0].entries) == 3
+    write_mp3(song, TIT2="Teardrop", TPE1="Massive Attack")
+    assert lazy[0].entries[1].title == "Teardrop"
+    assert eager[0].entries[1].title == "untitled"
+    song.unlink()
+    assert [e.title for e in lazy[0].entries] == ["Porcelain", "Teardrop", long_title[:MAX_FIELD]]
+    assert lazy[0].entries[0] == eager[0].entries[0]
+    assert lazy[0].entries[2] == eager[0].entries[2]
+    assert load_playlists([playlist], lazy=True)[0].entries[1].title == "untitled"
