@@ -15,8 +15,6 @@ from collections.abc import Iterator, Sequence
 from importlib import metadata
 from typing import IO
 
-from lxml import etree
-
 from matcher.matching.keys import detect_notation, format_key, parse_key
 from matcher.model import CatalogTrack, MatchResult, MatchStatus, Playlist, PlaylistEntry
 from matcher.outputs.enrich import fill_fields, format_bpm, year_of
@@ -24,9 +22,11 @@ from matcher.outputs.locations import file_url, to_local_path
 from matcher.outputs.rekordbox_xml import (
     DocumentIndex,
     PlaylistNode,
-    element,
+    SerializedTrack,
+    empty_element,
     split_path,
     write_document,
+    xml_text,
 )
 
 __all__ = ["importable_entries", "product_attrs", "product_version", "write_rekordbox_new"]
@@ -99,13 +99,14 @@ def importable_entries(playlist: Playlist, results: Sequence[MatchResult]) -> li
     return kept
 
 
-def _tracks(playlist: Playlist, kept: Sequence[Importable]) -> Iterator[etree._Element]:
+def _tracks(playlist: Playlist, kept: Sequence[Importable]) -> Iterator[SerializedTrack]:
     notation = detect_notation([e.key for e in playlist.entries])
     for track_id, (entry, matched, local) in enumerate(kept, start=1):
         attrs = _entry_attrs(track_id, entry, notation, local)
         if matched is not None:
             attrs.update(fill_fields(attrs, matched, notation))
-        yield element("TRACK", attrs)
+        data = empty_element("TRACK", attrs)
+        yield SerializedTrack(data, attrs["TrackID"], xml_text(attrs["Location"]))
 
 
 def write_rekordbox_new(

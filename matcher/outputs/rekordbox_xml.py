@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from lxml import etree
 
@@ -36,8 +36,10 @@ __all__ = [
     "PARSE_OPTIONS",
     "PlaylistNode",
     "check_prologue",
+    "SerializedTrack",
     "check_root",
     "element",
+    "empty_element",
     "set_attribute",
     "split_path",
     "write_document",
@@ -53,8 +55,13 @@ PARSE_OPTIONS = {
 }
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n\n'
 _TRACK_PAD = b"\n    "  # before each COLLECTION TRACK
+_KEYS_AT_ONCE = 4096  # a playlist NODE's TRACK Keys written in one go
 # what XML 1.0 cannot hold: control characters, lone surrogates, U+FFFE/U+FFFF
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# how libxml2 writes these in an attribute value; _SPECIAL: these, or not XML
+_SPECIAL = re.compile(f'[&<>"\t\n\r]|{_NOT_XML.pattern}')
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                               "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})  # fmt: skip
 
 
 def xml_text(value: str) -> str:
@@ -70,6 +77,28 @@ def element(tag: str, attrs: Mapping[str, str]) -> etree._Element:
         return etree.Element(tag, attrs)
     except ValueError:  # UnicodeEncodeError (a lone surrogate) is one too
         return etree.Element(tag, {k: xml_text(v) for k, v in attrs.items()})
+
+
+def empty_element(tag: str, attrs: Mapping[str, str]) -> bytes:
+    """`element(tag, attrs)` serialized (as `write_document` writes it), without making
+    the element: a long playlist's enriched.xml spent half its time building TRACK
+    elements only to serialize them. Values with characters XML cannot hold take the
+    element's way, so the bytes are the same either way."""
+    values = "".join(attrs.values())
+    if _SPECIAL.search(values):
+        if _NOT_XML.search(values):
+            return _serialized(element(tag, attrs))
+        attrs = {name: value.translate(_ATTR_ESCAPES) for name, value in attrs.items()}
+    return ("<" + tag + "".join([f' {n}="{v}"' for n, v in attrs.items()]) + "/>").encode()
+
+
+class SerializedTrack(NamedTuple):
+    """A COLLECTION TRACK serialized already (`empty_element`), with the TrackID and
+    Location it holds as written, for the DocumentIndex."""
+
+    data: bytes
+    track_id: str
+    location: str
 
 
 def set_attribute(node: etree._Element, name: str, value: str) -> None:
@@ -133,6 +162,7 @@ def _tree(nodes: Sequence[PlaylistNode]) -> list[tuple[str, object]]:
 
 def _write_children(
     xf: etree.xmlfile,
+    handle: IO[bytes],
     children: list[tuple[str, object]],
     level: int,
     index: DocumentIndex | None,
@@ -144,7 +174,7 @@ def _write_children(
         written_name = xml_text(name)
         if isinstance(child, list):
             with xf.element("NODE", {"Name": written_name, "Type": "0", "Count": str(len(child))}):
-                _write_children(xf, child, level + 1, index, (*folders, written_name))
+                _write_children(xf, handle, child, level + 1, index, (*folders, written_name))
                 xf.write(pad)
             continue
         assert isinstance(child, PlaylistNode)
@@ -157,10 +187,12 @@ def _write_children(
             xf.write(element("NODE", attrs))
             continue
         with xf.element("NODE", attrs):
-            for ref in child.refs:
-                track = element("TRACK", {"Key": ref})
-                xf.write(pad + "  ", track)
-                keys.append(track.get("Key", ""))
+            xf.flush()  # the Keys go to the handle as bytes, a slice at a time
+            lead = (pad + "  ").encode()
+            for start in range(0, len(child.refs), _KEYS_AT_ONCE):
+                refs = child.refs[start : start + _KEYS_AT_ONCE]
+                handle.write(b"".join([lead + empty_element("TRACK", {"Key": r}) for r in refs]))
+                keys.extend(map(xml_text, refs))
             xf.write(pad)
 
 
@@ -176,7 +208,7 @@ def write_document(
     *,
     root_attrs: Mapping[str, str],
     product_attrs: Mapping[str, str],
-    tracks: Iterable[etree._Element | bytes],
+    tracks: Iterable[etree._Element | SerializedTrack | bytes],
     track_count: int,
     node: PlaylistNode | None = None,
     nodes: Sequence[PlaylistNode] = (),
@@ -185,8 +217,9 @@ def write_document(
     """Write the document to `handle` with the playlist `node` (or several, `nodes`);
     `tracks` are written as they come (each one may be cleared by its producer right
     after): TRACK elements, or TRACK elements serialized already (UTF-8 bytes, as this
-    function writes them). Returns how many tracks were written; `index`, when given,
-    is filled with what was written (`tracks` must then be elements)."""
+    function writes them; SerializedTrack says what they hold). Returns how many tracks
+    were written; `index`, when given, is filled with what was written (`tracks` must
+    then be elements or SerializedTracks)."""
     children = _tree([node] if node is not None else list(nodes))
     handle.write(_DECLARATION)
     written = 0
@@ -201,12 +234,19 @@ def write_document(
             xf.flush()
             position = _position(handle) if index is not None else None
             for track in tracks:
-                data = track if isinstance(track, bytes) else _serialized(track)
+                if isinstance(track, SerializedTrack):
+                    data = track.data
+                    ids = (track.track_id, track.location)
+                elif isinstance(track, bytes):
+                    data, ids = track, ("", "")
+                else:
+                    data = _serialized(track)
+                    ids = (track.get("TrackID", ""), track.get("Location", ""))
                 handle.write(_TRACK_PAD + data)
                 written += 1
                 if index is not None:
-                    assert isinstance(track, etree._Element)
-                    index.tracks.append((track.get("TrackID", ""), track.get("Location", "")))
+                    assert not isinstance(track, bytes), "bytes carry no TrackID to index"
+                    index.tracks.append(ids)
                     if position is not None:
                         index.spans.append((position + len(_TRACK_PAD), len(data)))
                         position += len(_TRACK_PAD) + len(data)
@@ -215,7 +255,7 @@ def write_document(
         with xf.element("PLAYLISTS"):
             xf.write("\n    ")
             with xf.element("NODE", {"Type": "0", "Name": "ROOT", "Count": str(len(children))}):
-                _write_children(xf, children, 0, index)
+                _write_children(xf, handle, children, 0, index)
                 xf.write("\n    ")
             xf.write("\n  ")
         xf.write("\n")
