@@ -55,20 +55,19 @@ def fill_fields(current: Mapping[str, str], track: CatalogTrack, notation: str) 
 
     Only fields that are empty in `current` and known in `track` appear in the result.
     """
-    offered = {
-        "Name": track.title,
-        "Artist": ", ".join(track.artists),
-        "Album": track.release,
-        "Label": track.label,
-        "Remixer": ", ".join(track.remixers),
-        "Mix": track.mix,
-        "Genre": track.genre,
-    }
-    updates = {
-        name: value.strip()
-        for name, value in offered.items()
-        if value.strip() and _is_empty(current.get(name))
-    }
+    offered = (
+        ("Name", track.title),
+        ("Artist", ", ".join(track.artists)),
+        ("Album", track.release),
+        ("Label", track.label),
+        ("Remixer", ", ".join(track.remixers)),
+        ("Mix", track.mix),
+        ("Genre", track.genre),
+    )
+    updates: dict[str, str] = {}
+    for name, value in offered:
+        if value and (value := value.strip()) and not (current.get(name) or "").strip():
+            updates[name] = value
     key = parse_key(track.key)
     if key and _is_empty(current.get("Tonality")):
         updates["Tonality"] = format_key(key, notation)
