@@ -1,8 +1,9 @@
 """A playlist's entries, each made the first time it is asked for.
 
 The engine reads a playlist before its batch starts, and for a Rekordbox XML of 10,000
-tracks making the entries (decoding every field, the dataclasses) is 40 % of that read:
-time the user waits for the first result while the workers sit idle. With LazyEntries
+tracks making the entries (decoding every field, the dataclasses) is 40 % of that read,
+for an M3U of 100,000 entries (a file to look for, its tags) 79 %: time the user waits
+for the first result while the workers sit idle. With LazyEntries
 the batch starts as soon as the file is parsed, and each entry is made when its chunk
 goes out, while the workers match the chunks before it. It behaves as the tuple it
 stands for: same length, items, equality and hash, and it pickles as that tuple.
