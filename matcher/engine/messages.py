@@ -50,6 +50,8 @@ One chunk's trip, on a worker's duplex pipe (the host end belongs to WorkerPool)
   rows of the full results, rendered (`outputs.reports.render_bodies`), so the host
   writes a playlist's reports without decoding its rows; empty, the host reads them
   back from the journal instead.
+- An answer crosses the pipe pickled by `answers.dump_answer`: each brief result's entry,
+  one of the chunk's own, goes back as its index and the host puts back its own entry.
 - WorkerDied (pool.py) is not a message: it is what the pool observes when a worker's
   process sentinel fires or its pipe breaks.
 """

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from matcher.engine.answers import load_answer
 from matcher.engine.messages import (
     Chunk,
     ChunkDone,
@@ -45,6 +46,7 @@ class _Worker:
     conn: Connection
     ready: bool = False
     chunk: int | None = None  # the chunk it holds
+    entries: Sequence[PlaylistEntry] = ()  # that chunk's entries (its answer names them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,7 @@ class WorkerPool:
         except (OSError, EOFError, BrokenPipeError):
             return False
         worker.chunk = chunk_id
+        worker.entries = message.entries if isinstance(message, Chunk) else ()
         return True
 
     def poll(self, timeout: float) -> list[PoolEvent]:
@@ -145,13 +148,13 @@ class WorkerPool:
         return out
 
     def _receive(self, w: _Worker) -> list[ChunkDone | WorkerFailed]:
-        message = w.conn.recv()
+        message = load_answer(w.conn.recv_bytes(), w.entries)
         match message:
             case WorkerReady():
                 w.ready = True
                 return []
             case ChunkDone() | FilesDone():
-                w.chunk = None
+                w.chunk, w.entries = None, ()
                 return [message]
             case WorkerFailed():
                 return [message]

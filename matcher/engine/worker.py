@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from matcher.engine.accounting import chunk_stats
+from matcher.engine.answers import dump_answer
 from matcher.engine.events import damage_of
 from matcher.engine.journal import encode_result
 from matcher.engine.messages import (
@@ -121,8 +122,9 @@ def worker_main(
                 answer = _file_chunk(message, journals)
             else:  # StopWorker, or a host it cannot follow
                 return
+            sent = message.entries if isinstance(message, Chunk) else ()
             try:
-                conn.send(answer)
+                conn.send_bytes(dump_answer(answer, sent))
             except (EOFError, OSError, BrokenPipeError):
                 return
     finally:

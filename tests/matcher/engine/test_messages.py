@@ -15,6 +15,7 @@ import pytest
 from matcher.config import EngineConfig
 from matcher.engine import messages
 from matcher.engine.accounting import chunk_stats
+from matcher.engine.answers import dump_answer
 from matcher.engine.batch_spec import BatchSpec
 from matcher.engine.client import Batch, Engine
 from matcher.engine.events import BatchCancelled, EngineError
@@ -230,8 +231,8 @@ class _Conn:
     def __init__(self, message: object) -> None:
         self.message = message
 
-    def recv(self) -> object:
-        return self.message
+    def recv_bytes(self) -> bytes:
+        return dump_answer(self.message)
 
 
 @pytest.mark.parametrize("message", ["done", ("done", 1, [], [], None), None])
