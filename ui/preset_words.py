@@ -28,6 +28,7 @@ _CHARACTER = {
 _SETTINGS: dict[str, tuple[str, str]] = {
     "max_queries": ("Searches per track, at most", "count"),
     "candidates_per_query": ("Candidates looked at per search", "count"),
+    "any_word_candidates": ("Candidates from the last-resort search", "count"),
     "time_budget_ms": ("Time per track, at most", "ms"),
     "early_exit": ("Stop searching once this sure", "share"),
     "match_threshold": ("Match when at least this sure", "share"),

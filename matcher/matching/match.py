@@ -64,7 +64,9 @@ def match_entry(
                 if query.mode == "any" and pool:
                     continue  # the entry's words found it rivals: "any word" adds only noise
                 t0 = clock()
-                tracks = provider.search(query, preset.candidates_per_query)
+                limit = (preset.any_word_candidates if query.mode == "any"
+                         else preset.candidates_per_query)  # fmt: skip
+                tracks = provider.search(query, limit)
                 log.append(
                     QueryRecord(query.kind, query.describe(), len(tracks), (clock() - t0) * 1000)
                 )

@@ -56,7 +56,7 @@ def test_as_table_shows_the_preset_s_own_model() -> None:
 
 def test_a_preset_takes_the_shipped_model_unless_given_one() -> None:
     preset = Preset(name="custom", description="", max_queries=1, candidates_per_query=1,
-                    time_budget_ms=1.0, early_exit=0.9, match_threshold=0.8,
+                    any_word_candidates=1, time_budget_ms=1.0, early_exit=0.9, match_threshold=0.8,
                     review_threshold=0.5, margin=0.1)  # fmt: skip
     assert preset.model is default_model()
     assert all(PRESETS[name].model is default_model() for name in NAMES)
@@ -72,7 +72,8 @@ def test_thresholds_are_ordered(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "field", ["max_queries", "candidates_per_query", "time_budget_ms", "early_exit"]
+    "field",
+    ["max_queries", "candidates_per_query", "any_word_candidates", "time_budget_ms", "early_exit"],
 )
 def test_presets_grow_from_fast_to_thorough(field: str) -> None:
     fast, balanced, thorough = (getattr(PRESETS[n], field) for n in NAMES)
