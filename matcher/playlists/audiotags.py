@@ -9,8 +9,8 @@ never fails the playlist: it just gives no tags.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import mutagen
 from mutagen.id3 import ID3
@@ -112,10 +112,12 @@ def _fields(tags: object) -> dict[str, str]:
     return _comment_fields(tags) if tags is not None else {}
 
 
-def read_tags(path: Path) -> AudioTags | None:
-    """The tags of the audio file at `path`; None when it is not a readable audio file."""
+def read_tags(path: str | os.PathLike[str]) -> AudioTags | None:
+    """The tags of the audio file at `path`; None when it is not a readable audio file
+    (one stat says so for a path that names no file, the most common case in a long
+    playlist from another computer)."""
     try:
-        if not path.is_file():
+        if not os.path.isfile(path):
             return None
         audio = mutagen.File(path)
         if audio is None:

@@ -125,9 +125,7 @@ def path_entry(
     """The entry for a path (or URL) `line` of a playlist: what the playlist `said` about
     it, then the file's own tags, then its file name. Serato crates reuse it."""
     location, on_disk = _local(line, folder)
-    # most entries of a long playlist name no file on this computer: one stat says so
-    exists = on_disk is not None and os.path.isfile(on_disk)
-    tags = (read_tags(Path(on_disk)) if exists else None) or _NO_TAGS  # type: ignore[arg-type]
+    tags = (read_tags(on_disk) if on_disk is not None else None) or _NO_TAGS
     artist, title = _artist_title(said, line, tags)
     said_text = {k: t for k, v in said.items() if k in _SAID_TEXT and (t := text(str(v)))}
 
