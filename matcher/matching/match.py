@@ -64,9 +64,7 @@ def match_entry(
                 if query.mode == "any" and pool:
                     continue  # the entry's words found it rivals: "any word" adds only noise
                 t0 = clock()
-                limit = (preset.any_word_candidates if query.mode == "any"
-                         else preset.candidates_per_query)  # fmt: skip
-                tracks = provider.search(query, limit)
+                tracks = provider.search(query, preset.candidates_for(query.mode))
                 log.append(
                     QueryRecord(query.kind, query.describe(), len(tracks), (clock() - t0) * 1000)
                 )

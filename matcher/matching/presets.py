@@ -36,6 +36,10 @@ class Preset:
     ambiguous_share: float = 0.2  # a runner-up this likely makes a close call "ambiguous"
     model: ScoringModel = field(default_factory=default_model)  # the fitted weights
 
+    def candidates_for(self, mode: str) -> int:
+        """How many rows a query of `mode` ("all", "artist+any", "any", ...) brings."""
+        return self.any_word_candidates if mode == "any" else self.candidates_per_query
+
     def as_table(self) -> dict[str, object]:
         """The preset's numbers, for the settings view and `summary.json`."""
         table: dict[str, object] = {

@@ -81,9 +81,7 @@ def devset(preset_name: str, catalog: Path | None = None, stress: bool = True) -
                 capped = set(plan(reading, preset))
                 for query in plan(reading, wide):
                     q0 = time.perf_counter()
-                    limit = (preset.any_word_candidates if query.mode == "any"
-                             else preset.candidates_per_query)  # fmt: skip
-                    tracks = provider.search(query, limit)
+                    tracks = provider.search(query, preset.candidates_for(query.mode))
                     cost[query.kind].append((time.perf_counter() - q0) * 1000)
                     got = {t.catalog_id for t in tracks}
                     found_wide |= got

@@ -102,3 +102,11 @@ def test_presets_travel_to_worker_processes(name: str) -> None:
     travelled = pickle.loads(pickle.dumps(preset))
     assert travelled == preset
     assert travelled.model == preset.model
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_any_word_query_brings_its_own_number_of_candidates(name: str) -> None:
+    p = PRESETS[name]
+    assert p.candidates_for("any") == p.any_word_candidates
+    for mode in ("all", "artist+any", "trigram"):
+        assert p.candidates_for(mode) == p.candidates_per_query
