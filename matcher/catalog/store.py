@@ -424,8 +424,8 @@ class CatalogStore:
             return None
         if not kept:
             return []
-        sql = f"SELECT {T_COLUMNS} FROM tracks AS t WHERE t.rowid IN ({', '.join('?' * len(kept))})"
-        return [track_of(r) for r in self._run(sql + " ORDER BY t.rowid", kept)]
+        sql = f"{SELECT} WHERE rowid IN ({', '.join('?' * len(kept))}) ORDER BY rowid"
+        return [track_of(r) for r in self._run(sql, kept)]
 
     def _match(self, sql: str, match: str, limit: int) -> list[tuple]:
         if limit <= 0:
