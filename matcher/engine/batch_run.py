@@ -191,11 +191,13 @@ class BatchRun(ChunkedRun):
         chunk = self.chunks.back(item.chunk_id)
         if chunk is None:  # a chunk of a batch already cancelled
             return
-        self.sizer.observe(item.stats.tracks, item.stats.busy_s)
         self.metrics.add_chunk(item.stats, len(chunk.items))
         p = self.playlists[chunk.playlist_id]
         self.metrics.add_results(p.playlist_id, p.playlist.name, item.results)
         self._record(chunk.playlist_id, item.results, item.rows, item.reports)
+
+    def _measure(self, item: ChunkDone) -> None:
+        self.sizer.observe(item.stats.tracks, item.stats.busy_s)
 
     def _on_lost(self, chunk: OpenChunk, exitcode: int | None) -> None:
         reason = f"worker died twice on this chunk (exit code {exitcode})"

@@ -64,6 +64,9 @@ class ChunkedRun:
         """A worker's answer to a chunk (whatever `pool.poll` gives besides deaths)."""
         raise NotImplementedError
 
+    def _measure(self, item: Any) -> None:
+        """Tell the sizer how long an answered chunk took (before the next chunk is cut)."""
+
     def _on_lost(self, chunk: OpenChunk, exitcode: int | None) -> None:
         """`chunk`'s workers died on it MAX_ATTEMPTS times: record it as failed."""
         raise NotImplementedError
@@ -128,7 +131,18 @@ class ChunkedRun:
             return
         if self.state is BatchState.RUNNING:
             self._dispatch()
-        for item in self.pool.poll(timeout):
+        items = self.pool.poll(timeout)
+        early = self.state is BatchState.RUNNING and not any(
+            isinstance(i, (WorkerDied, WorkerFailed)) for i in items
+        )
+        if early and items:
+            # the workers that answered get their next chunk before the answers are
+            # handled: journalling a chunk (or writing a finished playlist's outputs)
+            # would otherwise leave them idle
+            for item in items:
+                self._measure(item)
+            self._dispatch()
+        for item in items:
             match item:
                 case WorkerDied():
                     chunk = self.chunks.lost(item.chunk_id)
@@ -138,6 +152,8 @@ class ChunkedRun:
                     self.fail(item.message, item.detail, **item.damage)
                     return
                 case _:
+                    if not early:
+                        self._measure(item)
                     self._on_result(item)
         if self.state is BatchState.PAUSING:
             self._settle_pause()

@@ -228,11 +228,13 @@ class FileRun(ChunkedRun):
         return FileChunk(chunk.chunk_id, self.spec.action, chunk.items, self.write_id,
                          self.spec.journal, retry=chunk.attempt > 0)  # fmt: skip
 
+    def _measure(self, item: FilesDone) -> None:
+        self.sizer.observe(len(item.done), item.busy_s)
+
     def _on_result(self, item: FilesDone) -> None:
         chunk = self.chunks.back(item.chunk_id)
         if chunk is None:  # a chunk of a run already cancelled
             return
-        self.sizer.observe(len(item.done), item.busy_s)
         self._busy_s += item.busy_s
         self._record(self._by_id[chunk.playlist_id], item.done)
 

@@ -234,6 +234,40 @@ def test_runs_every_entry_once_and_writes_outputs(
     assert (record.done, record.total) == (19, 19)
 
 
+def test_a_worker_that_answers_gets_its_next_chunk_before_the_answer_is_handled(
+    tmp_path: Path, journal: Journal, out_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Journalling an answer, and writing a finished playlist's outputs, happen while the
+    worker already matches its next chunk (it would sit idle otherwise)."""
+    pool = FakePool()
+    run, _emit = new_run(journal, out_dir, pool)
+    sent_when_journalled: list[int] = []
+    record = journal.record_encoded
+
+    def record_encoded(*args: Any, **kwargs: Any) -> None:
+        sent_when_journalled.append(len(pool.submitted))
+        record(*args, **kwargs)
+
+    monkeypatch.setattr(journal, "record_encoded", record_encoded)
+    written: list[int] = []
+    write = run._write_outputs
+
+    def write_outputs(p: Any, *, partial: bool) -> None:
+        written.append(len(pool.submitted))
+        write(p, partial=partial)
+
+    monkeypatch.setattr(run, "_write_outputs", write_outputs)
+    run.begin([make_playlist(tmp_path, "alpha", 2 * CHUNK), make_playlist(tmp_path, "beta", 5)])
+    drive(run)
+
+    assert len(pool.submitted) == 3  # alpha in two chunks, beta in one
+    # the answer to chunk k is journalled once chunk k + 1 is out (the last: nothing left)
+    assert sent_when_journalled == [2, 3, 3]
+    # alpha's outputs are written with beta's first chunk already out
+    assert written[0] == 3
+    assert sorted(journal_statuses(journal, 0)) == list(range(2 * CHUNK))
+
+
 # -- dead workers ------------------------------------------------------------------------
 
 
@@ -424,9 +458,11 @@ def test_cancel_with_nothing_in_flight_ends_at_once(
     pool = FakePool()
     run, emit = new_run(journal, out_dir, pool)
     run.begin([make_playlist(tmp_path, "alpha", 20)])
-    run.step(0)
+    run.step(0)  # an answered chunk's worker gets the next one at once: one in flight
     run.pause()
-    assert run.state is BatchState.PAUSED
+    assert run.state is BatchState.PAUSING
+    run.step(0)
+    assert run.state is BatchState.PAUSED and not run.chunks.in_flight
     run.cancel()
     assert run.state is BatchState.CANCELLED
     assert isinstance(emit.events[-1], BatchCancelled)

@@ -203,6 +203,28 @@ def test_words_a_row_need_not_hold_are_still_looked_up(catalog: LocalCatalog, qu
     assert asked  # "raod" at least: no row holds it, though a row answered the query
 
 
+def test_an_and_asked_again_is_answered_without_the_index(catalog: LocalCatalog) -> None:
+    """An entry's "artist and any title word" query is its title-and-artist AND when the
+    title has one word: the second asking reuses the first answer, and still counts."""
+    searches: list[str] = []
+    catalog.store._conn.set_trace_callback(  # noqa: SLF001 - what reaches SQLite
+        lambda sql: searches.append(sql) if "MATCH" in sql else None
+    )
+    strict = Query("title+artist", ("amber",), ("glass", "harbour"))
+    any_title = Query("artist+any-title", ("amber",), ("glass", "harbour"), mode="artist+any")
+    assert fts_expression(strict) == fts_expression(any_title)
+    first = catalog.search(strict, 10)
+    again = catalog.search(any_title, 10)
+    assert ids(first) == ids(again) == ["40003"]
+    assert len(searches) == 1 and catalog.counters.queries == 2
+    catalog.search(Query("title", ("amber",)), 10)  # another expression: asked
+    assert len(searches) == 2
+    for n in range(20):  # a few answers are kept, not every one
+        catalog.search(Query("title", (f"word{n}",)), 10)
+    catalog.search(strict, 10)
+    assert len(searches) == 23
+
+
 def test_only_plain_words_are_noted_known(catalog: LocalCatalog) -> None:
     """A word the index makes no token of would not show in an AND's rows."""
     catalog.store.note_known(["amber", "日本", "a-b", ""])
