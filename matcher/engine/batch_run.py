@@ -41,7 +41,7 @@ from matcher.engine.events import (
 )
 from matcher.engine.journal import EncodedResult, Journal, encode_result
 from matcher.engine.messages import Chunk, ChunkDone
-from matcher.engine.playlist_run import PlaylistRun, journal_batch
+from matcher.engine.playlist_run import PlaylistRun, ahead, journal_batch
 from matcher.engine.pool import WorkerPool
 from matcher.errors import CrateMatchError
 from matcher.model import MatchResult, MatchStatus, Playlist
@@ -125,6 +125,7 @@ class BatchRun(ChunkedRun):
         for p in self.playlists:  # a resumed playlist may already be complete
             if not p.pending and not p.finished:
                 self._finish_playlist(p)
+        ahead(self.playlists)
         self._maybe_finish()
 
     def _finish_cancel(self) -> None:

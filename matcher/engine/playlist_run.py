@@ -4,12 +4,14 @@ kept for writing, and its output files.
     journal_batch()       at BatchRun.begin: journal the batch and each playlist (a
                           resume keeps what the journal has), make the output folders,
                           skip the entries already done
+    ahead()               then: a Rekordbox playlist's enriched.xml made as far as it
+                          goes without results, on a thread beside the matching
     PlaylistRun.take()    the next entries for a chunk
     PlaylistRun.record()  a journalled chunk: counts, and its brief results and rendered
                           CSV rows kept for writing (the rows spooled, see rendered.py)
     PlaylistRun.write()   the playlist's outputs, from what was kept (the reports' rows
                           joined as the workers rendered them, no result decoded) or
-                          streamed from the journal
+                          streamed from the journal, and what `ahead` made
 
 Only `BatchRun` (batch_run.py) uses these: it decides when a chunk goes out, when a
 playlist is complete, and when outputs are written; this module keeps the per-playlist
@@ -22,6 +24,7 @@ import contextlib
 import time
 from collections import Counter, deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +34,9 @@ from matcher.engine.journal import EncodedResult, Journal
 from matcher.engine.rendered import RenderedRows
 from matcher.model import MatchResult, Playlist, PlaylistEntry
 from matcher.outputs import PlaylistOutputs, Results, playlist_folder, write_playlist_outputs
+from matcher.outputs.rekordbox_ahead import PreparedRewrite, prepare_rewrite
 
-__all__ = ["PlaylistRun", "journal_batch"]
+__all__ = ["PlaylistRun", "ahead", "journal_batch"]
 
 
 @dataclass(slots=True)
@@ -53,6 +57,8 @@ class PlaylistRun:
     # a chunk came without them or a review changed a result
     memory: dict[int, MatchResult] | None = field(default_factory=dict)
     rendered: RenderedRows | None = field(default_factory=RenderedRows)
+    # a Rekordbox playlist's enriched.xml, as far as it goes without results (`ahead`)
+    prepared: Future[PreparedRewrite | None] | None = None
 
     @property
     def total(self) -> int:
@@ -106,7 +112,16 @@ class PlaylistRun:
     def forget(self) -> None:
         """Drop what was kept for writing (the outputs are written)."""
         self.memory = None
+        self.prepared = None
         self._drop_rendered()
+
+    def _prepared(self) -> PreparedRewrite | None:
+        if self.prepared is None:
+            return None
+        try:
+            return self.prepared.result()
+        except Exception:  # noqa: BLE001 - the writer meets the error itself and says it
+            return None
 
     def write(
         self,
@@ -136,6 +151,7 @@ class PlaylistRun:
             partial=partial,
             elapsed_s=time.perf_counter() - (self.began_at or since),
             rendered=bodies,
+            prepared=self._prepared(),
         )
 
     def remove_empty_folder(self) -> None:
@@ -190,6 +206,19 @@ def journal_batch(
             run.forget()
         runs.append(run)
     return runs, already
+
+
+def ahead(runs: Sequence[PlaylistRun]) -> None:
+    """Start what each Rekordbox playlist's enriched.xml can do before its results (its
+    source read and its TRACKs serialized: rekordbox_ahead.py), on one thread beside
+    the matching, so that little is left for when the last result is in."""
+    todo = [r for r in runs if r.playlist.format == "rekordbox" and r.pending]
+    if not todo:
+        return
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cratematch-ahead")
+    for run in todo:
+        run.prepared = executor.submit(prepare_rewrite, run.playlist.source, run.playlist.name)
+    executor.shutdown(wait=False)  # the thread ends once the last is done
 
 
 def _hash_of(path: Path) -> str:

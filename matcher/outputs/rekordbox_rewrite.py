@@ -16,15 +16,19 @@ playlist, never by the collection (beyond pass 1's bounded set of TrackIDs):
 
 Tracks are matched to results by TrackID (`entry.source_id`), by the playlist's Keys
 in order when they line up with the entries, or by Location (KeyType="1" playlists).
+
+Passes 1 and 2, and the serializing of pass 3, need no result: the engine does them
+while the playlist is matched (`rekordbox_ahead.prepare_rewrite`), and this writer then
+only fills in the TRACKs it was handed, when the source is still that file.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from lxml import etree
 
@@ -38,6 +42,7 @@ from matcher.outputs.rekordbox_xml import (
     PARSE_OPTIONS,
     DocumentIndex,
     PlaylistNode,
+    SerializedTrack,
     check_prologue,
     check_root,
     set_attribute,
@@ -45,7 +50,19 @@ from matcher.outputs.rekordbox_xml import (
     write_document,
 )
 
-__all__ = ["collection_tracks", "write_rekordbox_rewrite"]
+if TYPE_CHECKING:
+    from matcher.outputs.rekordbox_ahead import PreparedRewrite
+
+__all__ = [
+    "Finder",
+    "Resolver",
+    "Scanned",
+    "collection_tracks",
+    "node_of",
+    "result_finder",
+    "scan_source",
+    "write_rekordbox_rewrite",
+]
 
 _MAX_DISTINCT_KEYS = 512  # Tonality spellings sampled for the notation vote
 MAX_TRACK_IDS = 250_000  # TrackIDs pass 1 keeps for pass 2 (a few MB at most)
@@ -66,20 +83,25 @@ def _candidate_score(node: PlaylistNode, playlist: Playlist) -> tuple[bool, bool
 
 
 @dataclass(slots=True)
-class _Scanned:
+class Scanned:
     """Pass 1's answer."""
 
     root_attrs: dict[str, str]
     product: dict[str, str]
     notation: str
-    node: PlaylistNode | None
+    found: list[PlaylistNode]  # the NODEs that may be the playlist (see `_node_of`)
     track_ids: set[str] | None  # the COLLECTION's TrackIDs; None past MAX_TRACK_IDS
 
 
-def _scan(source: Path, playlist: Playlist) -> _Scanned:
-    """Pass 1: root and PRODUCT attributes, the key notation, the playlist's NODE, and
-    the COLLECTION's TrackIDs (so pass 2 need not read it again for a KeyType 0 node)."""
-    target, leaf = playlist.name, playlist.name.rsplit("/", 1)[-1]
+def scan_source(
+    source: Path, name: str, keep: Callable[[etree._Element], None] | None = None
+) -> Scanned:
+    """Pass 1: root and PRODUCT attributes, the key notation, the NODEs that may be the
+    playlist `name`, and the COLLECTION's TrackIDs (so pass 2 need not read it again
+    for a KeyType 0 node). It reads the file only, never the playlist's entries.
+    `keep` is handed each TRACK `collection_tracks` gives, in its order, before the
+    TRACK is freed."""
+    target, leaf = name, name.rsplit("/", 1)[-1]
     root_attrs: dict[str, str] = {"Version": "1.0.0"}
     product: dict[str, str] = {}
     keys: Counter[str] = Counter()
@@ -122,6 +144,8 @@ def _scan(source: Path, playlist: Playlist) -> _Scanned:
                         track_ids.add(el.get("TrackID", ""))
                         if len(track_ids) > MAX_TRACK_IDS:
                             track_ids = None  # memory bounded: pass 2 reads them again
+                    if keep is not None and in_collection:
+                        keep(el)
                 elif capture is not None:
                     capture.append(el.get("Key", ""))
                 _drop(el)
@@ -133,8 +157,17 @@ def _scan(source: Path, playlist: Playlist) -> _Scanned:
                 if capture is None:
                     _drop(el)
     notation = detect_notation(list(keys.elements()))
-    best = max(found, key=lambda n: _candidate_score(n, playlist), default=None)
-    return _Scanned(root_attrs, product, notation, best, track_ids)
+    return Scanned(root_attrs, product, notation, found, track_ids)
+
+
+def node_of(scanned: Scanned, playlist: Playlist) -> PlaylistNode:
+    """The playlist's NODE: of those found by name, the one whose Keys are the entries'
+    TrackIDs; when none was found, one rebuilt from those TrackIDs in entry order."""
+    best = max(scanned.found, key=lambda n: _candidate_score(n, playlist), default=None)
+    if best is not None:
+        return best
+    refs = tuple(e.source_id for e in playlist.entries if e.source_id)
+    return PlaylistNode(tuple(split_path(playlist.name)), "0", refs)
 
 
 def collection_tracks(source: Path) -> Iterator[etree._Element]:
@@ -152,7 +185,7 @@ def collection_tracks(source: Path) -> Iterator[etree._Element]:
             _drop(el)
 
 
-class _Resolver:
+class Resolver:
     """Which playlist Key a COLLECTION TRACK answers to, if any."""
 
     def __init__(self, node: PlaylistNode) -> None:
@@ -161,10 +194,12 @@ class _Resolver:
         self.loose = {same_location_key(r): r for r in node.refs} if self.by_location else {}
 
     def ref_of(self, track: etree._Element) -> str | None:
+        return self.ref_for(track.get("TrackID", ""), track.get("Location", ""))
+
+    def ref_for(self, track_id: str, location: str) -> str | None:
+        """`ref_of` a TRACK with this TrackID and Location."""
         if not self.by_location:
-            ref = track.get("TrackID", "")
-            return ref if ref in self.refs else None
-        location = track.get("Location", "")
+            return track_id if track_id in self.refs else None
         if location in self.refs:
             return location
         return self.loose.get(same_location_key(location))
@@ -189,11 +224,25 @@ def _result_lookup(
     return lookup
 
 
+Finder = Callable[[str, str, str], MatchResult | None]  # (TrackID, Key, Location) -> result
+
+
+def result_finder(results: Sequence[MatchResult], playlist: Playlist, node: PlaylistNode) -> Finder:
+    """`find(track_id, ref, location)`: the matched result a COLLECTION TRACK (its
+    TrackID, the playlist Key it answers to, its Location) is filled from, if any."""
+    lookup = _result_lookup(results, playlist, node)
+
+    def find(track_id: str, ref: str, location: str) -> MatchResult | None:
+        for key in ("id:" + track_id, "ref:" + ref, "id:" + location):
+            if key in lookup:
+                return lookup[key]
+        return lookup.get("loc:" + same_location_key(location)) if location else None
+
+    return find
+
+
 def _enriched_tracks(
-    source: Path,
-    resolver: _Resolver,
-    lookup: dict[str, MatchResult],
-    notation: str,
+    source: Path, resolver: Resolver, find: Finder, notation: str
 ) -> Iterator[etree._Element]:
     seen: set[str] = set()
     for track in collection_tracks(source):
@@ -201,11 +250,7 @@ def _enriched_tracks(
         if ref is None or ref in seen:
             continue
         seen.add(ref)
-        location = track.get("Location", "")
-        keys = ("id:" + track.get("TrackID", ""), "ref:" + ref, "id:" + location)
-        result = next((lookup[k] for k in keys if k in lookup), None)
-        if result is None and location:
-            result = lookup.get("loc:" + same_location_key(location))
+        result = find(track.get("TrackID", ""), ref, track.get("Location", ""))
         if result is not None and result.track is not None:
             for name, value in fill_fields(track.attrib, result.track, notation).items():
                 set_attribute(track, name, value)
@@ -217,35 +262,43 @@ def write_rekordbox_rewrite(
     playlist: Playlist,
     results: Sequence[MatchResult],
     index: DocumentIndex | None = None,
+    prepared: PreparedRewrite | None = None,
 ) -> int:
     """Write `enriched.xml` for a Rekordbox playlist to `handle`; returns the TRACK count
     (`index`: see `write_document`).
 
     When the playlist's NODE cannot be found by name the playlist is rebuilt from the
-    entries' TrackIDs, in entry order.
+    entries' TrackIDs, in entry order. `prepared` (`rekordbox_ahead.prepare_rewrite`,
+    done while the playlist was matched) stands in for passes 1 and 2 while the source
+    is the file it read; its TRACKs, serialized already, are filled in as bytes.
     """
     source = playlist.source
     try:
         check_prologue(source)
-        scanned = _scan(source, playlist)
+        if prepared is not None and not prepared.describes(source):
+            prepared = None  # the file changed since: read it again
+        scanned = prepared.scanned if prepared is not None else scan_source(source, playlist.name)
         root_attrs, product, notation = scanned.root_attrs, scanned.product, scanned.notation
-        node = scanned.node
-        if node is None:
-            refs = tuple(e.source_id for e in playlist.entries if e.source_id)
-            node = PlaylistNode(tuple(split_path(playlist.name)), "0", refs)
-        lookup = _result_lookup(results, playlist, node)
-        resolver = _Resolver(node)
-        ids = scanned.track_ids
-        if ids is not None and not resolver.by_location:  # a Key is a TrackID: known
-            resolved = {ref for ref in node.refs if ref in ids}
+        node = node_of(scanned, playlist)
+        find = result_finder(results, playlist, node)
+        resolver = Resolver(node)
+        tracks: Iterable[etree._Element | SerializedTrack]
+        if prepared is not None and prepared.copies is not None and prepared.node == node:
+            resolved = prepared.resolved()
+            tracks = prepared.filled(find, notation)
         else:
-            resolved = {ref for t in collection_tracks(source) if (ref := resolver.ref_of(t))}
+            ids = scanned.track_ids
+            if ids is not None and not resolver.by_location:  # a Key is a TrackID: known
+                resolved = {ref for ref in node.refs if ref in ids}
+            else:
+                resolved = {ref for t in collection_tracks(source) if (ref := resolver.ref_of(t))}
+            tracks = _enriched_tracks(source, resolver, find, notation)
         kept = PlaylistNode(node.path, node.key_type, tuple(r for r in node.refs if r in resolved))
         return write_document(
             handle,
             root_attrs=root_attrs,
             product_attrs=product or {"Name": "rekordbox"},
-            tracks=_enriched_tracks(source, resolver, lookup, notation),
+            tracks=tracks,
             track_count=len(resolved),
             node=kept,
             index=index,

@@ -36,10 +36,12 @@ __all__ = [
     "PARSE_OPTIONS",
     "PlaylistNode",
     "SerializedTrack",
+    "attribute_bytes",
     "check_prologue",
     "check_root",
     "element",
     "empty_element",
+    "serialized",
     "set_attribute",
     "split_path",
     "write_document",
@@ -87,9 +89,20 @@ def empty_element(tag: str, attrs: Mapping[str, str]) -> bytes:
     values = "".join(attrs.values())
     if _SPECIAL.search(values):
         if _NOT_XML.search(values):
-            return _serialized(element(tag, attrs))
+            return serialized(element(tag, attrs))
         attrs = {name: value.translate(_ATTR_ESCAPES) for name, value in attrs.items()}
     return ("<" + tag + "".join([f' {n}="{v}"' for n, v in attrs.items()]) + "/>").encode()
+
+
+def attribute_bytes(value: str) -> bytes | None:
+    """`value` as libxml2 writes it between an attribute's quotes (UTF-8), as
+    `empty_element` writes it; None when it holds a character XML cannot hold (lxml
+    refuses it, and `set_attribute` cleans it: take the element's way)."""
+    if _SPECIAL.search(value):
+        if _NOT_XML.search(value):
+            return None
+        value = value.translate(_ATTR_ESCAPES)
+    return value.encode()
 
 
 class SerializedTrack(NamedTuple):
@@ -240,7 +253,7 @@ def write_document(
                 elif isinstance(track, bytes):
                     data, ids = track, ("", "")
                 else:
-                    data = _serialized(track)
+                    data = serialized(track)
                     ids = (track.get("TrackID", ""), track.get("Location", ""))
                 handle.write(_TRACK_PAD + data)
                 written += 1
@@ -263,8 +276,8 @@ def write_document(
     return written
 
 
-def _serialized(track: etree._Element) -> bytes:
-    """A TRACK as `xmlfile` would write it inside the document (no declaration, no tail)."""
+def serialized(track: etree._Element) -> bytes:
+    """An element (a TRACK) as `write_document` writes it: no declaration, no tail."""
     return etree.tostring(track, encoding="UTF-8", xml_declaration=False, with_tail=False)
 
 

@@ -16,6 +16,7 @@ from matcher.model import MatchResult, Playlist
 from matcher.outputs.atomic import atomic_open, atomic_write_text, describe_os_error
 from matcher.outputs.found import found_playlist
 from matcher.outputs.locations import path_stamp
+from matcher.outputs.rekordbox_ahead import PreparedRewrite
 from matcher.outputs.rekordbox_batch import BATCH_XML, BatchXml
 from matcher.outputs.rekordbox_batch import write_batch_xml as _write_batch_xml
 from matcher.outputs.rekordbox_new import write_rekordbox_new
@@ -60,12 +61,16 @@ def write_enriched(
     playlist: Playlist,
     results: Sequence[MatchResult],
     index: DocumentIndex | None = None,
+    prepared: PreparedRewrite | None = None,
 ) -> int:
     """Write enriched.xml (the Rekordbox rewrite or a new file); returns its TRACK count.
-    `index` is filled with what the file holds, for the batch XML (see DocumentIndex)."""
-    writer = write_rekordbox_rewrite if playlist.format == "rekordbox" else write_rekordbox_new
+    `index` is filled with what the file holds, for the batch XML (see DocumentIndex);
+    `prepared`: a Rekordbox rewrite's work done ahead (see rekordbox_ahead.py)."""
     with atomic_open(path, "wb") as handle:
-        count = writer(handle, playlist, results, index)
+        if playlist.format == "rekordbox":
+            count = write_rekordbox_rewrite(handle, playlist, results, index, prepared)
+        else:
+            count = write_rekordbox_new(handle, playlist, results, index)
     if index is not None:
         index.stamp = path_stamp(path)
     return count
@@ -82,12 +87,13 @@ def write_playlist_outputs(
     elapsed_s: float = 0.0,
     metrics: Mapping[str, float] | None = None,
     rendered: Mapping[str, Iterable[bytes]] | None = None,
+    prepared: PreparedRewrite | None = None,
 ) -> PlaylistOutputs:
     """Write all eight outputs of `playlist` into `folder` (see OUTPUT_FILES).
 
     `rendered`: CSV reports whose rows are rendered already (`reports.render_bodies`,
     in entry order), by report kind; `results` then need to carry only what the other
-    files read (brief results will do).
+    files read (brief results will do). `prepared`: see `write_enriched`.
 
     Raises OutputError when a file cannot be written (the files before it are complete
     and the one that failed keeps its previous content), UnsafeXmlError or
@@ -115,7 +121,7 @@ def write_playlist_outputs(
     found = found_playlist(ordered, playlist.source.parent)
     atomic_write_text(paths["found"], found.text)
     index = DocumentIndex()
-    enriched = write_enriched(paths["enriched"], playlist, ordered, index)
+    enriched = write_enriched(paths["enriched"], playlist, ordered, index, prepared)
     # a Rekordbox input keeps its own collection's tracks; other inputs lose the entries
     # without a local file (Rekordbox cannot import them)
     left_out = 0 if playlist.format == "rekordbox" else len(playlist.entries) - enriched

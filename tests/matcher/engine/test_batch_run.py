@@ -663,3 +663,46 @@ def test_a_review_while_running_writes_the_reviewed_result(
     rows = {int(r["entry_index"]): r for r in matches_rows(out_dir / "alpha")}
     assert len(rows) == 12 and rows[2]["status"] == "review"
     assert rows[2]["reason"] == "reviewed"
+
+
+# -- a Rekordbox playlist's enriched.xml, made ahead -------------------------------------
+
+
+def test_a_rekordbox_playlists_enriched_xml_is_prepared_while_it_is_matched(
+    tmp_path: Path, journal: Journal, out_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rewrite's reading of the source runs beside the matching (rekordbox_ahead);
+    what the batch writes is what writing from the source alone gives."""
+    from matcher.outputs.writer import write_enriched
+    from tests.matcher.outputs.test_rekordbox_rewrite import COLLECTION
+
+    source = tmp_path / "collection.xml"
+    source.write_text(COLLECTION, encoding="utf-8")
+    ids = ["101", "102", "999", "104"]
+    entries = tuple(
+        PlaylistEntry(source.name, "Sets/Friday", i, title=f"Quorlen {i}", artist="Tavi Orrun",
+                      source_id=sid)
+        for i, sid in enumerate(ids)
+    )  # fmt: skip
+    playlist = Playlist(source, "Sets/Friday", "rekordbox", entries)
+    pool = FakePool()
+    run, _emit = new_run(journal, out_dir, pool)
+    run.begin([playlist])
+    (p,) = run.playlists
+    assert p.prepared is not None  # a future, on the thread beside the matching
+    assert p.prepared.result(timeout=30) is not None
+    from matcher.outputs import rekordbox_rewrite
+
+    def read_again(*_args: object) -> None:
+        raise AssertionError("the writer read the source again")
+
+    with monkeypatch.context() as m:
+        m.setattr(rekordbox_rewrite, "scan_source", read_again)
+        m.setattr(rekordbox_rewrite, "collection_tracks", read_again)
+        drive(run)
+
+    assert run.state is BatchState.FINISHED
+    (written,) = out_dir.glob("*/enriched.xml")
+    write_enriched(tmp_path / "plain.xml", playlist, [canned_result(e) for e in entries])
+    assert written.read_bytes() == (tmp_path / "plain.xml").read_bytes()
+    assert p.prepared is None  # forgotten once written

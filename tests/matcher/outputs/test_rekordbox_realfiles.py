@@ -89,3 +89,34 @@ def test_real_rekordbox_playlist_round_trip(tmp_path, path, name):
             if key not in FILLABLE or value.strip() not in PLACEHOLDERS:
                 assert track.get(key) == value, key
         assert set(track.attrib) >= set(before.attrib)
+
+
+def ahead_cases():
+    stress = SHARED / "devset" / "playlists" / "rekordbox_stress_10k.xml"
+    extra = []
+    if stress.is_file():
+        extra = [pytest.param(stress, playlists_in(stress)[0][0], id="stress-10k")]
+    return cases() + extra
+
+
+@pytest.mark.parametrize(("path", "name"), ahead_cases())
+def test_real_rekordbox_playlist_prepared_ahead_gives_the_same_bytes(tmp_path, path, name):
+    """The rewrite prepared while matching (rekordbox_ahead) against the plain one, on
+    every real export: every entry matched to a track with every field set."""
+    if path is None:
+        pytest.skip("../shared is absent")
+    from matcher.outputs.rekordbox_ahead import prepare_rewrite
+    from matcher.outputs.rekordbox_xml import DocumentIndex
+
+    _, _, keys = next(p for p in playlists_in(path) if p[0] == name)
+    entries = tuple(Entry(path.name, name, i, source_id=k) for i, k in enumerate(keys))
+    playlist = Playlist(path, name, "rekordbox", entries)
+    best = Candidate(CATALOG, 0.99)
+    results = [MatchResult(e, MatchStatus.MATCHED, 0.99, "local", "ok", best) for e in entries]
+    plain, ahead = DocumentIndex(), DocumentIndex()
+    write_enriched(tmp_path / "plain.xml", playlist, results, plain)
+    prepared = prepare_rewrite(path, name)
+    assert prepared is not None
+    write_enriched(tmp_path / "ahead.xml", playlist, results, ahead, prepared)
+    assert (tmp_path / "ahead.xml").read_bytes() == (tmp_path / "plain.xml").read_bytes()
+    assert (ahead.tracks, ahead.nodes, ahead.spans) == (plain.tracks, plain.nodes, plain.spans)
