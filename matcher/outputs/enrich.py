@@ -87,4 +87,3 @@ def fill_fields(current: Mapping[str, str], track: CatalogTrack, notation: str) 
     if _is_zero(get("TotalTime")) and length and length > 0 and (seconds := round(length)):
         updates["TotalTime"] = str(seconds)
     return updates
-
