@@ -201,12 +201,23 @@ def _write_children(
             continue
         with xf.element("NODE", attrs):
             xf.flush()  # the Keys go to the handle as bytes, a slice at a time
-            lead = (pad + "  ").encode()
+            lead = pad + "  "
             for start in range(0, len(child.refs), _KEYS_AT_ONCE):
                 refs = child.refs[start : start + _KEYS_AT_ONCE]
-                handle.write(b"".join([lead + empty_element("TRACK", {"Key": r}) for r in refs]))
+                handle.write(_key_elements(lead, refs))
                 keys.extend(map(xml_text, refs))
             xf.write(pad)
+
+
+def _key_elements(lead: str, refs: Sequence[str]) -> bytes:
+    """A NODE's `<TRACK Key=".."/>` elements for `refs`, each after `lead`, as
+    `empty_element` writes them: joined as text at once when no Key needs escaping (a
+    TrackID never does), one by one otherwise."""
+    if not _SPECIAL.search("".join(refs)):
+        opening = lead + '<TRACK Key="'
+        return (opening + ('"/>' + opening).join(refs) + '"/>').encode() if refs else b""
+    encoded = lead.encode()
+    return b"".join([encoded + empty_element("TRACK", {"Key": r}) for r in refs])
 
 
 def _position(handle: IO[bytes]) -> int | None:

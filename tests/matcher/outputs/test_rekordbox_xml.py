@@ -78,3 +78,11 @@ def test_a_document_of_serialized_tracks_is_the_one_of_elements(pairs) -> None:
     keys = [t.get("Key") for t in tree.iterfind("PLAYLISTS/NODE/NODE/NODE/TRACK")]
     assert keys == [xml_text(r) for r in refs] == by_bytes.nodes[0][2]
     assert tree.find("COLLECTION").get("Entries") == str(len(rows))
+
+
+@given(st.lists(TRICKY | st.from_regex(r"[0-9]{1,9}", fullmatch=True), max_size=6))
+def test_a_nodes_keys_are_the_bytes_of_their_elements(refs: list[str]) -> None:
+    """Keys free of anything to escape (TrackIDs) are written in one join."""
+    lead = "\n        "
+    expected = b"".join([lead.encode() + empty_element("TRACK", {"Key": r}) for r in refs])
+    assert rekordbox_xml._key_elements(lead, refs) == expected
