@@ -22,6 +22,7 @@ __all__ = ["file_url", "path_stamp", "playable_location", "same_location_key", "
 
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_SLASH_DRIVE = re.compile(r"^/[A-Za-z]:[\\/]")  # file:///C:/Music: the path is C:/Music
 # Characters Rekordbox leaves unescaped in Location (seen in its exports); the rest of
 # ASCII punctuation, spaces and every non-ASCII byte are percent-encoded.
 _URL_SAFE = "/:()!,+$@;=~"
@@ -45,7 +46,7 @@ def to_local_path(location: str, base: Path | None = None) -> str | None:
             rest = rest[len("//localhost") :]
         elif rest.startswith("///"):
             rest = rest[2:]  # file:///Users/...; file://server/share stays a UNC path
-        if re.match(r"^/[A-Za-z]:[\\/]", rest):
+        if _SLASH_DRIVE.match(rest):
             rest = rest[1:]  # /C:/Music -> C:/Music
         return rest or None
     if _is_absolute(text):
