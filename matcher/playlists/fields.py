@@ -23,8 +23,9 @@ __all__ = [
     "year",
 ]
 
-# bytes from text holding backslash escapes, as Python reads b"..." literals (C code)
-_escape_decode = codecs.escape_decode  # type: ignore[attr-defined]
+# bytes from text holding backslash escapes, as Python reads b"..." literals (C code;
+# CPython's, not documented: a Python without it decodes with urllib)
+_escape_decode = getattr(codecs, "escape_decode", None)
 _DRIVE = re.compile(r"^/?([A-Za-z]:[/\\].*)$", re.S)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # two letters at least: "C:" is a drive
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,3}):(\d{1,2}(?:\.\d+)?)$")
@@ -88,7 +89,7 @@ def percent_decoded(text: str) -> str:
     text (a lone surrogate cannot be encoded) goes the slow way."""
     if "%" not in text:
         return text
-    if text.isascii():
+    if text.isascii() and _escape_decode is not None:
         try:
             raw = _escape_decode(text.replace("\\", "\\\\").replace("%", "\\x"))[0]
         except ValueError:
