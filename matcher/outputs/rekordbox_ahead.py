@@ -21,7 +21,7 @@ to MAX_COPY_BYTES; past that only pass 1's answer is (the writer reads the rest)
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -61,7 +61,7 @@ ONE_PASS_BYTES = 16 * 1024 * 1024  # a file up to this size has every TRACK copi
 class _Copy:
     """A referenced COLLECTION TRACK, serialized, and what filling it needs."""
 
-    ref: str  # the playlist Key it answers to ("" until the NODE is known)
+    ref: str  # the playlist Key it answers to
     track_id: str
     location: str
     current: dict[str, str]  # its attributes among ENRICHED_FIELDS, as they are
@@ -121,20 +121,21 @@ def prepare_rewrite(source: Path, name: str) -> PreparedRewrite | None:
                 every.add(track)
     copies: list[_Copy] = []
     seen: set[str] = set()
-    for copy in every.copies or ():
-        ref = resolver.ref_for(copy.track_id, copy.location)
+    for track_id, location, current, data in every.copies or ():
+        ref = resolver.ref_for(track_id, location)
         if ref is not None and ref not in seen:
             seen.add(ref)
-            copies.append(replace(copy, ref=ref))
+            copies.append(_Copy(ref, track_id, location, current, data))
     kept = tuple(copies) if every.copies is not None else None
     return PreparedRewrite(stamp, scanned, node, kept)
 
 
 class _Copies:
-    """TRACKs copied, up to MAX_COPY_BYTES in all (then none: `copies` is None)."""
+    """TRACKs copied (TrackID, Location, `_Copy.current`, bytes), up to MAX_COPY_BYTES
+    in all (then none: `copies` is None)."""
 
     def __init__(self) -> None:
-        self.copies: list[_Copy] | None = []
+        self.copies: list[tuple[str, str, dict[str, str], bytes]] | None = []
         self.size = 0
 
     def add(self, track: etree._Element) -> None:
@@ -145,10 +146,9 @@ class _Copies:
         if self.size > MAX_COPY_BYTES:
             self.copies = None
             return
-        attrib = track.attrib
-        current = {n: attrib[n] for n in ENRICHED_FIELDS if n in attrib}
-        track_id, location = attrib.get("TrackID", ""), attrib.get("Location", "")
-        self.copies.append(_Copy("", track_id, location, current, data))
+        get = track.get
+        current = {n: v for n in ENRICHED_FIELDS if (v := get(n)) is not None}
+        self.copies.append((get("TrackID", ""), get("Location", ""), current, data))
 
 
 def with_attributes(data: bytes, present: Mapping[str, str], updates: Mapping[str, str]) -> bytes:
