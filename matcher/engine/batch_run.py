@@ -197,6 +197,13 @@ class BatchRun(ChunkedRun):
         self.metrics.add_results(p.playlist_id, p.playlist.name, item.results)
         self._record(chunk.playlist_id, item.results, item.rows, item.reports)
 
+    def _ready_next(self) -> None:
+        for p in self.playlists:
+            if p.pending:
+                remaining = sum(len(q.pending) for q in self.playlists)
+                p.ready(self.sizer.share(remaining, self.pool.size))
+                return
+
     def _measure(self, item: ChunkDone) -> None:
         self.sizer.observe(item.stats.tracks, item.stats.busy_s)
 

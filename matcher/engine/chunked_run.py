@@ -67,6 +67,10 @@ class ChunkedRun:
     def _measure(self, item: Any) -> None:
         """Tell the sizer how long an answered chunk took (before the next chunk is cut)."""
 
+    def _ready_next(self) -> None:
+        """Get the next chunk's work ready while the workers are busy (after a dispatch),
+        so that the worker that asks for it is not kept waiting."""
+
     def _on_lost(self, chunk: OpenChunk, exitcode: int | None) -> None:
         """`chunk`'s workers died on it MAX_ATTEMPTS times: record it as failed."""
         raise NotImplementedError
@@ -165,14 +169,18 @@ class ChunkedRun:
         self._maybe_finish()
 
     def _dispatch(self) -> None:
+        sent = False
         for worker in self.pool.idle():
             chunk = self.chunks.to_send_again() or self._next()
             if chunk is None:
-                return
+                break
             if not self.pool.send(worker, chunk.chunk_id, self._message(chunk)):
                 self.chunks.send_again(chunk)
-                return
+                break
             self.chunks.sent(chunk)
+            sent = True
+        if sent:
+            self._ready_next()
 
     def _settle_pause(self) -> None:
         if self.state is BatchState.PAUSING and not self.chunks.in_flight:

@@ -6,6 +6,7 @@ kept for writing, and its output files.
                           skip the entries already done
     ahead()               then: a Rekordbox playlist's enriched.xml made as far as it
                           goes without results, on a thread beside the matching
+    PlaylistRun.ready()   the next chunk's entries made while the workers are busy
     PlaylistRun.take()    the next entries for a chunk
     PlaylistRun.record()  a journalled chunk: counts, and its brief results and rendered
                           CSV rows kept for writing (the rows spooled, see rendered.py)
@@ -26,6 +27,7 @@ from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from matcher.catalog.hashing import content_hash
@@ -63,6 +65,14 @@ class PlaylistRun:
     @property
     def total(self) -> int:
         return len(self.playlist.entries)
+
+    def ready(self, size: int) -> None:
+        """Make the next `size` entries (a lazily read playlist makes each the first
+        time it is asked for: 10 us a Rekordbox entry, which a worker would otherwise
+        wait for between its chunks)."""
+        entries = self.playlist.entries
+        for index in islice(self.pending, size):
+            entries[index]  # noqa: B018 - made and kept by LazyEntries
 
     def take(self, size: int) -> list[PlaylistEntry]:
         """The next `size` entries (fewer at the end), no longer pending."""

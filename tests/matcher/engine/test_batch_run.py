@@ -706,3 +706,32 @@ def test_a_rekordbox_playlists_enriched_xml_is_prepared_while_it_is_matched(
     write_enriched(tmp_path / "plain.xml", playlist, [canned_result(e) for e in entries])
     assert written.read_bytes() == (tmp_path / "plain.xml").read_bytes()
     assert p.prepared is None  # forgotten once written
+
+
+def test_the_next_chunks_entries_are_made_while_the_workers_are_busy(
+    tmp_path: Path, journal: Journal, out_dir: Path
+) -> None:
+    """A lazily read playlist makes an entry when first asked for: the entries of the
+    chunk after the ones sent are made once they are out, not when a worker waits."""
+    from matcher.playlists.lazy import LazyEntries
+
+    made: list[int] = []
+    source = tmp_path / "alpha.m3u8"
+
+    def make(index: int, title: str) -> PlaylistEntry:
+        made.append(index)
+        return PlaylistEntry(source.name, "alpha", index, title=title, artist="Tavi Orrun")
+
+    entries = LazyEntries([f"Quorlen {i}" for i in range(4 * CHUNK)], make)
+    playlist = Playlist(source, "alpha", "m3u", entries)  # type: ignore[arg-type]
+    pool = FakePool(size=2)
+    pool.hold = True  # what goes out stays out
+    run, _emit = new_run(journal, out_dir, pool)
+    run.begin([playlist])
+    run.step(0)
+    assert [i for _c, indices in pool.submitted for i in indices] == list(range(2 * CHUNK))
+    assert sorted(made) == list(range(3 * CHUNK))  # the third chunk's too, not yet sent
+    pool.hold = False
+    drive(run)
+    assert sorted(made) == list(range(4 * CHUNK))  # each made once
+    assert sorted(journal_statuses(journal, 0)) == list(range(4 * CHUNK))
