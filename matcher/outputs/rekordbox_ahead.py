@@ -64,7 +64,7 @@ class _Copy:
     ref: str  # the playlist Key it answers to
     track_id: str
     location: str
-    current: dict[str, str]  # its attributes among ENRICHED_FIELDS, as they are
+    current: tuple[str | None, ...]  # its ENRICHED_FIELDS (see `_state`), None: absent
     data: bytes
 
 
@@ -91,9 +91,10 @@ class PreparedRewrite:
             data = c.data
             result = find(c.track_id, c.ref, c.location)
             if result is not None and result.track is not None:
-                updates = fill_fields(c.current, result.track, notation)
+                current = dict(zip(ENRICHED_FIELDS, c.current, strict=True))  # None: absent
+                updates = fill_fields(current, result.track, notation)
                 if updates:
-                    data = with_attributes(data, c.current, updates)
+                    data = with_attributes(data, current, updates)
             yield SerializedTrack(data, c.track_id, c.location)
 
 
@@ -135,7 +136,7 @@ class _Copies:
     in all (then none: `copies` is None)."""
 
     def __init__(self) -> None:
-        self.copies: list[tuple[str, str, dict[str, str], bytes]] | None = []
+        self.copies: list[tuple[str, str, tuple[str | None, ...], bytes]] | None = []
         self.size = 0
 
     def add(self, track: etree._Element) -> None:
@@ -147,13 +148,34 @@ class _Copies:
             self.copies = None
             return
         get = track.get
-        current = {n: v for n in ENRICHED_FIELDS if (v := get(n)) is not None}
+        current = tuple([_state(n, get(n)) for n in ENRICHED_FIELDS])
         self.copies.append((get("TrackID", ""), get("Location", ""), current, data))
 
 
-def with_attributes(data: bytes, present: Mapping[str, str], updates: Mapping[str, str]) -> bytes:
-    """`data`, a serialized element whose attributes include the names in `present`, as
-    serializing it gives after `set_attribute(name, value)` for each of `updates`.
+_FILLED = "\x01"  # stands for any value `fill_fields` leaves alone: not blank, not zero
+_NUMBERS = frozenset({"AverageBpm", "TotalTime"})  # filled when zero too
+
+
+def _state(name: str, value: str | None) -> str | None:
+    """What `fill_fields` needs of a TRACK's attribute: None when absent, the value
+    when it may be filled (blank; "0" for a year, a zero for a number), else _FILLED:
+    a copy keeps no string of its own for the fields a library has filled."""
+    if value is None or not (text := value.strip()) or text == "0":
+        return value
+    if name in _NUMBERS:
+        try:
+            return value if float(text) == 0 else _FILLED
+        except ValueError:
+            return _FILLED
+    return _FILLED
+
+
+def with_attributes(
+    data: bytes, present: Mapping[str, str | None], updates: Mapping[str, str]
+) -> bytes:
+    """`data`, a serialized element that has the attributes `present` holds a value for
+    (None: it has not), as serializing it gives after `set_attribute(name, value)` for
+    each of `updates`.
 
     libxml2 escapes every quote and '>' in a value, so the start tag ends at the first
     '>' and ` name="` can only begin that attribute."""
@@ -165,7 +187,7 @@ def with_attributes(data: bytes, present: Mapping[str, str], updates: Mapping[st
         text = attribute_bytes(value)
         if text is None:
             return _by_element(data, updates)
-        if name in present:
+        if present.get(name) is not None:
             marker = b" " + name.encode() + b'="'
             at = head.find(marker)
             if at < 0:

@@ -152,3 +152,29 @@ def _lxml_takes(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# blanks, zeros as numbers and as years, numbers Python reads in other scripts' digits
+FIELD_VALUES = st.sampled_from(
+    ["", " ", "0", " 0 ", "0.00", "0000", "-0", "+0", ".0", "0e3", "12", "128.00", "abc",
+     "nan", "8A", "x", "00:00", " 0.0 ", "\uff10", "\u0660.0"]
+) | st.text(max_size=4)  # fmt: skip
+
+
+@given(
+    st.dictionaries(st.sampled_from(rekordbox_ahead.ENRICHED_FIELDS), FIELD_VALUES),
+    st.sampled_from(["camelot", "musical", "open"]),
+)
+def test_a_copy_keeps_what_filling_it_needs(attrs: dict[str, str], notation: str) -> None:
+    """A copy keeps of each field only whether it is absent, fillable (its value), or
+    filled: `fill_fields` answers the same from that as from the TRACK itself."""
+    from matcher.model import CatalogTrack
+    from matcher.outputs.enrich import fill_fields
+
+    track = CatalogTrack("c", "Title", mix="Mix", artists=("A",), remixers=("R",), label="L",
+                         genre="G", release="Rel", release_date="1999-01-01", bpm=128.0,
+                         key="A Minor", duration_s=301.0)  # fmt: skip
+    kept = {n: v for n in rekordbox_ahead.ENRICHED_FIELDS
+            if (v := rekordbox_ahead._state(n, attrs.get(n))) is not None}  # fmt: skip
+    assert kept.keys() == attrs.keys()
+    assert fill_fields(kept, track, notation) == fill_fields(attrs, track, notation)
