@@ -55,8 +55,9 @@ def cases():
     return out
 
 
-@pytest.mark.parametrize(("path", "name"), cases())
-def test_real_rekordbox_playlist_round_trip(tmp_path, path, name):
+def every_entry_matched(path: Path, name: str) -> tuple[str, list[str], Playlist, list]:
+    """The playlist `name` of `path` (its KeyType and Keys), each entry matched to
+    CATALOG, a track with every field set."""
     if path is None:
         pytest.skip("../shared is absent")
     _, key_type, keys = next(p for p in playlists_in(path) if p[0] == name)
@@ -64,6 +65,12 @@ def test_real_rekordbox_playlist_round_trip(tmp_path, path, name):
     playlist = Playlist(path, name, "rekordbox", entries)
     best = Candidate(CATALOG, 0.99)
     results = [MatchResult(e, MatchStatus.MATCHED, 0.99, "local", "ok", best) for e in entries]
+    return key_type, keys, playlist, results
+
+
+@pytest.mark.parametrize(("path", "name"), cases())
+def test_real_rekordbox_playlist_round_trip(tmp_path, path, name):
+    key_type, keys, playlist, results = every_entry_matched(path, name)
     out = tmp_path / "enriched.xml"
     write_enriched(out, playlist, results)
 
@@ -103,16 +110,10 @@ def ahead_cases():
 def test_real_rekordbox_playlist_prepared_ahead_gives_the_same_bytes(tmp_path, path, name):
     """The rewrite prepared while matching (rekordbox_ahead) against the plain one, on
     every real export: every entry matched to a track with every field set."""
-    if path is None:
-        pytest.skip("../shared is absent")
     from matcher.outputs.rekordbox_ahead import prepare_rewrite
     from matcher.outputs.rekordbox_xml import DocumentIndex
 
-    _, _, keys = next(p for p in playlists_in(path) if p[0] == name)
-    entries = tuple(Entry(path.name, name, i, source_id=k) for i, k in enumerate(keys))
-    playlist = Playlist(path, name, "rekordbox", entries)
-    best = Candidate(CATALOG, 0.99)
-    results = [MatchResult(e, MatchStatus.MATCHED, 0.99, "local", "ok", best) for e in entries]
+    _, _, playlist, results = every_entry_matched(path, name)
     plain, ahead = DocumentIndex(), DocumentIndex()
     write_enriched(tmp_path / "plain.xml", playlist, results, plain)
     prepared = prepare_rewrite(path, name)
