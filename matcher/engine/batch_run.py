@@ -171,22 +171,29 @@ class BatchRun(ChunkedRun):
     def _message(self, chunk: OpenChunk) -> Chunk:
         return Chunk(chunk.chunk_id, chunk.items)
 
+    def _next_from(self) -> tuple[PlaylistRun, int] | None:
+        """The playlist the next chunk comes from, and the chunk's size."""
+        p = next((p for p in self.playlists if p.pending), None)
+        if p is None:
+            return None
+        remaining = sum(len(q.pending) for q in self.playlists)
+        return p, self.sizer.share(remaining, self.pool.size)
+
     def _next(self) -> OpenChunk | None:
-        for p in self.playlists:
-            if p.pending:
-                if not p.started:
-                    p.started, p.began_at = True, time.perf_counter()
-                    self.emit(
-                        PlaylistStarted,
-                        playlist_id=p.playlist_id,
-                        name=p.playlist.name,
-                        total=p.total,
-                        done=p.done,
-                    )
-                remaining = sum(len(q.pending) for q in self.playlists)
-                size = self.sizer.share(remaining, self.pool.size)
-                return self.chunks.new(p.playlist_id, p.take(size))
-        return None
+        found = self._next_from()
+        if found is None:
+            return None
+        p, size = found
+        if not p.started:
+            p.started, p.began_at = True, time.perf_counter()
+            self.emit(
+                PlaylistStarted,
+                playlist_id=p.playlist_id,
+                name=p.playlist.name,
+                total=p.total,
+                done=p.done,
+            )
+        return self.chunks.new(p.playlist_id, p.take(size))
 
     def _on_result(self, item: ChunkDone) -> None:
         chunk = self.chunks.back(item.chunk_id)
@@ -198,11 +205,10 @@ class BatchRun(ChunkedRun):
         self._record(chunk.playlist_id, item.results, item.rows, item.reports)
 
     def _ready_next(self) -> None:
-        for p in self.playlists:
-            if p.pending:
-                remaining = sum(len(q.pending) for q in self.playlists)
-                p.ready(self.sizer.share(remaining, self.pool.size))
-                return
+        found = self._next_from()
+        if found is not None:
+            p, size = found
+            p.ready(size)
 
     def _measure(self, item: ChunkDone) -> None:
         self.sizer.observe(item.stats.tracks, item.stats.busy_s)

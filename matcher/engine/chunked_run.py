@@ -136,15 +136,13 @@ class ChunkedRun:
         if self.state is BatchState.RUNNING:
             self._dispatch()
         items = self.pool.poll(timeout)
-        early = self.state is BatchState.RUNNING and not any(
-            isinstance(i, (WorkerDied, WorkerFailed)) for i in items
-        )
-        if early and items:
+        answers = [i for i in items if not isinstance(i, (WorkerDied, WorkerFailed))]
+        for item in answers:
+            self._measure(item)
+        if answers and len(answers) == len(items) and self.state is BatchState.RUNNING:
             # the workers that answered get their next chunk before the answers are
             # handled: journalling a chunk (or writing a finished playlist's outputs)
             # would otherwise leave them idle
-            for item in items:
-                self._measure(item)
             self._dispatch()
         for item in items:
             match item:
@@ -156,8 +154,6 @@ class ChunkedRun:
                     self.fail(item.message, item.detail, **item.damage)
                     return
                 case _:
-                    if not early:
-                        self._measure(item)
                     self._on_result(item)
         if self.state is BatchState.PAUSING:
             self._settle_pause()
