@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from matcher.matching.keys import format_key, parse_key
 from matcher.model import CatalogTrack
 
-__all__ = ["ENRICHED_FIELDS", "fill_fields", "format_bpm", "year_of"]
+__all__ = ["ENRICHED_FIELDS", "fill_fields", "fillable", "format_bpm", "year_of"]
 
 ENRICHED_FIELDS = (
     "Name", "Artist", "Album", "Label", "Remixer", "Mix", "Genre", "Tonality", "AverageBpm",
@@ -50,6 +50,17 @@ def _is_zero(value: str | None) -> bool:
         return False
 
 
+def fillable(name: str, value: str | None) -> bool:
+    """Whether `fill_fields` may fill the field `name` of a TRACK that holds `value` in
+    it (None: it has no such attribute): when empty, or for a year "0", for BPM and
+    length a zero (Rekordbox's placeholders)."""
+    if name in ("AverageBpm", "TotalTime"):
+        return _is_zero(value)
+    if name == "Year":
+        return (value or "").strip() in ("", "0")
+    return _is_empty(value)
+
+
 # The text fields a catalog track offers, in the order they are set (a new attribute
 # goes at the end of the TRACK, so the order is what the file shows).
 _OFFERED: tuple[tuple[str, Callable[[CatalogTrack], str]], ...] = (
@@ -73,17 +84,18 @@ def fill_fields(current: Mapping[str, str], track: CatalogTrack, notation: str) 
     updates: dict[str, str] = {}
     get = current.get
     for name, offered in _OFFERED:
-        if not (get(name) or "").strip():
+        if _is_empty(get(name)):
             value = offered(track)
             if value and (value := value.strip()):
                 updates[name] = value
-    if _is_empty(get("Tonality")) and (key := parse_key(track.key)):
+    if fillable("Tonality", get("Tonality")) and (key := parse_key(track.key)):
         updates["Tonality"] = format_key(key, notation)
-    if _is_zero(get("AverageBpm")) and (bpm := format_bpm(track.bpm)):
+    if fillable("AverageBpm", get("AverageBpm")) and (bpm := format_bpm(track.bpm)):
         updates["AverageBpm"] = bpm
-    if (get("Year") or "").strip() in ("", "0") and (year := year_of(track.release_date)):
+    if fillable("Year", get("Year")) and (year := year_of(track.release_date)):
         updates["Year"] = year
     length = track.duration_s
-    if _is_zero(get("TotalTime")) and length and length > 0 and (seconds := round(length)):
+    seconds = round(length) if length and length > 0 else 0
+    if seconds and fillable("TotalTime", get("TotalTime")):
         updates["TotalTime"] = str(seconds)
     return updates

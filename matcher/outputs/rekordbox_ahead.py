@@ -27,7 +27,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from matcher.outputs.enrich import ENRICHED_FIELDS, fill_fields
+from matcher.outputs.enrich import ENRICHED_FIELDS, fill_fields, fillable
 from matcher.outputs.locations import path_stamp
 from matcher.outputs.rekordbox_rewrite import (
     Finder,
@@ -154,22 +154,14 @@ class _Copies:
         self.copies.append((get("TrackID", ""), get("Location", ""), current, data))
 
 
-_FILLED = "\x01"  # stands for any value `fill_fields` leaves alone: not blank, not zero
-_NUMBERS = frozenset({"AverageBpm", "TotalTime"})  # filled when zero too
+_FILLED = "\x01"  # stands for any value `fill_fields` leaves alone
 
 
 def _state(name: str, value: str | None) -> str | None:
-    """What `fill_fields` needs of a TRACK's attribute: None when absent, the value
-    when it may be filled (blank; "0" for a year, a zero for a number), else _FILLED:
-    a copy keeps no string of its own for the fields a library has filled."""
-    if value is None or not (text := value.strip()) or text == "0":
-        return value
-    if name in _NUMBERS:
-        try:
-            return value if float(text) == 0 else _FILLED
-        except ValueError:
-            return _FILLED
-    return _FILLED
+    """What `fill_fields` needs of a TRACK's attribute: None when absent, the value when
+    it may be filled (`fillable`), else _FILLED: a copy keeps no string of its own for
+    the fields a library has filled."""
+    return value if value is None or fillable(name, value) else _FILLED
 
 
 def with_attributes(
