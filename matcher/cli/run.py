@@ -1,9 +1,10 @@
 """Running batches from the command line: `match`, `demo`, `resume` and `batches`.
 
-The batch runs on the engine (a host process and a worker pool); this module only turns
-its events into progress bars, a summary line and an exit code. The first Ctrl-C cancels
-the batch cleanly (partial outputs are written and marked, the journal keeps every
-finished chunk, `cratematch resume` finishes it); a second Ctrl-C leaves at once.
+The batch runs on the engine (its host on a thread of this process, and a pool of
+worker processes); this module only turns its events into progress bars, a summary line
+and an exit code. The first Ctrl-C cancels the batch cleanly (partial outputs are
+written and marked, the journal keeps every finished chunk, `cratematch resume` finishes
+it); a second Ctrl-C leaves at once.
 """
 
 from __future__ import annotations
@@ -53,9 +54,11 @@ def run_batch(
     quiet: bool,
 ) -> int:
     """Match `inputs` on a new engine; returns the exit code."""
-    # the engine is spawned first: its processes start up (imports, the catalog, the
-    # workers) while this one checks the inputs; a failed check closes it again
-    with Engine(config, results=False) as engine:  # counts are all a terminal shows
+    # the engine is started first: its host imports the catalog and starts the workers
+    # while this thread checks the inputs; a failed check closes it again. Counts are all
+    # a terminal shows (no results sent), and nothing but following the batch runs here
+    # (the host on a thread of this process: no host process to start)
+    with Engine(config, results=False, in_process=True) as engine:
         from matcher.engine.journal import Journal
         from matcher.playlists import detect_format
 
@@ -84,7 +87,7 @@ def resume_batch(
             raise InputError(f"batch {batch_id} is already finished; results in {record.out_dir}")
     print(f"Resuming batch {batch_id} ({record.done} of {record.total} tracks already done)")
     config = EngineConfig(workers=workers, cluster=cluster)
-    with Engine(config, prepare=False, results=False) as engine:
+    with Engine(config, prepare=False, results=False, in_process=True) as engine:
         return _follow(engine.resume_batch(batch_id), quiet=quiet)
 
 

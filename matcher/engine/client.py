@@ -17,7 +17,9 @@ Each method sends one typed command (matcher.engine.messages: `start` sends Star
 `review` Review, `plan_tags/write_tags/undo_write` StartFiles, `plan_library/
 write_library` StartLibrary, `close` Shutdown) and the host answers with events. The host is spawned
 (never forked) when the Engine is made, so parsing, writing and matching never run in
-the caller; a window stays responsive by draining `events()` with a small timeout.
+the caller; a window stays responsive by draining `events()` with a small timeout. The
+command line, which only follows its batch, runs the same host on a thread of its own
+process instead (`in_process`); its workers are processes either way.
 Events are routed to their batch's inbox, so several `Batch` objects can share one
 engine.
 """
@@ -33,13 +35,13 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from matcher.config import EngineConfig
 from matcher.engine import messages
 from matcher.engine.batch_spec import BatchSpec
 from matcher.engine.events import BatchCancelled, BatchFinished, EngineError, Event
-from matcher.engine.processes import host_process
+from matcher.engine.processes import HostThread, host_process
 from matcher.model import PlaylistRef
 
 if TYPE_CHECKING:  # write-back loads on first use: a matching caller never needs it
@@ -63,21 +65,35 @@ class Engine:
     """Owns one engine host process. Close it (or use `with`) when done."""
 
     def __init__(
-        self, config: EngineConfig | None = None, *, prepare: bool = True, results: bool = True
+        self,
+        config: EngineConfig | None = None,
+        *,
+        prepare: bool = True,
+        results: bool = True,
+        in_process: bool = False,
     ) -> None:
         """Spawn the host. With `prepare`, it imports the catalog and starts the workers
         right away, so the first batch starts matching sooner. Without `results`, no
         TracksMatched events are sent (a caller that shows counts, as the command line
-        does, is spared unpickling every result; the journal and outputs are the same)."""
+        does, is spared unpickling every result; the journal and outputs are the same).
+        With `in_process`, the host runs on a thread of this process instead
+        (processes.HostThread): for a caller that only follows its batches, as the
+        command line does, never for a window, whose events loop it would hold up."""
         self.config = (config or EngineConfig()).checked()
-        ctx = mp.get_context("spawn")
-        self._commands = ctx.Queue()
-        self._events = ctx.Queue()
-        self._host = ctx.Process(
-            target=host_process,
-            args=(self._commands, self._events, os.getpid(), self.config, results),
-            name="cratematch-engine",
-        )
+        self._host: mp.process.BaseProcess | HostThread
+        if in_process:
+            self._commands: Any = queue.Queue()
+            self._events: Any = queue.Queue()
+            self._host = HostThread(self._commands, self._events, self.config, results)
+        else:
+            ctx = mp.get_context("spawn")
+            self._commands = ctx.Queue()
+            self._events = ctx.Queue()
+            self._host = ctx.Process(
+                target=host_process,
+                args=(self._commands, self._events, os.getpid(), self.config, results),
+                name="cratematch-engine",
+            )
         self._host.start()
         self._batches: dict[str, Batch] = {}
         self._closed = False
@@ -317,8 +333,8 @@ class Engine:
         while self._host.is_alive() and time.monotonic() < deadline:
             self._pump(0.01)
         self._host.join(0.5)
-        if self._host.is_alive():
-            self._host.terminate()
+        if self._host.is_alive() and isinstance(self._host, mp.process.BaseProcess):
+            self._host.terminate()  # a thread cannot be: it ends with this process
             self._host.join(1.0)
         self._pump(0)
         self._closed = True
@@ -327,9 +343,10 @@ class Engine:
                 batch._inbox.append(
                     BatchCancelled(batch.batch_id, -1, 0, 0, str(self.config.out_dir))
                 )
-        for q in (self._commands, self._events):
-            q.close()
-            q.cancel_join_thread()
+        if isinstance(self._host, mp.process.BaseProcess):
+            for q in (self._commands, self._events):
+                q.close()
+                q.cancel_join_thread()
 
 
 class Batch:

@@ -403,11 +403,20 @@ def _no_gc() -> Iterator[None]:
 
 
 def host_main(
-    commands: Any, events: Any, parent_pid: int, config: EngineConfig, results: bool = True
+    commands: Any,
+    events: Any,
+    parent_pid: int,
+    config: EngineConfig,
+    results: bool = True,
+    *,
+    own_process: bool = True,
 ) -> None:
-    """The engine host process's body (processes.host_process, its spawn target, calls it)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    exit_with_parent(parent_pid)
+    """The engine host process's body (processes.host_process, its spawn target, calls
+    it), or a HostThread's (`own_process` False: the process is the caller's, and so are
+    its Ctrl-C, its life and its exit)."""
+    if own_process:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        exit_with_parent(parent_pid)
     if config.background:
         lower_priority()
     calm_collector()
@@ -417,6 +426,8 @@ def host_main(
     finally:
         if host.pool is not None:
             host.pool.terminate()
+    if not own_process:
+        return
     events.close()
     events.join_thread()  # every event is in the pipe before the quick exit
     quick_exit()

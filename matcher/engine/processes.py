@@ -21,6 +21,7 @@ __all__ = [
     "COLLECT_EVERY",
     "NO_PROVIDER",
     "calm_collector",
+    "HostThread",
     "exit_with_parent",
     "host_process",
     "lower_priority",
@@ -46,6 +47,30 @@ def host_process(*args: Any) -> None:
     from matcher.engine.host import host_main
 
     host_main(*args)
+
+
+class HostThread(threading.Thread):
+    """The engine host on a thread of the caller's own process (`Engine(in_process=True)`),
+    for a caller with nothing else to do while a batch runs: the command line. It is
+    spared a process start, a second copy of the imports and the pickling of every
+    event, on the way to the first result and after the last. The loop is the host
+    process's; the face it shows the caller is a process's (`is_alive`, `join`,
+    `exitcode`)."""
+
+    def __init__(self, commands: Any, events: Any, config: Any, results: bool) -> None:
+        super().__init__(name="cratematch-engine", daemon=True)
+        self._host_args = (commands, events, os.getpid(), config, results)
+        self.exitcode: int | None = None  # as a process's: None while it runs
+
+    def run(self) -> None:
+        from matcher.engine.host import host_main
+
+        try:
+            host_main(*self._host_args, own_process=False)
+        except BaseException:
+            self.exitcode = 1
+            raise  # printed by threading's hook, as a process prints its own
+        self.exitcode = 0
 
 
 # Allocations between two collections of the youngest generation (Python's default: 700).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -207,6 +208,34 @@ def test_an_engine_without_results_sends_counts_only(catalog: Path, tmp_path: Pa
     assert progress[-1].done == 300 and progress[-1].counts == final.counts
     rows = assert_matches_csv(tmp_path / "out" / "house", tracks)
     assert Counter(r["status"] for r in rows) == Counter(final.counts)
+
+
+def test_a_host_on_a_thread_runs_the_batch_as_a_host_process_does(
+    catalog: Path, tmp_path: Path
+) -> None:
+    """`Engine(in_process=True)`, as the command line runs it: the host loop on a thread
+    of this process, the same event stream and the same outputs as a host process's."""
+    tracks = write_m3u8(tmp_path / "house.m3u8", 400)
+    runs = {}
+    for in_process in (False, True):
+        out = tmp_path / f"out-{in_process}"
+        cfg = EngineConfig(catalog=catalog, workers=2, out_dir=out)
+        with Engine(cfg, results=False, in_process=in_process) as engine:
+            batch = engine.start([tmp_path / "house.m3u8"])
+            events = collect(batch)
+            assert isinstance(engine._host, threading.Thread) is in_process
+        assert_stream_shape(events, batch)
+        assert engine._host.exitcode == 0 and not engine._host.is_alive()
+        rows = assert_matches_csv(out / "house", tracks)
+        kinds = [type(e).__name__ for e in events if not isinstance(e, PlaylistProgress)]
+        final = events[-1]
+        assert isinstance(final, BatchFinished) and final.ok
+        folder = out / "house"
+        assert {p.name for p in folder.iterdir()} == set(OUTPUT_FILES.values())
+        same = [(folder / name).read_bytes() for name in ("found.m3u8", "missing.csv")]
+        timeless = [{**r, "elapsed_ms": ""} for r in rows]
+        runs[in_process] = (kinds, final.counts, timeless, same)
+    assert runs[True] == runs[False]
 
 
 def drain_engine(engine: Engine, batches: Sequence[Batch]) -> dict[str, list[Event]]:
@@ -507,11 +536,12 @@ def test_pause_right_after_start_is_not_lost(catalog: Path, tmp_path: Path) -> N
     assert paused, "BatchPaused never arrived; the batch ran to its end"
 
 
+@pytest.mark.parametrize("in_process", [False, True], ids=["host-process", "host-thread"])
 def test_close_mid_batch_lets_the_host_exit_and_reports_the_cancel(
-    catalog: Path, tmp_path: Path
+    catalog: Path, tmp_path: Path, in_process: bool
 ) -> None:
     write_m3u8(tmp_path / "long.m3u8", 3000)
-    engine = Engine(config(catalog, tmp_path, workers=1))
+    engine = Engine(config(catalog, tmp_path, workers=1), in_process=in_process)
     try:
         batch = engine.start([tmp_path / "long.m3u8"])
         first_results(batch, [])
