@@ -46,6 +46,7 @@ from matcher.engine.pool import WorkerPool
 from matcher.errors import CrateMatchError
 from matcher.model import MatchResult, MatchStatus, Playlist
 from matcher.outputs import PlaylistOutputs, write_batch_summary, write_batch_xml
+from matcher.outputs.atomic import folder_synced_once
 from matcher.outputs.reports import render_bodies
 from matcher.paths import default_catalog_path
 from matcher.performance.report import RunAbout
@@ -289,6 +290,7 @@ class BatchRun(ChunkedRun):
         )
         self.metrics.add_time("write", time.perf_counter() - t0)
 
+    @folder_synced_once()  # the output folder's fsync once, after the last file
     def _write_batch_summary(self, *, partial: bool) -> Path:
         """enriched_batch.xml (every playlist in one Rekordbox XML), then the summary."""
         outputs = [self.outputs[k] for k in sorted(self.outputs)]

@@ -330,6 +330,10 @@ class Engine:
             return
         self._commands.put(messages.Shutdown())
         deadline = time.monotonic() + timeout
+        if isinstance(self._host, HostThread):  # its queue is unbounded: it never waits on it
+            self._host.join(timeout)
+            while not self._events.empty():
+                self._pump(0)
         while self._host.is_alive() and time.monotonic() < deadline:
             self._pump(0.01)
         self._host.join(0.5)

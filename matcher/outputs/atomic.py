@@ -6,6 +6,10 @@ output goes to a temporary file in the same folder (same filesystem, so the rena
 atomic), is flushed and fsynced, and only then replaces the target with `os.replace`.
 On any failure the temporary file is removed, the previous file stays as it was and an
 `OutputError` with one readable line is raised.
+
+The folder is fsynced after the rename, so that the rename itself survives a power cut.
+Files written together (a playlist's eight outputs) share that fsync: inside
+`folder_synced_once`, each folder is fsynced once, when the group ends.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +25,13 @@ from typing import IO
 
 from matcher.errors import OutputError
 
-__all__ = ["atomic_open", "atomic_write_text", "describe_os_error", "fsync_dir"]
+__all__ = [
+    "atomic_open",
+    "atomic_write_text",
+    "describe_os_error",
+    "folder_synced_once",
+    "fsync_dir",
+]
 
 _umask: int | None = None
 
@@ -55,6 +66,37 @@ def fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+_group = threading.local()  # .folders: the folders the writes of the open group renamed into
+
+
+@contextmanager
+def folder_synced_once() -> Iterator[None]:
+    """Atomic writes in this block (on this thread) leave the fsync of their folder to its
+    end, once per folder. Each file is still fsynced before its rename, so it is always
+    the old file or the whole new one; only the renames' durability waits for the block
+    to end (a playlist's outputs: 9 fsyncs instead of 16, some 2 ms each). Nested
+    blocks join the outermost one."""
+    if getattr(_group, "folders", None) is not None:
+        yield
+        return
+    folders: dict[Path, None] = {}
+    _group.folders = folders
+    try:
+        yield
+    finally:
+        _group.folders = None
+        for folder in folders:
+            fsync_dir(folder)
+
+
+def _renamed_into(folder: Path) -> None:
+    folders = getattr(_group, "folders", None)
+    if folders is None:
+        fsync_dir(folder)
+    else:
+        folders[folder] = None
 
 
 @contextmanager
@@ -102,7 +144,7 @@ def atomic_open(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    fsync_dir(folder)
+    _renamed_into(folder)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -13,7 +13,12 @@ from typing import Any
 
 from matcher.errors import OutputError
 from matcher.model import MatchResult, Playlist
-from matcher.outputs.atomic import atomic_open, atomic_write_text, describe_os_error
+from matcher.outputs.atomic import (
+    atomic_open,
+    atomic_write_text,
+    describe_os_error,
+    folder_synced_once,
+)
 from matcher.outputs.found import found_playlist
 from matcher.outputs.locations import path_stamp
 from matcher.outputs.rekordbox_ahead import PreparedRewrite
@@ -76,6 +81,7 @@ def write_enriched(
     return count
 
 
+@folder_synced_once()  # the folder's fsync once, after the last file
 def write_playlist_outputs(
     folder: Path,
     playlist: Playlist,

@@ -192,3 +192,57 @@ def test_disk_full_during_a_csv_leaves_it_byte_identical(tmp_path, monkeypatch, 
         write_playlist_outputs(folder, playlist, results[:2], provider="x", preset="fast")
     assert (folder / "matches.csv").read_bytes() == before
     assert leftovers(folder) == []
+
+
+def record_folder_syncs(monkeypatch) -> list:
+    """The folders `fsync_dir` is asked to sync, in order (and synced for real)."""
+    synced: list = []
+    real = atomic.fsync_dir
+
+    def fsync_dir(folder):
+        synced.append(folder)
+        real(folder)
+
+    monkeypatch.setattr(atomic, "fsync_dir", fsync_dir)
+    return synced
+
+
+def test_each_write_syncs_its_folder_outside_a_group(tmp_path, monkeypatch):
+    synced = record_folder_syncs(monkeypatch)
+    atomic_write_text(tmp_path / "a.txt", "a")
+    atomic_write_text(tmp_path / "b.txt", "b")
+    assert synced == [tmp_path, tmp_path]
+
+
+def test_a_group_syncs_each_folder_once_after_its_last_rename(tmp_path, monkeypatch):
+    synced = record_folder_syncs(monkeypatch)
+    other = tmp_path / "other"
+    other.mkdir()
+    with atomic.folder_synced_once():
+        for name in ("a.txt", "b.txt", "c.txt"):
+            atomic_write_text(tmp_path / name, name)
+        with atomic.folder_synced_once():  # a nested group joins the outer one
+            atomic_write_text(other / "d.txt", "d")
+        assert synced == []
+        assert (tmp_path / "c.txt").read_text() == "c.txt"  # renamed at once all the same
+    assert synced == [tmp_path, other]
+    atomic_write_text(tmp_path / "e.txt", "e")  # the group is over
+    assert synced == [tmp_path, other, tmp_path]
+
+
+def test_a_failing_group_still_syncs_what_it_renamed(tmp_path, monkeypatch):
+    synced = record_folder_syncs(monkeypatch)
+    with pytest.raises(RuntimeError), atomic.folder_synced_once():
+        atomic_write_text(tmp_path / "a.txt", "a")
+        raise RuntimeError("the next file failed")
+    assert synced == [tmp_path]
+    assert (tmp_path / "a.txt").read_text() == "a"
+
+
+def test_a_playlists_outputs_share_one_folder_sync(tmp_path, monkeypatch, mixed_results):
+    playlist, results = mixed_results
+    synced = record_folder_syncs(monkeypatch)
+    folder = tmp_path / "out"
+    write_playlist_outputs(folder, playlist, results, provider="local", preset="fast")
+    assert len(list(folder.iterdir())) == 8
+    assert synced == [folder]
