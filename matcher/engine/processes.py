@@ -65,11 +65,18 @@ class HostThread(threading.Thread):
     def run(self) -> None:
         from matcher.engine.host import host_main
 
+        # the host sets the collector for the whole process (calm_collector): the caller's
+        # settings are put back when it ends
+        threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
         try:
             host_main(*self._host_args, own_process=False)
         except BaseException:
             self.exitcode = 1
             raise  # printed by threading's hook, as a process prints its own
+        finally:
+            gc.set_threshold(*threshold)
+            if not frozen:
+                gc.unfreeze()
         self.exitcode = 0
 
 

@@ -559,3 +559,20 @@ def test_engine_is_importable_from_the_package() -> None:
 
     assert matcher.Engine is Engine and matcher.EngineConfig is EngineConfig
     assert {"Engine", "EngineConfig"} <= set(matcher.__all__)
+
+
+def test_a_host_on_a_thread_gives_the_collector_back_as_it_found_it(
+    catalog: Path, tmp_path: Path
+) -> None:
+    """The host sets the process's cycle collector while it runs (processes.calm_collector);
+    a caller that ran it on a thread gets its own settings back when it ends."""
+    import gc
+
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    write_m3u8(tmp_path / "house.m3u8", 50)
+    with Engine(config(catalog, tmp_path), in_process=True) as engine:
+        batch = engine.start([tmp_path / "house.m3u8"])
+        assert isinstance(collect(batch)[-1], BatchFinished)
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
