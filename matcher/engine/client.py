@@ -62,7 +62,8 @@ def new_batch_id() -> str:
 
 
 class Engine:
-    """Owns one engine host process. Close it (or use `with`) when done."""
+    """Owns one engine host (a process, or a thread with `in_process`). Close it (or use
+    `with`) when done."""
 
     def __init__(
         self,
@@ -324,30 +325,33 @@ class Engine:
     def close(self, timeout: float = 5.0) -> None:
         """Stop the host (cancelling a running batch) and wait for it to exit.
 
-        Events keep being read while waiting: a host with a full event queue could not
-        exit otherwise. Batches left without a final event get a BatchCancelled."""
+        Events keep being read while waiting: a host process with a full event queue could
+        not exit otherwise (a host thread's queue has no bound: it is joined, then read).
+        Batches left without a final event get a BatchCancelled."""
         if self._closed:
             return
         self._commands.put(messages.Shutdown())
-        deadline = time.monotonic() + timeout
-        if isinstance(self._host, HostThread):  # its queue is unbounded: it never waits on it
+        own_process = isinstance(self._host, mp.process.BaseProcess)
+        if own_process:
+            deadline = time.monotonic() + timeout
+            while self._host.is_alive() and time.monotonic() < deadline:
+                self._pump(0.01)
+            self._host.join(0.5)
+            if self._host.is_alive():
+                self._host.terminate()
+                self._host.join(1.0)
+            self._pump(0)
+        else:  # a thread cannot be terminated: one still running ends with this process
             self._host.join(timeout)
             while not self._events.empty():
                 self._pump(0)
-        while self._host.is_alive() and time.monotonic() < deadline:
-            self._pump(0.01)
-        self._host.join(0.5)
-        if self._host.is_alive() and isinstance(self._host, mp.process.BaseProcess):
-            self._host.terminate()  # a thread cannot be: it ends with this process
-            self._host.join(1.0)
-        self._pump(0)
         self._closed = True
         for batch in self._batches.values():
             if batch.final is None and not any(isinstance(e, _FINAL) for e in batch._inbox):
                 batch._inbox.append(
                     BatchCancelled(batch.batch_id, -1, 0, 0, str(self.config.out_dir))
                 )
-        if isinstance(self._host, mp.process.BaseProcess):
+        if own_process:
             for q in (self._commands, self._events):
                 q.close()
                 q.cancel_join_thread()
