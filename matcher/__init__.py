@@ -34,8 +34,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from matcher.config import PROVIDERS, EngineConfig
-from matcher.engine.events import *  # noqa: F403 - every event is public
-from matcher.engine.events import __all__ as _EVENTS
 from matcher.errors import CrateMatchError, InputError, JournalError
 from matcher.http.options import HttpOptions
 from matcher.matching.presets import PRESETS, Preset
@@ -55,6 +53,7 @@ from matcher.paths import config_dir, default_out_dir
 if TYPE_CHECKING:
     from matcher.catalog.damaged import set_aside as set_aside_catalog
     from matcher.engine.client import Batch, Engine
+    from matcher.engine.events import *  # noqa: F403 - every event is public
     from matcher.engine.history import BatchRecord, History, PlaylistRecord
     from matcher.engine.journal_db import JournalDamaged, default_journal_path, rebuild_journal
     from matcher.engine.library_run import LIBRARY_APPS, LIBRARY_FIELDS
@@ -151,6 +150,31 @@ _LAZY = {
     "LIBRARY_APPS": ("matcher.engine.library_run", "LIBRARY_APPS"),
     "LIBRARY_FIELDS": ("matcher.engine.library_run", "LIBRARY_FIELDS"),
 }
+
+# every event (engine/events.py's __all__, which a test holds this to), loaded on first
+# use too: that module was a third of what importing this package cost a worker
+_EVENTS = (
+    "BatchCancelled",
+    "BatchFinished",
+    "BatchPaused",
+    "BatchResumed",
+    "BatchStarted",
+    "BatchState",
+    "EngineError",
+    "Event",
+    "FilesPlanned",
+    "FilesWritten",
+    "LibraryPlanned",
+    "LibraryStep",
+    "MetricsSnapshot",
+    "PlaylistFinished",
+    "PlaylistProgress",
+    "PlaylistStarted",
+    "ResultEdited",
+    "TracksMatched",
+    "damage_of",
+)
+_LAZY.update({name: ("matcher.engine.events", name) for name in _EVENTS})
 
 
 def __getattr__(name: str) -> Any:

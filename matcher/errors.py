@@ -41,7 +41,7 @@ CrateMatchError
 
 The subclasses defined elsewhere live next to the code that raises them; the
 `...Damaged` errors mix in `StoreDamaged` (`damaged_store`, `path`), which
-`events.damage_of` turns into an EngineError the window can offer a repair for.
+`damage_of` turns into an EngineError the window can offer a repair for.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ __all__ = [
     "StoreDamaged",
     "UnsafeXmlError",
     "UnsupportedFormat",
+    "damage_of",
 ]
 
 
@@ -74,6 +75,15 @@ class StoreDamaged:
     def __init__(self, message: str, path: Path | None = None) -> None:
         super().__init__(message)
         self.path = path
+
+
+def damage_of(err: BaseException) -> dict[str, str]:
+    """EngineError's `damaged` and `damaged_path` for an error saying the journal or the
+    catalog file is damaged (JournalDamaged, CatalogDamaged), else no fields."""
+    kind = getattr(err, "damaged_store", "")
+    if not kind:
+        return {}
+    return {"damaged": kind, "damaged_path": str(getattr(err, "path", "") or "")}
 
 
 class CrateMatchError(Exception):

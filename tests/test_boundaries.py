@@ -85,12 +85,25 @@ def test_engine_host_loads_no_matching_or_write_back_code() -> None:
 
 
 def test_workers_load_no_playlist_readers_or_write_back_code() -> None:
+    """A worker's imports are on the way to every batch's first result, and each of the
+    two runs them again: the host's machinery (events, the journal), format detection
+    and the XML library are not among them."""
     loaded = _loaded_after(
         "matcher.engine.worker, matcher.providers.local",
         ("matcher.playlists.m3u", "matcher.playlists.nml", "matcher.playlists.serato",
+         "matcher.playlists.detect", "matcher.playlists.rekordbox", "lxml",
+         "matcher.engine.events", "matcher.engine.journal", "matcher.engine.history",
          "matcher.writeback", "mutagen", "matcher.outputs.rekordbox", "matcher.outputs.writer"),
     )  # fmt: skip
     assert loaded == []
+
+
+def test_the_package_names_every_event_it_loads_on_first_use() -> None:
+    import matcher
+    from matcher.engine import events
+
+    assert sorted(matcher._EVENTS) == sorted(events.__all__)
+    assert all(getattr(matcher, name) is getattr(events, name) for name in events.__all__)
 
 
 def test_the_command_line_builds_its_options_without_write_back_code() -> None:

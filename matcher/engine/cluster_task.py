@@ -16,11 +16,10 @@ import traceback
 from dataclasses import dataclass
 
 from matcher.engine.cluster_catalog import CatalogRef, ensure_catalog
-from matcher.engine.events import damage_of
 from matcher.engine.messages import Chunk, ChunkDone, WorkerFailed
 from matcher.engine.metered import MeteredProvider
 from matcher.engine.worker import _match_chunk
-from matcher.errors import CrateMatchError
+from matcher.errors import CrateMatchError, damage_of
 from matcher.matching.presets import Preset, get_preset
 from matcher.providers import open_provider
 

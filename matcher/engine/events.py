@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from matcher.errors import damage_of  # an EngineError's fields; workers import it from there
 from matcher.model import MatchResult
 
 if TYPE_CHECKING:  # annotations only: events.py stays light for every process
@@ -222,12 +223,3 @@ class EngineError(Event):
     # an undo refused because the library changed since the write (the app saved it):
     # `Engine.undo_write(write_id, force=True)` restores the backup anyway
     may_force: bool = False
-
-
-def damage_of(err: BaseException) -> dict[str, str]:
-    """EngineError's `damaged` and `damaged_path` for an error saying the journal or the
-    catalog file is damaged (JournalDamaged, CatalogDamaged), else no fields."""
-    kind = getattr(err, "damaged_store", "")
-    if not kind:
-        return {}
-    return {"damaged": kind, "damaged_path": str(getattr(err, "path", "") or "")}

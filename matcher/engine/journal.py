@@ -21,7 +21,6 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
 
 from matcher.engine.events import BatchState
 from matcher.engine.history import (
@@ -38,7 +37,7 @@ from matcher.engine.journal_db import (
     error_of,
     rebuild_journal,
 )
-from matcher.engine.serialize import dumps_result
+from matcher.engine.serialize import EncodedResult, encode_result  # a worker's, re-exported
 from matcher.errors import JournalError
 from matcher.model import MatchResult
 
@@ -54,7 +53,6 @@ __all__ = [
     "encode_result",
 ]
 
-_COMPRESS = True  # rows 0.7 of their size for ~3 us per result (see serialize.py)
 
 _INSERT_RESULT = (
     "INSERT OR REPLACE INTO results "
@@ -65,17 +63,6 @@ _EXISTING = (
     "SELECT COUNT(*) FROM results WHERE batch_id = ? AND playlist_id = ? "
     "AND entry_index IN (SELECT value FROM json_each(?))"
 )
-
-
-class EncodedResult(NamedTuple):
-    """A result as a journal row, without its batch and playlist keys. Workers encode
-    their own chunks, so the host only stores bytes."""
-
-    entry_index: int
-    status: str
-    catalog_id: str
-    confidence: float
-    data: bytes  # the whole MatchResult (matcher.engine.serialize)
 
 
 class Journal(History):
@@ -267,19 +254,6 @@ def _shown(text: str) -> str:
     except UnicodeEncodeError:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return text
-
-
-def encode_result(result: MatchResult) -> EncodedResult:
-    """A result as a journal row (without its batch and playlist keys); JournalError for
-    anything but a MatchResult of plain values."""
-    data = dumps_result(result, compress=_COMPRESS)  # checks `result` first
-    return EncodedResult(
-        entry_index=result.entry.entry_index,
-        status=result.status.value,
-        catalog_id=result.catalog_id,
-        confidence=float(result.confidence),
-        data=data,
-    )
 
 
 def _result_row(batch_id: str, playlist_id: int, row: EncodedResult) -> tuple:

@@ -65,8 +65,8 @@ if TYPE_CHECKING:  # annotations only: workers import this module and need none 
     from matcher.engine.accounting import ChunkStats
     from matcher.engine.batch_spec import BatchSpec
     from matcher.engine.file_run import FileRunSpec
-    from matcher.engine.journal import EncodedResult
     from matcher.engine.library_run import LibraryRunSpec
+    from matcher.engine.serialize import EncodedResult
     from matcher.model import MatchResult, PlaylistEntry
     from matcher.writeback.jobs import Action, FileJob, JobDone
 
@@ -252,7 +252,7 @@ class FilesDone:
 @dataclass(frozen=True, slots=True)
 class WorkerFailed:
     """The worker could not start (its catalog could not be opened): fatal for the batch.
-    `detail` is the traceback as text; `damage` is `events.damage_of` (a damaged catalog)."""
+    `detail` is the traceback as text; `damage` is `errors.damage_of` (a damaged catalog)."""
 
     message: str
     detail: str = ""

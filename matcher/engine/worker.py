@@ -15,7 +15,7 @@ Its pipe carries matcher.engine.messages (the host's WorkerPool holds the other 
                      FilesDone(chunk_id, done,       the files' JobDones, in order
                                busy_s)
                      WorkerFailed(message, detail,   the catalog (or, for a write, the writes
-                                  damage)            journal) cannot be used (events.damage_of)
+                                  damage)            journal) cannot be used (errors.damage_of)
 
 A bug while matching one entry turns that entry into an `error` result with the
 traceback as text (the batch goes on); a worker that dies costs the host at most the chunk
@@ -38,8 +38,6 @@ from typing import TYPE_CHECKING
 
 from matcher.engine.accounting import chunk_stats
 from matcher.engine.answers import dump_answer
-from matcher.engine.events import damage_of
-from matcher.engine.journal import encode_result
 from matcher.engine.messages import (
     Chunk,
     ChunkDone,
@@ -50,7 +48,8 @@ from matcher.engine.messages import (
 )
 from matcher.engine.metered import MeteredProvider
 from matcher.engine.processes import NO_PROVIDER, exit_with_parent, lower_priority
-from matcher.errors import CrateMatchError
+from matcher.engine.serialize import encode_result
+from matcher.errors import CrateMatchError, damage_of
 from matcher.http.options import HttpOptions
 from matcher.matching.match import match_entry
 from matcher.matching.presets import Preset, get_preset

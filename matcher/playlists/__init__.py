@@ -27,12 +27,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
-from lxml import etree
-
 from matcher.bounds import bounded_entry, bounded_playlist
 from matcher.errors import CrateMatchError, InputError, PlaylistParseError, UnsupportedFormat
 from matcher.model import Playlist, PlaylistEntry, PlaylistInfo, PlaylistRef
-from matcher.playlists.detect import detect_format
 from matcher.playlists.filenames import FileNameInfo, parse_filename
 from matcher.playlists.parsed import ParsedFile
 from matcher.playlists.select import COLLECTION, choose
@@ -50,7 +47,8 @@ __all__ = [
 ]
 
 # format -> the module of this package that reads it, imported on first use: a worker
-# needs only `filenames`, and a run on one M3U loads none of the XML and database readers
+# needs only `filenames` and `fields` (neither the readers nor format detection, nor lxml),
+# and a run on one M3U loads none of the XML and database readers
 _READERS = {
     "rekordbox": "rekordbox",
     "nml": "nml",
@@ -63,6 +61,13 @@ _READERS = {
 _COLLECTIONS = frozenset({"rekordbox", "nml", "rekordbox-db", "rekordbox-usb", "serato"})
 
 
+def detect_format(path: Path) -> str:
+    """Which format `path` holds, from its content (detect.py, loaded on first use)."""
+    from matcher.playlists.detect import detect_format as detect
+
+    return detect(path)
+
+
 def _reader(fmt: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{_READERS[fmt]}")
 
@@ -70,6 +75,8 @@ def _reader(fmt: str) -> ModuleType:
 @contextmanager
 def _reading(path: Path) -> Iterator[None]:
     """Turn what can still go wrong while reading into one typed, one-line error."""
+    from lxml import etree  # a reader has loaded it already, or needs none of it
+
     try:
         yield
     except CrateMatchError:
