@@ -58,4 +58,6 @@ def _point_matplotlib_at_cache() -> None:
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()
-    sys.exit(main())
+    from matcher.cli.launch import run
+
+    run(open_window=open_window)

@@ -187,12 +187,51 @@ def test_console_script_and_packaged_entry_share_the_launcher() -> None:
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     module, _, name = project["scripts"]["cratematch"].partition(":")
-    assert getattr(importlib.import_module(module), name) is launch.main
+    assert getattr(importlib.import_module(module), name) is launch.run
     assert project["gui-scripts"][launch.GUI_SCRIPT] == "ui.__main__:main"
     calls = ast.parse((PACKAGING / "cratematch_entry.py").read_text(encoding="utf-8"))
     imported = {(n.module, a.name) for n in ast.walk(calls) if isinstance(n, ast.ImportFrom)
                 for a in n.names}  # fmt: skip
-    assert ("matcher.cli.launch", "main") in imported
+    assert {("matcher.cli.launch", "main"), ("matcher.cli.launch", "run")} <= imported
+
+
+_ENDING = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('teardown', flush=True))\n"
+    "from matcher.cli.launch import run\n"
+    "print('before', end=' ')\n"  # buffered: the end must flush it
+    "run(sys.argv[1:], open_window=lambda args: 0)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "teardown"),
+    [
+        pytest.param(["demo", "--out", "demo-out"], 0, False, id="batch"),
+        pytest.param(["match", "gone.xml"], 2, False, id="batch-refused"),
+        pytest.param(["batches"], 0, True, id="other-command"),
+        pytest.param(["--version"], 0, True, id="version"),
+        pytest.param(["set.m3u8"], 0, True, id="window"),
+    ],
+)  # fmt: skip
+def test_a_batch_command_ends_its_process_without_the_teardown(
+    argv: list[str], code: int, teardown: bool, tmp_path: Path
+) -> None:
+    """`run`: once a batch command has returned, everything it owns is closed and
+    written, and the interpreter's teardown would only free memory (30 ms after a
+    10,000-track batch), so the process ends at once. Its exit code and every line it
+    printed, buffered or not, are kept, and nothing is left for the resource tracker to
+    warn of; other commands, the window and the options end the usual way."""
+    env = {**_no_display_env(tmp_path / "home"), "DISPLAY": ":99"}
+    proc = subprocess.run([sys.executable, "-c", _ENDING, *argv], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert proc.returncode == code, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("before ")
+    assert ("teardown" in proc.stdout) is teardown
+    if code == 2:
+        assert proc.stderr.count("\n") == 1 and "gone.xml" in proc.stderr
+    else:
+        assert proc.stderr == ""
 
 
 def test_console_script_without_arguments_opens_the_installed_window(

@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 __all__ = [
     "BACKGROUND_NICE",
@@ -111,14 +111,14 @@ def exit_with_parent(parent_pid: int, interval_s: float = 0.2) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def quick_exit() -> None:
-    """End an engine process that has closed what it owns (catalog, caches, journals,
-    pipes) without the interpreter's teardown: freeing a matching worker's caches takes
-    a quarter of a second, and the end of every batch run from the CLI waited for it."""
+def quick_exit(code: int = 0) -> NoReturn:
+    """End a process that has closed what it owns (catalog, caches, journals, pipes)
+    without the interpreter's teardown: freeing a matching worker's caches takes a
+    quarter of a second, and the end of every batch run from the CLI waited for it."""
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             stream.flush()
-    os._exit(0)
+    os._exit(code)
 
 
 BACKGROUND_NICE = 10
