@@ -34,6 +34,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from matcher.config import PROVIDERS, EngineConfig
+from matcher.engine.event_names import EVENT_NAMES
 from matcher.errors import CrateMatchError, InputError, JournalError
 from matcher.http.options import HttpOptions
 from matcher.matching.presets import PRESETS, Preset
@@ -151,29 +152,9 @@ _LAZY = {
     "LIBRARY_FIELDS": ("matcher.engine.library_run", "LIBRARY_FIELDS"),
 }
 
-# every event (engine/events.py's __all__, which a test holds this to), loaded on first
-# use too: that module was a third of what importing this package cost a worker
-_EVENTS = (
-    "BatchCancelled",
-    "BatchFinished",
-    "BatchPaused",
-    "BatchResumed",
-    "BatchStarted",
-    "BatchState",
-    "EngineError",
-    "Event",
-    "FilesPlanned",
-    "FilesWritten",
-    "LibraryPlanned",
-    "LibraryStep",
-    "MetricsSnapshot",
-    "PlaylistFinished",
-    "PlaylistProgress",
-    "PlaylistStarted",
-    "ResultEdited",
-    "TracksMatched",
-    "damage_of",
-)
+# every event, loaded on first use too: that module was a third of what importing this
+# package cost a worker
+_EVENTS = EVENT_NAMES
 _LAZY.update({name: ("matcher.engine.events", name) for name in _EVENTS})
 
 

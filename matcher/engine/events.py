@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from matcher.errors import damage_of  # an EngineError's fields; workers import it from there
+from matcher.engine.event_names import EVENT_NAMES
+from matcher.errors import damage_of as damage_of  # re-exported: an EngineError's fields
 from matcher.model import MatchResult
 
 if TYPE_CHECKING:  # annotations only: events.py stays light for every process
@@ -46,27 +47,7 @@ if TYPE_CHECKING:  # annotations only: events.py stays light for every process
     from matcher.writeback.plan import FilePlan
     from matcher.writeback.records import FileOutcome
 
-__all__ = [
-    "BatchCancelled",
-    "BatchFinished",
-    "BatchPaused",
-    "BatchResumed",
-    "BatchStarted",
-    "BatchState",
-    "EngineError",
-    "Event",
-    "FilesPlanned",
-    "FilesWritten",
-    "LibraryPlanned",
-    "LibraryStep",
-    "MetricsSnapshot",
-    "PlaylistFinished",
-    "PlaylistProgress",
-    "PlaylistStarted",
-    "ResultEdited",
-    "TracksMatched",
-    "damage_of",
-]
+__all__ = list(EVENT_NAMES)  # event_names.py: the same list, loaded without this module
 
 
 class BatchState(StrEnum):
