@@ -234,6 +234,29 @@ def test_a_batch_command_ends_its_process_without_the_teardown(
         assert proc.stderr == ""
 
 
+def test_the_quick_end_keeps_its_exit_code_when_the_reader_of_its_output_has_gone(
+    tmp_path: Path,
+) -> None:
+    """`cratematch demo | head -1`: the pipe is closed when the last buffered output is
+    flushed; the process still ends with its own code, without a traceback."""
+    env = {k: v for k, v in _no_display_env(tmp_path).items() if k != "PYTHONUNBUFFERED"}
+    code = (
+        "import sys, time\n"
+        "from matcher.engine.processes import quick_exit\n"
+        "sys.stdout.write('x' * 1000)\n"  # held in the buffer
+        "time.sleep(0.5)\n"
+        "quick_exit(3)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=ROOT)  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader goes before the output is flushed
+    with proc.stderr:
+        stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 3
+    assert stderr == b""
+
+
 def test_console_script_without_arguments_opens_the_installed_window(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

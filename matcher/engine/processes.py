@@ -9,6 +9,7 @@ on the way to the first result). The spawned process imports what it runs.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -117,7 +118,8 @@ def quick_exit(code: int = 0) -> NoReturn:
     quarter of a second, and the end of every batch run from the CLI waited for it."""
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
-            stream.flush()
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream
+                stream.flush()
     os._exit(code)
 
 
