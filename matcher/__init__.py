@@ -154,8 +154,7 @@ _LAZY = {
 
 # every event, loaded on first use too: that module was a third of what importing this
 # package cost a worker
-_EVENTS = EVENT_NAMES
-_LAZY.update({name: ("matcher.engine.events", name) for name in _EVENTS})
+_LAZY.update({name: ("matcher.engine.events", name) for name in EVENT_NAMES})
 
 
 def __getattr__(name: str) -> Any:
@@ -168,7 +167,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    *_EVENTS,
+    *EVENT_NAMES,
     "DEFAULT_WRITE_FIELDS",
     "KEY_NOTATIONS",
     "LIBRARY_APPS",
