@@ -58,6 +58,7 @@ from matcher.catalog.schema import (
 )
 from matcher.errors import CatalogError
 from matcher.model import CatalogTrack
+from matcher.sqlite_wal import use_wal
 
 __all__ = ["SCHEMA_VERSION", "CatalogStore", "folded_fields", "normalise_isrc"]
 
@@ -128,7 +129,7 @@ class CatalogStore:
             conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         else:
-            conn.execute("PRAGMA journal_mode = WAL")
+            use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -65536")
             if not ours:

@@ -22,6 +22,7 @@ from pathlib import Path
 from matcher.errors import JournalError, StoreDamaged
 from matcher.paths import data_dir
 from matcher.sqlite_aside import move_aside
+from matcher.sqlite_wal import use_wal
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -111,7 +112,7 @@ def rebuild_journal(path: Path | None = None) -> Path:
 def _prepare(conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
     """Check the file is a journal this version can read; create the schema if empty."""
     if not readonly:
-        conn.execute("PRAGMA journal_mode = WAL")
+        use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute(f"PRAGMA journal_size_limit = {_WAL_LIMIT}")
     if _check_version(conn, path):

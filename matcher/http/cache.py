@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from matcher.sqlite_wal import use_wal
+
 __all__ = ["DEFAULT_TTL_S", "CachedResponse", "HttpCache", "cache_key", "normalise_url"]
 
 DEFAULT_TTL_S = 7 * 24 * 3600.0
@@ -110,7 +112,7 @@ class HttpCache:
                 str(path) if path else ":memory:", isolation_level=None, check_same_thread=False
             )
             conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.executescript(_SCHEMA)
             return conn

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from matcher.sqlite_wal import use_wal
+
 __all__ = ["HostLimiter", "HostPolicy", "WaitTooLong"]
 
 _BUSY_TIMEOUT_MS = 10_000
@@ -78,7 +80,7 @@ class HostLimiter:
             str(path) if path else ":memory:", isolation_level=None, check_same_thread=False
         )
         self._conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        self._conn.execute("PRAGMA journal_mode = WAL")
+        use_wal(self._conn)
         self._conn.executescript(_SCHEMA)
 
     def _update(self, host: str, change: Callable[[float, _Host], _Host]) -> tuple[float, _Host]:

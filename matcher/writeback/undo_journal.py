@@ -36,6 +36,7 @@ from typing import Any
 
 from matcher.paths import data_dir
 from matcher.sqlite_aside import move_aside
+from matcher.sqlite_wal import use_wal
 from matcher.writeback.errors import UndoError, WriteJournalDamaged, WriteJournalError
 from matcher.writeback.policy import FieldChange
 from matcher.writeback.records import FileRecord, RecordState, WriteState, WriteSummary
@@ -132,7 +133,7 @@ class WriteJournal:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             self._prepare(conn)
         except (sqlite3.Error, OSError) as err:
