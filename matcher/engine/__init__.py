@@ -14,8 +14,9 @@ worker processes, journals every result and writes the outputs.
     metered, memory, batch_perf
                 cache hits per query kind (in the workers), the host's memory samples,
                 and a batch's performance panels and performance_report.json
-    journal_db, history, journal, serialize
-                the journal file, its reads, the host's writes, and result rows
+    journal_db, history, journal, serialize, retention
+                the journal file, its reads, the host's writes, result rows, and how
+                much history it keeps (old batches are forgotten after a batch)
     review      a user's decision applied to the journal and the outputs
     file_run, library_run, library_steps
                 write-back runs: over audio files (on the pool), and over a DJ library

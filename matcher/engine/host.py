@@ -61,6 +61,7 @@ from matcher.engine.processes import (
     lower_priority,
     quick_exit,
 )
+from matcher.engine.retention import forget_old_batches
 from matcher.engine.review import apply_review
 from matcher.errors import CrateMatchError, InputError
 from matcher.playlists import load_playlists
@@ -322,10 +323,26 @@ class _Host:
                 self._fail(run.batch_id, run.emit, err)
             if run.over:
                 self.current = None
+                if not self.pending:
+                    self._tidy_journal()
         if self.pool is not None:
             self.pool.close()
         if self.journal is not None:
             self.journal.close()
+
+    def _tidy_journal(self) -> None:
+        """Forget the batches the retention rule no longer keeps (retention.py), now that
+        nothing runs; one bounded pass. A failure only means they stay a while longer."""
+        if self.journal is None:
+            return
+        from matcher.performance.report import history_report_path
+
+        def forgotten(batch_id: str) -> None:
+            with contextlib.suppress(OSError):
+                history_report_path(batch_id).unlink(missing_ok=True)
+
+        with contextlib.suppress(CrateMatchError):
+            forget_old_batches(self.journal, self.config.keep_history, forgotten=forgotten)
 
     def _drain_commands(self, block: bool) -> None:
         try:

@@ -37,6 +37,7 @@ from matcher.engine.journal_db import (
     error_of,
     rebuild_journal,
 )
+from matcher.engine.retention import BatchSize
 from matcher.engine.serialize import EncodedResult, encode_result  # a worker's, re-exported
 from matcher.errors import JournalError
 from matcher.model import MatchResult
@@ -58,6 +59,9 @@ _INSERT_RESULT = (
     "INSERT OR REPLACE INTO results "
     "(batch_id, playlist_id, entry_index, status, catalog_id, confidence, data) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_FORGET_RESULTS = (
+    "DELETE FROM results WHERE rowid IN (SELECT rowid FROM results WHERE batch_id = ? LIMIT ?)"
 )
 _EXISTING = (
     "SELECT COUNT(*) FROM results WHERE batch_id = ? AND playlist_id = ? "
@@ -209,6 +213,28 @@ class Journal(History):
         with self._transaction() as conn:
             for table in ("results", "playlists", "batches"):
                 conn.execute(f"DELETE FROM {table} WHERE batch_id = ?", (batch_id,))
+
+    def batch_sizes(self) -> list[BatchSize]:
+        """Every batch's last change and result count, for the retention rule."""
+        rows = self._read("SELECT batch_id, updated, done FROM batches")
+        return [BatchSize(batch_id, updated, done) for batch_id, updated, done in rows]
+
+    def forget_batch(self, batch_id: str, max_results: int) -> tuple[int, bool]:
+        """Delete up to `max_results` of a batch's results, in one transaction; its
+        playlists go in the first such step (the batch is then no longer usable), its
+        record with its last results. Returns (results deleted, whether it is all gone)."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM playlists WHERE batch_id = ?", (batch_id,))
+            deleted = conn.execute(_FORGET_RESULTS, (batch_id, max_results)).rowcount
+            whole = (
+                deleted < max_results
+                or not conn.execute(
+                    "SELECT 1 FROM results WHERE batch_id = ? LIMIT 1", (batch_id,)
+                ).fetchone()
+            )
+            if whole:
+                conn.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
+        return deleted, whole
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
