@@ -29,7 +29,8 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 COMMANDS = {
     "match": "match playlists against a catalog and write the results",
     "catalog": "manage the local catalog: import files, show its size and sources",
-    "batches": "list recent batches and their state, or compare two (--compare OLD NEW)",
+    "batches": "list recent batches and their state, compare two (--compare OLD NEW), or "
+    "compact the journal (--compact)",
     "resume": "finish a cancelled or cut-off batch",
     "write": "write matched metadata into your audio files' tags (with undo)",
     "undo": "restore every file of a write, byte for byte",
@@ -158,6 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="move a damaged journal aside and start a fresh one",
     )
     what.add_argument(
+        "--compact",
+        action="store_true",
+        help="forget the batches the history no longer keeps (beyond the newest 100, or "
+        "250,000 results) and give the journal's free space back to the disk",
+    )
+    what.add_argument(
         "--compare", nargs=2, metavar=("OLD", "NEW"),
         help="set two batches' performance side by side with the change: tracks/s, time "
         "per stage, queries per track, match and review rates, memory (ids as listed, or "
@@ -198,12 +205,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(args)
         if args.command == "batches":
-            from matcher.cli.run import list_batches, rebuild_journal
+            from matcher.cli.run import compact_journal, list_batches, rebuild_journal
 
             if args.compare:
                 from matcher.cli.compare import compare_batches
 
                 return compare_batches(*args.compare)
+            if args.compact:
+                return compact_journal()
             return rebuild_journal() if args.rebuild else list_batches()
         if args.command in ("write", "undo", "writes"):
             from matcher.cli.write import list_writes, run_undo, run_write

@@ -113,6 +113,43 @@ def rebuild_journal() -> int:
     return EXIT_OK
 
 
+def compact_journal() -> int:
+    """`cratematch batches --compact`: forget every batch the history no longer keeps
+    (not a bounded pass, as after a batch), then give the freed space back."""
+    from matcher.engine.journal import Journal
+    from matcher.engine.journal_db import default_journal_path
+    from matcher.engine.retention import Retention, drop_report, forget_old_batches
+
+    path = default_journal_path()
+    before = _journal_bytes(path)
+    gone: list[str] = []
+
+    def forgotten(batch_id: str) -> None:
+        gone.append(batch_id)
+        drop_report(batch_id)
+
+    with Journal.open() as journal:
+        results = 0
+        while deleted := forget_old_batches(journal, Retention(), forgotten=forgotten):
+            results += deleted
+        journal.compact()
+        kept = len(journal.batch_sizes())
+    batches = "batch" if len(gone) == 1 else "batches"
+    print(
+        f"Forgot {len(gone)} old {batches} ({results:,} results); {kept} kept. The journal "
+        f"went from {_megabytes(before)} to {_megabytes(_journal_bytes(path))}."
+    )
+    return EXIT_OK
+
+
+def _journal_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"
+
+
 def list_batches(limit: int = 20) -> int:
     from matcher.engine.history import History
 

@@ -333,16 +333,9 @@ class _Host:
     def _tidy_journal(self) -> None:
         """Forget the batches the retention rule no longer keeps (retention.py), now that
         nothing runs; one bounded pass. A failure only means they stay a while longer."""
-        if self.journal is None:
-            return
-        from matcher.performance.report import history_report_path
-
-        def forgotten(batch_id: str) -> None:
-            with contextlib.suppress(OSError):
-                history_report_path(batch_id).unlink(missing_ok=True)
-
-        with contextlib.suppress(CrateMatchError):
-            forget_old_batches(self.journal, self.config.keep_history, forgotten=forgotten)
+        if self.journal is not None:
+            with contextlib.suppress(CrateMatchError):
+                forget_old_batches(self.journal, self.config.keep_history)
 
     def _drain_commands(self, block: bool) -> None:
         try:

@@ -236,6 +236,17 @@ class Journal(History):
                 conn.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
         return deleted, whole
 
+    def compact(self) -> None:
+        """Give the space of forgotten batches back to the file system: the file is
+        rewritten (VACUUM), which needs as much free disk as what it keeps."""
+        with self._lock:
+            conn = self._connection()
+            try:
+                conn.execute("VACUUM")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as err:
+                raise error_of(err, self.path) from None
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One IMMEDIATE transaction: committed when the block ends, rolled back on error."""

@@ -19,12 +19,20 @@ next batches; the file itself does not shrink.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["BatchSize", "Forgetting", "Retention", "forget_old_batches", "to_forget"]
+__all__ = [
+    "BatchSize",
+    "Forgetting",
+    "Retention",
+    "drop_report",
+    "forget_old_batches",
+    "to_forget",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +82,13 @@ def forget_old_batches(
     keep: Retention,
     *,
     now: Callable[[], float] = time.time,
-    forgotten: Callable[[str], None] = lambda batch_id: None,
+    forgotten: Callable[[str], None] | None = None,
 ) -> int:
     """One pass of forgetting in `journal` under `keep`: returns the results deleted.
-    `forgotten(batch_id)` is called for each batch gone entirely (its report file goes
-    then). A journal that fails midway keeps what it had: each batch's step is one
-    transaction."""
+    `forgotten(batch_id)` is called for each batch gone entirely (default: its report
+    file goes then). A journal that fails midway keeps what it had: each batch's step is
+    one transaction."""
+    forgotten = forgotten or drop_report
     budget = keep.per_pass
     deleted = 0
     for batch_id in to_forget(journal.batch_sizes(), keep, now()):
@@ -91,3 +100,11 @@ def forget_old_batches(
         if whole:
             forgotten(batch_id)
     return deleted
+
+
+def drop_report(batch_id: str) -> None:
+    """Remove a forgotten batch's performance report from the data folder, if it can."""
+    from matcher.performance.report import history_report_path
+
+    with contextlib.suppress(OSError):
+        history_report_path(batch_id).unlink(missing_ok=True)

@@ -1,0 +1,61 @@
+"""`cratematch batches --compact` end to end: a journal past its history limits, the real
+command line in a subprocess, the old batch forgotten with its report and the file
+smaller; the newest batches untouched."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from matcher.engine.events import BatchState
+from matcher.engine.journal import Journal
+from matcher.engine.journal_db import default_journal_path
+from matcher.performance.report import history_report_path
+from tests.matcher.cli.test_compare import cratematch, one_error_line
+from tests.matcher.engine.journal_fixtures import new_batch
+
+
+def test_compact_forgets_what_the_history_no_longer_keeps_and_shrinks_the_file(
+    cratematch_home: Path,
+) -> None:
+    path = default_journal_path()
+    with Journal.open(path) as journal:
+        new_batch(journal, "old-big", BatchState.FINISHED, done=3000)
+        for n in range(100):  # the newest 100: the most the history keeps
+            new_batch(journal, f"new-{n:03d}", BatchState.FINISHED, done=1)
+    with closing(sqlite3.connect(path)) as conn, conn:  # all of them a week old or more
+        conn.execute(
+            "UPDATE batches SET updated = updated - 8 * 86400 - 60 * (batch_id = 'old-big')"
+        )
+    report = history_report_path("old-big")
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text("{}", encoding="utf-8")
+    before = path.stat().st_size
+
+    done = cratematch(cratematch_home, "batches", "--compact")
+
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    line = done.stdout.strip()
+    assert re.fullmatch(
+        r"Forgot 1 old batch \(3,000 results\); 100 kept\. The journal went from "
+        r"[\d.,]+ MB to [\d.,]+ MB\.",
+        line,
+    ), line
+    assert path.stat().st_size < before / 2
+    assert not report.exists()
+    with Journal.open(path, readonly=True) as journal:
+        assert journal.batch("old-big") is None
+        kept = {b.batch_id for b in journal.batch_sizes()}
+        assert kept == {f"new-{n:03d}" for n in range(100)}
+        assert len(journal.results("new-099", 0)) == 1
+
+    again = cratematch(cratematch_home, "batches", "--compact")
+    assert again.stdout.startswith("Forgot 0 old batches (0 results); 100 kept.")
+
+
+def test_compact_is_not_taken_with_another_batches_option(cratematch_home: Path) -> None:
+    assert "not allowed with" in one_error_line(
+        cratematch(cratematch_home, "batches", "--compact", "--rebuild")
+    )
