@@ -57,14 +57,17 @@ __all__ = ["BatchRun", "BatchSpec", "config_catalog"]
 
 def config_catalog(config: EngineConfig, catalog: Path | None) -> tuple[str, int | None]:
     """What a batch matches against, for its summary and final line: the local catalog's
-    file (the one `--catalog FILE` named) and its tracks, or an online provider's name."""
+    file (the one `--catalog FILE` named this time: a catalog reused because another
+    file had the same content is not named by that other file, which may be long gone)
+    and its tracks, or an online provider's name."""
     if catalog is None:
         return config.provider, None
     try:
         info = catalog_info(catalog)
     except (CrateMatchError, OSError):  # the batch itself says what is wrong with it
         return str(catalog), None
-    return info.name, info.tracks
+    given = Path(config.catalog) if config.catalog else None
+    return str(given) if given and given != Path(catalog) else info.name, info.tracks
 
 
 class BatchRun(ChunkedRun):

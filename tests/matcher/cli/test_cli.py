@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -382,6 +383,26 @@ def test_catalog_file_is_imported_once_and_reused(files: Files) -> None:
     assert len(_catalog_dbs(files.home)) == 2
     run3 = read_csv(files.root / "run3" / "set" / "matches.csv")[1]
     assert (run3[2]["status"], run3[2]["catalog_id"]) == ("matched", "9100007")
+
+
+def test_a_catalog_reused_for_its_content_is_named_as_given_this_time(files: Files) -> None:
+    elsewhere = files.root / "moved" / "catalog copy.csv"
+    elsewhere.parent.mkdir()
+    shutil.copyfile(files.catalog, elsewhere)
+    first = cratematch(files.home, "match", files.m3u, "--catalog", files.catalog,
+                       "--out", files.root / "run1", "--quiet")  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    files.catalog.unlink()  # the folder it was first imported from is gone
+    built = _catalog_dbs(files.home)
+    second = cratematch(files.home, "match", files.m3u, "--catalog", elsewhere,
+                        "--out", files.root / "run2", "--quiet")  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    assert _catalog_dbs(files.home) == built  # the same content: reused, not imported
+    summary = SUMMARY_LINE.match(second.stdout.strip())
+    assert summary, second.stdout
+    assert (Path(summary["catalog"]), summary["catalog_tracks"]) == (elsewhere, "6")
+    recorded = batch_summary(files.root / "run2")["catalog"]
+    assert (Path(recorded["file"]), recorded["tracks"]) == (elsewhere, 6)
 
 
 def test_catalog_import_then_match_uses_the_default_catalog(files: Files) -> None:
