@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import configparser
 import importlib.util
+import json
 import os
 import plistlib
 import re
@@ -255,6 +256,26 @@ def test_the_quick_end_keeps_its_exit_code_when_the_reader_of_its_output_has_gon
         stderr = proc.stderr.read()
     assert proc.wait(timeout=60) == 3
     assert stderr == b""
+
+
+def test_a_reader_that_goes_away_is_not_an_error_of_the_command(tmp_path: Path) -> None:
+    """`cratematch demo | head -1` with unbuffered output (PYTHONUNBUFFERED, as some
+    users' shells set it): the reader closes the pipe after the first line, while the
+    batch runs. The demo finishes its work and ends with its own exit code, with nothing
+    on stderr; it used to end with "error: Broken pipe" and exit 2 at its next line."""
+    env = {**_no_display_env(tmp_path), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "matcher", "demo"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=ROOT)  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b"CrateMatch demo: matching")
+    proc.stdout.close()  # the reader goes; the demo has more to say when it is done
+    with proc.stderr:
+        stderr = proc.stderr.read()
+    assert proc.wait(timeout=300) == 0, stderr
+    assert stderr == b""
+    summary = json.loads((tmp_path / "data" / "demo-results" / "batch_summary.json")
+                         .read_text(encoding="utf-8"))  # fmt: skip
+    assert (summary["partial"], summary["processed"], summary["total"]) == (False, 81, 81)
 
 
 def test_console_script_without_arguments_opens_the_installed_window(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn, TextIO
 
 from matcher.cli.commands import COMMANDS
 from matcher.cli.output import EXIT_BAD_INPUT, EXIT_OK, EXIT_TRACK_ERRORS, one_line
@@ -109,12 +109,51 @@ def run(argv: Sequence[str] | None = None, *, open_window: OpenWindow | None = N
     (30 ms of a 10,000-track batch's run), so its process ends without it once its
     output is flushed. Everything else ends the usual way."""
     args = _arguments(argv)
+    if sys.stdout is not None:
+        sys.stdout = _ReaderMayGo(sys.stdout)
     code = main(args, open_window=open_window)
     if args and args[0] in _ENDS_AT_ONCE:
         from matcher.engine.processes import quick_exit
 
         quick_exit(code)
     sys.exit(code)
+
+
+class _ReaderMayGo:
+    """Standard output whose reader may go away (`cratematch demo | head -1`): what is
+    written after that is dropped, and the command carries on and keeps its exit code,
+    as the work it does (the files it writes) does not depend on the reader."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._reader_gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        """Point the stream's file at the null device, so that what its buffer still
+        holds, and what comes later, goes nowhere without an error."""
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(null, self._stream.fileno())
+            finally:
+                os.close(null)
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def main(argv: Sequence[str] | None = None, *, open_window: OpenWindow | None = None) -> int:
