@@ -132,13 +132,16 @@ def compact_journal() -> int:
         results = 0
         while deleted := forget_old_batches(journal, Retention(), forgotten=forgotten):
             results += deleted
-        journal.compact()
+        shrunk = journal.compact()
         kept = len(journal.batch_sizes())
     batches = "batch" if len(gone) == 1 else "batches"
-    print(
-        f"Forgot {len(gone)} old {batches} ({results:,} results); {kept} kept. The journal "
-        f"went from {_megabytes(before)} to {_megabytes(_journal_bytes(path))}."
-    )
+    outcome = f"Forgot {len(gone)} old {batches} ({results:,} results); {kept} kept."
+    if shrunk:
+        print(f"{outcome} The journal went from {_megabytes(before)} to "
+              f"{_megabytes(_journal_bytes(path))}.")  # fmt: skip
+    else:
+        print(f"{outcome} Another CrateMatch is reading the journal: its file shrinks once "
+              "that one is done with it.")  # fmt: skip
     return EXIT_OK
 
 

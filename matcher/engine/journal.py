@@ -236,16 +236,19 @@ class Journal(History):
                 conn.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
         return deleted, whole
 
-    def compact(self) -> None:
+    def compact(self) -> bool:
         """Give the space of forgotten batches back to the file system: the file is
-        rewritten (VACUUM), which needs as much free disk as what it keeps."""
+        rewritten (VACUUM), which needs as much free disk as what it keeps. False when
+        another connection still reads the old pages: the rewritten file is then in
+        the WAL, and the file shrinks at the checkpoint after that reader is done."""
         with self._lock:
             conn = self._connection()
             try:
                 conn.execute("VACUUM")
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
             except sqlite3.Error as err:
                 raise error_of(err, self.path) from None
+        return not busy
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

@@ -59,3 +59,23 @@ def test_compact_is_not_taken_with_another_batches_option(cratematch_home: Path)
     assert "not allowed with" in one_error_line(
         cratematch(cratematch_home, "batches", "--compact", "--rebuild")
     )
+
+
+def test_compact_while_another_cratematch_reads_the_journal_says_so(
+    cratematch_home: Path,
+) -> None:
+    path = default_journal_path()
+    with Journal.open(path) as journal:
+        new_batch(journal, "only", BatchState.FINISHED, done=3)
+    with closing(sqlite3.connect(path, isolation_level=None)) as reader:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM results").fetchone()  # a read in progress
+        done = cratematch(cratematch_home, "batches", "--compact")
+        reader.execute("COMMIT")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert done.stdout == (
+        "Forgot 0 old batches (0 results); 1 kept. Another CrateMatch is reading the "
+        "journal: its file shrinks once that one is done with it.\n"
+    )
+    with Journal.open(path, readonly=True) as journal:
+        assert len(journal.results("only", 0)) == 3
