@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matcher.engine.retention import Retention
 from matcher.errors import InputError
 from matcher.http.options import HttpOptions
 from matcher.matching.presets import PRESETS
+
+if TYPE_CHECKING:
+    from matcher.engine.retention import Retention
 
 __all__ = ["CLUSTER_EXTRA_HINT", "PROVIDERS", "EngineConfig"]
 
@@ -26,7 +29,7 @@ class EngineConfig:
     http: HttpOptions | None = None  # online providers' cache, timeouts, rates; None: from env
     background: bool = False  # run the engine's processes at a lower priority (the window)
     cluster: str | None = None  # a Dask scheduler ("tcp://host:8786"): chunks run there
-    keep_history: Retention = Retention()  # how much batch history the journal keeps
+    keep_history: Retention | None = None  # the journal's history limits; None: Retention()
 
     def checked(self) -> EngineConfig:
         """This config with paths resolved, or InputError for a bad value."""

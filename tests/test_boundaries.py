@@ -93,7 +93,8 @@ def test_workers_load_no_playlist_readers_or_write_back_code() -> None:
         ("matcher.playlists.m3u", "matcher.playlists.nml", "matcher.playlists.serato",
          "matcher.playlists.detect", "matcher.playlists.rekordbox", "lxml",
          "matcher.engine.events", "matcher.engine.journal", "matcher.engine.history",
-         "matcher.writeback", "mutagen", "matcher.outputs.rekordbox", "matcher.outputs.writer"),
+         "matcher.engine.retention", "matcher.writeback", "mutagen",
+         "matcher.outputs.rekordbox", "matcher.outputs.writer"),
     )  # fmt: skip
     assert loaded == []
 
@@ -115,6 +116,13 @@ def test_the_command_line_builds_its_options_without_write_back_code() -> None:
          "matcher.engine.file_run", "matcher.cli.write"),
     )  # fmt: skip
     assert [m for m in loaded if m != "matcher.cli.write_args"] == []
+
+
+def test_a_quiet_batch_from_the_command_line_loads_no_progress_bars() -> None:
+    """tqdm (17 ms of imports, most of them importlib.metadata's) is loaded when a bar is
+    drawn, not by a `--quiet` or piped run, whose start is on every batch's way."""
+    loaded = _loaded_after("matcher.cli.commands, matcher.cli.run, matcher.cli.follow", ("tqdm",))
+    assert loaded == []
 
 
 def test_packaging_is_not_a_python_package() -> None:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 __all__ = ["DEFAULT_COLUMNS", "DEFAULT_ROWS", "Progress", "ProgressBars", "terminal_size"]
 
@@ -75,6 +76,8 @@ class ProgressBars:
                 bar.close()
 
     def _bar(self, total: int, desc: str, position: int, initial: int = 0) -> tqdm:
+        from tqdm import tqdm  # only when a bar is shown: 17 ms of imports otherwise
+
         columns, rows = terminal_size(self.file)
         return tqdm(total=total, desc=desc, unit=self.unit, position=position,
                     initial=initial, leave=position == 0, file=self.file, ncols=columns,

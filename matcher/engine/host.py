@@ -61,7 +61,7 @@ from matcher.engine.processes import (
     lower_priority,
     quick_exit,
 )
-from matcher.engine.retention import forget_old_batches
+from matcher.engine.retention import Retention, forget_old_batches
 from matcher.engine.review import apply_review
 from matcher.errors import CrateMatchError, InputError
 from matcher.playlists import load_playlists
@@ -334,8 +334,9 @@ class _Host:
         """Forget the batches the retention rule no longer keeps (retention.py), now that
         nothing runs; one bounded pass. A failure only means they stay a while longer."""
         if self.journal is not None:
+            keep = self.config.keep_history or Retention()
             with contextlib.suppress(CrateMatchError):
-                forget_old_batches(self.journal, self.config.keep_history)
+                forget_old_batches(self.journal, keep)
 
     def _drain_commands(self, block: bool) -> None:
         try:
