@@ -21,7 +21,7 @@ pass 1's answer is (the writer reads the rest).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,8 +150,7 @@ class _Copies:
             self.copies = None
             return
         get = track.get
-        current = tuple([_state(n, get(n)) for n in ENRICHED_FIELDS])
-        self.copies.append((get("TrackID", ""), get("Location", ""), current, data))
+        self.copies.append((get("TrackID", ""), get("Location", ""), states(get), data))
 
 
 _FILLED = "\x01"  # stands for any value `fill_fields` leaves alone
@@ -162,6 +161,25 @@ def _state(name: str, value: str | None) -> str | None:
     it may be filled (`fillable`), else _FILLED: a copy keeps no string of its own for
     the fields a library has filled."""
     return value if value is None or fillable(name, value) else _FILLED
+
+
+# Fields whose filled value may still be a placeholder `fillable` must look at (a zero
+# BPM or length, a year "0"); any other field is fillable only when blank.
+_PLACEHOLDERS = frozenset({"AverageBpm", "TotalTime", "Year"})
+
+
+def states(get: Callable[[str], str | None]) -> tuple[str | None, ...]:
+    """`_state` of each of ENRICHED_FIELDS, `get` giving the TRACK's attributes: a
+    third of the cost, as a blank value is fillable in every field and a filled text
+    field never is (every TRACK of the playlist is copied on the way)."""
+    out: list[str | None] = []
+    for name in ENRICHED_FIELDS:
+        value = get(name)
+        if value is None or not value.strip() or name in _PLACEHOLDERS and fillable(name, value):
+            out.append(value)
+        else:
+            out.append(_FILLED)
+    return tuple(out)
 
 
 def with_attributes(

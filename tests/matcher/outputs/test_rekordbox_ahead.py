@@ -178,3 +178,7 @@ def test_a_copy_keeps_what_filling_it_needs(attrs: dict[str, str], notation: str
             if (v := rekordbox_ahead._state(n, attrs.get(n))) is not None}  # fmt: skip
     assert kept.keys() == attrs.keys()
     assert fill_fields(kept, track, notation) == fill_fields(attrs, track, notation)
+    states = rekordbox_ahead.states(attrs.get)
+    assert states == tuple(
+        rekordbox_ahead._state(n, attrs.get(n)) for n in rekordbox_ahead.ENRICHED_FIELDS
+    )
