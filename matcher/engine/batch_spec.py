@@ -1,5 +1,6 @@
 """What a batch runs: the caller's inputs and settings, as the host receives them and as
-the journal keeps them so a cut-off batch can be resumed with the same selection."""
+the journal keeps them so a cut-off batch can be resumed with the same selection; the
+checks its playlists must pass, and the catalog it matches against."""
 
 from __future__ import annotations
 
@@ -7,12 +8,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from matcher.catalog import content_hash, prepare_catalog
 from matcher.config import EngineConfig
 from matcher.engine.journal import Journal
-from matcher.errors import CrateMatchError
+from matcher.errors import CrateMatchError, InputError
 from matcher.model import PlaylistRef
 
-__all__ = ["BatchSpec", "config_record", "refs_of", "spec_from_journal"]
+__all__ = [
+    "BatchSpec",
+    "catalog_of",
+    "check_same_playlists",
+    "check_something_to_match",
+    "config_record",
+    "journal_catalog",
+    "refs_of",
+    "spec_from_journal",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +81,46 @@ def spec_from_journal(
 
 def refs_of(spec: BatchSpec) -> list[PlaylistRef]:
     return [PlaylistRef(Path(path), name) for path, name in spec.inputs]
+
+
+def check_same_playlists(journal: Journal, batch_id: str, playlists: list[Any]) -> None:
+    """A resumed batch must read the very playlists it started with: same names and sizes,
+    and files whose content has not changed (journaled results describe those entries)."""
+    recorded = journal.playlists(batch_id)
+    now = [(p.name, len(p.entries)) for p in playlists]
+    before = [(r.name, r.total) for r in recorded]
+    changed = now != before or any(
+        r.content_hash and r.content_hash != content_hash(p.source)
+        for r, p in zip(recorded, playlists, strict=True)
+    )
+    if changed:
+        raise CrateMatchError(
+            f"the playlists of batch {batch_id} changed since it started; start a new batch instead"
+        )
+
+
+def check_something_to_match(playlists: list[Any]) -> None:
+    """A batch whose playlists are all empty is bad input (nothing is journaled or
+    written), not a finished batch of 0 tracks; an empty playlist among others is
+    matched as such (its outputs are empty) and the caller may warn about it."""
+    if playlists and not any(p.entries for p in playlists):
+        files = sorted({p.source.name for p in playlists})
+        what = "the playlist" if len(playlists) == 1 else f"all {len(playlists)} playlists"
+        raise InputError(f"nothing to match: {what} in {', '.join(files)} "
+                         f"{'is' if len(playlists) == 1 else 'are'} empty")  # fmt: skip
+
+
+def catalog_of(config: EngineConfig) -> Path | None:
+    """The local catalog database a batch matches against; None for online providers."""
+    if config.provider != "local":
+        return None
+    return prepare_catalog(Path(config.catalog) if config.catalog else None)
+
+
+def journal_catalog(spec: BatchSpec) -> Path | None:
+    if spec.config.provider != "local":
+        return None
+    catalog = Path(spec.config.catalog) if spec.config.catalog else None
+    if catalog is None or not catalog.exists():
+        return catalog_of(spec.config)
+    return catalog

@@ -27,10 +27,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matcher.catalog import content_hash, prepare_catalog
 from matcher.config import EngineConfig
 from matcher.engine.batch_run import BatchRun
-from matcher.engine.batch_spec import BatchSpec, refs_of, spec_from_journal
+from matcher.engine.batch_spec import (
+    catalog_of,
+    check_same_playlists,
+    check_something_to_match,
+    journal_catalog,
+    refs_of,
+    spec_from_journal,
+)
 from matcher.engine.chunked_run import ChunkedRun
 from matcher.engine.events import (
     BatchCancelled,
@@ -63,7 +69,7 @@ from matcher.engine.processes import (
 )
 from matcher.engine.retention import Retention, forget_old_batches
 from matcher.engine.review import apply_review
-from matcher.errors import CrateMatchError, InputError
+from matcher.errors import CrateMatchError
 from matcher.playlists import load_playlists
 
 if TYPE_CHECKING:  # write-back runs load their code when one starts: matching needs none
@@ -151,7 +157,7 @@ class _Host:
     def prepare(self) -> None:
         """Import the catalog and start the workers before the first batch asks for them."""
         with contextlib.suppress(CrateMatchError):  # reported when a batch starts
-            self._pool_for(self.config, _catalog_of(self.config))
+            self._pool_for(self.config, catalog_of(self.config))
 
     # -- commands --------------------------------------------------------------------
 
@@ -252,10 +258,10 @@ class _Host:
                                            lazy=True)  # fmt: skip
             parse_s = time.perf_counter() - t0
             if spec.resume:
-                _check_same_playlists(journal, batch_id, playlists)
+                check_same_playlists(journal, batch_id, playlists)
             else:
-                _check_something_to_match(playlists)
-            catalog = _catalog_of(spec.config) if not spec.resume else _journal_catalog(spec)
+                check_something_to_match(playlists)
+            catalog = catalog_of(spec.config) if not spec.resume else journal_catalog(spec)
             pool = self._pool_for(spec.config, catalog)
             run = BatchRun(spec, journal, pool, emit, catalog=catalog, parse_s=parse_s)
             self.current = run
@@ -354,49 +360,6 @@ class _Host:
 def _usable(pool: Any) -> bool:
     """Whether a pool can take chunks: a local pool with workers, a connected cluster."""
     return bool(pool._workers) if isinstance(pool, WorkerPool) else bool(pool.usable)
-
-
-def _check_same_playlists(journal: Journal, batch_id: str, playlists: list[Any]) -> None:
-    """A resumed batch must read the very playlists it started with: same names and sizes,
-    and files whose content has not changed (journaled results describe those entries)."""
-    recorded = journal.playlists(batch_id)
-    now = [(p.name, len(p.entries)) for p in playlists]
-    before = [(r.name, r.total) for r in recorded]
-    changed = now != before or any(
-        r.content_hash and r.content_hash != content_hash(p.source)
-        for r, p in zip(recorded, playlists, strict=True)
-    )
-    if changed:
-        raise CrateMatchError(
-            f"the playlists of batch {batch_id} changed since it started; start a new batch instead"
-        )
-
-
-def _check_something_to_match(playlists: list[Any]) -> None:
-    """A batch whose playlists are all empty is bad input (nothing is journaled or
-    written), not a finished batch of 0 tracks; an empty playlist among others is
-    matched as such (its outputs are empty) and the caller may warn about it."""
-    if playlists and not any(p.entries for p in playlists):
-        files = sorted({p.source.name for p in playlists})
-        what = "the playlist" if len(playlists) == 1 else f"all {len(playlists)} playlists"
-        raise InputError(f"nothing to match: {what} in {', '.join(files)} "
-                         f"{'is' if len(playlists) == 1 else 'are'} empty")  # fmt: skip
-
-
-def _catalog_of(config: EngineConfig) -> Path | None:
-    """The local catalog database a batch matches against; None for online providers."""
-    if config.provider != "local":
-        return None
-    return prepare_catalog(Path(config.catalog) if config.catalog else None)
-
-
-def _journal_catalog(spec: BatchSpec) -> Path | None:
-    if spec.config.provider != "local":
-        return None
-    catalog = Path(spec.config.catalog) if spec.config.catalog else None
-    if catalog is None or not catalog.exists():
-        return _catalog_of(spec.config)
-    return catalog
 
 
 @contextlib.contextmanager
