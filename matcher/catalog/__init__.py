@@ -9,6 +9,7 @@ collection.py  DJ collection entries -> catalog rows
 audiofiles.py  audio files' tags -> catalog rows
 fields.py      cleaning single values (numbers, keys, artist lists, versions)
 hashing.py     content hashes of files and folders
+kept.py        content-named imports and cluster copies kept by use, the rest deleted
 damaged.py     CatalogDamaged, set_aside: a catalog file that can no longer be read
 sync.py        import_catalog (`cratematch catalog import`), resolve_catalog (`--catalog`),
                prepare_catalog (the database a batch matches against), catalog_info

@@ -32,6 +32,7 @@ from matcher.bounds import bounded_track
 from matcher.catalog.fields import ReadStats
 from matcher.catalog.hashing import content_hash
 from matcher.catalog.importers import detect_source_kind, read_catalog_source
+from matcher.catalog.kept import mark_used, prune_unused
 from matcher.catalog.store import SCHEMA_VERSION, CatalogStore
 from matcher.errors import CatalogError, CatalogImportError, InputError
 from matcher.model import CatalogTrack
@@ -232,7 +233,7 @@ def resolve_catalog(path: Path | None) -> Path:
     folder = paths.data_dir() / "catalogs"
     target = folder / f"{digest}.sqlite"
     if target.is_file():
-        return target
+        return _used(target)
     folder.mkdir(parents=True, exist_ok=True)
     _sweep_stale_temps(folder)
     temp = folder / f".{digest}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
@@ -246,6 +247,21 @@ def resolve_catalog(path: Path | None) -> Path:
     finally:
         for leftover in (temp, *(Path(f"{temp}{s}") for s in ("-wal", "-shm", "-journal"))):
             leftover.unlink(missing_ok=True)
+    return _used(target)
+
+
+# Imported catalogs kept beside the one in use: a changed source is a new database (a
+# master.db changes at every Rekordbox session), and a million-track one is a gigabyte.
+KEEP_IMPORTS = 5  # the one in use included
+KEEP_IMPORTS_UNUSED_S = 30 * 86400.0  # an import no batch has used for this long goes
+
+
+def _used(target: Path) -> Path:
+    """Mark the imported catalog `target` used, and delete the imports no batch has
+    used for long (see kept.py); returns `target`."""
+    mark_used(target)
+    prune_unused(target.parent, target, "*.sqlite", count=KEEP_IMPORTS,
+                 unused_s=KEEP_IMPORTS_UNUSED_S)  # fmt: skip
     return target
 
 

@@ -39,6 +39,7 @@ from distributed import Client, Variable, get_client
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from matcher.catalog import content_hash
+from matcher.catalog.kept import mark_used, prune_unused
 from matcher.errors import CatalogError
 
 __all__ = [
@@ -256,35 +257,13 @@ KEEP_UNUSED_S = 14 * 86400.0  # a copy no batch has used for this long goes anyw
 
 def _taken(path: Path) -> None:
     """Mark the copy at `path` used now, then prune the others."""
-    with contextlib.suppress(OSError):
-        path.with_suffix(".used").touch()
+    mark_used(path)
     prune_copies(path.parent, keep=path)
-
-
-def _last_use(copy: Path) -> float:
-    times = []
-    for path in (copy, copy.with_suffix(".used")):
-        with contextlib.suppress(OSError):
-            times.append(path.stat().st_mtime)
-    return max(times, default=0.0)
 
 
 def prune_copies(folder: Path, keep: Path, now: float | None = None) -> list[Path]:
     """Delete the catalog copies in `folder` other than `keep` that are older than the
-    KEEP_COPIES - 1 used last, or unused for KEEP_UNUSED_S; returns what went. A copy
-    another process has open stays readable to it until closed (POSIX); where the OS
-    refuses (Windows), the copy stays until a later prune."""
-    now = time.time() if now is None else now
-    used = {copy: _last_use(copy) for copy in folder.glob("*.db") if copy != keep}
-    removed = []
-    for rank, copy in enumerate(sorted(used, key=used.__getitem__, reverse=True), start=1):
-        if rank < KEEP_COPIES and now - used[copy] < KEEP_UNUSED_S:
-            continue
-        try:
-            copy.unlink()
-        except OSError:
-            continue
-        with contextlib.suppress(OSError):
-            copy.with_suffix(".used").unlink(missing_ok=True)
-        removed.append(copy)
-    return removed
+    KEEP_COPIES - 1 used last, or unused for KEEP_UNUSED_S; returns what went (see
+    matcher/catalog/kept.py)."""
+    return prune_unused(folder, keep, "*.db", count=KEEP_COPIES, unused_s=KEEP_UNUSED_S,
+                        now=now)  # fmt: skip

@@ -99,7 +99,8 @@ def test_resolve_imports_once_and_reuses(tmp_path: Path) -> None:
     with CatalogStore.open(built, readonly=True) as store:
         assert store.count() == 20
         assert store.meta("built_from") == str(source.resolve())
-    assert sorted(p.name for p in built.parent.iterdir()) == [built.name]
+    marked = built.with_suffix(".used")  # when it was used last (see kept.py)
+    assert sorted(p.name for p in built.parent.iterdir()) == sorted([built.name, marked.name])
 
     write_catalog(source, rows(21))
     rebuilt = resolve_catalog(source)
@@ -148,7 +149,8 @@ def test_resolve_sweeps_temps_left_by_a_killed_import(tmp_path: Path) -> None:
     busy = catalogs / ".def.456.cafe.tmp-wal"
     busy.write_bytes(b"an import still running")
     built = resolve_catalog(write_catalog(tmp_path / "cat.csv", rows(2)))
-    assert sorted(p.name for p in catalogs.iterdir()) == sorted([built.name, busy.name])
+    marked = built.with_suffix(".used").name
+    assert sorted(p.name for p in catalogs.iterdir()) == sorted([built.name, marked, busy.name])
 
 
 @pytest.mark.parametrize(

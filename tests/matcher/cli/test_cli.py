@@ -354,7 +354,9 @@ def test_playlist_choice_needed_is_one_line(
 
 def _catalog_dbs(home: Path) -> dict[str, int]:
     folder = home / "data" / "catalogs"
-    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} if folder.is_dir() else {}
+    return (
+        {p.name: p.stat().st_mtime_ns for p in folder.glob("*.sqlite")} if folder.is_dir() else {}
+    )
 
 
 def test_catalog_file_is_imported_once_and_reused(files: Files) -> None:
