@@ -17,14 +17,20 @@ from tests.matcher.cli.test_compare import cratematch, one_error_line
 from tests.matcher.engine.journal_fixtures import new_batch
 
 
+def finished_batches(batches: list[tuple[str, int]]) -> Path:
+    """The default journal holding finished batches of (id, results), oldest first."""
+    path = default_journal_path()
+    with Journal.open(path) as journal:
+        for batch_id, done in batches:
+            new_batch(journal, batch_id, BatchState.FINISHED, done=done)
+    return path
+
+
 def test_compact_forgets_what_the_history_no_longer_keeps_and_shrinks_the_file(
     cratematch_home: Path,
 ) -> None:
-    path = default_journal_path()
-    with Journal.open(path) as journal:
-        new_batch(journal, "old-big", BatchState.FINISHED, done=3000)
-        for n in range(100):  # the newest 100: the most the history keeps
-            new_batch(journal, f"new-{n:03d}", BatchState.FINISHED, done=1)
+    # the newest 100 are the most the history keeps
+    path = finished_batches([("old-big", 3000)] + [(f"new-{n:03d}", 1) for n in range(100)])
     with closing(sqlite3.connect(path)) as conn, conn:  # all of them a week old or more
         conn.execute(
             "UPDATE batches SET updated = updated - 8 * 86400 - 60 * (batch_id = 'old-big')"
@@ -64,9 +70,7 @@ def test_compact_is_not_taken_with_another_batches_option(cratematch_home: Path)
 def test_compact_while_another_cratematch_reads_the_journal_says_so(
     cratematch_home: Path,
 ) -> None:
-    path = default_journal_path()
-    with Journal.open(path) as journal:
-        new_batch(journal, "only", BatchState.FINISHED, done=3)
+    path = finished_batches([("only", 3)])
     with closing(sqlite3.connect(path, isolation_level=None)) as reader:
         reader.execute("BEGIN")
         reader.execute("SELECT COUNT(*) FROM results").fetchone()  # a read in progress
