@@ -36,6 +36,7 @@ class BatchSpec:
     all_playlists: bool = False
     config: EngineConfig = field(default_factory=EngineConfig)
     resume: bool = False
+    catalog_source: str | None = None  # resumed: the file `--catalog` named at the start
 
 
 def config_record(spec: BatchSpec, catalog: Path | None) -> dict[str, Any]:
@@ -43,6 +44,7 @@ def config_record(spec: BatchSpec, catalog: Path | None) -> dict[str, Any]:
     return {
         "provider": c.provider,
         "catalog": str(catalog) if catalog else None,
+        "catalog_source": str(c.catalog) if c.catalog else None,
         "preset": c.preset,
         "workers": c.workers,
         "out_dir": str(c.out_dir),
@@ -76,6 +78,7 @@ def spec_from_journal(
         bool(c.get("all_playlists")),
         config.checked(),
         resume=True,
+        catalog_source=c.get("catalog_source"),
     )
 
 
@@ -118,9 +121,27 @@ def catalog_of(config: EngineConfig) -> Path | None:
 
 
 def journal_catalog(spec: BatchSpec) -> Path | None:
+    """The catalog database a resumed batch matched against. An imported catalog that
+    has since been deleted (kept.py: unused for long) is imported again from the file
+    the batch named, if that file still has the same content; otherwise the batch
+    cannot go on against the same catalog, and says so."""
     if spec.config.provider != "local":
         return None
     catalog = Path(spec.config.catalog) if spec.config.catalog else None
-    if catalog is None or not catalog.exists():
+    if catalog is None:
         return catalog_of(spec.config)
-    return catalog
+    if catalog.exists():
+        return catalog
+    source = Path(spec.catalog_source) if spec.catalog_source else None
+    if source is None or source == catalog or not source.exists():
+        raise CrateMatchError(
+            f"the catalog batch {spec.batch_id} matched against is gone ({catalog}); "
+            "start a new batch"
+        )
+    again = prepare_catalog(source)
+    if again.name != catalog.name:
+        raise CrateMatchError(
+            f"the catalog batch {spec.batch_id} matched against is gone, and {source} "
+            "has changed since; start a new batch"
+        )
+    return again
