@@ -50,33 +50,36 @@ def test_the_journal_keeps_the_catalog_file_the_batch_named(
     assert journal_catalog(spec) == resolve_catalog(source)
 
 
-def test_a_deleted_import_of_an_unchanged_file_is_imported_again(
-    tmp_path: Path, cratematch_home: Path
-) -> None:
+@pytest.fixture
+def import_deleted(tmp_path: Path, cratematch_home: Path) -> tuple[Path, BatchSpec, Path]:
+    """(the catalog file, the resumed batch, its import), the import deleted since."""
     source = _catalog(tmp_path / "catalog.csv")
     spec = _resumed(tmp_path, source)
     database = Path(spec.config.catalog)  # type: ignore[arg-type]
     database.unlink()
+    return source, spec, database
+
+
+def test_a_deleted_import_of_an_unchanged_file_is_imported_again(
+    import_deleted: tuple[Path, BatchSpec, Path],
+) -> None:
+    _, spec, database = import_deleted
     assert journal_catalog(spec) == database and database.is_file()
 
 
 def test_a_deleted_import_of_a_changed_file_stops_the_resume(
-    tmp_path: Path, cratematch_home: Path
+    import_deleted: tuple[Path, BatchSpec, Path],
 ) -> None:
-    source = _catalog(tmp_path / "catalog.csv")
-    spec = _resumed(tmp_path, source)
-    Path(spec.config.catalog).unlink()  # type: ignore[arg-type]
+    source, spec, _ = import_deleted
     _catalog(source, "Another Anthem")
     with pytest.raises(CrateMatchError, match=r"has changed since; start a new batch$"):
         journal_catalog(spec)
 
 
 def test_a_catalog_gone_with_its_file_stops_the_resume(
-    tmp_path: Path, cratematch_home: Path
+    import_deleted: tuple[Path, BatchSpec, Path],
 ) -> None:
-    source = _catalog(tmp_path / "catalog.csv")
-    spec = _resumed(tmp_path, source)
-    Path(spec.config.catalog).unlink()  # type: ignore[arg-type]
+    source, spec, _ = import_deleted
     source.unlink()
     with pytest.raises(CrateMatchError, match=r"matched against is gone \(.+\); start a new"):
         journal_catalog(spec)
