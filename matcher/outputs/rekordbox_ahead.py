@@ -66,7 +66,7 @@ class _Copy:
     ref: str  # the playlist Key it answers to
     track_id: str
     location: str
-    current: tuple[str | None, ...]  # its ENRICHED_FIELDS (see `_state`), None: absent
+    current: tuple[str | None, ...]  # its ENRICHED_FIELDS (see `states`), None: absent
     data: bytes
 
 
@@ -156,26 +156,21 @@ class _Copies:
 _FILLED = "\x01"  # stands for any value `fill_fields` leaves alone
 
 
-def _state(name: str, value: str | None) -> str | None:
-    """What `fill_fields` needs of a TRACK's attribute: None when absent, the value when
-    it may be filled (`fillable`), else _FILLED: a copy keeps no string of its own for
-    the fields a library has filled."""
-    return value if value is None or fillable(name, value) else _FILLED
-
-
 # Fields whose filled value may still be a placeholder `fillable` must look at (a zero
 # BPM or length, a year "0"); any other field is fillable only when blank.
 _PLACEHOLDERS = frozenset({"AverageBpm", "TotalTime", "Year"})
 
 
 def states(get: Callable[[str], str | None]) -> tuple[str | None, ...]:
-    """`_state` of each of ENRICHED_FIELDS, `get` giving the TRACK's attributes: a
-    third of the cost, as a blank value is fillable in every field and a filled text
-    field never is (every TRACK of the playlist is copied on the way)."""
+    """What `fill_fields` needs of each of a TRACK's ENRICHED_FIELDS, `get` giving its
+    attributes: None when absent, the value when it may be filled (`fillable`), else
+    _FILLED: a copy keeps no string of its own for the fields a library has filled.
+    `fillable` is asked only of the placeholder fields: a blank value is fillable in
+    every field and a filled text field never is (every TRACK is copied on the way)."""
     out: list[str | None] = []
     for name in ENRICHED_FIELDS:
         value = get(name)
-        if value is None or not value.strip() or name in _PLACEHOLDERS and fillable(name, value):
+        if value is None or not value.strip() or (name in _PLACEHOLDERS and fillable(name, value)):
             out.append(value)
         else:
             out.append(_FILLED)

@@ -169,16 +169,19 @@ def test_a_copy_keeps_what_filling_it_needs(attrs: dict[str, str], notation: str
     """A copy keeps of each field only whether it is absent, fillable (its value), or
     filled: `fill_fields` answers the same from that as from the TRACK itself."""
     from matcher.model import CatalogTrack
-    from matcher.outputs.enrich import fill_fields
+    from matcher.outputs.enrich import fill_fields, fillable
 
     track = CatalogTrack("c", "Title", mix="Mix", artists=("A",), remixers=("R",), label="L",
                          genre="G", release="Rel", release_date="1999-01-01", bpm=128.0,
                          key="A Minor", duration_s=301.0)  # fmt: skip
-    kept = {n: v for n in rekordbox_ahead.ENRICHED_FIELDS
-            if (v := rekordbox_ahead._state(n, attrs.get(n))) is not None}  # fmt: skip
+    fields = rekordbox_ahead.ENRICHED_FIELDS
+    states = rekordbox_ahead.states(attrs.get)
+    kept = {n: v for n, v in zip(fields, states, strict=True) if v is not None}
     assert kept.keys() == attrs.keys()
     assert fill_fields(kept, track, notation) == fill_fields(attrs, track, notation)
-    states = rekordbox_ahead.states(attrs.get)
-    assert states == tuple(
-        rekordbox_ahead._state(n, attrs.get(n)) for n in rekordbox_ahead.ENRICHED_FIELDS
-    )
+    expected = []  # field for field: absent, the value when fillable, else _FILLED
+    for name in fields:
+        value = attrs.get(name)
+        fill = value is None or fillable(name, value)
+        expected.append(value if fill else rekordbox_ahead._FILLED)
+    assert states == tuple(expected)
