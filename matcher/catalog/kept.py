@@ -16,9 +16,9 @@ import contextlib
 import time
 from pathlib import Path
 
-__all__ = ["SIDE_FILES", "last_use", "mark_used", "prune_unused"]
+from matcher.sqlite_aside import SIDE_FILES
 
-SIDE_FILES = (".used", "-wal", "-shm", "-journal")  # what goes with a database
+__all__ = ["last_use", "mark_used", "prune_unused"]
 
 
 def mark_used(path: Path) -> None:
@@ -57,8 +57,7 @@ def prune_unused(
             db.unlink()
         except OSError:
             continue
-        for suffix in SIDE_FILES:
-            side = db.with_suffix(".used") if suffix == ".used" else Path(f"{db}{suffix}")
+        for side in (db.with_suffix(".used"), *(Path(f"{db}{s}") for s in SIDE_FILES)):
             with contextlib.suppress(OSError):
                 side.unlink(missing_ok=True)
         removed.append(db)
