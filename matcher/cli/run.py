@@ -118,7 +118,7 @@ def compact_journal() -> int:
     (not a bounded pass, as after a batch), then give the freed space back."""
     from matcher.engine.journal import Journal
     from matcher.engine.journal_db import default_journal_path
-    from matcher.engine.retention import Retention, drop_report, forget_old_batches
+    from matcher.engine.retention import Retention, drop_report, forget_all
 
     path = default_journal_path()
     before = _journal_bytes(path)
@@ -129,9 +129,7 @@ def compact_journal() -> int:
         drop_report(batch_id)
 
     with Journal.open() as journal:
-        results = 0
-        while deleted := forget_old_batches(journal, Retention(), forgotten=forgotten):
-            results += deleted
+        results = forget_all(journal, Retention(), forgotten=forgotten)
         shrunk = journal.compact()
         kept = len(journal.batch_sizes())
     batches = "batch" if len(gone) == 1 else "batches"

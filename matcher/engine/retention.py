@@ -31,6 +31,7 @@ __all__ = [
     "Forgetting",
     "Retention",
     "drop_report",
+    "forget_all",
     "forget_old_batches",
     "to_forget",
 ]
@@ -101,6 +102,17 @@ def forget_old_batches(
         if whole:
             forgotten(batch_id)
     return deleted
+
+
+def forget_all(
+    journal: Forgetting, keep: Retention, *, forgotten: Callable[[str], None] | None = None
+) -> int:
+    """Pass after pass until nothing is left to forget (`cratematch batches --compact`);
+    returns the results deleted."""
+    results = 0
+    while deleted := forget_old_batches(journal, keep, forgotten=forgotten):
+        results += deleted
+    return results
 
 
 def drop_report(batch_id: str) -> None:

@@ -108,12 +108,10 @@ def _within_history_limits() -> None:
     up to 50,000 old results (some 0.3 s) after its batch, a backlog of a past session
     rather than this run's cost."""
     from matcher.engine.journal import Journal
-    from matcher.engine.retention import Retention, forget_old_batches
+    from matcher.engine.retention import Retention, forget_all
 
-    results = 0
     with Journal.open() as journal:
-        while deleted := forget_old_batches(journal, Retention()):
-            results += deleted
+        results = forget_all(journal, Retention())
     print(f"bench journal: {results:,} old results forgotten before the timed runs")
 
 
