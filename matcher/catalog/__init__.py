@@ -4,6 +4,7 @@ store.py       CatalogStore: open, upsert, search (FTS5 MATCH), by_id / by_isrc
 schema.py      the file's tables and statements, and how a reader connects
 grams.py       the trigram index: candidates through a typo
 words.py       the words' row counts: what a word query may cost, bounded
+word_counts.py WordCounts: what a connection has asked the index of its words, remembered
 importers.py   read_catalog_source: catalog CSV (.gz), Rekordbox XML, Traktor NML, folder
 collection.py  DJ collection entries -> catalog rows
 audiofiles.py  audio files' tags -> catalog rows

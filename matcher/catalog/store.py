@@ -28,7 +28,7 @@ connection per process) need no -wal/-shm files and work from read-only folders 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
@@ -45,7 +45,6 @@ from matcher.catalog.schema import (
     HOLDING,
     META,
     MMAP_BYTES,
-    PROBE,
     SCHEMA,
     SCHEMA_VERSION,
     SEARCH,
@@ -56,6 +55,7 @@ from matcher.catalog.schema import (
     UPSERT,
     connect_readonly,
 )
+from matcher.catalog.word_counts import WordCounts
 from matcher.errors import CatalogError
 from matcher.model import CatalogTrack
 from matcher.sqlite_wal import use_wal
@@ -64,7 +64,6 @@ __all__ = ["SCHEMA_VERSION", "CatalogStore", "folded_fields", "normalise_isrc"]
 
 _BATCH = 4000  # rows per write transaction
 
-_MEMO = 20_000  # words, counts or trigrams remembered per connection (some 2 MB each)
 _CHECKED = 32  # rows a narrowed query may find for their common words to be checked here
 
 
@@ -77,12 +76,8 @@ class CatalogStore:
         self._conn = conn
         self._numeric_ids: bool | None = None
         self._rows: int | None = None
-        self._words_seen: dict[str, int] = {}  # word -> 1 when a track holds it (bounded)
-        self._grams_seen: dict[str, int] = {}  # trigram -> rows holding it (bounded)
-        self._words_df: dict[str, int] = {}  # word -> rows holding it (bounded)
-        self._top_count: int | None = None  # the most rows a word is held by
+        self.words = WordCounts(self._run)  # what it knows of its index's words
         self.has_trigrams = False  # whether the trigram index is there (schema 2 and later)
-        self.has_word_counts = False  # whether words_df is there (schema 3 and later)
 
     # -- opening -----------------------------------------------------------------------
 
@@ -150,7 +145,12 @@ class CatalogStore:
                 steps.append(lambda c: c.execute(ADD_FILE_SIZE))
             self._atomic(*steps, META, [("schema_version", str(SCHEMA_VERSION))])
         self.has_trigrams = int(version) >= 2 or not self.readonly
-        self.has_word_counts = int(version) >= 3 or not self.readonly
+        self.words.counted = int(version) >= 3 or not self.readonly
+
+    @property
+    def has_word_counts(self) -> bool:
+        """Whether words_df is there (schema 3 and later)."""
+        return self.words.counted
 
     def close(self) -> None:
         """Close; a writer folds the WAL back into the file so readers need no -shm."""
@@ -191,7 +191,7 @@ class CatalogStore:
             self._write(track_rows, fts_rows)
             written += len(batch)
         self._numeric_ids = self._rows = None
-        self._forget()
+        self.words.forget()
         return written
 
     def optimize(self) -> None:
@@ -202,14 +202,8 @@ class CatalogStore:
         self._run("INSERT INTO fts(fts) VALUES ('optimize')")
         self._run("INSERT INTO grams(grams) VALUES ('optimize')")
         self._atomic(grams.recount, word_df.recount)
-        self._forget()
+        self.words.forget()
         self._run("PRAGMA optimize")
-
-    def _forget(self) -> None:
-        self._words_seen.clear()
-        self._grams_seen.clear()
-        self._words_df.clear()
-        self._top_count = None
 
     def _write(self, track_rows: list[tuple], fts_rows: list[tuple]) -> None:
         ids = [(row[0],) for row in track_rows]
@@ -287,89 +281,7 @@ class CatalogStore:
         rows = self._run(f"{SELECT} WHERE isrc = ? AND isrc != '' ORDER BY rowid", (bare,))
         return [track_of(r) for r in rows]
 
-    def word_frequencies(self, words: Iterable[str]) -> dict[str, int]:
-        """How many tracks each folded word occurs in (any column); 0 when it occurs in
-        none. Lets a query planner drop words so common that an OR over them would rank
-        thousands of rows."""
-        wanted = list(dict.fromkeys(words))
-        return {**dict.fromkeys(wanted, 0), **self._counts("fts_vocab", wanted)}
-
-    def _counts(self, table: str, terms: list[str]) -> dict[str, int]:
-        """term -> doc from a vocabulary table, for the terms it holds."""
-        counts: dict[str, int] = {}
-        for start in range(0, len(terms), 500):
-            chunk = terms[start : start + 500]
-            sql = f"SELECT term, doc FROM {table} WHERE term IN ({', '.join('?' * len(chunk))})"
-            counts.update(dict(self._run(sql, chunk)))
-        return counts
-
-    def bounded_words(
-        self, title: tuple[str, ...], artists: tuple[str, ...], mode: str
-    ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-        """The words of a query worth asking for, so that its cost does not grow with the
-        catalog, or None when it is too unspecific to rank (see words.py); all of them
-        when the catalog keeps no word counts."""
-        if not self.has_word_counts:
-            return title, artists
-        return word_df.bounded(title, artists, mode, self._word_counts(title + artists))
-
-    def narrowed(self, title: tuple[str, ...], artists: tuple[str, ...]) -> word_df.Narrowed | None:
-        """A strict query's words split into those to ask the index for and those better
-        checked in the rows (`words.narrowing`); None when the catalog keeps no word
-        counts or no word of it is that common (then no query is narrowed, and none pays
-        for asking)."""
-        if not self.has_word_counts:
-            return None
-        if self._top_count is None:
-            self._top_count = self._run("SELECT coalesce(max(doc), 0) FROM words_df")[0][0]
-        if self._top_count <= word_df.NARROW:
-            return None
-        return word_df.narrowing(title, artists, self._word_counts(title + artists))
-
-    def _word_counts(self, words: tuple[str, ...]) -> dict[str, int]:
-        asked = [w for w in dict.fromkeys(words) if w]
-        return self._memo(self._words_df, asked, lambda found: self._counts("words_df", found))
-
-    def known_words(self, words: Iterable[str]) -> set[str]:
-        """The folded words that some track holds (in any column of the word index). One
-        index probe per word however common (cheaper than counting with fts_vocab), and
-        remembered: artists' names come back entry after entry."""
-        found = self._memo(self._words_seen, [w for w in dict.fromkeys(words) if w], self._probe)
-        return {w for w, known in found.items() if known}
-
-    def note_known(self, words: Iterable[str]) -> None:
-        """Remember `words` as held by some track, as a search that found rows holding
-        each of them shows, so that `known_words` need not probe for them. Plain ASCII
-        words only: the index surely makes a token of those (of a word it made no token
-        of, an AND would leave the phrase out, and its rows would say nothing)."""
-        seen = self._words_seen
-        if len(seen) > _MEMO:
-            seen.clear()
-        for w in words:
-            if w.isascii() and w.isalnum():
-                seen[w] = 1
-
-    def _probe(self, words: list[str]) -> dict[str, int]:
-        return {w: int(bool(self._run(PROBE, ('"' + w.replace('"', '""') + '"',)))) for w in words}
-
-    def _gram_counts(self, trigrams: list[str]) -> dict[str, int]:
-        counts = self._counts("grams_df", trigrams)
-        # new since the last import's recount, or in no row: ask the index itself
-        return {**counts, **self._counts("grams_vocab", [g for g in trigrams if g not in counts])}
-
-    @staticmethod
-    def _memo(
-        seen: dict[str, int], keys: list[str], fetch: Callable[[list[str]], dict[str, int]]
-    ) -> dict[str, int]:
-        missing = [k for k in keys if k not in seen]
-        if not missing:
-            return {k: seen[k] for k in keys}
-        found = fetch(missing)
-        answer = {k: seen[k] if k in seen else found.get(k, 0) for k in keys}
-        if len(seen) > _MEMO:  # forget only after the answer holds what it knew
-            seen.clear()
-        seen.update((k, answer[k]) for k in missing)
-        return answer
+    # -- searching ---------------------------------------------------------------------
 
     def search_grams(self, words: Sequence[str], limit: int) -> list[CatalogTrack]:
         """Tracks holding the most (and rarest) four-letter pieces of `words`, best first;
@@ -379,7 +291,7 @@ class CatalogStore:
             return []
         candidates = grams.pieces(words)
         needed = list(dict.fromkeys(g for p in candidates for g in grams.trigrams(p)))
-        counts = self._memo(self._grams_seen, needed, self._gram_counts)
+        counts = self.words.gram_rows(needed)
         rows = self._row_count()
         chosen = grams.choose(candidates, counts, grams.budget(rows))
         if not chosen:

@@ -70,7 +70,7 @@ class LocalCatalog(Provider):
             few = self._few(query, expression, limit)
             if few is not None:
                 return self._noted(query, few)
-        bounded = self.store.bounded_words(query.title, query.artists, query.mode)
+        bounded = self.store.words.bounded(query.title, query.artists, query.mode)
         if bounded is None:
             return []
         asked = replace(query, title=bounded[0], artists=bounded[1])
@@ -90,7 +90,8 @@ class LocalCatalog(Provider):
         return answer
 
     def _few_asked(self, query: Query, expression: str, limit: int) -> list[CatalogTrack] | None:
-        split = self.store.narrowed(query.title, query.artists) if query.mode == "all" else None
+        words = self.store.words
+        split = words.narrowed(query.title, query.artists) if query.mode == "all" else None
         if split is None:
             return self.store.search_few(expression, limit)
         rare = fts_expression(replace(query, title=split.asked[0], artists=split.asked[1]))
@@ -102,7 +103,7 @@ class LocalCatalog(Provider):
         trigram query then knows without asking."""
         if tracks and query.mode != "any":
             held = query.artists if query.mode == "artist+any" else query.title + query.artists
-            self.store.note_known(held)
+            self.store.words.note_known(held)
         return tracks
 
     def _search_grams(self, query: Query, limit: int) -> list[CatalogTrack]:
@@ -111,7 +112,7 @@ class LocalCatalog(Provider):
         if not self.store.has_trigrams or not long_words:
             return []
         self.counters.queries += 1  # asked, if only whether the words are known
-        if not set(long_words) - self.store.known_words(long_words):
+        if not set(long_words) - self.store.words.known(long_words):
             return []
         return self.store.search_grams(words, min(limit, GRAM_LIMIT))
 

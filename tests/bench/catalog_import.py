@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             sample = random.Random(7).sample(tracks, min(args.queries, len(tracks)))
             words = {w for t in sample for w in folded_fields(t)[0].split()}
             cutoff = len(tracks) // 100
-            common = {w for w, n in store.word_frequencies(words).items() if n > cutoff}
+            common = {w for w, n in store.words.frequencies(words).items() if n > cutoff}
             print(f"  {len(common)} of {len(words)} title words are in more than 1 % of tracks")
             for kind, queries in build_queries(sample, common).items():
                 store.search(queries[0][0], args.limit)  # warm the statement cache

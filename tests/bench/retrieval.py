@@ -153,7 +153,7 @@ def trigram_cost(db: Path, queries: int, limit: int, label: str) -> None:
                 artist = _mangle(artist, rng)
             query = Query("trigram", tuple(title.split()), tuple(artist.split()), mode="trigram")
             long_words = [w for w in query.title + query.artists if len(w) >= 3]
-            if not set(long_words) - store.known_words(long_words):
+            if not set(long_words) - store.words.known(long_words):
                 skipped += 1  # the typo made a word the catalog knows: the query is skipped
                 continue
             q0 = time.perf_counter()

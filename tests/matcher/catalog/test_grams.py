@@ -139,7 +139,7 @@ def test_search_grams_limits_and_handles_nothing(db: Path) -> None:
 
 def test_known_words(db: Path) -> None:
     with CatalogStore.open(db, readonly=True) as store:
-        assert store.known_words(["phex", "wtihout", "machine", 'qu"ote', ""]) == {
+        assert store.words.known(["phex", "wtihout", "machine", 'qu"ote', ""]) == {
             "phex",
             "machine",
         }
@@ -216,8 +216,8 @@ def test_the_index_holds_no_copy_of_the_text(db: Path) -> None:
 
 def test_what_a_connection_remembers_is_forgotten_on_write(db: Path) -> None:
     with CatalogStore.open(db) as store:
-        assert store.known_words(["qopwen"]) == set()
+        assert store.words.known(["qopwen"]) == set()
         assert _rows_for(store, "xylokjuv qopwen") == set()
         store.upsert_many([CatalogTrack("8", "Xylokjuv", artists=("Qopwen",))])
-        assert store.known_words(["qopwen"]) == {"qopwen"}
+        assert store.words.known(["qopwen"]) == {"qopwen"}
         assert _rows_for(store, "xylokjuv qopwen") == {"8"}

@@ -363,13 +363,13 @@ def test_a_catalog_from_before_file_sizes_reads_and_upgrades(tmp_path: Path) -> 
 def test_a_full_memo_forgets_without_losing_the_answer(store, monkeypatch) -> None:
     """The memos of word and trigram counts are cleared when full; an answer asked for
     words some of which were remembered before the clearing still holds every word."""
-    monkeypatch.setattr("matcher.catalog.store._MEMO", 2)
-    assert store.known_words(["lolita", "red", "lights"]) == {"lolita", "red", "lights"}
+    monkeypatch.setattr("matcher.catalog.word_counts.MEMO", 2)
+    assert store.words.known(["lolita", "red", "lights"]) == {"lolita", "red", "lights"}
     # two remembered, one new: the memo (three words) is cleared while this is answered
-    assert store.known_words(["lolita", "red", "strings"]) == {"lolita", "red", "strings"}
-    assert store.known_words(["nowhere", "lolita"]) == {"lolita"}
-    first = store.bounded_words(("lolita",), ("boriqua", "tribez"), "all")
-    assert store.bounded_words(("lolita",), ("boriqua", "tiesto"), "all") is not None
-    assert store.bounded_words(("lolita",), ("boriqua", "tribez"), "all") == first
+    assert store.words.known(["lolita", "red", "strings"]) == {"lolita", "red", "strings"}
+    assert store.words.known(["nowhere", "lolita"]) == {"lolita"}
+    first = store.words.bounded(("lolita",), ("boriqua", "tribez"), "all")
+    assert store.words.bounded(("lolita",), ("boriqua", "tiesto"), "all") is not None
+    assert store.words.bounded(("lolita",), ("boriqua", "tribez"), "all") == first
     assert [t.catalog_id for t in store.search_grams(["lolitta"], 5)][:2] == ["101", "102"]
     assert [t.catalog_id for t in store.search_grams(["lolitta", "bouriqua"], 5)][:1] == ["101"]

@@ -67,7 +67,7 @@ def _matched(db: Path, expression: str) -> int:
 
 
 def _bounded(provider: LocalCatalog, query: Query) -> str:
-    title, artists = provider.store.bounded_words(query.title, query.artists, query.mode)
+    title, artists = provider.store.words.bounded(query.title, query.artists, query.mode)
     return fts_expression(Query(query.kind, title, artists, query.mode))
 
 
@@ -162,7 +162,7 @@ def test_search_few_gives_every_row_or_none(db: Path) -> None:
 def test_word_counts_follow_imports(db: Path) -> None:
     with CatalogStore.open(db, readonly=True) as store:
         assert store.has_word_counts
-        assert store.bounded_words(("zorblax",), ("quentin",), "any") == (
+        assert store.words.bounded(("zorblax",), ("quentin",), "any") == (
             ("zorblax",),
             ("quentin",),
         )
@@ -170,7 +170,7 @@ def test_word_counts_follow_imports(db: Path) -> None:
         store.upsert_many([CatalogTrack(f"z{n}", f"Zorblax {n}") for n in range(words.BUDGET)])
         store.optimize()
     with CatalogStore.open(db, readonly=True) as store:  # "zorblax" is common now
-        assert store.bounded_words(("zorblax",), ("quentin",), "any") == ((), ("quentin",))
+        assert store.words.bounded(("zorblax",), ("quentin",), "any") == ((), ("quentin",))
 
 
 def _downgrade(path: Path) -> None:
@@ -266,7 +266,7 @@ def test_a_narrowed_strict_query_finds_the_rows_the_whole_one_finds(
 ) -> None:
     query = Query("title+artist", title, artists)
     with LocalCatalog(odd_db) as provider:
-        assert provider.store.narrowed(title, artists) is not None  # it is narrowed
+        assert provider.store.words.narrowed(title, artists) is not None  # it is narrowed
         whole = provider.store.search_few(fts_expression(query), 20)
         assert whole is not None
         assert provider.search(query, 20) == whole
@@ -294,5 +294,5 @@ def test_a_narrowed_query_finding_many_rows_asks_the_whole_one(
 def test_no_query_is_narrowed_where_no_word_is_that_common(odd_db: Path) -> None:
     """The real threshold against the crowd's 600 rows: nothing to narrow, nothing asked."""
     with CatalogStore.open(odd_db, readonly=True) as store:
-        assert store.narrowed(("love", "night", "wubbo"), ("dj",)) is None
-        assert store._words_df == {}  # noqa: SLF001 - no word was counted for it
+        assert store.words.narrowed(("love", "night", "wubbo"), ("dj",)) is None
+        assert store.words._df == {}  # noqa: SLF001 - no word was counted for it

@@ -227,8 +227,8 @@ def test_an_and_asked_again_is_answered_without_the_index(catalog: LocalCatalog)
 
 def test_only_plain_words_are_noted_known(catalog: LocalCatalog) -> None:
     """A word the index makes no token of would not show in an AND's rows."""
-    catalog.store.note_known(["amber", "日本", "a-b", ""])
-    assert catalog.store.known_words(["amber", "日本", "a-b"]) == {"amber"}
+    catalog.store.words.note_known(["amber", "日本", "a-b", ""])
+    assert catalog.store.words.known(["amber", "日本", "a-b"]) == {"amber"}
 
 
 def test_trigram_query_brings_few_candidates(tmp_path: Path) -> None:
