@@ -67,7 +67,7 @@ from matcher.engine.processes import (
     lower_priority,
     quick_exit,
 )
-from matcher.engine.retention import Retention, forget_old_batches
+from matcher.engine.retention import Retention, tidy
 from matcher.engine.review import apply_review
 from matcher.errors import CrateMatchError
 from matcher.playlists import load_playlists
@@ -337,12 +337,13 @@ class _Host:
             self.journal.close()
 
     def _tidy_journal(self) -> None:
-        """Forget the batches the retention rule no longer keeps (retention.py), now that
-        nothing runs; one bounded pass. A failure only means they stay a while longer."""
+        """Forget the batches the retention rule no longer keeps, now that nothing runs:
+        one bounded pass, and the file rewritten once it is mostly free (retention.tidy).
+        A failure only means they stay a while longer."""
         if self.journal is not None:
             keep = self.config.keep_history or Retention()
             with contextlib.suppress(CrateMatchError):
-                forget_old_batches(self.journal, keep)
+                tidy(self.journal, keep)
 
     def _drain_commands(self, block: bool) -> None:
         try:

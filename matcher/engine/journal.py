@@ -37,7 +37,7 @@ from matcher.engine.journal_db import (
     error_of,
     rebuild_journal,
 )
-from matcher.engine.retention import BatchSize
+from matcher.engine.retention import BatchSize, FileSpace
 from matcher.engine.serialize import EncodedResult, encode_result  # a worker's, re-exported
 from matcher.errors import JournalError
 from matcher.model import MatchResult
@@ -235,6 +235,13 @@ class Journal(History):
             if whole:
                 conn.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
         return deleted, whole
+
+    def space(self) -> FileSpace:
+        """The file's size in pages, and its free pages (what `compact` would give back)."""
+        page = self._read("PRAGMA page_size")[0][0]
+        total = self._read("PRAGMA page_count")[0][0]
+        free = self._read("PRAGMA freelist_count")[0][0]
+        return FileSpace(total * page, free * page)
 
     def compact(self) -> bool:
         """Give the space of forgotten batches back to the file system: the file is

@@ -14,8 +14,10 @@ deletes at most `per_pass` results each time, so a very large old batch costs se
 passes rather than one long wait at the end of a run. A batch is made unusable in the
 first pass (its playlists go first: `write` and `resume` then say it is no longer in the
 history), and its record goes with its last results. The freed pages are reused by the
-next batches; the file itself does not shrink (`cratematch batches --compact` forgets
-all at once, then rewrites it).
+next batches, so in the steady state (a batch in, an old one out) the file keeps its
+size. When forgetting is done and has left most of the file free (a journal from before
+these limits, a huge batch gone), the host rewrites it once to give the space back
+(`tidy`); `cratematch batches --compact` forgets all at once, then rewrites it.
 """
 
 from __future__ import annotations
@@ -28,12 +30,15 @@ from typing import Protocol
 
 __all__ = [
     "BatchSize",
+    "FileSpace",
     "Forgetting",
     "Retention",
     "drop_report",
     "forget_all",
     "forget_old_batches",
+    "tidy",
     "to_forget",
+    "worth_shrinking",
 ]
 
 
@@ -45,6 +50,25 @@ class Retention:
     max_results: int = 250_000  # about 275 MB of journal
     protect_s: float = 24 * 3600.0
     per_pass: int = 50_000  # results deleted per pass: some 0.3 s
+    # the file is rewritten when its free pages are more than this share of it ...
+    shrink_free_share: float = 0.5
+    shrink_min_bytes: int = 64 * 1024 * 1024  # ... and at least this much
+
+
+@dataclass(frozen=True, slots=True)
+class FileSpace:
+    """The journal file's size and how much of it is free pages."""
+
+    total_bytes: int
+    free_bytes: int
+
+
+def worth_shrinking(space: FileSpace, keep: Retention) -> bool:
+    """Whether rewriting the file gives back enough to be worth its cost (it rewrites
+    what is kept: some 2 s for 250 MB). One forgotten batch in the steady state leaves
+    too little free for it; the next batch reuses those pages anyway."""
+    free = space.free_bytes
+    return free >= keep.shrink_min_bytes and free > keep.shrink_free_share * space.total_bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +102,10 @@ class Forgetting(Protocol):
 
     def forget_batch(self, batch_id: str, max_results: int) -> tuple[int, bool]: ...
 
+    def space(self) -> FileSpace: ...
+
+    def compact(self) -> bool: ...
+
 
 def forget_old_batches(
     journal: Forgetting,
@@ -101,6 +129,19 @@ def forget_old_batches(
         budget -= count
         if whole:
             forgotten(batch_id)
+    return deleted
+
+
+def tidy(
+    journal: Forgetting, keep: Retention, *, forgotten: Callable[[str], None] | None = None
+) -> int:
+    """What the host does when it has nothing else to do: one pass of forgetting, then,
+    once nothing is left to forget (the pass used less than its share) and that has left
+    the file mostly free, the file rewritten to give the space back. Returns the results
+    deleted."""
+    deleted = forget_old_batches(journal, keep, forgotten=forgotten)
+    if deleted < keep.per_pass and worth_shrinking(journal.space(), keep):
+        journal.compact()
     return deleted
 
 

@@ -15,7 +15,15 @@ from matcher.engine.client import Engine
 from matcher.engine.events import BatchFinished, BatchState
 from matcher.engine.history import History
 from matcher.engine.journal import Journal
-from matcher.engine.retention import BatchSize, Retention, forget_old_batches, to_forget
+from matcher.engine.retention import (
+    BatchSize,
+    FileSpace,
+    Retention,
+    forget_old_batches,
+    tidy,
+    to_forget,
+    worth_shrinking,
+)
 from matcher.errors import InputError
 from matcher.performance.report import history_report_path
 from matcher.writeback.targets import resolve_sources
@@ -140,6 +148,58 @@ def test_a_pass_deletes_at_most_its_share_and_the_next_pass_goes_on(journal: Jou
     assert gone == ["a", "b", "c"]
     assert [b.batch_id for b in journal.batches()] == ["d"]
     assert forget_old_batches(journal, keep, forgotten=gone.append) == 0
+
+
+MB = 1024 * 1024
+
+
+def test_the_file_is_rewritten_only_when_most_of_it_is_free_and_that_is_much() -> None:
+    keep = Retention()  # half the file, and 64 MB
+    assert worth_shrinking(FileSpace(2000 * MB, 1800 * MB), keep)
+    assert not worth_shrinking(FileSpace(300 * MB, 11 * MB), keep)  # steady state
+    assert not worth_shrinking(FileSpace(100 * MB, 60 * MB), keep)  # too little to matter
+    assert not worth_shrinking(FileSpace(200 * MB, 100 * MB), keep)  # exactly half
+    assert worth_shrinking(FileSpace(200 * MB, 70 * MB), Retention(shrink_free_share=0.25))
+
+
+def _filled(journal: Journal, *batches: tuple[str, int]) -> None:
+    """Finished batches, the first oldest, of `n` results each."""
+    for at, (name, done) in enumerate(batches, start=1):
+        new_batch(journal, name, BatchState.FINISHED, done=done)
+        sql(journal.path, f"UPDATE batches SET updated = {at} WHERE batch_id = '{name}'")
+
+
+def test_tidy_gives_the_space_back_once_forgetting_has_left_the_file_mostly_free(
+    journal: Journal,
+) -> None:
+    _filled(journal, ("old", 3000), ("new", 300))
+    before = journal.space()
+    keep = Retention(max_batches=1, protect_s=0.0, shrink_min_bytes=64 * 1024)
+    assert tidy(journal, keep) == 3000
+    after = journal.space()
+    assert after.free_bytes == 0
+    assert after.total_bytes < before.total_bytes / 3
+    assert len(journal.results("new", 0)) == 300  # what is kept is intact
+    assert tidy(journal, keep) == 0 and journal.space() == after  # nothing more to do
+
+
+def test_tidy_leaves_the_file_as_it_is_in_the_steady_state(journal: Journal) -> None:
+    _filled(journal, ("old", 300), ("mid", 1500), ("new", 1500))
+    before = journal.space()
+    keep = Retention(max_batches=2, protect_s=0.0, shrink_min_bytes=64 * 1024)
+    assert tidy(journal, keep) == 300
+    after = journal.space()  # a tenth freed: kept for the next batch, not given back
+    assert after.total_bytes == before.total_bytes and after.free_bytes > 0
+
+
+def test_tidy_waits_for_the_last_pass_before_rewriting_the_file(journal: Journal) -> None:
+    _filled(journal, ("old", 3000), ("new", 100))
+    keep = Retention(max_batches=1, protect_s=0.0, per_pass=2000, shrink_min_bytes=64 * 1024)
+    size = journal.space().total_bytes
+    assert tidy(journal, keep) == 2000
+    assert journal.space().total_bytes == size  # more to forget: no rewrite yet
+    assert tidy(journal, keep) == 1000
+    assert journal.space().free_bytes == 0 and journal.space().total_bytes < size / 3
 
 
 # -- through the engine ------------------------------------------------------------------
