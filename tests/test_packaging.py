@@ -532,6 +532,9 @@ def test_spec_builds_one_file_and_one_folder(
     assert analysis.kwargs["datas"] == app_meta.data_files()
     # the readers are imported by format name: PyInstaller must be told of them
     assert analysis.kwargs["hiddenimports"] == ["submodules of matcher.playlists"]
+    # the Dask client goes in: the window's settings can name a cluster, and the app's
+    # users have no pip to add the cluster extra with (packaging/smoke_cluster.py runs it)
+    assert not {"dask", "distributed"} & set(analysis.kwargs["excludes"])
     onefile, onedir_exe = made["EXE:cratematch"], made["EXE:CrateMatch"]
     assert onefile.kwargs["console"] is True  # the CLI prints to its terminal
     assert onedir_exe.kwargs["exclude_binaries"] is True
