@@ -41,6 +41,7 @@ from ui.controller import Controller
 from ui.settings import Settings, TokenStore, load_settings
 from ui.theme import GAP, MUTED, PAD, apply_scaling, font, setup_appearance
 from ui.views.banner import Banner
+from ui.views.catalog_prompt import CatalogPrompt
 from ui.views.confirm import ConfirmDialog
 from ui.views.dashboard import Dashboard
 from ui.views.drop_zone import DropZone, NoticeArea
@@ -65,7 +66,7 @@ PLAYLIST_TYPES = [
     ("All files", "*"),
 ]
 # the left column, top to bottom (the title is row 0)
-_ROW = {"repair": 1, "resume": 2, "drop": 3, "notices": 4, "queue": 5}
+_ROW = {"repair": 1, "resume": 2, "catalog": 3, "drop": 4, "notices": 5, "queue": 6}
 _TYPING = ("Entry", "TEntry", "Text", "Spinbox", "TSpinbox", "TCombobox")
 
 
@@ -180,6 +181,9 @@ class App:
         self.resume_prompt.on_visibility = partial(self._show_banner, self.resume_prompt, "resume")
         self.repair_prompt = RepairPrompt(left, c.repair)
         self.repair_prompt.on_visibility = partial(self._show_banner, self.repair_prompt, "repair")
+        self.catalog_prompt = CatalogPrompt(left, c.catalog_choice)
+        self.catalog_prompt.on_visibility = partial(self._show_banner, self.catalog_prompt,
+                                                    "catalog")  # fmt: skip
         self.drop_zone = DropZone(left, on_paths=c.intake.add_paths, on_add=self.add_dialog)
         self.drop_zone.register(root)
         self.notices = NoticeArea(left, on_dismiss=c.session.dismiss_notices)

@@ -13,6 +13,7 @@ each view gets the part it needs:
                              queue edits
     history  ui/history.py   unfinished batches, full results, dismissals (read-only)
     repair   ui/repair.py    a damaged journal or catalog, moved aside on request
+    catalog_choice  ui/catalog_choice.py   no catalog at Start: the window asks for one
     writes   ui/writes.py    write-back: the preview, writing tags, undo, the writes;
                              the events of its runs are handed to it, not to the queue
 
@@ -41,6 +42,7 @@ from matcher import (
     PlaylistRef,
     default_out_dir,
 )
+from ui.catalog_choice import CatalogChoice
 from ui.history import BatchHistory
 from ui.intake import Intake
 from ui.progress_model import RunFigures
@@ -78,6 +80,7 @@ class Controller:
         self.history.on_damaged = self.repair.found_reading
         self.writes = Writes(self.session, self._ensure_engine, self.history,
                              lambda: self.model.active)  # fmt: skip
+        self.catalog_choice = CatalogChoice(self.session, self.apply_settings, self.start)
 
     @property
     def model(self) -> QueueModel:
@@ -108,6 +111,8 @@ class Controller:
         items = self.model.waiting()
         if not items:
             self.session.notice("Add playlists to the queue first.")
+            return False
+        if not self.catalog_choice.ready():  # no catalog at all: the window asks for one
             return False
         engine = self._ensure_engine()
         if engine is None:

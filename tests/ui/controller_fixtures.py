@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from matcher import EngineConfig, Event, PlaylistRef
+from matcher.paths import default_catalog_path
 from ui.controller import Controller
 from ui.settings import Settings
 
@@ -64,8 +65,13 @@ class FakeEngine:
 class Harness:
     """A controller whose posted calls run when `settle()` says so, like the pump would."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, imported: bool = True) -> None:
+        """`imported`: a catalog is there as `cratematch catalog import` leaves it, so
+        Start need not ask for one (ui/catalog_choice.py; the stand-in engine reads none)."""
         FakeEngine.made = []
+        if imported:
+            default_catalog_path().parent.mkdir(parents=True, exist_ok=True)
+            default_catalog_path().touch()
         self.posted: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self.c = Controller(settings or Settings(), post=self.posted.put, engine_factory=FakeEngine)
         self.changes = 0

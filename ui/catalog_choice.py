@@ -1,0 +1,74 @@
+"""The catalog a batch matches against, chosen before Start rather than after a failed
+batch. No Tk here.
+
+A new user drops playlists and presses Start. With the local catalog selected and no
+catalog at all (no file in Settings, none imported with `cratematch catalog import`), the
+batch could only fail, every playlist with a message about command-line options. The
+window asks instead: the catalog banner says what is missing and offers to choose the
+file. The choice becomes Settings' catalog file (saved), and the batch starts with it.
+The queue keeps its playlists waiting meanwhile; Dismiss leaves them waiting.
+
+    Start ──▶ ready()? ── no ──▶ asking: the banner ──▶ choose(path) ──▶ Start again
+                └── yes ──▶ the batch
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from matcher.paths import default_catalog_path
+from ui.session import Session
+from ui.settings import Settings
+
+__all__ = ["CATALOG_TYPES", "CatalogChoice"]
+
+# What the file dialog offers: what `--catalog` and Settings' catalog file take.
+CATALOG_TYPES = [
+    ("Catalogs", "*.csv *.csv.gz *.tsv *.xml *.nml *.sqlite *.db"),
+    ("All files", "*"),
+]
+
+
+class CatalogChoice:
+    def __init__(
+        self,
+        session: Session,
+        apply: Callable[[Settings], None],
+        start: Callable[[], bool],
+        imported: Callable[[], Path] = default_catalog_path,
+    ) -> None:
+        self.session = session
+        self.asking = False  # the banner shows while True
+        self._apply = apply  # keep and save new settings (Controller.apply_settings)
+        self._start = start  # Controller.start
+        self._imported = imported  # where `cratematch catalog import` puts the catalog
+
+    def ready(self) -> bool:
+        """Whether a batch with the current settings has a catalog to match against (an
+        online provider needs none); otherwise ask for one, and say no."""
+        settings = self.session.settings
+        has = settings.provider != "local" or bool(settings.catalog.strip())
+        if has or self._imported().exists():
+            self._set_asking(False)
+            return True
+        self._set_asking(True)
+        return False
+
+    def choose(self, path: str) -> bool:
+        """Use the catalog file at `path` from now on and start the waiting playlists;
+        an empty path (the dialog cancelled) changes nothing."""
+        if not path:
+            return False
+        self._apply(replace(self.session.settings, catalog=path))
+        self._set_asking(False)
+        return self._start()
+
+    def dismiss(self) -> None:
+        self._set_asking(False)
+
+    def _set_asking(self, asking: bool) -> None:
+        if self.asking is not asking:
+            self.asking = asking
+            self.session.changed()
