@@ -91,3 +91,7 @@ def test_the_window_asks_then_matches_with_the_catalog_chosen(make_app, tmp_path
     assert app.controller.settings.catalog == str(tmp_path / "catalog.csv")
     assert (tmp_path / "out" / "Warm Up" / "matches.csv").is_file()
     assert app.controller.model.items[0].counts.matched > 0
+    # the Settings tab shows it, so that its Save keeps it rather than the empty field
+    assert app.settings_view.catalog.get() == str(tmp_path / "catalog.csv")
+    assert app.settings_view.save()
+    assert load_settings()[0].catalog == str(tmp_path / "catalog.csv")

@@ -140,6 +140,7 @@ class SettingsView(ctk.CTkFrame):
         self._hints.append(self.message)
         form.bind("<Configure>", lambda e: self._fit_hints(e.width), add="+")
         self.load(controller.settings)
+        controller.session.watch(self._changed_elsewhere)
 
     def _build_advanced(self, form: ctk.CTkScrollableFrame) -> None:
         """The preset's numbers, shown on request (a DJ needs the words, not the weights)."""
@@ -186,7 +187,14 @@ class SettingsView(ctk.CTkFrame):
 
     # -- values --------------------------------------------------------------------------
 
+    def _changed_elsewhere(self) -> None:
+        """Show settings another part of the window changed (the catalog chosen at Start),
+        so that Save does not put back what the form showed before."""
+        if self.controller.settings is not self._loaded:
+            self.load(self.controller.settings)
+
     def load(self, settings: Settings) -> None:
+        self._loaded = settings
         self.provider.set(_shown(PROVIDER_NAMES, settings.provider))
         self.preset.set(_shown(PRESET_NAMES, settings.preset))
         _set_entry(self.catalog, settings.catalog)
@@ -227,6 +235,7 @@ class SettingsView(ctk.CTkFrame):
         except ValueError as err:
             self._say(str(err), warn=True)
             return False
+        self._loaded = settings  # what the form shows: no reload when it is applied
         self.controller.apply_settings(settings)
         self._say("Saved. The next batch uses these settings.")
         return True
