@@ -21,7 +21,8 @@ that):
                         replan, write_summary_lines, list_writes, WriteSummary,
                         WRITE_FIELDS, DEFAULT_WRITE_FIELDS, KEY_NOTATIONS; into DJ
                         libraries: LibraryPlan, LIBRARY_APPS, LIBRARY_FIELDS
-    settings and files  HttpOptions, config_dir, default_out_dir, atomic_write_text, fold
+    settings and files  HttpOptions, config_dir, default_out_dir, default_catalog_path,
+                        atomic_write_text, fold
     errors              CrateMatchError and its tree (matcher.errors)
 
 Names that need the engine's machinery load on first use: worker processes import this
@@ -49,7 +50,7 @@ from matcher.model import (
     PlaylistInfo,
     PlaylistRef,
 )
-from matcher.paths import config_dir, default_out_dir
+from matcher.paths import config_dir, default_catalog_path, default_out_dir
 
 if TYPE_CHECKING:
     from matcher.catalog.damaged import set_aside as set_aside_catalog
@@ -227,6 +228,7 @@ __all__ = [
     "__version__",
     "atomic_write_text",
     "config_dir",
+    "default_catalog_path",
     "default_journal_path",
     "default_out_dir",
     "fold",

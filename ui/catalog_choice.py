@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from matcher.paths import default_catalog_path
+from matcher import default_catalog_path
 from ui.session import Session
 from ui.settings import Settings
 

@@ -8,8 +8,7 @@ import queue
 from collections.abc import Callable
 from pathlib import Path
 
-from matcher import EngineConfig, Event, PlaylistRef
-from matcher.paths import default_catalog_path
+from matcher import EngineConfig, Event, PlaylistRef, default_catalog_path
 from ui.controller import Controller
 from ui.settings import Settings
 

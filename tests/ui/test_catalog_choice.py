@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matcher import PlaylistRef
-from matcher.paths import default_catalog_path
+from matcher import PlaylistRef, default_catalog_path
 from tests.matcher.engine.engine_fixtures import write_catalog, write_m3u8
 from tests.ui.controller_fixtures import FakeEngine, Harness, m3u
 from tests.ui.gui_helpers import pump_until, screenshot, spin
