@@ -13,7 +13,7 @@ each view gets the part it needs:
                              queue edits
     history  ui/history.py   unfinished batches, full results, dismissals (read-only)
     repair   ui/repair.py    a damaged journal or catalog, moved aside on request
-    catalog_choice  ui/catalog_choice.py   no catalog at Start: the window asks for one
+    catalog_choice (ui/catalog_choice.py): Start with no catalog at all asks for one
     writes   ui/writes.py    write-back: the preview, writing tags, undo, the writes;
                              the events of its runs are handed to it, not to the queue
 

@@ -237,7 +237,7 @@ class Journal(History):
         return deleted, whole
 
     def space(self) -> FileSpace:
-        """The file's size in pages, and its free pages (what `compact` would give back)."""
+        """The file's size and its free pages, in bytes (what `compact` would give back)."""
         page = self._read("PRAGMA page_size")[0][0]
         total = self._read("PRAGMA page_count")[0][0]
         free = self._read("PRAGMA freelist_count")[0][0]
