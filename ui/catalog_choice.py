@@ -19,16 +19,33 @@ from dataclasses import replace
 from pathlib import Path
 
 from matcher import default_catalog_path
+from ui.preset_words import PRESET_NAMES
 from ui.session import Session
-from ui.settings import Settings
+from ui.settings import PROVIDER_NAMES, Settings
 
-__all__ = ["CATALOG_TYPES", "CatalogChoice"]
+__all__ = ["CATALOG_TYPES", "CatalogChoice", "describe_target"]
 
 # What the file dialog offers: what `--catalog` and Settings' catalog file take.
 CATALOG_TYPES = [
     ("Catalogs", "*.csv *.csv.gz *.tsv *.xml *.nml *.sqlite *.db"),
     ("All files", "*"),
 ]
+
+
+def describe_target(settings: Settings, imported: bool) -> str:
+    """What the next Start matches against, in one line under the Start button: the
+    catalog (its file's name), the preset and where the matching runs. `imported`: a
+    catalog imported with `cratematch catalog import` is there."""
+    if settings.provider != "local":
+        catalog = f"{PROVIDER_NAMES.get(settings.provider, settings.provider)} (online)"
+    elif settings.catalog.strip():
+        catalog = Path(settings.catalog.strip()).name or settings.catalog.strip()
+    else:
+        catalog = "the imported one" if imported else "none yet (Start asks for one)"
+    text = f"Catalog: {catalog} · {PRESET_NAMES.get(settings.preset, settings.preset)} preset"
+    if settings.cluster and settings.provider == "local":
+        text += " · on a Dask cluster"
+    return text
 
 
 class CatalogChoice:
@@ -64,6 +81,10 @@ class CatalogChoice:
         self._apply(replace(self.session.settings, catalog=path))
         self._set_asking(False)
         return self._start()
+
+    def target(self) -> str:
+        """`describe_target` for the current settings."""
+        return describe_target(self.session.settings, self._imported().exists())
 
     def dismiss(self) -> None:
         self._set_asking(False)

@@ -26,6 +26,7 @@ from matcher import PRESETS, PROVIDERS, EngineConfig, HttpOptions, config_dir
 
 __all__ = [
     "KEYRING_SERVICE",
+    "PROVIDER_NAMES",
     "TOKEN_PROVIDERS",
     "Settings",
     "TokenStore",
@@ -35,6 +36,9 @@ __all__ = [
     "settings_from_dict",
     "settings_path",
 ]
+
+PROVIDER_NAMES = {"local": "Local catalog", "musicbrainz": "MusicBrainz",
+                  "beatport": "Beatport", "discogs": "Discogs"}  # fmt: skip
 
 KEYRING_SERVICE = "CrateMatch"
 TOKEN_PROVIDERS = ("beatport", "discogs")  # MusicBrainz needs no token

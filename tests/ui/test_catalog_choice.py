@@ -11,6 +11,7 @@ from matcher import PlaylistRef, default_catalog_path
 from tests.matcher.engine.engine_fixtures import write_catalog, write_m3u8
 from tests.ui.controller_fixtures import FakeEngine, Harness, m3u
 from tests.ui.gui_helpers import pump_until, screenshot, spin
+from ui.catalog_choice import describe_target
 from ui.queue_model import ItemStatus
 from ui.settings import Settings, load_settings
 from ui.views.catalog_prompt import MESSAGE
@@ -69,6 +70,21 @@ def test_no_question_when_there_is_a_catalog_or_none_is_needed(tmp_path: Path) -
     assert h.c.start() and not h.c.catalog_choice.asking
 
 
+def test_the_line_under_start_says_what_start_matches_against() -> None:
+    said = describe_target
+    assert said(Settings(), False) == "Catalog: none yet (Start asks for one) · Balanced preset"
+    assert said(Settings(), True) == "Catalog: the imported one · Balanced preset"
+    assert said(Settings(catalog="/music/Export/collection.xml", preset="fast"), False) == (
+        "Catalog: collection.xml · Fast preset"
+    )
+    assert said(Settings(catalog="c.csv", cluster="tcp://h:8786"), False) == (
+        "Catalog: c.csv · Balanced preset · on a Dask cluster"
+    )
+    assert said(Settings(provider="musicbrainz", cluster="tcp://h:8786"), False) == (
+        "Catalog: MusicBrainz (online) · Balanced preset"  # online: never on the cluster
+    )
+
+
 def test_the_window_asks_then_matches_with_the_catalog_chosen(make_app, tmp_path: Path) -> None:
     write_catalog(tmp_path / "catalog.csv")
     write_m3u8(tmp_path / "Warm Up.m3u8", 40)
@@ -76,6 +92,8 @@ def test_the_window_asks_then_matches_with_the_catalog_chosen(make_app, tmp_path
     pump_until(app, lambda: app.controller.model.waiting(), "the playlist queued")
     prompt = app.catalog_prompt
     assert not prompt.visible and not prompt.winfo_ismapped()
+    target = app.queue_view.target
+    assert target.cget("text") == "Catalog: none yet (Start asks for one) · Balanced preset"
     app.root.event_generate("<F5>")  # Start
     pump_until(app, lambda: prompt.winfo_ismapped(), "the catalog question")
     assert prompt.text.cget("text") == MESSAGE and prompt.button.cget("text") == "Choose…"
@@ -90,6 +108,7 @@ def test_the_window_asks_then_matches_with_the_catalog_chosen(make_app, tmp_path
     assert app.controller.settings.catalog == str(tmp_path / "catalog.csv")
     assert (tmp_path / "out" / "Warm Up" / "matches.csv").is_file()
     assert app.controller.model.items[0].counts.matched > 0
+    assert target.cget("text") == "Catalog: catalog.csv · Balanced preset"
     # the Settings tab shows it, so that its Save keeps it rather than the empty field
     assert app.settings_view.catalog.get() == str(tmp_path / "catalog.csv")
     assert app.settings_view.save()

@@ -258,6 +258,10 @@ class QueueView(ctk.CTkFrame):
         self.start_button.grid(row=0, column=0, sticky="ew", padx=(0, GAP // 2))
         self.pause_button.grid(row=0, column=1, sticky="ew", padx=GAP // 2)
         self.cancel_button.grid(row=0, column=2, sticky="ew", padx=(GAP // 2, 0))
+        # what Start matches against: the catalog, the preset, where it runs
+        self.target = ctk.CTkLabel(self, text="", font=font("small"), text_color=MUTED,
+                                   anchor="w")  # fmt: skip
+        self.target.grid(row=3, column=0, sticky="ew", pady=(4, 0))
         controller.session.watch(self.refresh)
         self.refresh()
 
@@ -283,6 +287,9 @@ class QueueView(ctk.CTkFrame):
             self.empty.grid(row=0, column=0, pady=PAD * 2)
         self._refresh_summary(items)
         self._refresh_buttons()
+        target = self.controller.catalog_choice.target()
+        if self.target.cget("text") != target:
+            self.target.configure(text=target)
 
     def _refresh_summary(self, items: list[QueueItem]) -> None:
         if not items:

@@ -20,7 +20,7 @@ from customtkinter.windows.widgets.scaling import ScalingTracker
 from matcher import PRESETS, PROVIDERS, default_out_dir
 from ui.controller import Controller
 from ui.preset_words import PRESET_NAMES, WEIGHTS_HEADING, preset_rows, preset_summary
-from ui.settings import MAX_ADDRESS, MAX_CACHE_MB, TOKEN_PROVIDERS, Settings
+from ui.settings import MAX_ADDRESS, MAX_CACHE_MB, PROVIDER_NAMES, TOKEN_PROVIDERS, Settings
 from ui.theme import BORDER, GAP, MUTED, PAD, SECONDARY, WARN, font
 from ui.views.libraries_view import LibrariesView
 from ui.views.table_style import style_table
@@ -30,8 +30,6 @@ __all__ = ["PROVIDER_NAMES", "SettingsView"]
 STYLE = "Preset.Treeview"
 AUTO = "Auto"
 HINT_WIDTH = 440  # hints wrap at this width (96 dpi), less when the form is narrower
-PROVIDER_NAMES = {"local": "Local catalog", "musicbrainz": "MusicBrainz",
-                  "beatport": "Beatport", "discogs": "Discogs"}  # fmt: skip
 _ADVANCED = ("Advanced ▸", "Advanced ▾")
 _TABLE_ROWS = 12  # the numbers table shows this many rows and scrolls
 _LABEL_WIDTH, _VALUE_WIDTH = 300, 90  # the numbers table's columns, at 96 dpi
