@@ -11,9 +11,14 @@ import os
 import time
 from pathlib import Path
 
-__all__ = ["SIDE_FILES", "move_aside"]
+__all__ = ["SIDE_FILES", "move_aside", "side_paths"]
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def side_paths(path: Path) -> list[Path]:
+    """Where SQLite keeps the side files of the database at `path` (they may not exist)."""
+    return [Path(f"{path}{suffix}") for suffix in SIDE_FILES]
 
 
 def move_aside(path: Path) -> Path:
@@ -28,8 +33,7 @@ def move_aside(path: Path) -> Path:
         aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
     if path.exists():
         os.replace(path, aside)
-    for suffix in SIDE_FILES:
-        side = Path(f"{path}{suffix}")
+    for side, moved in zip(side_paths(path), side_paths(aside), strict=True):
         if side.exists():
-            os.replace(side, Path(f"{aside}{suffix}"))
+            os.replace(side, moved)
     return aside

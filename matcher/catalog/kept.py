@@ -16,7 +16,7 @@ import contextlib
 import time
 from pathlib import Path
 
-from matcher.sqlite_aside import SIDE_FILES
+from matcher.sqlite_aside import side_paths
 
 __all__ = ["last_use", "mark_used", "prune_unused"]
 
@@ -57,7 +57,7 @@ def prune_unused(
             db.unlink()
         except OSError:
             continue
-        for side in (db.with_suffix(".used"), *(Path(f"{db}{s}") for s in SIDE_FILES)):
+        for side in (db.with_suffix(".used"), *side_paths(db)):
             with contextlib.suppress(OSError):
                 side.unlink(missing_ok=True)
         removed.append(db)

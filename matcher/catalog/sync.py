@@ -36,7 +36,7 @@ from matcher.catalog.kept import mark_used, prune_unused
 from matcher.catalog.store import SCHEMA_VERSION, CatalogStore
 from matcher.errors import CatalogError, CatalogImportError, InputError
 from matcher.model import CatalogTrack
-from matcher.sqlite_aside import SIDE_FILES
+from matcher.sqlite_aside import side_paths
 
 __all__ = [
     "IMPORTER_VERSION",
@@ -246,7 +246,7 @@ def resolve_catalog(path: Path | None) -> Path:
             store.set_meta("built_from", str(path.resolve()))
         os.replace(temp, target)
     finally:
-        for leftover in (temp, *(Path(f"{temp}{s}") for s in SIDE_FILES)):
+        for leftover in (temp, *side_paths(temp)):
             leftover.unlink(missing_ok=True)
     return _used(target)
 
