@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from smoke_window import fresh_env  # noqa: E402
 
 from tests.matcher.engine.cluster_fixtures import LocalDask  # noqa: E402
 
@@ -48,14 +50,6 @@ def match_rows(out: Path) -> list[tuple[str, ...]]:
     return rows
 
 
-def _env(home: Path) -> dict[str, str]:
-    """This environment with a fresh HOME, no display and no CrateMatch folder set."""
-    dropped = ("CRATEMATCH_HOME", "DISPLAY", "WAYLAND_DISPLAY")
-    env = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("XDG_")}
-    env["HOME"] = str(home)
-    return env
-
-
 def _match(exe: str, out: Path, env: dict[str, str], *extra: str) -> tuple[int, str, float]:
     playlists = [str(DEMO / p) for p in PLAYLISTS]
     command = [exe, "match", *playlists, "--all-playlists", "--catalog", str(DEMO / "catalog.csv"),
@@ -72,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cratematch-cluster-smoke-") as tmp:
         folder = Path(tmp)
         (folder / "home").mkdir()
-        env = _env(folder / "home")
+        env = fresh_env(folder / "home", None)
         local = _match(args.exe, folder / "local", env)
         with LocalDask(folder / "dask", workers=2) as cluster:
             remote = _match(args.exe, folder / "cluster", env, "--cluster", cluster.address)

@@ -56,10 +56,16 @@ def virtual_display() -> Iterator[str]:
         xvfb.wait(timeout=10)
 
 
-def fresh_env(home: Path, display: str) -> dict[str, str]:
-    """This environment with HOME replaced and every per-user location dropped."""
+def fresh_env(home: Path, display: str | None) -> dict[str, str]:
+    """This environment with HOME replaced and every per-user location dropped, on
+    `display`, or with no display at all when it is None."""
     env = {k: v for k, v in os.environ.items() if k not in _PLACES}
-    env.update(HOME=str(home), DISPLAY=display)
+    env["HOME"] = str(home)
+    if display is None:
+        env.pop("DISPLAY", None)
+        env.pop("WAYLAND_DISPLAY", None)
+    else:
+        env["DISPLAY"] = display
     return env
 
 

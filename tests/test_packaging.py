@@ -598,6 +598,11 @@ def test_smoke_env_is_a_fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     env = smoke.fresh_env(tmp_path, ":42")
     assert env["HOME"] == str(tmp_path) and env["DISPLAY"] == ":42"
     assert "XDG_CONFIG_HOME" not in env and "CRATEMATCH_HOME" not in env
+    monkeypatch.setenv("DISPLAY", ":7")
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    headless = smoke.fresh_env(tmp_path, None)  # packaging/smoke_cluster.py: no display
+    assert headless["HOME"] == str(tmp_path)
+    assert not {"DISPLAY", "WAYLAND_DISPLAY", "XDG_CONFIG_HOME"} & set(headless)
 
 
 # -- the Linux .desktop file --------------------------------------------------------------
