@@ -65,13 +65,9 @@ class CatalogChoice:
     def ready(self) -> bool:
         """Whether a batch with the current settings has a catalog to match against (an
         online provider needs none); otherwise ask for one, and say no."""
-        settings = self.session.settings
-        has = settings.provider != "local" or bool(settings.catalog.strip())
-        if has or self._imported().exists():
-            self._set_asking(False)
-            return True
-        self._set_asking(True)
-        return False
+        has = self._named() or self._imported().exists()
+        self._set_asking(not has)
+        return has
 
     def choose(self, path: str) -> bool:
         """Use the catalog file at `path` from now on and start the waiting playlists;
@@ -83,8 +79,16 @@ class CatalogChoice:
         return self._start()
 
     def target(self) -> str:
-        """`describe_target` for the current settings."""
-        return describe_target(self.session.settings, self._imported().exists())
+        """`describe_target` for the current settings (the window refreshes it after
+        every event: the disk is asked only when no catalog is named)."""
+        imported = not self._named() and self._imported().exists()
+        return describe_target(self.session.settings, imported)
+
+    def _named(self) -> bool:
+        """Whether the settings name what to match against: an online provider, or a
+        catalog file."""
+        settings = self.session.settings
+        return settings.provider != "local" or bool(settings.catalog.strip())
 
     def dismiss(self) -> None:
         self._set_asking(False)

@@ -25,7 +25,7 @@ from ui.theme import BORDER, GAP, MUTED, PAD, SECONDARY, WARN, font
 from ui.views.libraries_view import LibrariesView
 from ui.views.table_style import style_table
 
-__all__ = ["PROVIDER_NAMES", "SettingsView"]
+__all__ = ["SettingsView"]
 
 STYLE = "Preset.Treeview"
 AUTO = "Auto"
