@@ -4,6 +4,7 @@ forgetting old batches after a batch, with `write` then saying the batch is gone
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ from matcher.errors import InputError
 from matcher.performance.report import history_report_path
 from matcher.writeback.targets import resolve_sources
 from tests.matcher.engine.engine_fixtures import WAIT_S, write_m3u8
-from tests.matcher.engine.journal_fixtures import new_batch, sql
+from tests.matcher.engine.journal_fixtures import new_batch, python_child, sql
 
 DAY = 24 * 3600.0
 NOW = 100 * DAY
@@ -200,6 +201,35 @@ def test_tidy_waits_for_the_last_pass_before_rewriting_the_file(journal: Journal
     assert journal.space().total_bytes == size  # more to forget: no rewrite yet
     assert tidy(journal, keep) == 1000
     assert journal.space().free_bytes == 0 and journal.space().total_bytes < size / 3
+
+
+_REWRITING = """
+import sys
+from pathlib import Path
+from matcher.engine.journal import Journal
+with Journal.open(Path(sys.argv[1])) as journal:
+    print("rewriting", flush=True)
+    while True:
+        journal.compact()
+"""
+
+
+def test_kill_9_while_the_file_is_rewritten_loses_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite"
+    with Journal.open(path) as journal:
+        _filled(journal, ("old", 6000), ("new", 3000))
+        journal.forget_batch("old", 6000)  # most of the file free: what tidy rewrites
+        before = journal.results("new", 0)
+    assert len(before) == 3000
+    with python_child(_REWRITING, str(path)) as child:
+        assert child.stdout is not None and child.stdout.readline().strip() == "rewriting"
+        time.sleep(0.4)  # several rewrites in: the kill lands in the middle of one
+        child.kill()
+        child.wait(timeout=10)
+    assert sql(path, "PRAGMA integrity_check") == [("ok",)]
+    with Journal.open(path) as journal:
+        assert journal.results("new", 0) == before
+        assert journal.batch("old") is None and journal.batch("new") is not None
 
 
 # -- through the engine ------------------------------------------------------------------
