@@ -11,8 +11,9 @@
                      right, which is the confidence users see
     rules            a guard vetoes; a title-only match (no artist to confirm it) is
                      matched only when the title is unique among the candidates and the
-                     length agrees; matched needs the match threshold and the margin,
-                     review the review threshold; the rest is unmatched
+                     length agrees, or an identifier (ISRC, store id) found that row;
+                     matched needs the match threshold and the margin, review the review
+                     threshold; the rest is unmatched
 
 Every decision carries its reason, which reaches `matches.csv`.
 """
@@ -208,7 +209,9 @@ def _status(
         return MatchStatus.UNMATCHED, f"guard: {best.guard}"
     f = best.features
     title_only = not f.get("artists")
-    confirmed = best.twins == len(best.copies) and f.get("duration_close")  # copies count once
+    # copies count once; an identifier (ISRC, the file name's store id) found this very row
+    unique = best.twins == len(best.copies) and f.get("duration_close")
+    confirmed = unique or f.get("identifier")
     if confidence >= preset.match_threshold and confidence - runner >= preset.margin:
         if not title_only or confirmed:
             return MatchStatus.MATCHED, "confident"

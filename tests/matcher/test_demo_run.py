@@ -106,3 +106,15 @@ def test_nearly_every_in_catalog_entry_is_matched(
     matched = [key for key in in_catalog if matches[key]["status"] == "matched"]
     assert len(in_catalog) >= 50
     assert len(matched) / len(in_catalog) >= MIN_RECALL, sorted(set(in_catalog) - set(matched))
+
+
+def test_a_download_named_by_its_store_id_is_matched_without_tags(
+    matches: dict[Key, dict[str, str]],
+) -> None:
+    """`18463358_Satellite_Grief_(Extended_Mix).mp3` names no artist, but its store id is
+    the catalog row's: the identifier confirms the title (it went to review before)."""
+    key = ("Sunday Session.m3u8", "Sunday Session", 5)
+    row = matches[key]
+    assert row["source_artist"] == "" and "18463358_" in row["source_id"]
+    assert (row["status"], row["catalog_id"], row["reason"]) == ("matched", "18463358",
+                                                                 "confident")  # fmt: skip

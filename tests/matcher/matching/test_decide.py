@@ -308,6 +308,32 @@ def test_a_title_alone_is_matched_only_when_unique_and_the_length_agrees(
     assert (decision.status, decision.reason) == (status, reason)
 
 
+@pytest.mark.parametrize(
+    ("tracks", "found_by", "status", "reason"),
+    [
+        pytest.param([NO_LENGTH], "store-id", MatchStatus.MATCHED, "confident",
+                     id="store-id-length-unknown"),
+        pytest.param([EXACT, track("twin", artists=("Corin Adebayo",), duration_s=460.0)],
+                     "isrc", MatchStatus.MATCHED, "confident", id="isrc-beside-a-twin"),
+        pytest.param([NO_LENGTH], "", MatchStatus.REVIEW, TITLE_ONLY, id="no-identifier"),
+    ],
+)  # fmt: skip
+def test_an_identifier_confirms_a_title_alone(
+    tracks: list[CatalogTrack], found_by: str, status: MatchStatus, reason: str
+) -> None:
+    """A Beatport download named `18463358_Satellite_Grief_(Extended_Mix).mp3` carries no
+    artist, but its store id is the catalog row's id: that row, with its title agreeing,
+    is the track (the first row is the one the identifier found)."""
+    model = toy(-3.0, title_exact=3.0, no_artist=3.0, identifier=3.0)
+    reading = read_entry(entry(artist="", duration_s=None))
+    candidates = [score(reading, t, model, identifier=found_by if i == 0 else "")
+                  for i, t in enumerate(tracks)]  # fmt: skip
+    decision = decide(candidates, preset(model))
+    assert decision.best is not None and decision.best.track.catalog_id == tracks[0].catalog_id
+    assert decision.best.confidence >= P.match_threshold
+    assert (decision.status, decision.reason) == (status, reason)
+
+
 # -- copies: one track held in several rows -------------------------------------------------
 
 
