@@ -12,6 +12,7 @@
     rules            a guard vetoes; a title-only match (no artist to confirm it) is
                      matched only when the title is unique among the candidates and the
                      length agrees, or an identifier (ISRC, store id) found that row;
+                     a remix the entry does not name likewise needs a length to agree;
                      matched needs the match threshold and the margin, review the review
                      threshold; the rest is unmatched
 
@@ -40,6 +41,7 @@ __all__ = ["Decision", "best_share", "decide", "may_reach"]
 
 SAME_FILE = "the same file as the catalog row"
 TITLE_ONLY = "title only: no artist to confirm it"
+UNCONFIRMED_REMIX = "a remix the playlist does not name, and no length to confirm it"
 _CONTEXT_FEATURES = ("title_twins", "siblings", "timed_sibling")  # set by the candidates
 _context_of = itemgetter(*_CONTEXT_FEATURES)  # their values in a candidate's features
 MAX_COPIES_SHOWN = 3
@@ -213,9 +215,11 @@ def _status(
     unique = best.twins == len(best.copies) and f.get("duration_close")
     confirmed = unique or f.get("identifier")
     if confidence >= preset.match_threshold and confidence - runner >= preset.margin:
-        if not title_only or confirmed:
-            return MatchStatus.MATCHED, "confident"
-        return MatchStatus.REVIEW, TITLE_ONLY
+        if title_only and not confirmed:
+            return MatchStatus.REVIEW, TITLE_ONLY
+        if _unconfirmed_remix(best):
+            return MatchStatus.REVIEW, UNCONFIRMED_REMIX
+        return MatchStatus.MATCHED, "confident"
     close_call = len(ranked) > 1 and runner >= preset.ambiguous_share
     # two rivals that split the belief: each alone may fall short of the review threshold
     # while "one of these two" clears it, which is worth a human's look
@@ -228,11 +232,22 @@ def _status(
     return MatchStatus.UNMATCHED, "below threshold"
 
 
+def _unconfirmed_remix(best: _Live) -> bool:
+    """The row is a remix the entry does not name (nor its remixer among the artists), and
+    no length could tell it from the version the entry may be: an original whose remix
+    alone is in the catalog reads exactly like this."""
+    return (
+        best.features.get("unstated_remix", 0.0) >= 1.0
+        and not best.features.get("identifier")
+        and "duration" not in best.scored.evidence.similarities
+    )
+
+
 # The features of each signal, for the "why": a signal's cost is how far the candidate's
 # log-odds fall short of a perfect agreement on that signal (0 for a perfect one), shown
 # only for the signals both sides carry; a missing signal costs nothing.
 SIGNALS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "title_exact", "surface"),
+    "title": ("title", "title_exact"),
     "artists": ("artists", "artist_cover"),
     "version": ("version", "version_exact", "length_differs", "unstated_remix",
                 "unstated_remix_confirmed", "unknown_version"),
@@ -240,10 +255,13 @@ SIGNALS: dict[str, tuple[str, ...]] = {
     "bpm": ("bpm", "bpm_off"),
     "key": ("key", "key_off"),
 }  # fmt: skip
-_PERFECT = {"title": 1.0, "title_exact": 1.0, "surface": 1.0, "artists": 1.0,
+_PERFECT = {"title": 1.0, "title_exact": 1.0, "artists": 1.0,
             "artist_cover": 1.0, "version": 1.0, "version_exact": 1.0, "duration": 1.0,
             "duration_close": 1.0, "bpm": 1.0, "key": 1.0}  # fmt: skip
-_SUPPORT = ("release", "label", "identifier")  # agreement only: shown as evidence for
+# agreement only, shown as evidence for: the title as written is one (a title that reads
+# the same but is written otherwise, "The Island, Pt. II" for "The Island - Pt. II", is
+# no evidence against it)
+_SUPPORT = ("release", "label", "identifier", "surface", "title_tag")
 _CONTEXT = (*_CONTEXT_FEATURES, "no_version")  # what the other candidates say
 
 

@@ -13,6 +13,6 @@ FEATURES: tuple[str, ...] = (
     "title", "title_exact", "title_typo", "artists", "artist_cover", "no_artist", "version",
     "version_exact", "length_differs", "unstated_remix", "unstated_remix_confirmed",
     "unknown_version", "duration", "duration_close", "duration_off", "bpm", "bpm_off",
-    "key", "key_off", "release", "label", "surface", "identifier", "same_file",
+    "key", "key_off", "release", "label", "surface", "title_tag", "identifier", "same_file",
     "title_twins", "siblings", "no_version", "timed_sibling",
 )  # fmt: skip

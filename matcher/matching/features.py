@@ -23,6 +23,8 @@ has, and a missing field costs nothing when nothing else competes.
     duration_off                 more than 20 s)
     bpm, bpm_off, key, key_off   agreement and disagreement of tempo and key
     release, label, surface      support: the album, the label, the title as written
+    title_tag                    a bracketed tag reading the title dropped ("[FULL]"), which
+                                 the row's title writes too (not for an unstated remix)
     identifier                   an ISRC or store id found the track (and the title agrees)
     same_file                    the entry's file is the catalog row's file
     title_twins                  other candidates share this title (log scale, capped)
@@ -284,6 +286,9 @@ def evidence(
         "release": _support(text_similarity(entry.album, t.release)) if entry.album else 0.0,
         "label": _support(text_similarity(entry.label, t.label)) if entry.label else 0.0,
         "surface": float(entry.surface in t.surfaces),
+        # a tag the reading dropped, written by the row too, unless the row is a remix the
+        # entry does not name ("Slouching Wizard [SCORTCH]" is not its "SECRET VIP")
+        "title_tag": float(signal != "unstated_remix" and t.title_surface in entry.tagged),
         "identifier": float(bool(identifier) and best_title >= 0.6),
         "same_file": float(same_file(location, track.location, entry.file_size, track.file_size)),
         "title_twins": 0.0,

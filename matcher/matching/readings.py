@@ -84,6 +84,10 @@ class EntryReading:
     album: str  # folded
     surface: str  # the title exactly as written (case and spacing aside), for exact matches
     file_size: int | None = None  # the entry's file's size in bytes, where the source says
+    # the title as written without its version, when it keeps a bracketed tag that is not
+    # one ("The Blade [FULL] (Extended Mix)": "the blade [full]"), and without an artist
+    # written before it ("NT - Interrogatory [M]": also "interrogatory [m]")
+    tagged: tuple[str, ...] = ()
     # whether the entry names an artist (a folder's name is only a guess at one): asked for
     # every candidate, so worked out once
     has_artist: bool = field(init=False, repr=False, compare=False)
@@ -109,6 +113,7 @@ class TrackReading:
     label: str
     release: str
     surfaces: frozenset[str]  # the ways the title and mix would be written in one string
+    title_surface: str = ""  # the title as written without its version (`surface_form`)
 
 
 def read_entry(entry: PlaylistEntry) -> EntryReading:
@@ -196,7 +201,23 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
         album=fold(entry.album),
         surface=surface_form(entry.title),
         file_size=entry.file_size if entry.file_size and entry.file_size > 0 else None,
+        tagged=_tagged(entry.title, fold(core)) if as_written != fold(core) else (),
     )
+
+
+_BRACKETED = re.compile(r"[\[(]([^\])]*)[\])]")
+
+
+def _tagged(title: str, core: str) -> tuple[str, ...]:
+    """The title as written without its version, when it keeps a bracketed tag that
+    reading it dropped (`core`, folded): a catalog row that writes the same tag ("[FULL]",
+    "[M]") agrees with more of the entry than its sibling without it. A bracket the reading
+    keeps ("9 PM (Till I Come)") is the title itself, which both siblings write."""
+    part = split_version(split_feat(title)[0])[0]
+    if not any(fold(tag) not in core for tag in _BRACKETED.findall(part)):
+        return ()
+    split = split_dash(part)
+    return (surface_form(part), surface_form(split[1])) if split else (surface_form(part),)
 
 
 def _names_a_file(title: str, artist: str, location: str) -> bool:
@@ -346,6 +367,7 @@ def _read_track(values: tuple) -> TrackReading:
         label=fold(raw_label),
         release=fold(raw_release),
         surfaces=_surfaces(raw_title, mix, version),
+        title_surface=surface_form(split_version(raw_title)[0]),
     )
 
 

@@ -14,7 +14,14 @@ from dataclasses import replace
 
 import pytest
 
-from matcher.matching.decide import SAME_FILE, TITLE_ONLY, best_share, decide, may_reach
+from matcher.matching.decide import (
+    SAME_FILE,
+    TITLE_ONLY,
+    UNCONFIRMED_REMIX,
+    best_share,
+    decide,
+    may_reach,
+)
 from matcher.matching.fitted import ScoringModel, model_from
 from matcher.matching.presets import PRESETS, Preset
 from matcher.matching.readings import read_entry
@@ -331,6 +338,47 @@ def test_an_identifier_confirms_a_title_alone(
     decision = decide(candidates, preset(model))
     assert decision.best is not None and decision.best.track.catalog_id == tracks[0].catalog_id
     assert decision.best.confidence >= P.match_threshold
+    assert (decision.status, decision.reason) == (status, reason)
+
+
+def test_a_title_written_otherwise_is_no_evidence_against_it() -> None:
+    """The title as written (`surface`) and a tag written alike (`title_tag`) only lift: a
+    candidate whose title reads the same but is written otherwise ("The Island, Pt. II"
+    for "The Island - Pt. II") shows 100 % on its title and no cost for it, which before
+    read "Title: 7 times less likely" beside "≈Title 100 %" in the review dialog."""
+    model = toy(-5.0, title_exact=3.0, artist_cover=3.0, surface=2.0, title_tag=1.0)
+    written = decide(scored([EXACT], model), preset(model)).ranked[0]
+    otherwise = decide(scored([EXACT], model, title="Glass-Tide"), preset(model)).ranked[0]
+    assert written.penalties == {"surface": -2.0}  # evidence for it
+    assert otherwise.features["title"] == 1.0 and "title" not in otherwise.penalties
+    assert otherwise.penalties == {}
+
+
+# -- a remix the entry does not name -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "track_fields", "status", "reason"),
+    [
+        pytest.param({"duration_s": None}, {}, MatchStatus.REVIEW, UNCONFIRMED_REMIX,
+                     id="entry-without-a-length"),
+        pytest.param({}, {"duration_s": None}, MatchStatus.REVIEW, UNCONFIRMED_REMIX,
+                     id="row-without-a-length"),
+        pytest.param({}, {}, MatchStatus.MATCHED, "confident", id="the-lengths-agree"),
+        pytest.param({"duration_s": None, "artist": "Nova Reyes, Orrin Vale"}, {},
+                     MatchStatus.MATCHED, "confident", id="the-remixer-among-the-artists"),
+    ],
+)  # fmt: skip
+def test_a_remix_the_entry_does_not_name_needs_a_length_to_be_matched(
+    fields: dict[str, object], track_fields: dict[str, object], status: MatchStatus, reason: str
+) -> None:
+    """An entry "Push - Universal Nation" (no version, no length) against the catalog's
+    only row, the Bart Skils Remix: the original is what the playlist most likely holds,
+    and nothing could tell them apart."""
+    model = toy(-5.0, title_exact=3.0, artist_cover=3.0, duration_close=2.0, no_version=3.0)
+    remix = replace(REMIX, **track_fields)
+    decision = decide(scored([remix], model, **fields), preset(model))
+    assert decision.best is not None and decision.best.confidence >= P.match_threshold
     assert (decision.status, decision.reason) == (status, reason)
 
 

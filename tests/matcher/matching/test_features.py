@@ -456,3 +456,41 @@ def test_the_reading_that_fits_best_is_the_one_weighed(
     ev = evidence(replace(base, readings=readings), TRACK)
     assert ev.features["artists"] == artists
     assert ev.features["title"] == pytest.approx(1.0 if first == ("nova reyes",) else 0.98)
+
+
+# -- a bracketed tag that reading the title drops -------------------------------------------
+
+BLADE = CatalogTrack("bare", "The Blade", artists=("Zork",), duration_s=274.0)
+BLADE_FULL = CatalogTrack("full", "The Blade [FULL]", mix="Original Mix", artists=("Zork",),
+                          duration_s=274.0)  # fmt: skip
+WIZARD_VIP = CatalogTrack("vip", "Slouching Wizard [SCORTCH]", mix="Secret VIP",
+                          artists=("Warlord",), remixers=("Secret",), duration_s=276.0)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("fields", "track", "tag"),
+    [
+        pytest.param({"title": "The Blade [FULL] (Extended Mix)", "artist": "Zork", "mix": ""},
+                     BLADE_FULL, 1.0, id="the-row-writes-the-tag"),
+        pytest.param({"title": "The Blade [FULL] (Extended Mix)", "artist": "Zork", "mix": ""},
+                     BLADE, 0.0, id="the-bare-sibling-does-not"),
+        pytest.param({"title": "Zork - The Blade [FULL]", "artist": "", "mix": ""},
+                     BLADE_FULL, 1.0, id="artist-written-before-the-title"),
+        pytest.param({"title": "Slouching Wizard [SCORTCH]", "artist": "Warlord", "mix": ""},
+                     WIZARD_VIP, 0.0, id="not-for-a-remix-the-entry-does-not-name"),
+        pytest.param({"title": "Glass Tide (Club Edit)", "mix": ""}, TRACK, 0.0,
+                     id="a-version-is-no-tag"),
+    ],
+)  # fmt: skip
+def test_a_tag_the_reading_drops_agrees_when_the_row_writes_it(
+    fields: dict[str, object], track: CatalogTrack, tag: float
+) -> None:
+    ev = features(track, duration_s=274.0, bpm=None, key="", **fields)
+    assert ev.features["title_tag"] == tag
+
+
+def test_a_bracket_the_reading_keeps_is_no_tag() -> None:
+    """In "9 PM (Till I Come)" the bracket is the title itself: both siblings write it, so
+    it tells them apart no more than the title does."""
+    reading = read_entry(entry(title="9 PM (Till I Come) (Club Mix)", artist="ATB", mix=""))
+    assert reading.tagged == ()
