@@ -170,7 +170,8 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
         readings.append(Reading(fold(r_core), artists, prior=0.96))
     # the title as written (numbers that looked like track numbers kept; a generic artist
     # such as "Compilation" kept, since catalogs built from the same files keep it too)
-    as_written = fold(split_version(split_feat(entry.title)[0])[0])
+    written = split_version(split_feat(entry.title)[0])[0]
+    as_written = fold(written)
     readings.append(Reading(as_written, artist_names(entry.artist) or artists, prior=0.98))
     if channel:
         readings = [replace(r, source="channel") if r.artists == artists else r for r in readings]
@@ -201,19 +202,19 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
         album=fold(entry.album),
         surface=surface_form(entry.title),
         file_size=entry.file_size if entry.file_size and entry.file_size > 0 else None,
-        tagged=_tagged(entry.title, fold(core)) if as_written != fold(core) else (),
+        tagged=_tagged(written, fold(core)) if as_written != fold(core) else (),
     )
 
 
 _BRACKETED = re.compile(r"[\[(]([^\])]*)[\])]")
 
 
-def _tagged(title: str, core: str) -> tuple[str, ...]:
-    """The title as written without its version, when it keeps a bracketed tag that
-    reading it dropped (`core`, folded): a catalog row that writes the same tag ("[FULL]",
-    "[M]") agrees with more of the entry than its sibling without it. A bracket the reading
-    keeps ("9 PM (Till I Come)") is the title itself, which both siblings write."""
-    part = split_version(split_feat(title)[0])[0]
+def _tagged(part: str, core: str) -> tuple[str, ...]:
+    """`part`, the title as written without its version, when it keeps a bracketed tag
+    that reading it dropped (`core`, folded): a catalog row that writes the same tag
+    ("[FULL]", "[M]") agrees with more of the entry than its sibling without it. A bracket
+    the reading keeps ("9 PM (Till I Come)") is the title itself, which both siblings
+    write."""
     if not any(fold(tag) not in core for tag in _BRACKETED.findall(part)):
         return ()
     split = split_dash(part)
@@ -341,8 +342,8 @@ def _read_track(values: tuple) -> TrackReading:
     if not in_bounds(values):  # a hostile catalog's over-long text, cut
         values = tuple(map(capped_value, values))
     raw_title, mix, raw_artists, raw_remixers, raw_label, raw_release, bpm, key, duration_s = values
-    core, title_version = split_version(raw_title)
-    core, featured = split_feat(core)
+    written, title_version = split_version(raw_title)
+    core, featured = split_feat(written)
     artists = tuple(chain.from_iterable(map(artist_names, raw_artists)))
     artists += tuple(map(fold, featured))
     titles = [fold(core)]
@@ -367,7 +368,7 @@ def _read_track(values: tuple) -> TrackReading:
         label=fold(raw_label),
         release=fold(raw_release),
         surfaces=_surfaces(raw_title, mix, version),
-        title_surface=surface_form(split_version(raw_title)[0]),
+        title_surface=surface_form(written),
     )
 
 
