@@ -46,7 +46,7 @@ from ui.catalog_choice import CatalogChoice
 from ui.history import BatchHistory
 from ui.intake import Intake
 from ui.progress_model import RunFigures
-from ui.queue_model import Phase, QueueModel
+from ui.queue_model import Phase, QueueModel, nothing_to_start
 from ui.repair import Damage, Repair
 from ui.session import Post, Session
 from ui.settings import Settings, TokenStore, save_settings
@@ -110,7 +110,8 @@ class Controller:
             return False
         items = self.model.waiting()
         if not items:
-            self.session.notice("Add playlists to the queue first.")
+            resumable = bool(self.history.unfinished)
+            self.session.notice(nothing_to_start(self.model.items, resumable))
             return False
         if not self.catalog_choice.ready():  # no catalog at all: the window asks for one
             return False

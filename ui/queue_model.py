@@ -2,9 +2,19 @@
 move them along. Pure (no Tk), so every transition is tested without a window.
 
     add()  ──▶ QUEUED ──bind() at Start──▶ QUEUED in a batch ──PlaylistStarted──▶ RUNNING
-                                            │                   BatchPaused ⇅ BatchResumed
-                                            │                          PAUSED
-    PlaylistFinished ──▶ DONE       BatchCancelled ──▶ CANCELLED    fatal error ──▶ FAILED
+              ▲                             │                   BatchPaused ⇅ BatchResumed
+              │                             │                          PAUSED
+              │  PlaylistFinished ──▶ DONE       BatchCancelled ──▶ CANCELLED
+              │  fatal error (EngineError fatal, BatchFinished not ok):
+              │      the batch matched something ──▶ FAILED
+              └───── the batch matched nothing ───▶ QUEUED again, waiting, its message shown
+
+A batch that failed before matching anything (not a catalog, a catalog that cannot be
+opened, a provider or a cluster out of reach) leaves nothing to resume: the journal does
+not offer it (`History.unfinished`), so the queue takes its playlists back, in place, and
+the next Start runs them with whatever the user fixed. A batch that matched something
+is resumable from the journal (the resume banner), so its unfinished playlists are
+FAILED; starting them afresh as well would match them twice.
 
 BatchStarted lists the batch's playlists in the order they were asked for, so the items
 bound at Start (in queue order) are paired with them by position.
@@ -37,7 +47,15 @@ from matcher import (
 )
 from ui.tally import Counts, Tally
 
-__all__ = ["Counts", "ItemStatus", "Phase", "QueueItem", "QueueModel"]
+__all__ = [
+    "NOT_RUN",
+    "Counts",
+    "ItemStatus",
+    "Phase",
+    "QueueItem",
+    "QueueModel",
+    "nothing_to_start",
+]
 
 
 class ItemStatus(StrEnum):
@@ -65,6 +83,8 @@ class Phase(StrEnum):
 
 
 ACTIVE = frozenset(Phase) - {Phase.IDLE}
+
+NOT_RUN = "Not run: "  # the message of a playlist its failed batch gave back to the queue
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +114,22 @@ class QueueItem:
     def waiting(self) -> bool:
         """Queued and not yet sent to the engine: may be moved, removed, started."""
         return self.status is ItemStatus.QUEUED and self.batch_id is None
+
+
+def nothing_to_start(items: Sequence[QueueItem], resumable: bool) -> str:
+    """Why Start has nothing to send, true to the cards on screen: an empty queue, or
+    one whose playlists have all run. `resumable`: the resume banner offers a batch."""
+    if not items:
+        return "Add playlists to the queue first."
+    if resumable:
+        return (
+            "Nothing in the queue is waiting to start. To finish a stopped batch, press "
+            "Resume on its banner; or add playlists."
+        )
+    return (
+        "Nothing in the queue is waiting to start: every playlist in it has run. Add "
+        "playlists (or one again) to start another batch."
+    )
 
 
 class QueueModel:
@@ -165,10 +201,14 @@ class QueueModel:
     def bind(self, batch_id: str, item_ids: Iterable[int]) -> None:
         """The items just sent to the engine as batch `batch_id`, in request order."""
         ids = list(item_ids)
+        for bound in self._bound.values():  # one batch per item: a failed one lets go
+            bound[:] = [n for n in bound if n not in ids]
         self._bound[batch_id] = ids
         self.batch_id = batch_id
         self.phase = Phase.STARTING
-        self._update(ids, lambda i: replace(i, batch_id=batch_id, status=ItemStatus.QUEUED))
+        self._update(
+            ids, lambda i: replace(i, batch_id=batch_id, status=ItemStatus.QUEUED, message="")
+        )
 
     def adopt(self, batch_id: str, playlists: Sequence[tuple[Path, str, int, int]]) -> None:
         """Queue a batch being resumed: this session's items of it when they are all still
@@ -287,22 +327,35 @@ class QueueModel:
 
     def _ended(self, event: BatchCancelled | BatchFinished | EngineError) -> bool:
         """The batch is over (cancelled, finished, or stopped by a fatal error): what is
-        not finished yet ends as CANCELLED, DONE or FAILED."""
+        not finished yet ends as CANCELLED or DONE, or fails (`_failed`)."""
         if isinstance(event, EngineError):
-            if not event.fatal:
-                return False
-            status, message = ItemStatus.FAILED, event.message
-        else:
-            self.phase = Phase.IDLE
-            if isinstance(event, BatchCancelled):
-                status, message = ItemStatus.CANCELLED, ""
-            elif event.ok:
-                status, message = ItemStatus.DONE, ""
-            else:
-                status, message = ItemStatus.FAILED, "stopped by an error"
-        ids = [i.item_id for i in self.batch_items(event.batch_id) if not i.finished]
-        self._update(ids, lambda i: replace(i, status=status, message=i.message or message))
+            return self._failed(event.batch_id, event.message) if event.fatal else False
+        self.phase = Phase.IDLE
+        if isinstance(event, BatchFinished) and not event.ok:
+            self._failed(event.batch_id, "stopped by an error")
+            return True
+        status = ItemStatus.CANCELLED if isinstance(event, BatchCancelled) else ItemStatus.DONE
+        self._update(self._open(event.batch_id), lambda i: replace(i, status=status))
         return True
+
+    def _failed(self, batch_id: str, message: str) -> bool:
+        """A fatal error stopped the batch. Matched nothing: its playlists wait again
+        (nothing to resume); else the unfinished ones are FAILED (the journal resumes them).
+        The EngineError's message is kept: the BatchFinished after it says less."""
+        ids = self._open(batch_id)
+        if any(i.done or i.counts.total for i in self.batch_items(batch_id)):
+            return self._update(
+                ids, lambda i: replace(i, status=ItemStatus.FAILED, message=i.message or message)
+            )
+        return self._update(ids, lambda i: replace(
+            i, status=ItemStatus.QUEUED, batch_id=None, playlist_id=None,
+            message=NOT_RUN + message,
+        ))  # fmt: skip
+
+    def _open(self, batch_id: str) -> list[int]:
+        """The batch's items still to end: neither finished nor given back to the queue."""
+        return [i.item_id for i in self.batch_items(batch_id)
+                if not i.finished and not i.waiting]  # fmt: skip
 
     # -- plumbing ------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import pytest
 
 from matcher import (
     BatchCancelled,
+    BatchFinished,
     BatchPaused,
     BatchStarted,
     BatchState,
@@ -74,11 +75,29 @@ def test_pause_resume_and_cancel_follow_the_batch(tmp_path: Path) -> None:
     assert h.c.model.phase is Phase.CANCELLING
 
 
-def test_a_fatal_engine_error_fails_the_batch_with_its_message(tmp_path: Path) -> None:
+def test_a_fatal_engine_error_says_why_and_start_runs_the_same_playlists_again(
+    tmp_path: Path,
+) -> None:
     h = started(tmp_path)
     h.c.on_event(EngineError(B, 1, "no local catalog yet: import one", fatal=True))
     assert h.notices == ["no local catalog yet: import one"]
-    assert {i.status for i in h.c.model.items} == {ItemStatus.FAILED}
+    h.c.on_event(BatchFinished(B, 2, False, 0, 8, {}, 0.1, ""))
+    assert h.c.batch is None and not h.c.model.active
+    assert {(i.status, i.message) for i in h.c.model.items} == {
+        (ItemStatus.QUEUED, "Not run: no local catalog yet: import one")
+    }
+    assert h.c.start()  # nothing added again: the same three playlists
+    (engine,) = FakeEngine.made
+    assert engine.log[0] == engine.log[1] and engine.log[1][0] == "start"
+    assert len(engine.log[1][1]) == 3 and {i.message for i in h.c.model.items} == {""}
+
+
+def test_start_with_every_playlist_run_does_not_call_the_queue_empty(tmp_path: Path) -> None:
+    h = started(tmp_path)
+    h.c.on_event(BatchFinished(B, 2, True, 8, 8, {}, 0.1, ""))
+    assert not h.c.start()
+    assert h.notices[-1].startswith("Nothing in the queue is waiting to start")
+    assert len(FakeEngine.made[0].log) == 1
 
 
 def test_a_damaged_store_goes_to_the_repair_banner_not_the_notices(tmp_path: Path) -> None:

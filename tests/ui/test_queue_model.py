@@ -21,7 +21,7 @@ from matcher.engine.events import (
     TracksMatched,
 )
 from tests.ui.results_fixtures import make_result
-from ui.queue_model import Counts, ItemStatus, Phase, QueueModel
+from ui.queue_model import Counts, ItemStatus, Phase, QueueModel, nothing_to_start
 
 B = "20260101-000000-aaaaaa"
 OTHER = "20260101-000000-ffffff"
@@ -170,29 +170,122 @@ def test_cancel_marks_every_unfinished_item_of_the_batch() -> None:
     assert model.phase is Phase.IDLE and not model.active
 
 
+def test_a_batch_that_ends_well_marks_its_items_done() -> None:
+    model = started(queue("a", "b"))
+    model.apply(BatchFinished(B, 9, True, 30, 30, {}, 1.0, "/out"))
+    assert statuses(model) == ["done", "done"] and model.phase is Phase.IDLE
+
+
+# -- a batch that fails -----------------------------------------------------------------
+
+NOT_A_CATALOG = "MANIFEST.csv: missing catalog column(s): catalog_id, title, artists"
+
+
+def failed(model: QueueModel, *, seq: int = 8) -> QueueModel:
+    """The engine's two last events of a batch stopped by an error."""
+    model.apply(EngineError(B, seq, NOT_A_CATALOG, fatal=True))
+    model.apply(BatchFinished(B, seq + 1, False, 0, 30, {}, 0.1, ""))
+    return model
+
+
 @pytest.mark.parametrize(
-    ("events", "expected"),
+    "before",
     [
+        pytest.param(False, id="before-batch-started"),  # the host could not even begin
+        pytest.param(True, id="after-batch-started"),
+    ],
+)
+def test_a_batch_that_failed_before_matching_anything_gives_its_playlists_back(
+    before: bool,
+) -> None:
+    model = queue("a", "b", "c")
+    ids = [i.item_id for i in model.items]
+    if before:
+        started(model)
+    else:
+        model.bind(B, ids)
+    failed(model)
+    assert model.phase is Phase.IDLE and model.batch_id == B
+    assert [i.item_id for i in model.waiting()] == ids  # in place, ready for the next Start
+    assert statuses(model) == ["queued"] * 3
+    assert {i.message for i in model.items} == {f"Not run: {NOT_A_CATALOG}"}
+    assert {(i.batch_id, i.playlist_id, i.done) for i in model.items} == {(None, None, 0)}
+    assert [i.entries for i in model.items] == [10, 20, 30]
+    assert model.clear_finished() == 0  # nothing finished: Clear finished leaves them
+    assert model.add(Path("/music/a.m3u8"), None, "a", 10) is None  # already queued
+    assert model.move(ids[2], -2) and model.remove(ids[1])  # each one still editable
+    assert [i.label for i in model.waiting()] == ["c", "a"]
+
+
+def test_the_engine_error_is_what_the_card_says_not_the_batch_end_after_it() -> None:
+    model = started(queue("a"))
+    assert model.apply(EngineError(B, 8, "cluster tcp://h:8786 unreachable", fatal=True))
+    assert model.items[0].waiting and model.active  # Start waits for the batch's end
+    model.apply(BatchFinished(B, 9, False, 0, 10, {}, 0.1, ""))
+    assert model.items[0].message == "Not run: cluster tcp://h:8786 unreachable"
+    assert not model.active and model.waiting() == model.items
+
+
+def test_a_batch_end_not_ok_without_an_engine_error_still_gives_them_back() -> None:
+    model = started(queue("a"))
+    model.apply(BatchFinished(B, 9, False, 0, 10, {}, 0.1, ""))
+    assert model.items[0].waiting and model.items[0].message == "Not run: stopped by an error"
+
+
+def test_starting_them_again_clears_the_message_and_the_failed_batch_lets_go() -> None:
+    model = failed(started(queue("a", "b")))
+    ids = [i.item_id for i in model.items]
+    model.bind(OTHER, ids)
+    assert {(i.batch_id, i.message) for i in model.items} == {(OTHER, "")}
+    assert model.batch_items(B) == [] and model.batch_items() == model.items
+    model.apply(BatchStarted(OTHER, 1, 30, ((0, "a.m3u8", "a", 10), (1, "b.m3u8", "b", 20)), 2))
+    model.apply(PlaylistFinished(OTHER, 2, 0, "a", "/out/a", {"matched": 10}))
+    model.apply(PlaylistFinished(OTHER, 3, 1, "b", "/out/b", {"matched": 20}))
+    model.apply(BatchFinished(OTHER, 4, True, 30, 30, {}, 1.0, "/out"))
+    assert statuses(model) == ["done", "done"] and model.progress() == (30, 30)
+
+
+@pytest.mark.parametrize(
+    "matched",
+    [
+        pytest.param(PlaylistFinished(B, 2, 0, "a", "/out/a", {"matched": 10}), id="one-done"),
         pytest.param(
-            [BatchFinished(B, 9, True, 30, 30, {}, 1.0, "/out")], ["done", "done"], id="ok"
-        ),  # fmt: skip
-        pytest.param(
-            [
-                EngineError(B, 8, "catalog.csv: not a catalog", fatal=True),
-                BatchFinished(B, 9, False, 0, 30, {}, 0.1, ""),
-            ],
-            ["failed", "failed"],
-            id="fatal-error",
+            TracksMatched(B, 2, 0, (make_result(0, "matched", 0.9, "A", "T"),)), id="one-chunk"
         ),  # fmt: skip
     ],
 )
-def test_batch_end(events: list, expected: list[str]) -> None:
+def test_a_batch_that_failed_after_matching_something_is_left_to_resume(
+    matched: PlaylistFinished | TracksMatched,
+) -> None:
+    """The journal offers it on the resume banner; a new Start of the same playlists
+    would match them a second time."""
     model = started(queue("a", "b"))
-    for event in events:
-        model.apply(event)
-    assert statuses(model) == expected and model.phase is Phase.IDLE
-    if expected[0] == "failed":
-        assert {i.message for i in model.items} == {"catalog.csv: not a catalog"}
+    model.apply(matched)
+    failed(model, seq=3)
+    a, b = model.items
+    assert b.status is ItemStatus.FAILED and b.message == NOT_A_CATALOG
+    assert a.status is (ItemStatus.DONE if isinstance(matched, PlaylistFinished)
+                        else ItemStatus.FAILED)  # fmt: skip
+    assert model.waiting() == [] and model.clear_finished() == 2
+
+
+def test_a_resumed_batch_that_fails_again_at_once_stays_resumable() -> None:
+    model = QueueModel()
+    model.adopt(OTHER, [(Path("/music/sets.xml"), "Friday/Warm Up", 30, 12)])
+    model.apply(EngineError(OTHER, 1, NOT_A_CATALOG, fatal=True))
+    model.apply(BatchFinished(OTHER, 2, False, 12, 30, {}, 0.1, ""))
+    (item,) = model.items
+    assert item.status is ItemStatus.FAILED and item.done == 12 and not item.waiting
+
+
+def test_what_start_says_when_nothing_is_waiting() -> None:
+    assert nothing_to_start([], resumable=False) == "Add playlists to the queue first."
+    model = started(queue("a"))
+    model.apply(BatchFinished(B, 9, True, 10, 10, {}, 1.0, "/out"))
+    for resumable in (False, True):
+        said = nothing_to_start(model.items, resumable)
+        assert said.startswith("Nothing in the queue is waiting to start")
+        assert ("Resume" in said) is resumable
 
 
 def test_a_warning_that_is_not_fatal_changes_nothing() -> None:
