@@ -55,7 +55,10 @@ class Session:
             callback()
 
     def notice(self, text: str) -> None:
-        self.notices = [*self.notices, text][-MAX_NOTICES:]
+        """Show `text` (last); said again, it moves to the end rather than repeating (a
+        batch that fails the same way twice is one line)."""
+        kept = [n for n in self.notices if n != text]
+        self.notices = [*kept, text][-MAX_NOTICES:]
         self.changed()
 
     def dismiss_notices(self) -> None:

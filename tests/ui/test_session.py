@@ -31,3 +31,11 @@ def test_spawned_threads_are_remembered_until_they_end() -> None:
     first.join(10)
     session.spawn(lambda: None, name="cratematch-test-2")
     assert [t.name for t in session.threads] == ["cratematch-test-2"]  # the ended one went
+
+
+def test_a_notice_said_again_is_one_line_moved_to_the_end() -> None:
+    session = Session(Settings(), post=lambda f: f())
+    for text in ("catalog.csv: not a catalog", "b.m3u8: the playlist is empty",
+                 "catalog.csv: not a catalog"):  # fmt: skip
+        session.notice(text)
+    assert session.notices == ["b.m3u8: the playlist is empty", "catalog.csv: not a catalog"]
