@@ -9,21 +9,28 @@ so the dialog runs `step()` on `after()` ticks with a small budget and the windo
 stalls. Changing "include review rows" changes which files are planned: set_options
 says so, and the caller starts a new plan run.
 
+A preview shown again (or re-planned) must say what the files are now, not what they
+were when read: the caller looks whether any changed (`checking`, FilePlan.stale on a
+thread) and reads them again if one did; the preview is not `ready` meanwhile.
+
 A write into a DJ library previews the same way: its plans are the library's entries
 (one per track, `library` holds the rest of the LibraryPlan: the library's path, the
 playlist it adds), counted in tracks, and it is worth writing even with no field to
-change when it adds a playlist (a Serato crate has no fields at all).
+change when it adds a playlist. A Serato crate has no fields at all: what it does is add
+a crate, so its headline and rows say that ("Adds crate “X” with 6 tracks"), not
+"0 tracks to change · 6 already up to date".
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from matcher import (
+    DEFAULT_WRITE_FIELDS,
     LIBRARY_APPS,
     LIBRARY_FIELDS,
     WRITE_FIELDS,
@@ -84,23 +91,26 @@ def fields_of(target: str) -> tuple[str, ...]:
 
 
 def default_options(target: str) -> WriteOptions:
-    """The options a first write to `target` starts from: audio files get the default
-    fields; a library every field it keeps (it is one file, backed up first)."""
+    """The options a first write to `target` starts from: the default fields that target
+    keeps, the same for audio files and libraries. The comment is not among them: it holds
+    the DJ's own notes in every library (matcher.writeback.fields), so only a tick writes
+    "CrateMatch: local 123" over an empty one."""
     if target == TAGS:
         return WriteOptions()
     notation = "musical"  # Rekordbox names its keys "Am"; Traktor shows the text written
-    return WriteOptions(fields=frozenset(fields_of(target)), key_notation=notation,
-                        target=target)  # fmt: skip
+    fields = frozenset(fields_of(target)) & DEFAULT_WRITE_FIELDS
+    return WriteOptions(fields=fields, key_notation=notation, target=target)
 
 
 def library_lines(plan: LibraryPlan, review_tag: str = "CrateMatch review") -> list[str]:
     """What a library write adds besides the fields: the playlist (crate), review marks."""
     found = len(plan.found)
-    if plan.app == "serato":
-        lines = [f"New crate “{plan.playlist}” of {plural(found, 'track')}"]
-    else:
-        lines = [f"New playlist “{plan.playlist}” of {plural(found, 'track')}" if found
-                 else "No playlist (no track of the results is in the library)"]  # fmt: skip
+    if plan.app == "serato":  # a new file: nothing is backed up, undo deletes it
+        return ["Serato lists it under “CrateMatch” the next time it starts; nothing else "
+                "changes (no tag, no other crate). Undo in the Writes tab deletes the "
+                "crate."]  # fmt: skip
+    lines = [f"New playlist “{plan.playlist}” of {plural(found, 'track')}" if found
+             else "No playlist (no track of the results is in the library)"]  # fmt: skip
     if plan.review and plan.app == "rekordbox":
         verb = "gets" if len(plan.review) == 1 else "get"
         lines.append(f"{plural(len(plan.review), 'review track')} {verb} the MyTag “{review_tag}”")
@@ -165,15 +175,27 @@ class PreviewRow:
 
 
 def preview_rows(
-    plans: Iterable[FilePlan], limit: int = MAX_ROWS, where: str = "file"
+    plans: Iterable[FilePlan],
+    limit: int = MAX_ROWS,
+    where: str = "file",
+    crate: tuple[str, Collection[int]] = ("", ()),
 ) -> tuple[list[PreviewRow], int]:
     """The table: one row per change and one per refused file, in file order, at most
     `limit` of them; and how many there are in all. `where` the values are now: "file",
-    or "library" for a library's entries ("empty in the library")."""
+    or "library" for a library's entries ("empty in the library"); `crate`: a Serato
+    crate's name and the plans it lists, a row each."""
     rows: list[PreviewRow] = []
     total = 0
-    for plan in plans:
+    name_of_crate, listed = crate
+    for n, plan in enumerate(plans):
         status = plan.status
+        if n in listed and status is not PlanStatus.REFUSED:
+            if total < limit:
+                values = (PurePath(plan.path).name or plan.path, "Crate", "—", name_of_crate,
+                          "added to the crate")  # fmt: skip
+                rows.append(PreviewRow(f"p{total}", values, "change", plan.path))
+            total += 1
+            continue
         if status is PlanStatus.SAME:
             continue
         name = PurePath(plan.path).name or plan.path
@@ -205,14 +227,21 @@ class WritePreview:
         self._shown: list[FilePlan] = []
         self._next = 0  # plans before this index are re-planned under `options`
         self._counts: PreviewCounts | None = None
+        self.checking = False  # the files are being looked at: did any change since read?
 
     def __len__(self) -> int:
         return len(self._read)
 
     @property
-    def ready(self) -> bool:
+    def replanned(self) -> bool:
         """True when every plan shown is planned under the current options."""
         return self._next >= len(self._read)
+
+    @property
+    def ready(self) -> bool:
+        """True when the plans shown can be counted and written: re-planned, and the
+        files known to be as they were read."""
+        return self.replanned and not self.checking
 
     @property
     def plans(self) -> list[FilePlan]:
@@ -220,7 +249,7 @@ class WritePreview:
 
     def add(self, plans: Iterable[FilePlan]) -> None:
         """Plans from a FilesPlanned event (re-planned at once when nothing is pending)."""
-        catching_up = self.ready
+        catching_up = self.replanned
         for plan in plans:
             self._read.append(plan)
             self._shown.append(replan(plan, self.options) if catching_up else plan)
@@ -244,7 +273,7 @@ class WritePreview:
         return reread
 
     def step(self, budget_s: float = 0.008) -> bool:
-        """Re-plan for about `budget_s`; True once every plan is done."""
+        """Re-plan for about `budget_s`; True once every plan is done (`replanned`)."""
         deadline = time.perf_counter() + budget_s
         options, read, shown = self.options, self._read, self._shown
         while self._next < len(read):
@@ -255,7 +284,11 @@ class WritePreview:
             self._counts = None
             if time.perf_counter() >= deadline:
                 break
-        return self.ready
+        return self.replanned
+
+    def as_read(self) -> tuple[FilePlan, ...]:
+        """The plans as the files were read (what FilePlan.stale compares with)."""
+        return tuple(self._read)
 
     def counts(self) -> PreviewCounts:
         if self._counts is None:
@@ -284,7 +317,30 @@ class WritePreview:
         )
 
     def rows(self, limit: int = MAX_ROWS) -> tuple[list[PreviewRow], int]:
-        return preview_rows(self._shown, limit, "file" if self.target == TAGS else "library")
+        library = self.library
+        crate = (library.playlist, frozenset(library.found)) if self.crate else ("", ())
+        where = "file" if self.target == TAGS else "library"
+        return preview_rows(self._shown, limit, where, crate)
+
+    @property
+    def crate(self) -> bool:
+        """A Serato crate: no fields, it adds a crate of the tracks found."""
+        return self.library is not None and self.library.app == "serato"
+
+    def headline(self) -> str:
+        """The line above the table: the counts, or what a crate adds."""
+        counts = self.counts()
+        if not self.crate or self.library is None:
+            return counts.headline(self.noun)
+        found, name = len(self.library.found), self.library.playlist
+        parts = [f"Adds crate “{name}” with {plural(found, 'track')}" if found
+                 else "No crate to add: no track of the results is in this library"]  # fmt: skip
+        if counts.refused:
+            parts.append(f"{counts.refused:,} refused")
+        left = sum(n for _w, n in counts.left_out)
+        if left:
+            parts.append(f"{plural(left, 'row')} left out")
+        return " · ".join(parts)
 
     @property
     def noun(self) -> str:

@@ -95,10 +95,12 @@ class WriteRun:
         write_id: str = "",
         target: str = TAGS,
         playlist: str = "",
+        listed: int = 0,
     ) -> None:
         self.kind = kind
         self.target = target  # TAGS, or the library's app ("rekordbox", "traktor", "serato")
         self.playlist = playlist  # a library write: the playlist (crate) it adds
+        self.listed = listed  # and how many tracks that playlist (crate) lists
         self.step = ""  # a library run: the step it is at
         self.batch_id = batch_id  # the run's id in events (a write's id is its run's)
         self.target_write_id = write_id  # undo: the write it undoes ("" = the last one)
@@ -262,8 +264,8 @@ class WriteRun:
             return f"Write undone: the {title} is back as it was"
         if self.phase is RunPhase.CANCELLED and not written:
             return f"Write cancelled: the {title} was not touched"
-        if self.target == "serato":
-            return f"Crate “{self.playlist}” written" if self.playlist else "Crate written"
+        if self.target == "serato":  # its tracks are "unchanged": a crate holds no fields
+            return f"Added crate “{self.playlist}” with {plural(self.listed, 'track')}"
         fields = plural(self.fields_written, "field")
         head = f"Written into the {title}: {fields} in {plural(written, 'track')}"
         return head + (f", playlist “{self.playlist}”" if self.playlist else "")
@@ -271,9 +273,12 @@ class WriteRun:
     def result_detail(self, refused_before: int = 0) -> str:
         """ "21 written · 3 unchanged · 5 refused · write 20261206-…" """
         parts = []
+        crate = self.target == "serato" and self.kind is RunKind.WRITE
+        if crate and self.phase is RunPhase.FINISHED:
+            parts.append(f"{plural(self.listed, 'track')} in the crate")
         for status in (FileStatus.WRITTEN, FileStatus.RESTORED, FileStatus.UNCHANGED):
             n = self.outcomes[str(status)]
-            if n:
+            if n and not crate:
                 parts.append(f"{n:,} {status.value}")
         refused = self.outcomes[str(FileStatus.REFUSED)] + refused_before
         if refused:

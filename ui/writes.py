@@ -2,7 +2,8 @@
 write the tags the user approved, undo a write, list the writes. No Tk here.
 
     "Write tags…" ── read() ──▶ engine.plan_tags(out_dir) ── FilesPlanned ──▶ preview
-    options changed ── set_options() ──▶ re-plan (or read again: include review rows)
+    shown again ── open_preview() ──▶ check_files(): a file changed since? read again
+    options changed ── set_options() ──▶ re-plan and check (or read again: review rows)
     Write ── write() ──▶ engine.write_tags(plans) ── FilesWritten ──▶ run, row marks
     Undo ── undo(id) ──▶ engine.undo_write(id) ── FilesWritten (restored) ──▶ run, marks
     list_writes() on a thread ──▶ `writes`, newest first (the Writes tab)
@@ -16,11 +17,16 @@ Every run's events come through the window's one pump (the controller hands over
 events of the runs this part started: `owns`). One run at a time, and none while a batch
 is matching: the engine host runs one thing at a time, and a queued write would look
 stuck. Listeners (`watch`) hear about every change; views coalesce their redraws.
+
+A preview is kept while it is true: of the same batch's results, and of files as they
+are now. Reading 10,000 small files again took 2.8 s here (real files and slow disks
+take longer); looking whether any of them changed (FilePlan.stale: a stat and two access
+checks each) took 60 ms, on a thread, so only a change pays for a new read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from matcher import (
@@ -29,6 +35,7 @@ from matcher import (
     Engine,
     Event,
     FileOutcome,
+    FilePlan,
     FilesPlanned,
     FileStatus,
     FilesWritten,
@@ -43,9 +50,15 @@ from ui.write_model import TAGS, WritePreview, default_options
 from ui.write_run import RunKind, RunPhase, WriteRun
 from ui.written_rows import RowKey, WrittenRows
 
-__all__ = ["Source", "Writes"]
+__all__ = ["NEED_RESULTS", "Source", "Writes", "any_stale"]
 
 UNDOABLE = frozenset({"finished", "running", "partly undone"})  # WriteSummary.state
+NEED_RESULTS = "Match some playlists first: tags come from their results."
+
+
+def any_stale(plans: Iterable[FilePlan]) -> bool:
+    """Whether any file changed since its plan was read (stops at the first)."""
+    return any(plan.stale() for plan in plans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +76,8 @@ class Writes:
         engine: Callable[[], Engine | None],
         history: BatchHistory,
         batch_active: Callable[[], bool],
+        *,
+        stale: Callable[[Iterable[FilePlan]], bool] = any_stale,
     ) -> None:
         self.session = session
         self._engine = engine  # the controller's engine (made on first use)
@@ -74,6 +89,10 @@ class Writes:
         self.libraries: dict[str, str] = {}  # a library the user chose, per app
         self.source: Source | None = None
         self.preview: WritePreview | None = None
+        self.preview_source: Source | None = None  # the batch the preview was read from
+        self._stale = stale  # runs on a thread: FilePlan.stale, or a test's stand-in
+        self._checking = False  # a look at the files is running
+        self._check_again = False  # and another was asked for meanwhile
         self.refused_before: list[tuple[str, str]] = []  # the write's files refused when read
         self.run: WriteRun | None = None
         self.batch: Batch | None = None
@@ -111,6 +130,9 @@ class Writes:
         """A batch ended with outputs: "Write tags…" now writes its results."""
         if out_dir:
             self.source = Source(batch_id, out_dir)
+            if NEED_RESULTS in self.session.notices:  # it said so before: not true any more
+                self.session.notices = [n for n in self.session.notices if n != NEED_RESULTS]
+                self.session.changed()
             self.changed()
 
     def blocked(self) -> str:
@@ -158,7 +180,7 @@ class Writes:
         """Read the files the source batch's results name (or, for a library, the
         library), for a new preview."""
         if self.source is None:
-            self.session.notice("Match some playlists first: tags come from their results.")
+            self.session.notice(NEED_RESULTS)
             return False
         if options is not None:
             self._keep_options(options)
@@ -181,14 +203,77 @@ class Writes:
         ids = [r.playlist_id for r in self._history.playlists(source.batch_id)]
         self._playlist_ids[batch.batch_id] = ids
         self.preview = WritePreview(options, target)
+        self.preview_source = source
         self._start(RunKind.READ, batch, target=target)
         return True
 
+    def open_preview(self, target: str, library: str | None = None) -> bool:
+        """The preview of writing the source batch's results into `target`, as things are
+        now: a read going for it is shown as it is; a tag preview read for this batch is
+        kept unless a file changed since (check_files); anything else is read again (a
+        library is one file: it is read again rather than looked at)."""
+        run = self.run
+        if (run is not None and run.kind is RunKind.READ and self.preview is not None
+                and run.target == target and library is None
+                and self.preview_source == self.source):  # fmt: skip
+            if not run.over:
+                return True
+            if run.phase is RunPhase.FINISHED and target == TAGS:
+                self.check_files()
+                return True
+        return self.read_into(target, library)
+
     def set_options(self, options: WriteOptions) -> None:
-        """The user changed an option: re-plan, or read again for include_review."""
+        """The user changed an option: re-plan (and look whether a file changed since it
+        was read), or read again for include_review."""
         self._keep_options(options)
-        if self.preview is not None and self.preview.set_options(options):
+        preview = self.preview
+        if preview is not None and preview.set_options(options):
             self.read()
+        elif preview is not None and self._read_over() and preview.target == TAGS:
+            self.check_files()
+        self.changed()
+
+    def _read_over(self) -> bool:
+        run = self.run
+        return run is not None and run.kind is RunKind.READ and run.phase is RunPhase.FINISHED
+
+    def check_files(self) -> None:
+        """Look, on a thread, whether any file of the preview changed since it was read
+        (made writable, written by another program...); read them all again if one did.
+        The preview is not ready meanwhile, so Write waits for the answer."""
+        if self.preview is None:
+            return
+        self.preview.checking = True
+        self._check_again = self._checking  # one is looking: look again once it answers
+        if not self._checking:
+            self._spawn_check(self.preview)
+        self.changed()
+
+    def _spawn_check(self, preview: WritePreview) -> None:
+        self._checking, self._check_again = True, False
+        plans, stale, post = preview.as_read(), self._stale, self.session.post
+
+        def look() -> None:
+            try:
+                changed = stale(plans)
+            except Exception:  # noqa: BLE001 - unsure is changed: the files are read again
+                changed = True
+            post(lambda: self._checked(preview, changed))
+
+        self.session.spawn(look, name="cratematch-check-files")
+
+    def _checked(self, preview: WritePreview, changed: bool) -> None:
+        self._checking = False
+        again, self._check_again = self._check_again, False
+        current = self.preview
+        if current is not preview or (again and not changed):  # its answer is not the last
+            if current is not None and current.checking:
+                self._spawn_check(current)
+            return
+        preview.checking = False
+        if changed and self._read_over():
+            self.read()  # refused (a batch started meanwhile): the notice says why
         self.changed()
 
     def write(self) -> bool:
@@ -208,7 +293,8 @@ class Writes:
             self.refused_before = []  # its outcomes list them: the engine planned them
             batch = engine.write_library(library, preview.options)
             self._library_ids.add(batch.batch_id)
-            self._start(RunKind.WRITE, batch, target=library.app, playlist=library.playlist)
+            self._start(RunKind.WRITE, batch, target=library.app, playlist=library.playlist,
+                        listed=len(library.found))  # fmt: skip
             return True  # its rows are not marked: no audio file is written
         plans = preview.to_write()
         self._start(RunKind.WRITE, engine.write_tags(plans, preview.options))
@@ -239,11 +325,11 @@ class Writes:
         return True
 
     def _start(self, kind: RunKind, batch: Batch, write_id: str = "", *, target: str = TAGS,
-               playlist: str = "") -> None:  # fmt: skip
+               playlist: str = "", listed: int = 0) -> None:  # fmt: skip
         self.batch = batch
         self._ids.add(batch.batch_id)
         self.run = WriteRun(kind, batch.batch_id, self.session.clock(), write_id, target,
-                            playlist)  # fmt: skip
+                            playlist, listed)  # fmt: skip
         self.changed()
 
     def toggle_pause(self) -> None:

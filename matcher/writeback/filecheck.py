@@ -16,6 +16,9 @@ only (no tag parsing) so they are cheap enough to run at preview time as well:
                        stamp and mtime checks instead
 
 Symlinks: the real file is checked and replaced, so the link stays a link.
+
+`refusal_now` runs the checks but the lock for a preview shown again: a file refused as
+read-only that the user made writable since must not stay refused (FilePlan.stale).
 """
 
 from __future__ import annotations
@@ -28,7 +31,18 @@ from pathlib import Path
 
 from matcher.writeback.errors import FileRefused
 
-__all__ = ["FileLock", "check_file", "hold_lock", "real_file"]
+__all__ = [
+    "CHECKED_REASONS",
+    "FileLock",
+    "check_file",
+    "checked_reason",
+    "hold_lock",
+    "real_file",
+    "refusal_now",
+]
+
+# the first words of the reasons check_file gives (the rest is detail: "hard-linked (2 names...)")
+CHECKED_REASONS = ("missing", "not a file", "unreadable", "read-only", "hard-linked")
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -44,10 +58,11 @@ def real_file(path: str | Path) -> Path:
     return real
 
 
-def check_file(path: str | Path, real: Path) -> os.stat_result:
-    """The checks above but the lock; the file's stat when it passes."""
+def check_file(path: str | Path, real: str | Path) -> os.stat_result:
+    """The checks above but the lock, on `real` (or on `path` itself: a stat and access
+    follow symlinks); the file's stat when it passes."""
     try:
-        st = real.stat()
+        st = os.stat(real)
     except FileNotFoundError:
         raise FileRefused(path, "missing") from None
     except OSError as err:
@@ -61,6 +76,20 @@ def check_file(path: str | Path, real: Path) -> os.stat_result:
     if st.st_nlink > 1:
         raise FileRefused(path, f"hard-linked ({st.st_nlink} names; replacing it would split them)")
     return st
+
+
+def refusal_now(path: str | Path) -> tuple[str, os.stat_result | None]:
+    """Why the file at `path` would be refused now by the checks above but the lock ("" when
+    it would not), and its stat when it passes: a few system calls, no tag read."""
+    try:  # no realpath: it costs more than the checks, and stat and access follow links
+        return "", check_file(path, path)
+    except FileRefused as err:
+        return err.reason, None
+
+
+def checked_reason(reason: str) -> bool:
+    """Whether `reason` is one the checks above give (not what the file holds)."""
+    return reason.split(" (", 1)[0] in CHECKED_REASONS
 
 
 class FileLock:

@@ -3,7 +3,9 @@
 A plan joins what the catalog proposes for a file (targets.FileTarget) with what the
 file says now (a FileState read by a worker) under the user's options. Everything here
 is pure, so the window can re-plan at once when the user ticks a field, switches the
-policy or the key notation, without reading a file again.
+policy or the key notation, without reading a file again. One look at the file system is
+offered apart (`FilePlan.stale`): whether a plan still holds for the file as it is now,
+so a preview shown again is read again only when a file changed (made writable, say).
 
 `tag_changes.csv` is the plan as a table (file, field, old, new, why), one row per
 change; after a write it also says what happened to each file.
@@ -22,6 +24,7 @@ from pathlib import Path
 from matcher.matching.keys import parse_key
 from matcher.outputs.atomic import atomic_write_text
 from matcher.writeback.fields import WRITE_FIELDS, format_key
+from matcher.writeback.filecheck import checked_reason, refusal_now
 from matcher.writeback.policy import FieldChange, plan_changes
 from matcher.writeback.records import FileOutcome, FileState
 from matcher.writeback.targets import FileTarget, WriteOptions
@@ -64,6 +67,23 @@ class FilePlan:
         if self.reason or self.state is None:
             return PlanStatus.REFUSED
         return PlanStatus.CHANGE if self.changes else PlanStatus.SAME
+
+    def stale(self) -> bool:
+        """Whether the file is no longer as this plan found it, from a stat and the access
+        checks (no tag is read): refused by those checks (read-only, missing...) and now
+        passing them or failing another; read, and now refused or of another size or
+        mtime. A file refused for what it holds (damaged) or for its rows (a conflict) is
+        stale only when the checks now refuse it. For a tag write's plans: a library
+        write's entries stand for the library, not for their files."""
+        if self.target.conflict:
+            return False
+        now, st = refusal_now(self.path)
+        if self.state is None:
+            was = self.reason if checked_reason(self.reason) else ""
+            return now != was
+        if st is None:
+            return True
+        return (st.st_size, st.st_mtime_ns) != (self.state.stamp.size, self.state.stamp.mtime_ns)
 
     def slim(self) -> FilePlan:
         """This plan without what only a preview needs (the values the file and the

@@ -76,7 +76,9 @@ def test_rekordbox_preview_write_and_undo_from_the_writes_tab(make_app, library,
     assert preview.library_path.cget("text") == str(db) and preview.library_row.winfo_ismapped()
     shown = {name for name, box in preview.field_boxes.items() if box.winfo_ismapped()}
     assert shown == {"genre", "label", "key", "year", "remixers", "comment", "bpm", "mix",
-                     "isrc"} & set(writes.preview.options.fields)  # fmt: skip
+                     "isrc"}  # fmt: skip
+    ticked = {name for name in shown if preview.field_boxes[name].get()}
+    assert ticked == shown - {"comment"} == set(writes.preview.options.fields)
     assert not preview.notation.winfo_ismapped()  # Rekordbox names its keys its own way
     headline = preview.headline.cget("text")
     assert headline.startswith("5 tracks to change (") and headline.endswith("· 1 refused")
@@ -252,3 +254,94 @@ def test_an_undo_refused_because_traktor_saved_can_be_forced(make_app, library, 
     assert sha256(nml) == original
     spin(app, 0.1)
     assert not dialog.force_button.winfo_ismapped()
+
+
+def test_the_comment_is_left_alone_unless_ticked_whatever_the_target(make_app, library,
+                                                                     tmp_path):  # fmt: skip
+    """The comment holds the DJ's own notes: Write tags and every library start with it
+    unticked (matcher's DEFAULT_WRITE_FIELDS), and nothing plans a Comment row."""
+    nml = traktor_collection(tmp_path / "traktor", _held(library))
+    db = rekordbox_library(tmp_path / "rekordbox", _held(library))
+    app = matched_app(make_app, library)
+    actions = app.write_actions
+    opened = {
+        "tags": actions.write_tags,
+        "traktor": lambda: actions.write_library("traktor", str(nml)),
+        "rekordbox": lambda: actions.write_library("rekordbox", str(db)),
+    }
+    for target, open_dialog in opened.items():
+        dialog = open_dialog()
+        preview_ready(app)
+        box = dialog.preview.field_boxes["comment"]
+        assert box.winfo_ismapped() and not box.get(), target
+        assert "comment" not in app.controller.writes.preview.options.fields, target
+        assert not [r for r in table_rows(dialog.preview.tree) if r[1] == "Comment"], target
+        assert dialog.preview.headline.cget("text").startswith(("4 files", "5 tracks")), target
+        dialog.close()
+
+
+def _writes_row(app, write_id: str) -> tuple[str, ...]:  # noqa: ANN001
+    """The Writes tab's row of a write, once listed (Into, Written, Refused, ..., From)."""
+    tab = app.writes_view
+    app.tabs.set("Writes")
+    app.controller.writes.refresh_writes()
+    pump_until(app, lambda: tab.tree.exists(write_id) and not app.controller.writes.loading,
+               "the write listed")  # fmt: skip
+    spin(app, 0.2)
+    return tuple(tab.tree.item(write_id, "values"))[1:]
+
+
+def test_a_serato_crate_says_it_adds_a_crate_and_the_writes_tab_agrees(make_app, library,
+                                                                        tmp_path):  # fmt: skip
+    serato = tmp_path / "_Serato_"
+    serato.mkdir()
+    app = matched_app(make_app, library)
+    writes = app.controller.writes
+    dialog = app.write_actions.write_library("serato", str(serato))
+    preview_ready(app)
+    crate = writes.preview.library.playlist
+    preview = dialog.preview
+    assert preview.headline.cget("text") == f"Adds crate “{crate}” with 6 tracks"
+    assert "up to date" not in preview.headline.cget("text")
+    details = preview.details.cget("text")
+    assert "backed up" not in details and "deletes the crate" in details
+    rows = table_rows(preview.tree)
+    assert len(rows) == 6
+    assert rows[0] == ("01 Ember Glass.mp3", "Crate", "—", crate, "added to the crate")
+    assert preview.note.cget("text") == ""
+    screenshot(app, "library-8-serato-preview")
+    dialog.write()
+    pump_until(app, lambda: writes.run.kind is RunKind.WRITE and writes.run.over
+               and dialog.stage is Stage.RESULT, "the write")  # fmt: skip
+    spin(app, 0.2)
+    write_id = writes.run.write_id
+    assert dialog.result.headline.cget("text") == f"✓ Added crate “{crate}” with 6 tracks"
+    assert dialog.result.detail.cget("text") == f"6 tracks in the crate · write {write_id}"
+    screenshot(app, "library-9-serato-written")
+    dialog.close()
+    assert _writes_row(app, write_id)[:5] == ("Serato", "6", "0", "—", "written")
+    _undo_from_the_writes_tab(app, write_id)
+    app.write_actions.dialog.close()
+    assert _writes_row(app, write_id)[:5] == ("Serato", "6", "0", "—", "undone")
+
+
+def test_the_writes_tab_keeps_what_a_traktor_write_wrote_after_its_undo(make_app, library,
+                                                                        tmp_path):  # fmt: skip
+    nml = traktor_collection(tmp_path / "traktor", _held(library))
+    app = matched_app(make_app, library)
+    writes = app.controller.writes
+    dialog = app.write_actions.write_library("traktor", str(nml))
+    preview_ready(app)
+    dialog.write()
+    pump_until(app, lambda: writes.run.kind is RunKind.WRITE and writes.run.over
+               and dialog.stage is Stage.RESULT, "the write")  # fmt: skip
+    write_id, playlist = writes.run.write_id, writes.run.playlist
+    assert dialog.result.detail.cget("text") == f"5 written · 1 refused · write {write_id}"
+    dialog.close()
+    assert _writes_row(app, write_id)[:5] == ("Traktor", "5", "1", "0", "written")
+    _undo_from_the_writes_tab(app, write_id)
+    app.write_actions.dialog.close()
+    assert _writes_row(app, write_id)[:5] == ("Traktor", "5", "1", "0", "undone")
+    detail = app.writes_view.detail.cget("text")
+    assert "fields in 5 tracks" in detail and f"playlist “{playlist}”" in detail
+    screenshot(app, "library-10-writes-tab")

@@ -59,8 +59,11 @@ def test_fields_and_options_follow_the_library():
     assert "isrc" not in fields_of("traktor") and fields_of("serato") == ()
     assert set(fields_of("rekordbox")) >= {"genre", "label", "key", "comment", "year"}
     options = default_options("rekordbox")
-    assert options.target == "rekordbox" and options.fields == frozenset(fields_of("rekordbox"))
-    assert default_options("tags") == WriteOptions()
+    assert options.target == "rekordbox"
+    assert options.fields == frozenset(fields_of("rekordbox")) - {"comment"}  # as for tags
+    assert default_options("traktor").fields == frozenset(fields_of("traktor")) - {"comment"}
+    assert "comment" not in WriteOptions().fields
+    assert default_options("tags") == WriteOptions() and not default_options("serato").fields
 
 
 def test_a_library_read_previews_its_tracks(parts):
@@ -89,8 +92,26 @@ def test_a_playlist_alone_is_worth_writing_and_a_crate_has_no_fields(parts):
     writes, engine, _marks = parts
     writes.read_into("serato")
     same = plan("/m/a.mp3", options=WriteOptions(fields=frozenset()))
-    _planned(writes, engine, library_plan("serato", same))
-    assert writes.preview.counts().to_change == 0 and writes.preview.writable
+    _planned(writes, engine, library_plan("serato", same, refused_plan("/m/b.mp3", "off")))
+    preview = writes.preview
+    assert preview.counts().to_change == 0 and preview.writable
+    # what a crate does, in words: it adds a crate (not "0 tracks to change · 1 up to date")
+    assert preview.headline() == "Adds crate “CrateMatch Peak” with 1 track · 1 refused"
+    rows, total = preview.rows()
+    assert total == 2 and [r.values for r in rows] == [
+        ("a.mp3", "Crate", "—", "CrateMatch Peak", "added to the crate"),
+        ("b.mp3", "—", "", "", "refused: off"),
+    ]
+    assert "deletes the crate" in library_lines(preview.library)[0]
+    assert writes.write()
+    run = writes.run
+    writes.on_event(started(run.batch_id, [("_Serato_", 3)]))
+    done = [outcome("/m/a.mp3", FileStatus.UNCHANGED), outcome("/m/b.mp3", FileStatus.REFUSED)]
+    for event in written(run.batch_id, 2, done, 3, 3):
+        writes.on_event(event)
+    writes.on_event(finished(run.batch_id, {"unchanged": 1, "refused": 1}, 3))
+    assert run.result_headline() == "Added crate “CrateMatch Peak” with 1 track"
+    assert run.result_detail() == f"1 track in the crate · 1 refused · write {run.batch_id}"
     writes.read_into("traktor")
     _planned(writes, engine, library_plan("traktor", same, found=()))
     writes.set_options(WriteOptions(fields=frozenset(), target="traktor"))

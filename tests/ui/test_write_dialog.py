@@ -123,7 +123,8 @@ def test_preview_write_undo_and_the_writes_tab(make_app, library: WriteLibrary) 
     app.tabs.set("Writes")
     pump_until(app, lambda: app.writes_view.tree.get_children(""), "the writes listed")
     row = app.writes_view.tree.item(write_id, "values")
-    assert row[1:] == ("Audio files", "0", "3", "3", "0", "undone", "out")
+    # what the write did (3 written, 3 refused, as its dialog said), and that it was undone
+    assert row[1:] == ("Audio files", "3", "3", "0", "undone", "out")
     assert app.writes_view.undo_last_button.cget("state") == "disabled"
     detail = app.writes_view.detail.cget("text")
     assert detail.startswith(f"Write {write_id} · from {library.out} · Label, Key, BPM")
@@ -219,3 +220,121 @@ def test_a_long_write_shows_progress_pauses_and_cancels(make_app, tmp_path: Path
     marked = [v for v in _marks(app).values() if v == WRITTEN]
     assert len(marked) == written
     assert app.pump.longest_tick_s < 0.5
+
+
+def test_the_preview_shown_again_says_what_the_files_are_now(make_app, library) -> None:
+    """A file refused as read-only and made writable (chmod u+w) is planned when "Write
+    tags…" opens again, and when the user then changes an option; and the other way round.
+    Without reading anything again when nothing changed."""
+    target = library.file(READ_ONLY)
+    os.chmod(target, 0o444)
+    app = matched_app(make_app, library)
+    writes = app.controller.writes
+    dialog = app.write_actions.write_tags()
+    preview_ready(app)
+    assert dialog.preview.headline.cget("text") == "3 files to change (24 fields) · 3 refused"
+    assert (READ_ONLY, "—", "", "", "refused: read-only") in table_rows(dialog.preview.tree)
+    dialog.close()
+
+    reads = len(writes._ids)
+    dialog = app.write_actions.write_tags()  # nothing changed: the same preview, unread
+    preview_ready(app)
+    assert len(writes._ids) == reads
+    assert dialog.preview.headline.cget("text") == "3 files to change (24 fields) · 3 refused"
+    dialog.close()
+
+    os.chmod(target, 0o644)
+    dialog = app.write_actions.write_tags()
+    pump_until(app, lambda: len(writes._ids) == reads + 1, "the files read again")
+    preview_ready(app)
+    assert dialog.preview.headline.cget("text") == "4 files to change (32 fields) · 2 refused"
+    rows = table_rows(dialog.preview.tree)
+    assert (READ_ONLY, "Key", "—", "Am", "empty in the file") in rows
+    assert dialog.write_button.cget("state") == "normal"
+    screenshot(app, "write-6-made-writable")
+
+    os.chmod(target, 0o444)  # while the dialog is open; then "Overwrite values that differ"
+    dialog.preview.policy_buttons["overwrite"].invoke()
+    pump_until(app, lambda: len(writes._ids) == reads + 2, "the files read again")
+    preview_ready(app)
+    assert writes.preview.options.overwrite and dialog.preview.policy.get() == "overwrite"
+    assert (READ_ONLY, "—", "", "", "refused: read-only") in table_rows(dialog.preview.tree)
+    assert dialog.preview.headline.cget("text").endswith("· 3 refused")
+
+
+def test_a_batch_run_again_is_read_again(make_app, library) -> None:
+    """After the batch ran again, "Write tags…" plans from its results (and marks its
+    rows), not from the batch the last preview was read for."""
+    app = matched_app(make_app, library)
+    writes = app.controller.writes
+    dialog = app.write_actions.write_tags()
+    preview_ready(app)
+    dialog.close()
+    first, reads = writes.source, len(writes._ids)
+    app.controller.intake.add_paths([library.playlist])
+    pump_until(app, lambda: app.controller.model.waiting(), "the playlist queued again")
+    assert app.controller.start()
+    pump_until(app, lambda: writes.source != first and not app.controller.model.active,
+               "the batch run again")  # fmt: skip
+    dialog = app.write_actions.write_tags()
+    assert len(writes._ids) == reads + 1 and writes.run.kind is RunKind.READ
+    preview_ready(app)
+    dialog.write()
+    pump_until(app, lambda: writes.run.kind is RunKind.WRITE and writes.run.over, "the write")
+    pump_until(app, lambda: _marks(app).get("Ember Glass") == WRITTEN, "the new rows marked")
+
+
+def _fits(label) -> bool:  # noqa: ANN001
+    """Whether a label shows its whole text: one line as wide as it needs, or wrapped."""
+    label.update_idletasks()
+    inner = label._label  # the tk.Label inside the CTkLabel
+    return inner.winfo_reqwidth() <= label.winfo_width() + 1 and label.winfo_ismapped()
+
+
+def test_the_writes_tab_messages_fit(make_app, library) -> None:
+    """The hint of an empty Writes tab and the answer to undoing a write already undone
+    are whole at the window's size (1280 pixels wide), not cut off."""
+    app = make_app()
+    tab = app.writes_view
+    app.tabs.set("Writes")
+    pump_until(app, lambda: not app.controller.writes.loading, "the writes listed")
+    spin(app, 0.3)
+    assert tab.message.cget("text").startswith("Nothing written yet")
+    assert _fits(tab.message), tab.message.cget("text")
+    screenshot(app, "writes-0-empty")
+    app = matched_app(make_app, library)
+    writes, tab = app.controller.writes, app.writes_view
+    dialog = app.write_actions.write_tags()
+    preview_ready(app)
+    dialog.write()
+    pump_until(app, lambda: writes.run.kind is RunKind.WRITE and writes.run.over, "the write")
+    write_id = writes.run.write_id
+    writes.undo(write_id)
+    pump_until(app, lambda: writes.run.kind is RunKind.UNDO and writes.run.over, "the undo")
+    dialog.close()
+    app.tabs.set("Writes")
+    pump_until(app, lambda: tab.tree.exists(write_id)
+               and tab.tree.item(write_id, "values")[5] == "undone", "the undo listed")  # fmt: skip
+    tab.tree.selection_set(write_id)
+    spin(app, 0.1)
+    tab.undo_selected_button.invoke()
+    spin(app, 0.3)
+    assert tab.confirm is None and "undone" in tab.message.cget("text")
+    assert _fits(tab.message), tab.message.cget("text")
+    screenshot(app, "writes-1-nothing-to-undo")
+
+
+def test_the_notice_to_match_first_goes_once_a_batch_has_results(make_app, library) -> None:
+    """Ctrl+T before any batch says to match first; once a batch has results that is no
+    longer true, and the notice under the drop zone goes."""
+    app = make_app([str(library.playlist), "--catalog", str(library.catalog),
+                    "--out", str(library.out)])  # fmt: skip
+    pump_until(app, lambda: app.controller.model.waiting(), "the playlist queued")
+    assert app.write_actions.write_tags() is None
+    spin(app, 0.2)
+    assert "Match some playlists first" in app.notices.shown
+    assert app.controller.start()
+    pump_until(app, lambda: app.controller.writes.source is not None, "the batch to finish")
+    spin(app, 0.2)
+    assert "Match some playlists first" not in app.notices.shown
+    assert not app.notices.winfo_ismapped()

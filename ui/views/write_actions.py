@@ -16,7 +16,7 @@ from customtkinter.windows.widgets.core_widget_classes import DropdownMenu
 from ui.theme import font
 from ui.views.write_dialog import WriteDialog
 from ui.write_model import LIBRARY_TITLES, TAGS
-from ui.write_run import RunKind, RunPhase
+from ui.write_run import RunKind
 from ui.writes import Writes
 
 __all__ = ["LIBRARY_MENU", "WriteActions"]
@@ -55,8 +55,9 @@ class WriteActions:
                 button.configure(state=state)
 
     def write_tags(self) -> WriteDialog | None:
-        """Preview the last batch's tags: a run going, or a preview ready, is shown as it
-        is; after a write or an undo the files are read again for a new preview."""
+        """Preview the last batch's tags: a run going is shown as it is, a preview ready
+        as the files are now (ui.writes.Writes.open_preview); after a write or an undo the
+        files are read again for a new preview."""
         return self.open_write(TAGS)
 
     def write_library(self, app: str, library: str | None = None) -> WriteDialog | None:
@@ -65,15 +66,10 @@ class WriteActions:
         return self.open_write(app, library)
 
     def open_write(self, target: str, library: str | None = None) -> WriteDialog | None:
-        writes, run = self.writes, self.writes.run
+        run = self.writes.run
         if run is not None and not run.over and run.kind is not RunKind.READ:
             return self.show()  # a write or an undo going: show it
-        ready = (
-            run is not None and run.kind is RunKind.READ and run.phase is not RunPhase.FAILED
-            and run.phase is not RunPhase.CANCELLED and writes.preview is not None
-            and run.target == target and library is None
-        )  # fmt: skip
-        if not ready and not writes.read_into(target, library):
+        if not self.writes.open_preview(target, library):
             return None
         return self.show()
 

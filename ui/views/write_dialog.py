@@ -335,10 +335,10 @@ class WriteDialog(ctk.CTkToplevel):
 
 
 def _library_button_text(library: Any, changes: int) -> str:
-    """ "Write 18 fields and a playlist", "Write the crate of 3 tracks" """
+    """ "Write 18 fields and a playlist", "Add the crate of 3 tracks" """
     found = len(library.found)
     if library.app == "serato":
-        return f"Write the crate of {plural(found, 'track')}"
+        return f"Add the crate of {plural(found, 'track')}"
     parts = [plural(changes, "field")] if changes else []
     if found:
         parts.append("a playlist")

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 import customtkinter as ctk
+from customtkinter.windows.widgets.scaling import ScalingTracker
 
 from matcher import KEY_NOTATIONS, WRITE_FIELDS, WriteOptions
 from ui.theme import GAP, MUTED, PANEL, SECONDARY, font
@@ -64,7 +65,9 @@ class PreviewPanel(ctk.CTkFrame):
         self.grid_columnconfigure(0, weight=1)
         self.grid_rowconfigure(3, weight=1)
         self._build_options()
-        self.headline = ctk.CTkLabel(self, text="", font=font("body", "bold"), anchor="w")
+        self.headline = ctk.CTkLabel(
+            self, text="", font=font("body", "bold"), anchor="w", justify="left", wraplength=900
+        )  # a long crate name wraps
         self.headline.grid(row=1, column=0, sticky="ew", pady=(GAP, 0))
         self.details = ctk.CTkLabel(self, text="", font=font("small"), text_color=MUTED,
                                     anchor="w", justify="left", wraplength=900)  # fmt: skip
@@ -147,9 +150,11 @@ class PreviewPanel(ctk.CTkFrame):
         self._apply_style()
 
     def _rewrap(self, event: tk.Event) -> None:
-        width = max(300, event.width - 20)
-        if self.details.cget("wraplength") != width:
-            self.details.configure(wraplength=width)
+        # wraplength is in unscaled units (customtkinter scales it), event.width in pixels
+        width = max(300, round((event.width - 20) / ScalingTracker.get_widget_scaling(self)))
+        for label in (self.headline, self.details):
+            if label.cget("wraplength") != width:
+                label.configure(wraplength=width)
 
     # -- options ---------------------------------------------------------------------
 
@@ -221,16 +226,21 @@ class PreviewPanel(ctk.CTkFrame):
             self.library_path.configure(text=path)
         self.show_options(preview.options)
         if not preview.ready:
-            self.headline.configure(text="Updating the preview…")
-            if "step" not in self._jobs:
+            waiting = "Updating the preview…"
+            if preview.replanned:  # only the look at the files is left
+                waiting = "Checking the files…"
+            self.headline.configure(text=waiting)
+            if not preview.replanned and "step" not in self._jobs:
                 self._jobs.schedule("step", 1, self._step)
             return
+        counts = preview.counts()
+        headline = preview.headline()
+        if self.headline.cget("text") != headline:  # back from "Checking…" as well
+            self.headline.configure(text=headline)
         shown = (id(preview), preview.options, len(preview), tuple(preview.left_out.items()))
         if shown == self._shown:
             return
         self._shown = shown
-        counts = preview.counts()
-        self.headline.configure(text=counts.headline(preview.noun))
         extra = library_lines(library) if library is not None else []
         self.details.configure(text="\n".join([*counts.detail_lines(), *extra]))
         rows, total = preview.rows()
@@ -241,7 +251,7 @@ class PreviewPanel(ctk.CTkFrame):
                 text=f"Showing the first {len(rows):,} of {total:,} rows; "
                 "tag_changes.csv in the output folder lists every one."
             )
-        elif not total and library is not None and library.found:
+        elif not total and library is not None and library.found and not preview.crate:
             self.note.configure(text="No field to change with these options; the playlist "
                                 "is still added.")  # fmt: skip
         elif not total:

@@ -9,6 +9,7 @@ from pathlib import PurePath
 from typing import Any
 
 import customtkinter as ctk
+from customtkinter.windows.widgets.scaling import ScalingTracker
 
 from ui.theme import DONE_TEXT, GAP, MUTED, WARN, WRITTEN_TEXT, font, set_progress
 from ui.views.table_style import current_mode, make_table, style_table
@@ -112,9 +113,10 @@ class ResultPanel(ctk.CTkFrame):
         super().__init__(master, fg_color="transparent")
         self.grid_columnconfigure(0, weight=1)
         self.grid_rowconfigure(4, weight=1)
-        self.headline = ctk.CTkLabel(self, text="", font=font("heading", "bold"), anchor="w")
+        wrapped = {"anchor": "w", "justify": "left", "wraplength": 900}  # a long playlist name
+        self.headline = ctk.CTkLabel(self, text="", font=font("heading", "bold"), **wrapped)
         self.headline.grid(row=0, column=0, sticky="ew", pady=(GAP, 2))
-        self.detail = ctk.CTkLabel(self, text="", font=font("body"), anchor="w")
+        self.detail = ctk.CTkLabel(self, text="", font=font("body"), **wrapped)
         self.detail.grid(row=1, column=0, sticky="ew")
         self.hint = ctk.CTkLabel(self, text="", font=font("small"), text_color=MUTED, anchor="w",
                                  justify="left", wraplength=900)  # fmt: skip
@@ -129,9 +131,11 @@ class ResultPanel(ctk.CTkFrame):
         self.bind("<Configure>", self._rewrap, add="+")
 
     def _rewrap(self, event: Any) -> None:
-        width = max(300, event.width - 20)
-        if self.hint.cget("wraplength") != width:
-            self.hint.configure(wraplength=width)
+        # wraplength is in unscaled units (customtkinter scales it), event.width in pixels
+        width = max(300, round((event.width - 20) / ScalingTracker.get_widget_scaling(self)))
+        for label in (self.headline, self.detail, self.hint):
+            if label.cget("wraplength") != width:
+                label.configure(wraplength=width)
 
     def show(self, run: WriteRun, refused_before: list[tuple[str, str]]) -> None:
         """`refused_before`: files the preview refused (a write lists them too)."""

@@ -1,7 +1,14 @@
 """The Writes tab: every write CrateMatch made (tags into audio files, or into a DJ
-library), newest first, with its files counted, and Undo for any of them (or the last
+library), newest first, with what it wrote counted as its dialog counted it (files; a
+library's tracks) and whether it was undone since, and Undo for any of them (or the last
 one): a library write's undo restores the library from its backup. A write running
 now shows its progress on top, with a button that brings its dialog back.
+
+The writes journal counts files by their state now: an undone file is "restored", no
+longer "written", and a library write has one file, the library. The row keeps what
+the write did (restored files were written) and says in State whether it still holds;
+a library write's tracks come from what the journal kept of it (matcher's
+tracks_record), "—" for a write recorded before it kept them.
 
 It renders `writes.writes` (listed on a thread by ui/writes.py); Undo asks first, then
 starts the undo and opens the dialog that shows its progress and result.
@@ -15,6 +22,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 import customtkinter as ctk
+from customtkinter.windows.widgets.scaling import ScalingTracker
 
 from matcher import WriteSummary
 from ui.theme import BORDER, GAP, MUTED, SECONDARY, WARN, font
@@ -30,25 +38,60 @@ STYLE = "Writes.Treeview"
 # widths at 96 dpi, with room for "From" at 1280 pixels and 100 dpi (it takes the rest)
 WRITE_COLUMNS = (
     ("when", "When", 122), ("into", "Into", 82), ("written", "Written", 70),
-    ("undone", "Undone", 66), ("refused", "Refused", 74), ("unchanged", "Unchanged", 95),
-    ("state", "State", 92), ("source", "From", 90),
+    ("refused", "Refused", 74), ("unchanged", "Unchanged", 95), ("state", "State", 110),
+    ("source", "From", 120),
 )  # fmt: skip
 INTO = {TAGS: "Audio files", **{app: title.split()[0] for app, title in LIBRARY_TITLES.items()}}
+STATES = {"finished": "written", "running": "interrupted", "cancelled": "cancelled",
+          "undone": "undone", "partly undone": "partly undone"}  # fmt: skip
+UNKNOWN = "—"  # a library write recorded before the journal kept its tracks
 REFRESH_MS = 100
 _PRIMARY = ctk.ThemeManager.theme["CTkButton"]["fg_color"]
 
 
-def write_row(summary: WriteSummary) -> tuple[str, ...]:
-    """One table row: when, files by what happened to them, state, the output folder."""
-    counts = summary.counts
-    written = counts.get("written", 0) + counts.get("pending", 0)
+def write_counts(summary: WriteSummary) -> dict[str, int] | None:
+    """What the write did, as its dialog said it: files written (undone since or not),
+    refused and unchanged; for a library, tracks (a crate's "written": the tracks it
+    lists). None for a library write whose tracks the journal did not keep."""
+    if summary.target == TAGS:
+        counts = summary.counts
+        written = sum(counts.get(s, 0) for s in ("written", "pending", "restored"))
+        return {"written": written, "refused": counts.get("refused", 0),
+                "unchanged": counts.get("unchanged", 0)}  # fmt: skip
+    tracks = summary.options.get("tracks")
+    if not isinstance(tracks, dict):
+        return None
+    counts = {s: int(tracks.get(s, 0)) for s in ("written", "refused", "unchanged")}
+    if summary.target == "serato":  # no fields: its tracks are listed, not changed
+        counts["written"] = int(summary.options.get("playlist_tracks", 0))
+    return counts
+
+
+def write_state(summary: WriteSummary, running: bool = False) -> str:
+    """Whether the write still holds, in a DJ's words ("written", "undone", ...); a write
+    left "running" by a process that died is "interrupted" (`running`: it is going now)."""
+    if running:
+        return "running"
+    counts = write_counts(summary)
+    if summary.state == "finished" and summary.target == TAGS and counts and not counts["written"]:
+        return "nothing written"  # a library write that finished wrote its playlist at least
+    return STATES.get(summary.state, summary.state)
+
+
+def write_row(summary: WriteSummary, running: bool = False) -> tuple[str, ...]:
+    """One table row: when, into what, what it wrote, refused and left unchanged (files,
+    or a library's tracks), whether it still holds, the output folder."""
+    counts = write_counts(summary)
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(summary.created))
     source = ", ".join(PurePath(s).name or s for s in summary.sources)
     into = INTO.get(summary.target, summary.target)
-    return (
-        when, into, f"{written:,}", f"{counts.get('restored', 0):,}",
-        f"{counts.get('refused', 0):,}", f"{counts.get('unchanged', 0):,}", summary.state, source,
-    )  # fmt: skip
+    if counts is None:
+        figures = (UNKNOWN,) * 3
+    else:
+        figures = tuple(f"{counts[s]:,}" for s in ("written", "refused", "unchanged"))
+    if summary.target == "serato" and counts is not None:
+        figures = (figures[0], figures[1], UNKNOWN)  # a crate leaves no track unchanged
+    return (when, into, *figures, write_state(summary, running), source)
 
 
 def write_detail(summary: WriteSummary) -> str:
@@ -59,17 +102,22 @@ def write_detail(summary: WriteSummary) -> str:
     parts = [f"Write {summary.write_id}"]
     if summary.target != TAGS:
         parts.append(f"into {options.get('library') or summary.target}")
+        tracks = options.get("tracks")
+        if isinstance(tracks, dict) and summary.target != "serato":
+            changed = plural(int(options.get("fields_written", 0)), "field")
+            parts.append(f"{changed} in {plural(int(tracks.get('written', 0)), 'track')}")
         if options.get("playlist"):
             word = "crate" if summary.target == "serato" else "playlist"
             parts.append(f"{word} “{options['playlist']}”")
     parts.append(f"from {', '.join(summary.sources) or '?'}")
     if fields:
         parts.append(", ".join(fields))
-    overwrite = options.get("overwrite")
-    parts.append("overwrote differing values" if overwrite else "filled empty fields")
     notation = options.get("key_notation")
-    if notation:
-        parts.append(f"key as {NOTATION_LABELS.get(notation, notation)}")
+    if summary.target != "serato":  # a crate lists tracks: it writes no field
+        overwrite = options.get("overwrite")
+        parts.append("overwrote differing values" if overwrite else "filled empty fields")
+        if notation:
+            parts.append(f"key as {NOTATION_LABELS.get(notation, notation)}")
     if options.get("include_review"):
         parts.append("review rows included")
     return " · ".join(parts)
@@ -119,11 +167,13 @@ class WritesView(ctk.CTkFrame):
                                    anchor="w", justify="left", wraplength=700)  # fmt: skip
         self.detail.grid(row=3, column=0, sticky="ew", pady=(2, 0))
         self.bind("<Configure>", self._rewrap, add="+")
+        # a line of its own, wrapped: beside the buttons a long one was cut off at 1280 px
+        self.message = ctk.CTkLabel(self, text="", anchor="w", justify="left",
+                                    font=font("small"), wraplength=700)  # fmt: skip
+        self.message.grid(row=4, column=0, sticky="ew", pady=(GAP // 2, 0))
         bar = ctk.CTkFrame(self, fg_color="transparent")
-        bar.grid(row=4, column=0, sticky="ew", pady=(GAP, 0))
+        bar.grid(row=5, column=0, sticky="ew", pady=(GAP // 2, 0))
         bar.grid_columnconfigure(0, weight=1)
-        self.message = ctk.CTkLabel(bar, text="", anchor="w", font=font("small"))
-        self.message.grid(row=0, column=0, sticky="ew")
         self.folder_button = ctk.CTkButton(bar, text="Open folder", width=110,
                                            command=self._open_folder, **SECONDARY)  # fmt: skip
         self.undo_selected_button = ctk.CTkButton(
@@ -158,8 +208,10 @@ class WritesView(ctk.CTkFrame):
             self._listed = writes.writes
             selected = self.tree.selection()
             self.tree.delete(*self.tree.get_children(""))
+            going = run.write_id if run is not None and not run.over else ""
             for summary in writes.writes:
-                self.tree.insert("", "end", iid=summary.write_id, values=write_row(summary))
+                values = write_row(summary, running=summary.write_id == going)
+                self.tree.insert("", "end", iid=summary.write_id, values=values)
             keep = [iid for iid in selected if self.tree.exists(iid)]
             if not keep and writes.writes:
                 keep = [writes.writes[0].write_id]  # the newest, so its details show
@@ -184,9 +236,11 @@ class WritesView(ctk.CTkFrame):
         self._enable(self.folder_button, bool(writes.writes))
 
     def _rewrap(self, event: Any) -> None:
-        width = max(300, event.width - 20)
-        if self.detail.cget("wraplength") != width:
-            self.detail.configure(wraplength=width)
+        # wraplength is in unscaled units (customtkinter scales it), event.width in pixels
+        width = max(300, round((event.width - 20) / ScalingTracker.get_widget_scaling(self)))
+        for label in (self.detail, self.message):
+            if label.cget("wraplength") != width:
+                label.configure(wraplength=width)
 
     def _show_detail(self) -> None:
         summary = self.selected()
@@ -219,8 +273,11 @@ class WritesView(ctk.CTkFrame):
         counts = summary.counts
         written = counts.get("written", 0) + counts.get("pending", 0)
         if not written:
-            self.message.configure(text=f"Write {summary.write_id} has no written files "
-                                   f"to put back ({summary.state}).", text_color=WARN)  # fmt: skip
+            state = write_state(summary)
+            why = {"undone": "was undone already", "nothing written": "wrote nothing"}.get(
+                state, f"has nothing to put back ({state})")  # fmt: skip
+            self.message.configure(text=f"Nothing to undo: write {summary.write_id} {why}.",
+                                   text_color=WARN)  # fmt: skip
             return
         text, keep = undo_confirm_text(summary.target if summary.target != TAGS else "", written)
         self.confirm = ConfirmDialog(

@@ -14,6 +14,7 @@ track's own file, so the tracks found go into the new playlist all the same.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -23,7 +24,12 @@ from matcher.errors import CrateMatchError
 from matcher.writeback.errors import LibraryMalformed, LibraryWriteError
 from matcher.writeback.libraries.apps import refuse_while_running
 from matcher.writeback.libraries.library_write import write_library
-from matcher.writeback.libraries.plan import LibraryDocument, LibraryPlan, plan_library
+from matcher.writeback.libraries.plan import (
+    LibraryDocument,
+    LibraryPlan,
+    library_outcomes,
+    plan_library,
+)
 from matcher.writeback.libraries.rekordbox import PLAYLISTS_XML, RekordboxLibrary, apply_plan
 from matcher.writeback.libraries.serato_crate import SeratoFolder, write_crate
 from matcher.writeback.libraries.traktor import TRAKTOR_FIELDS, TraktorCollection
@@ -31,7 +37,7 @@ from matcher.writeback.plan import PlanStatus
 from matcher.writeback.targets import Results, WriteOptions, gather
 from matcher.writeback.undo_journal import WriteJournal
 
-__all__ = ["WRITABLE", "plan_write", "read_only_reason", "write_plan"]
+__all__ = ["WRITABLE", "plan_write", "read_only_reason", "tracks_record", "write_plan"]
 
 WRITABLE = ("traktor", "rekordbox", "serato")
 
@@ -125,6 +131,14 @@ def plan_write(
                         taken_names=document.playlist_names)  # type: ignore[attr-defined]  # fmt: skip
 
 
+def tracks_record(plan: LibraryPlan) -> dict[str, object]:
+    """What a library write does, in tracks, for the writes journal: the journal counts
+    the library's files (one collection.nml), a DJ counts tracks, as the write said."""
+    outcomes = Counter(str(o.status) for o in library_outcomes(plan))
+    return {"playlist": plan.playlist, "playlist_tracks": len(plan.found),
+            "fields_written": plan.changes, "tracks": dict(outcomes)}  # fmt: skip
+
+
 def write_plan(plan: LibraryPlan, options: WriteOptions, journal: WriteJournal) -> str:
     """Write `plan` (as previewed) into its library; the write's id for `undo`."""
     library = Path(plan.library)
@@ -133,10 +147,11 @@ def write_plan(plan: LibraryPlan, options: WriteOptions, journal: WriteJournal) 
     found = [plan.plans[i].path for i in plan.found]
     review = [plan.plans[i].path for i in plan.review]
     sources = sorted({p.target.out_dir for p in plan.plans})
+    record = {**options.record(), **tracks_record(plan)}
     if isinstance(document, SeratoFolder):
         tracks = [t for t in map(document.find, found) if t is not None]
         return write_crate(document, document.crate_path(plan.playlist), tracks,
-                           journal=journal, options=options.record(), sources=sources)  # fmt: skip
+                           journal=journal, options=record, sources=sources)  # fmt: skip
     if isinstance(document, _Traktor):
         collection = document.collection
         edits = []
@@ -164,6 +179,6 @@ def write_plan(plan: LibraryPlan, options: WriteOptions, journal: WriteJournal) 
         extras = (PLAYLISTS_XML,)
     return write_library(
         plan.app, library, build, journal=journal, expected_sha256=plan.before_sha256,
-        options={**options.record(), "playlist": plan.playlist}, sources=sources,
+        options=record, sources=sources,
         extras=extras,
     )  # fmt: skip

@@ -43,7 +43,9 @@ def test_a_crate_round_trips_through_serato_tools_and_our_reader(
     assert [p.status for p in plan.plans] == [PlanStatus.SAME] * 3  # no fields in a crate
     write_id = write_plan(plan, OPTIONS, writes)
     crate = serato / "Subcrates" / "CrateMatch%%CrateMatch Peak.crate"
-    assert writes.write(write_id).options["library"] == str(crate)
+    kept = writes.write(write_id).options
+    assert kept["library"] == str(crate) and kept["playlist"] == "CrateMatch Peak"
+    assert kept["playlist_tracks"] == 3 and kept["tracks"] == {"unchanged": 3}
 
     theirs = Crate(str(crate)).tracks()
     assert ["/" + t for t in theirs] == [p.as_posix() for p in found]  # from the drive's root

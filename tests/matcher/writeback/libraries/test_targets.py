@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import warnings
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -184,7 +185,13 @@ def test_fill_only_keeps_values_and_reports_why(
     changes = [c for p in plan.plans if p.status is not PlanStatus.REFUSED for c in p.changes]
     assert changes and all(c.old == "" and c.why == WHY_EMPTY for c in changes)
     assert "isrc" not in {c.field for c in changes}  # Traktor keeps none
-    write_plan(plan, WriteOptions(target="traktor"), writes)
+    write_id = write_plan(plan, WriteOptions(target="traktor"), writes)
+    # the journal counts the library's files; what the write did to tracks is kept too
+    kept = writes.write(write_id).options
+    statuses = Counter("refused" if p.status is PlanStatus.REFUSED else
+                       "written" if p.changes else "unchanged" for p in plan.plans)  # fmt: skip
+    assert kept["tracks"] == dict(statuses) and kept["fields_written"] == len(changes)
+    assert kept["playlist"] == plan.playlist and kept["playlist_tracks"] == len(plan.found)
     after = {location_key(e.location): e.genre for e in nml.iter_collection(library)}
     for location in map(location_key, batch.matched):
         assert after[location] == (before[location] or "Deep House")
