@@ -183,12 +183,14 @@ def list_writes() -> int:
     if not writes:
         print("No writes yet.")
         return EXIT_OK
+    # what each write did (files; a library write's tracks) and whether it still holds,
+    # as the window's Writes tab says it
     print(f"{'write':24} {'when':16} {'state':14} {'written':>7} {'refused':>7} "
-          f"{'restored':>8}  from")  # fmt: skip
+          f"{'unchanged':>9}  from")  # fmt: skip
     for w in writes:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(w.created))
-        c = w.counts
-        print(f"{w.write_id:24} {when:16} {w.state:14} {c.get('written', 0):>7} "
-              f"{c.get('refused', 0):>7} {c.get('restored', 0):>8}  "
-              f"{one_line(_origin(w))}")  # fmt: skip
+        did = w.did()
+        figures = [f"{did[k]:,}" if did else "-" for k in ("written", "refused", "unchanged")]
+        print(f"{w.write_id:24} {when:16} {w.holds():14} {figures[0]:>7} {figures[1]:>7} "
+              f"{figures[2]:>9}  {one_line(_origin(w))}")  # fmt: skip
     return EXIT_OK

@@ -115,6 +115,40 @@ class WriteSummary:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    def did(self) -> dict[str, int] | None:
+        """What the write did, as its dialog said it: files written (undone since or not),
+        refused and unchanged. `counts` holds the files' states now (an undone file is
+        "restored"), and a library write has one file, the library: its tracks come from
+        what the write recorded (libraries.targets.tracks_record), a crate's "written"
+        being the tracks it lists. None for a library write recorded before that."""
+        if self.target == TAG_TARGET:
+            written = sum(self.counts.get(s, 0) for s in ("written", "pending", "restored"))
+            return {"written": written, "refused": self.counts.get("refused", 0),
+                    "unchanged": self.counts.get("unchanged", 0)}  # fmt: skip
+        tracks = self.options.get("tracks")
+        if not isinstance(tracks, dict):
+            return None
+        did = {s: int(tracks.get(s, 0)) for s in ("written", "refused", "unchanged")}
+        if self.target == "serato":  # no fields: its tracks are listed, not changed
+            did["written"] = int(self.options.get("playlist_tracks", 0))
+        return did
+
+    def holds(self, running: bool = False) -> str:
+        """Whether the write still holds, in a DJ's words ("written", "undone", ...); a
+        write left "running" by a process that died is "interrupted" (`running`: it is
+        going now)."""
+        if running:
+            return "running"
+        did = self.did()
+        if self.state == "finished" and self.target == TAG_TARGET and did and not did["written"]:
+            return "nothing written"  # a library write that finished wrote its playlist
+        return _HOLDS.get(self.state, self.state)
+
+
+TAG_TARGET = "tags"  # a tag write's target; a library write's is its app ("rekordbox", ...)
+_HOLDS = {"finished": "written", "running": "interrupted", "cancelled": "cancelled",
+          "undone": "undone", "partly undone": "partly undone"}  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class FileRecord:

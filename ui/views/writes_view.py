@@ -4,11 +4,9 @@ library's tracks) and whether it was undone since, and Undo for any of them (or 
 one): a library write's undo restores the library from its backup. A write running
 now shows its progress on top, with a button that brings its dialog back.
 
-The writes journal counts files by their state now: an undone file is "restored", no
-longer "written", and a library write has one file, the library. The row keeps what
-the write did (restored files were written) and says in State whether it still holds;
-a library write's tracks come from what the journal kept of it (matcher's
-tracks_record), "—" for a write recorded before it kept them.
+A row says what the write did and whether it still holds (`WriteSummary.did` and
+`holds`, which `cratematch writes` prints too), "—" for a library write recorded before
+the journal kept its tracks.
 
 It renders `writes.writes` (listed on a thread by ui/writes.py); Undo asks first, then
 starts the undo and opens the dialog that shows its progress and result.
@@ -42,46 +40,15 @@ WRITE_COLUMNS = (
     ("source", "From", 120),
 )  # fmt: skip
 INTO = {TAGS: "Audio files", **{app: title.split()[0] for app, title in LIBRARY_TITLES.items()}}
-STATES = {"finished": "written", "running": "interrupted", "cancelled": "cancelled",
-          "undone": "undone", "partly undone": "partly undone"}  # fmt: skip
 UNKNOWN = "—"  # a library write recorded before the journal kept its tracks
 REFRESH_MS = 100
 _PRIMARY = ctk.ThemeManager.theme["CTkButton"]["fg_color"]
 
 
-def write_counts(summary: WriteSummary) -> dict[str, int] | None:
-    """What the write did, as its dialog said it: files written (undone since or not),
-    refused and unchanged; for a library, tracks (a crate's "written": the tracks it
-    lists). None for a library write whose tracks the journal did not keep."""
-    if summary.target == TAGS:
-        counts = summary.counts
-        written = sum(counts.get(s, 0) for s in ("written", "pending", "restored"))
-        return {"written": written, "refused": counts.get("refused", 0),
-                "unchanged": counts.get("unchanged", 0)}  # fmt: skip
-    tracks = summary.options.get("tracks")
-    if not isinstance(tracks, dict):
-        return None
-    counts = {s: int(tracks.get(s, 0)) for s in ("written", "refused", "unchanged")}
-    if summary.target == "serato":  # no fields: its tracks are listed, not changed
-        counts["written"] = int(summary.options.get("playlist_tracks", 0))
-    return counts
-
-
-def write_state(summary: WriteSummary, running: bool = False) -> str:
-    """Whether the write still holds, in a DJ's words ("written", "undone", ...); a write
-    left "running" by a process that died is "interrupted" (`running`: it is going now)."""
-    if running:
-        return "running"
-    counts = write_counts(summary)
-    if summary.state == "finished" and summary.target == TAGS and counts and not counts["written"]:
-        return "nothing written"  # a library write that finished wrote its playlist at least
-    return STATES.get(summary.state, summary.state)
-
-
 def write_row(summary: WriteSummary, running: bool = False) -> tuple[str, ...]:
     """One table row: when, into what, what it wrote, refused and left unchanged (files,
     or a library's tracks), whether it still holds, the output folder."""
-    counts = write_counts(summary)
+    counts = summary.did()
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(summary.created))
     source = ", ".join(PurePath(s).name or s for s in summary.sources)
     into = INTO.get(summary.target, summary.target)
@@ -91,7 +58,7 @@ def write_row(summary: WriteSummary, running: bool = False) -> tuple[str, ...]:
         figures = tuple(f"{counts[s]:,}" for s in ("written", "refused", "unchanged"))
     if summary.target == "serato" and counts is not None:
         figures = (figures[0], figures[1], UNKNOWN)  # a crate leaves no track unchanged
-    return (when, into, *figures, write_state(summary, running), source)
+    return (when, into, *figures, summary.holds(running), source)
 
 
 def write_detail(summary: WriteSummary) -> str:
@@ -273,7 +240,7 @@ class WritesView(ctk.CTkFrame):
         counts = summary.counts
         written = counts.get("written", 0) + counts.get("pending", 0)
         if not written:
-            state = write_state(summary)
+            state = summary.holds()
             why = {"undone": "was undone already", "nothing written": "wrote nothing"}.get(
                 state, f"has nothing to put back ({state})")  # fmt: skip
             self.message.configure(text=f"Nothing to undo: write {summary.write_id} {why}.",

@@ -99,9 +99,9 @@ def test_write_then_undo_then_writes(small, capsys):
     code, stdout, _ = cli(capsys, "writes")
     assert code == 0
     header, row = stdout.splitlines()
-    assert header.split()[:6] == ["write", "when", "state", "written", "refused", "restored"]
+    assert header.split()[:6] == ["write", "when", "state", "written", "refused", "unchanged"]
     assert row.split()[0] == write_id and row.split()[3:7] == [
-        "finished", str(len(library.writable)), str(len(library.broken)), "0",
+        "written", str(len(library.writable)), str(len(library.broken)), "0",
     ]  # fmt: skip
     assert row.endswith(str(out))
 
@@ -114,6 +114,11 @@ def test_write_then_undo_then_writes(small, capsys):
     ]
     assert snapshot(library.files) == before
     assert writes_rows()[0][1] == "undone"
+    # the listing keeps what the write did, and says it was undone (as the Writes tab)
+    row = cli(capsys, "writes")[1].splitlines()[1]
+    assert row.split()[3:7] == [
+        "undone", str(len(library.writable)), str(len(library.broken)), "0",
+    ]  # fmt: skip
 
     code, _out, err = cli(capsys, "undo")
     assert code == 2 and "no write to undo" in one_error_line(err)

@@ -74,14 +74,15 @@ def test_write_writes_then_undo_is_byte_identical(setup, capsys):
 
     code, out, _ = cli(capsys, "writes")
     row = out.splitlines()[1]
-    assert row.split()[0] == write_id and row.split()[3:5] == ["finished", "1"]
+    # counted in tracks, as the write said them (the journal's one file is the library)
+    assert row.split()[0] == write_id and row.split()[3:5] == ["written", tracks]
     assert f"traktor {library} <- " in row
 
     code, out, err = cli(capsys, "undo")
     assert (code, err) == (0, "")
     assert out == f"Restored {library} as it was before write {write_id}.\n"
     assert library.read_bytes() == before
-    assert cli(capsys, "writes")[1].splitlines()[1].split()[3] == "undone"
+    assert cli(capsys, "writes")[1].splitlines()[1].split()[3:5] == ["undone", tracks]
 
 
 def test_undo_of_a_changed_library_needs_force(setup, capsys):
