@@ -133,6 +133,7 @@ class App:
         self.pump.subscribe(self.controller.on_event)
         self.pump.subscribe(lambda e: writes.owns(e.batch_id) or self.results_view.on_event(e))
         self.pump.subscribe(lambda e: writes.owns(e.batch_id) or self.dashboard.on_event(e))
+        self.pump.subscribe(lambda e: writes.owns(e.batch_id) or self.status_bar.on_event(e))
         self.pump.subscribe_snapshots(self.dashboard.on_snapshot, lambda b: not writes.owns(b))
         self.pump.subscribe_metrics(self.controller.on_metrics, lambda b: not writes.owns(b))
         writes.on_marks = self.results_view.mark_rows
@@ -235,7 +236,9 @@ class App:
             self._empty = empty
             self.drop_zone.set_compact(not empty)
             self.drop_zone.grid(row=_ROW["drop"], column=0, sticky="nsew" if empty else "ew")
-            self.left.rowconfigure(_ROW["drop"], weight=3 if empty else 0)
+            self.left.rowconfigure(_ROW["drop"], weight=3 if empty else 0, minsize=0)
+            if empty:  # once laid out: its size is known then
+                self.root.after_idle(self._keep_drop_zone_whole)
         self.drop_zone.set_reading(intake.reading)
         self.write_actions.refresh()
         self.notices.show(notices)
@@ -247,6 +250,13 @@ class App:
             self._start_when_read = False
             if c.model.waiting():
                 c.start()
+
+    def _keep_drop_zone_whole(self) -> None:
+        """The inviting drop zone never gets less height than it asks for: squeezed by
+        notices, its hint ran over its border and its Add button went. The queue below,
+        empty then, gives way instead."""
+        if self._empty and not self.closed:
+            self.left.rowconfigure(_ROW["drop"], minsize=self.drop_zone.winfo_reqheight())
 
     # -- actions -------------------------------------------------------------------------
 

@@ -7,6 +7,10 @@
 
 Writing a playlist's results files matches no tracks, so the tracks/s line falls while it
 happens, mostly at the end: the chart shades those stretches, so the fall explains itself.
+A paused batch sends no snapshots, and its clock (`total_time`) runs on: the stretch it
+was paused for is marked too, and the lines break across it (`ChartSeries.broken`)
+rather than draw a straight line through a time nothing was matched. How long it was
+paused is the caller's to say (`add(metrics, paused_s)`: ui.progress_model.paused_seconds).
 
 Snapshots arrive every 250 ms for as long as a batch runs, so the history is capped: past
 `max_points` every other older point is dropped (the line keeps its shape, drawing stays
@@ -25,10 +29,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ui.progress_model import MIN_PAUSE_S
+
 if TYPE_CHECKING:
     from matcher import RunSeries
 
 __all__ = ["BREAKDOWN", "MAX_SPANS", "ChartModel", "ChartPoint", "ChartSeries", "nice_ceiling"]
+
+Span = tuple[float, float]  # (from, to) seconds since the batch began
 
 # (metric key, label) of the time breakdown panel, in pipeline order
 BREAKDOWN: tuple[tuple[str, str], ...] = (
@@ -37,7 +45,7 @@ BREAKDOWN: tuple[tuple[str, str], ...] = (
     ("time_score", "Scoring"),
     ("time_write", "Writing"),
 )
-MAX_SPANS = 8  # writing stretches kept; more are merged into the last one
+MAX_SPANS = 8  # writing (and paused) stretches kept; more are merged into the last one
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +65,26 @@ class ChartSeries:
     match_rate: tuple[float, ...]
     cache_hit_rate: tuple[float, ...]
     breakdown: tuple[tuple[str, float], ...]  # (label, seconds), BREAKDOWN order
-    writing: tuple[tuple[float, float], ...] = ()  # (from, to) seconds: results being written
+    writing: tuple[Span, ...] = ()  # results being written
     previous_t: tuple[float, ...] = ()  # the previous run's line, when shown
     previous_tps: tuple[float, ...] = ()
+    paused: tuple[Span, ...] = ()  # the batch was paused
 
     def __len__(self) -> int:
         return len(self.t)
+
+    def broken(self, values: tuple[float, ...]) -> tuple[list[float], list[float]]:
+        """(t, values) for a line that breaks (a NaN point) where the batch was paused
+        between two points, so the line does not bridge the pause."""
+        t_out: list[float] = []
+        v_out: list[float] = []
+        for n, (t, value) in enumerate(zip(self.t, values, strict=True)):
+            if n and any(self.t[n - 1] <= start < t for start, _end in self.paused):
+                t_out.append(math.nan)
+                v_out.append(math.nan)
+            t_out.append(t)
+            v_out.append(value)
+        return t_out, v_out
 
     def limits(self) -> tuple[float, float]:
         """Round (time, tracks/s) axis limits holding this run and the previous one."""
@@ -87,8 +109,10 @@ class ChartModel:
         self.min_interval_s = min_interval_s
         self._points: list[ChartPoint] = []
         self._breakdown: tuple[tuple[str, float], ...] = tuple((lbl, 0.0) for _k, lbl in BREAKDOWN)
-        self._writing: list[tuple[float, float]] = []
+        self._writing: list[Span] = []
         self._written = 0.0  # time_write of the latest snapshot
+        self._paused: list[Span] = []
+        self._paused_s = 0.0  # how long the batch had been paused at the latest snapshot
         self._dirty = False
         self._last_draw = -math.inf
         self.previous: RunSeries | None = None
@@ -103,10 +127,17 @@ class ChartModel:
         self._breakdown = tuple((label, 0.0) for _key, label in BREAKDOWN)
         self._writing = []
         self._written = 0.0
+        self._paused = []
+        self._paused_s = 0.0
         self._dirty = True
         self._last_draw = -math.inf
 
-    def add(self, metrics: Mapping[str, float]) -> None:
+    @property
+    def paused(self) -> tuple[Span, ...]:
+        return tuple(self._paused)
+
+    def add(self, metrics: Mapping[str, float], paused_s: float = 0.0) -> None:
+        """A snapshot; `paused_s`: how long the batch had been paused by then, in all."""
         point = ChartPoint(
             t=_number(metrics, "total_time"),
             tracks_per_second=_number(metrics, "tracks_per_second"),
@@ -116,6 +147,7 @@ class ChartModel:
         if self._points and point.t < self._points[-1].t:  # the clock went back: a new run
             self.reset()
         self._note_writing(point.t, _number(metrics, "time_write"))
+        self._note_pause(point.t, paused_s)
         if self._points and point.t == self._points[-1].t:
             self._points[-1] = point
         else:
@@ -156,10 +188,17 @@ class ChartModel:
             return
         start = self._points[-1].t if self._points else max(0.0, t - (written - self._written))
         self._written = written
-        if self._writing and (self._writing[-1][1] >= start or len(self._writing) >= MAX_SPANS):
-            self._writing[-1] = (self._writing[-1][0], t)
-        else:
-            self._writing.append((start, t))
+        _extend(self._writing, start, t)
+
+    def _note_pause(self, t: float, paused_s: float) -> None:
+        """The batch was paused since the previous snapshot (none come while it is): mark
+        the stretch from that snapshot on, as long as the pause was."""
+        grown = paused_s - self._paused_s
+        self._paused_s = max(self._paused_s, paused_s)
+        if grown < MIN_PAUSE_S:
+            return
+        start = self._points[-1].t if self._points else 0.0
+        _extend(self._paused, start, min(t, start + grown))
 
     def _downsampled(self) -> list[ChartPoint]:
         """Every other point, always keeping the first and the latest."""
@@ -176,6 +215,7 @@ class ChartModel:
             cache_hit_rate=tuple(p.cache_hit_rate for p in points),
             breakdown=self._breakdown,
             writing=tuple(self._writing),
+            paused=tuple(self._paused),
             previous_t=previous.t if previous is not None else (),
             previous_tps=previous.tracks_per_second if previous is not None else (),
         )
@@ -196,6 +236,14 @@ class ChartModel:
     def drawn(self, now: float) -> None:
         self._dirty = False
         self._last_draw = now
+
+
+def _extend(spans: list[Span], start: float, end: float) -> None:
+    """Add a stretch, joined to the last one when they touch (or when MAX_SPANS are kept)."""
+    if spans and (spans[-1][1] >= start or len(spans) >= MAX_SPANS):
+        spans[-1] = (spans[-1][0], end)
+    else:
+        spans.append((start, end))
 
 
 def nice_ceiling(value: float) -> float:

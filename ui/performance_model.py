@@ -131,6 +131,7 @@ class PerformanceState:
         self.ended = False  # finished or cancelled: the engine wrote its own report
         self.out_dir = ""  # the batch's output folder, once an end event said it
         self.snapshot: MetricsSnapshot | None = None
+        self.already_done = 0  # tracks earlier runs of a resumed batch did (not in its figures)
 
     def start(self, event: BatchStarted) -> bool:
         """A batch started; True when it is another batch than the one shown (the
@@ -142,6 +143,7 @@ class PerformanceState:
             self.snapshot = None
             self.out_dir = ""
         self.ended = False
+        self.already_done = event.already_done
         return new
 
     def end(self, event: BatchFinished | BatchCancelled) -> None:

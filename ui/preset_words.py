@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from matcher import PRESETS
+from ui.review_model import percent
 
 __all__ = ["PRESET_NAMES", "WEIGHTS_HEADING", "preset_rows", "preset_summary"]
 
@@ -41,7 +42,7 @@ _WEIGHT = "weight."
 
 
 def _percent(value: float) -> str:
-    return f"{value * 100:.0f} %"
+    return percent(value)  # the window's one wording of a confidence: thresholds read alike
 
 
 def preset_summary(name: str) -> str:

@@ -6,7 +6,11 @@
     RowFilter + SortOrder ──visible()──▶ the rows the table shows, in order
 
 Each row is built once, when its result arrives: display strings, the folded text the
-search looks in, the numbers the numeric columns sort by and the export's strings.
+search looks in, the numbers the numeric columns sort by and the export's strings. The
+display strings are composed (NFC, as the review dialog shows them: an export's
+decomposed "ホ゛" reads "ボ") and the confidence is worded as everywhere in the window
+(`review_model.percent`: never rounded up past a threshold); the export's strings are the
+results as they are.
 Filtering and sorting then only read those, so re-filtering 10,000 rows costs a few
 milliseconds and no new objects per row. Rows keep no MatchResult: a result is a dozen
 objects the garbage collector would walk on every full collection (100+ ms with 10,000
@@ -23,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from matcher import MATCH_COLUMNS, MatchResult, fold
+from ui.review_model import nfc, percent
 from ui.written_rows import WRITTEN
 
 __all__ = [
@@ -144,19 +149,19 @@ def make_row(
     artists = ", ".join(shown.artists) if shown else ""
     values = (
         str(entry.entry_index + 1),
-        entry.playlist,
-        entry.artist,
-        entry.title,
+        nfc(entry.playlist),
+        nfc(entry.artist),
+        nfc(entry.title),
         status,
-        f"{result.confidence:.2f}",
+        percent(result.confidence),
         mark,
-        artists,
-        shown.title if shown else "",
-        shown.mix if shown else "",
-        shown.label if shown else "",
+        nfc(artists),
+        nfc(shown.title) if shown else "",
+        nfc(shown.mix) if shown else "",
+        nfc(shown.label) if shown else "",
         shown.key if shown else "",
         _bpm_text(shown.bpm) if shown else "",
-        result.reason,
+        nfc(result.reason),
     )
     searched = (entry.artist, entry.title, entry.mix, entry.album, entry.playlist, artists)
     if shown:

@@ -10,12 +10,19 @@ The engine's "why" is per clue (title, artists, version, duration, BPM, key, and
 more): a positive number counted against the candidate, a negative one spoke for it, in
 the units of the scoring model (natural log of the odds). A DJ reads them as "N times
 less likely", which is also how the engine words a candidate that lost.
+
+`percent` is the window's one wording of a confidence (this dialog, the results table,
+Settings' thresholds), and `nfc` its one way of showing a playlist's text: composed, so a
+file's decomposed "ホ゛" shows as "ボ" (what the readers return and the files written
+keep the text as it came).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
+from collections.abc import Sequence
 
 from matcher import Candidate, MatchResult, PlaylistEntry
 
@@ -26,9 +33,12 @@ __all__ = [
     "candidate_values",
     "entry_fields",
     "entry_heading",
+    "nfc",
+    "percent",
     "shortlist",
     "status_line",
     "why_rows",
+    "why_title",
 ]
 
 REVIEW_FEATURES = ("title", "artists", "version", "duration", "bpm", "key")
@@ -61,8 +71,11 @@ _CLUES = {
     "release": "Same release",
     "label": "Same label",
     "identifier": "Found by its ISRC or store ID",
+    "surface": "Title written the same way",
+    "title_tag": "The same tag in the title ([FULL], [M]…)",
     "title_twins": "Other tracks share this title",
     "siblings": "Other versions of this track",
+    "timed_sibling": "Another version has the playlist's length",
     "no_version": "The playlist names no version",
     "unstated_remix": "A remix the playlist does not name",
     "unknown_version": "The playlist names a remix",
@@ -77,13 +90,25 @@ SMALL = 0.25  # below this, a clue changed the odds by less than a third: "a lit
 
 
 def percent(share: float) -> str:
-    return f"{share * 100:.0f} %"
+    """A share (a confidence, a clue's agreement) as a whole percent, rounded down: shown
+    beside the thresholds ("matched from 85 %"), a confidence of 0.849 must not read as
+    "85 %" when it needed review. So a share reads as at least a threshold exactly when it
+    is (the thresholds are whole percents), and "100 %" only when it is all there is."""
+    if not math.isfinite(share):
+        return "–"
+    return f"{math.floor(round(share * 100, 6)):.0f} %"  # round first: 0.29 * 100 = 28.999…
+
+
+def nfc(text: str) -> str:
+    """`text` as it is shown: composed (NFC). Some exports store decomposed characters
+    (NFD: "ホ" + a combining voicing mark), which Tk draws as two glyphs."""
+    return unicodedata.normalize("NFC", text)
 
 
 def entry_heading(entry: PlaylistEntry) -> str:
     """ "Artist – Title", or just the title when the playlist names no artist."""
     title = entry.title or "(no title)"
-    return f"{entry.artist} – {title}" if entry.artist.strip() else title
+    return nfc(f"{entry.artist} – {title}" if entry.artist.strip() else title)
 
 
 def status_line(result: MatchResult) -> str:
@@ -135,8 +160,8 @@ def candidate_values(rank: int, candidate: Candidate) -> tuple[str, ...]:
         value = _feature(candidate, name)
         agrees.append("–" if value is None else percent(value))
     return (
-        str(rank), ", ".join(track.artists), track.title, track.mix,
-        percent(candidate.confidence), *agrees, _note(candidate),
+        str(rank), nfc(", ".join(track.artists)), nfc(track.title), nfc(track.mix),
+        percent(candidate.confidence), *agrees, nfc(_note(candidate)),
     )  # fmt: skip
 
 
@@ -173,6 +198,22 @@ def why_rows(candidate: Candidate) -> list[Why]:
     return [Why(name, value) for name, value in ordered]
 
 
+def why_title(candidate: Candidate, rows: Sequence[Why]) -> str:
+    """The "why" panel's heading: who, how sure, and what the rows below are: clues
+    against it, for it, or both (it once said "against it and for it" over four clues
+    that were all against)."""
+    track = candidate.track
+    who = " – ".join(part for part in (", ".join(track.artists), track.title) if part)
+    against, support = any(w.value > 0 for w in rows), any(w.value < 0 for w in rows)
+    if against and support:
+        what = "What spoke against it and for it:"
+    elif against or support:
+        what = f"What spoke {'against' if against else 'for'} it:"
+    else:
+        what = "No clue spoke for or against it."
+    return nfc(f"{who} ({track.catalog_id}): {percent(candidate.confidence)} sure. {what}")
+
+
 def _duration(seconds: float | None) -> str:
     if not seconds:
         return ""
@@ -189,7 +230,7 @@ def _number(value: float | None) -> str:
 def entry_fields(entry: PlaylistEntry) -> list[tuple[str, str]]:
     """What the playlist said about the entry, as (label, value) pairs."""
     return [
-        ("Artist", entry.artist), ("Title", entry.title), ("Mix", entry.mix),
-        ("Album", entry.album), ("Length", _duration(entry.duration_s)),
-        ("BPM", _number(entry.bpm)), ("Key", entry.key), ("File", entry.location),
+        ("Artist", nfc(entry.artist)), ("Title", nfc(entry.title)), ("Mix", nfc(entry.mix)),
+        ("Album", nfc(entry.album)), ("Length", _duration(entry.duration_s)),
+        ("BPM", _number(entry.bpm)), ("Key", entry.key), ("File", nfc(entry.location)),
     ]  # fmt: skip

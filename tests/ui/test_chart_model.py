@@ -199,3 +199,33 @@ def test_nice_ceiling(value, ceiling):
     from ui.chart_model import nice_ceiling
 
     assert nice_ceiling(value) == pytest.approx(ceiling)
+
+
+def test_a_pause_is_marked_and_breaks_the_lines():
+    """No snapshot comes while a batch is paused and its clock runs on: the stretch is
+    marked (from the last snapshot, as long as the pause) and the lines break across it
+    instead of running straight through it."""
+    import math
+
+    model = ChartModel()
+    model.add(_snapshot(1.0, tps=100.0))
+    model.add(_snapshot(1.5, tps=110.0))  # the snapshot taken as the pause began
+    model.add(_snapshot(12.0, tps=108.0), paused_s=10.0)  # resumed: 10 s of it paused
+    model.add(_snapshot(12.5, tps=109.0), paused_s=10.0)
+    series = model.series()
+    assert series.paused == ((1.5, 11.5),)
+    assert series.t == (1.0, 1.5, 12.0, 12.5)  # the points themselves stay as they came
+    t, tps = series.broken(series.tracks_per_second)
+    assert [round(v, 1) if not math.isnan(v) else "gap" for v in t] == [1.0, 1.5, "gap", 12.0,
+                                                                         12.5]  # fmt: skip
+    assert math.isnan(tps[2]) and tps[3] == 108.0
+    model.add(_snapshot(13.0), paused_s=10.2)  # a blink: not worth a mark
+    assert model.series().paused == ((1.5, 11.5),)
+    model.add(_snapshot(0.5))  # the clock went back: a new run, nothing paused in it
+    assert model.series().paused == () and model.series().broken((10.0,)) == ([0.5], [10.0])
+
+
+def test_a_pause_before_the_first_snapshot_is_marked_from_the_start():
+    model = ChartModel()
+    model.add(_snapshot(4.0, tps=50.0), paused_s=3.0)
+    assert model.series().paused == ((0.0, 3.0),)

@@ -400,6 +400,58 @@ def test_no_previous_run_leaves_the_checkbox_off(root):
     assert not board.chart.previous_line.get_visible()
 
 
+def test_before_any_batch_the_checkbox_is_off_too(root):
+    """A first start: no run at all, so nothing ticked (it showed "✓ Previous run")."""
+    from ui.views.dashboard import Dashboard
+
+    board = Dashboard(root)
+    board.pack(fill="both", expand=True)
+    root.update()
+    assert board.previous_box.get() == 0 and board.previous_box.cget("state") == "disabled"
+    assert board.previous_box.cget("text") == "No previous run"
+
+
+def _paused_snapshots() -> list[MetricsSnapshot]:
+    """The engine's figures for a run paused 10 s after 1.4 s: no snapshots while paused,
+    the clock runs on, the speed leaves the pause out (as batch_run does)."""
+    acc = MetricsAccumulator(total_tracks=4000, workers=2, preset="balanced", started=0.0)
+    stats = ChunkStats(tracks=40, matched=30, review=4, unmatched=6, error=0, queries=120,
+                       candidates=600, search_s=0.3, score_s=0.15, busy_s=0.5)  # fmt: skip
+    out = []
+    for n in range(1, 13):
+        if n == 7:
+            acc.add_time("paused", 10.0)  # resumed: the engine adds the pause
+        acc.add_chunk(stats, 40)
+        t = n * 0.25 if n < 7 else n * 0.25 + 10.0
+        out.append(MetricsSnapshot(BATCH, n, acc.snapshot(t)))
+    return out
+
+
+def test_a_pause_is_a_marked_gap_not_a_straight_line(root, dashboard):
+    """Paused, the batch sends nothing while its clock runs on: the chart drew a straight
+    line across the pause. It marks the stretch ("Paused") and breaks the lines there."""
+    import math
+
+    for snapshot in _paused_snapshots():
+        dashboard.on_snapshot(snapshot)
+    run_until(root, lambda: not dashboard.chart.model.dirty, what="last redraw")
+    chart = dashboard.chart
+    assert chart.model.series().paused == (pytest.approx((1.5, 11.5)),)
+    spans = [s for s in chart.paused_spans if s.get_visible()]
+    assert len(spans) == 1 and spans[0].get_x() == pytest.approx(1.5)
+    assert spans[0].get_width() == pytest.approx(10.0)
+    x, y = chart.tps_line.get_data()
+    gap = [n for n, v in enumerate(x) if math.isnan(v)]
+    assert len(gap) == 1 and x[gap[0] - 1] == pytest.approx(1.5) and x[gap[0] + 1] > 11.5
+    assert math.isnan(chart.match_line.get_data()[1][gap[0]])
+    labels = [t.get_text() for t in chart.legend.get_texts()]
+    assert labels == ["Tracks/s", "Match rate %", "Writing results", "Paused"]
+    screenshot(root, "dashboard_paused.png")
+    dashboard.on_event(BatchStarted("20260101-000000-eeeeee", 0, 10, ((0, "x.xml", "X", 10),), 2))
+    run_until(root, lambda: not chart.model.dirty, what="the reset drawn")
+    assert "Paused" not in [t.get_text() for t in chart.legend.get_texts()]
+
+
 def test_the_users_choice_outlives_a_run_without_a_previous_one(root):
     """Unticked by the user, then a run with no previous run, then one with: the box
     comes back unticked and the line stays hidden; ticked again, it shows."""

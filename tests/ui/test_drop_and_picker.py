@@ -130,7 +130,7 @@ def test_an_unsupported_file_gets_a_readable_message_and_the_queue_stays(
     simulate_drop(app.queue_view, [str(tmp_path / "cover.jpg"), str(tmp_path / "notes.xml")])
     pump_until(app, lambda: len(app.controller.session.notices) == 2, "two messages")
     spin(app, 0.1)
-    shown = app.notices.text.cget("text")
+    shown = app.notices.shown
     assert "cover.jpg: binary data, not a playlist CrateMatch reads" in shown
     assert "notes.xml: XML with <shopping> is not a Rekordbox XML or Traktor NML export" in shown
     assert "Traceback" not in shown and app.notices.winfo_ismapped()

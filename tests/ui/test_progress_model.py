@@ -60,16 +60,84 @@ def test_run_figures_are_the_engines_in_the_dashboards_words() -> None:
 
     figures = RunFigures()
     assert figures.line(0, 500, running=True).timing == ""  # nothing measured yet
-    metrics = {"total_time": 4.2, "tracks_per_second": 118.0, "done_tracks": 250}
+    metrics = {"total_time": 4.2, "tracks_per_second": 250 / 4.2, "done_tracks": 250}
     figures.observe(metrics)
     rows = dict(format_metrics(metrics))
     line = figures.line(250, 500, running=True)
     assert line.tracks == "250 of 500 tracks · 50%"
     assert (
-        line.timing == f"Elapsed {rows['Elapsed']} · about 2 s left · {rows['Tracks/s']} tracks/s"
+        line.timing == f"Elapsed {rows['Elapsed']} · about 4 s left · {rows['Tracks/s']} tracks/s"
     )
     # a batch over before the window could time it still says how long it took
     figures.observe({"total_time": 9.5, "tracks_per_second": 52.6})
     assert figures.line(500, 500, running=False).timing == "Elapsed 9.5 s · 53 tracks/s"
     figures.reset()
     assert figures.line(0, 10, running=True).timing == ""
+
+
+def test_elapsed_says_what_was_paused_so_the_speed_adds_up() -> None:
+    """The engine's elapsed time counts a pause, its speed does not: 5,901 tracks at
+    1,202 tracks/s took 4.9 s of the 16, so the line says the other 11 s were paused."""
+    from ui.progress_model import RunFigures, paused_seconds
+
+    metrics = {"total_time": 16.0, "tracks_per_second": 1202.0, "done_tracks": 5901}
+    assert paused_seconds(metrics) == pytest.approx(16.0 - 5901 / 1202)
+    figures = RunFigures()
+    figures.observe(metrics)
+    assert figures.line(5901, 10_000, running=False).timing == (
+        "Elapsed 16 s (11 s paused) · 1,202 tracks/s"
+    )
+    # no pause: nothing to say (the two figures agree on their own)
+    figures.observe({"total_time": 10.0, "tracks_per_second": 400.0, "done_tracks": 4000})
+    assert figures.line(4000, 10_000, running=True).timing == (
+        "Elapsed 10 s · about 15 s left · 400 tracks/s"
+    )
+
+
+def test_a_resumed_batch_says_its_figures_are_this_runs() -> None:
+    """After Resume the engine times and counts only the resumed run: 4,099 tracks in
+    6.8 s at 605 tracks/s, not the batch's 10,000."""
+    from ui.progress_model import RunFigures
+
+    figures = RunFigures()
+    figures.observe({"total_time": 6.8, "tracks_per_second": 4099 / 6.8, "done_tracks": 10_000})
+    line = figures.line(10_000, 10_000, running=False, already_done=5901)
+    assert line.tracks == "10,000 of 10,000 tracks · 100%"
+    assert line.timing == "This run: 4,099 tracks in 6.8 s · 603 tracks/s"
+    # paused in the resumed run as well: 2,000 tracks at 500/s is 4 s of its 9.5
+    figures.observe({"total_time": 9.5, "tracks_per_second": 500.0, "done_tracks": 7901})
+    assert figures.line(7901, 10_000, running=True, already_done=5901).timing == (
+        "This run: 2,000 tracks in 9.5 s (5.5 s paused) · about 4 s left · 500 tracks/s"
+    )
+
+
+@pytest.mark.parametrize(
+    ("metrics", "already", "paused"),
+    [
+        pytest.param({"total_time": 3.0}, 0, 0.0, id="no-speed-yet"),
+        pytest.param({"total_time": 3.0, "tracks_per_second": 10.0, "done_tracks": 50}, 50,
+                     0.0, id="nothing-this-run"),
+        pytest.param({"total_time": 2.0, "tracks_per_second": 10.0, "done_tracks": 30}, 0, 0.0,
+                     id="never-negative"),
+        pytest.param({"total_time": "x", "tracks_per_second": float("nan")}, 0, 0.0,
+                     id="odd-values"),
+    ],
+)  # fmt: skip
+def test_paused_seconds_needs_a_speed_to_tell(metrics, already, paused) -> None:  # noqa: ANN001
+    from ui.progress_model import paused_seconds
+
+    assert paused_seconds(metrics, already) == pytest.approx(paused)
+
+
+@pytest.mark.parametrize(
+    ("new_engine", "provider", "text"),
+    [
+        pytest.param(True, "local", "Preparing the catalog…", id="first-start-imports"),
+        pytest.param(True, "musicbrainz", "Starting workers…", id="online"),
+        pytest.param(False, "local", "Reading playlists…", id="engine-ready"),
+    ],
+)
+def test_what_starting_says(new_engine: bool, provider: str, text: str) -> None:
+    from ui.progress_model import starting_text
+
+    assert starting_text(new_engine, provider) == text

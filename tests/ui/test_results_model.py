@@ -49,7 +49,7 @@ def test_row_shows_source_and_best_candidate():
     shown = dict(zip([c.key for c in COLUMNS], row.values, strict=True))
     assert row.key == (BATCH, 2, 4)
     assert shown["index"] == "5"  # 1-based, like the playlist
-    assert shown["status"] == "review" and shown["confidence"] == "0.55"
+    assert shown["status"] == "review" and shown["confidence"] == "55 %"
     assert (shown["artists"], shown["title"], shown["mix"]) == ("Nyra Castell", "Ember Glass",
                                                                 "Extended Mix")  # fmt: skip
     assert (shown["key"], shown["bpm"], shown["label"]) == ("F# Major", "126", "Invented Tone")

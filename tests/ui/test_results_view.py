@@ -106,7 +106,7 @@ def test_a_long_out_of_order_tail_is_reset_in_one_call(root, view, monkeypatch):
 
 def test_header_click_sorts_numeric_then_flips(root, view):
     _click_heading(view, "confidence")
-    shown = [float(view.tree.item(i, "values")[5]) for i in view.shown_iids()]
+    shown = [int(view.tree.item(i, "values")[5].removesuffix(" %")) for i in view.shown_iids()]
     assert shown == sorted(shown) and shown[0] < shown[-1]
     assert view.tree.heading("confidence", "text") == "Conf. ▲"
     _click_heading(view, "index")
@@ -272,3 +272,49 @@ def test_show_row_of_a_row_still_arriving_shows_it_when_it_comes(root, view):
 def test_show_row_of_a_row_that_is_gone_says_so(root, view):
     assert not view.show_row(("another-batch", 0, 1))
     assert view.message_label.cget("text") == "That track is not in the table any more."
+
+
+def test_review_and_export_wait_for_rows_to_act_on(root):
+    """A first start has no results: Review… said "Select a row to review." and Export…
+    wrote a header-only CSV ("Exported 0 rows"). Both are off until rows show, and off
+    again while a filter hides every row."""
+    from ui.views.results_view import ResultsView
+
+    fake = FakeController()
+    view = ResultsView(root, fake, fake)
+    view.pack(fill="both", expand=True)
+    settle(root, 0.1)
+    buttons = (view.review_button, view.export_button)
+    assert [b.cget("state") for b in buttons] == ["disabled", "disabled"]
+    view.on_event(BatchStarted(BATCH, 0, 10, ((0, "invented.m3u8", "Invented Set", 10),), 2))
+    view.on_event(TracksMatched(BATCH, 1, 0, _results(0, 10)))
+    run_until(root, lambda: view.pending_count == 0, what="rows inserted")
+    assert [b.cget("state") for b in buttons] == ["normal", "normal"]
+    view.filters.set_min_confidence(0.99)  # hides every row
+    run_until(root, lambda: not view.shown_iids(), what="every row filtered out")
+    assert [b.cget("state") for b in buttons] == ["disabled", "disabled"]
+
+
+def test_decomposed_text_is_shown_composed_and_exported_as_read(root, view, tmp_path: Path):
+    """An Exportify CSV's decomposed (NFD) Japanese showed its voicing marks apart
+    ("ホ゛ンホ゛ヤーシ゛波止場"): the table shows it composed; the export keeps it as read."""
+    import unicodedata
+
+    title = "ボンボヤージ波止場"
+    nfd = unicodedata.normalize("NFD", title)
+    t = track(90, unicodedata.normalize("NFD", "ジャック"), nfd, label=nfd)
+    result = make_result(
+        90, "matched", 0.9, unicodedata.normalize("NFD", "ジャック"), nfd, [candidate(t, 0.9)]
+    )
+    view.on_event(TracksMatched(BATCH, 30, 0, (result,)))
+    run_until(root, lambda: view.pending_count == 0, what="the row inserted")
+    row = view.model.row((BATCH, 0, 90))
+    values = dict(zip(view.tree["columns"], view.tree.item(row.iid, "values"), strict=True))
+    assert (values["source_artist"], values["source_title"]) == ("ジャック", title)
+    assert (values["artists"], values["title"], values["label"]) == ("ジャック", title, title)
+    view.filters.set_search(title)  # typed composed, found decomposed
+    assert [view.model.row_by_iid(iid).key for iid in view.shown_iids()] == [row.key]
+    view.export_to(tmp_path / "shown.csv")
+    with open(tmp_path / "shown.csv", encoding="utf-8", newline="") as f:
+        exported = [r for r in csv.DictReader(f) if r["entry_index"] == "90"]
+    assert exported[0]["source_title"] == nfd and exported[0]["title"] == nfd

@@ -11,7 +11,15 @@ from tkinter import ttk
 
 import pytest
 
-from matcher import BatchFinished, Candidate, EngineConfig, Event, History, ResultEdited
+from matcher import (
+    BatchFinished,
+    Candidate,
+    CatalogTrack,
+    EngineConfig,
+    Event,
+    History,
+    ResultEdited,
+)
 from tests.matcher.engine.engine_fixtures import WAIT_S, matches_rows
 from tests.ui.results_fixtures import (
     FakeController,
@@ -232,6 +240,110 @@ def test_without_any_result_only_cancel_works(root):
     dialog.cancel()
 
 
+@pytest.mark.parametrize(
+    ("penalties", "said"),
+    [
+        pytest.param({"version": 3.5, "title": 1.9, "no_version": 0.6}, "What spoke against it:",
+                     id="all-against"),
+        pytest.param({"release": -0.7, "label": -0.3}, "What spoke for it:", id="all-for"),
+        pytest.param({"version": 3.5, "release": -0.7}, "What spoke against it and for it:",
+                     id="both"),
+        pytest.param({}, "No clue spoke for or against it.", id="none"),
+    ],
+)  # fmt: skip
+def test_the_why_heading_says_what_is_listed(penalties, said):
+    from ui.review_model import why_title
+
+    candidate = Candidate(track(9, "Push", "Universal Nation"), 0.8493, {}, penalties)
+    assert why_title(candidate, why_rows(candidate)) == (
+        f"Push – Universal Nation (inv-0009): 84 % sure. {said}"
+    )
+
+
+def test_a_confidence_below_the_threshold_never_reads_as_the_threshold():
+    """0.8493 needed review, the preset matches from 0.85: it must not read "85 %" beside
+    Settings' "at least 85 %", in the dialog, the results table or Settings."""
+    from matcher import PRESETS
+    from ui.preset_words import preset_rows, preset_summary
+    from ui.results_model import COLUMNS, make_row
+    from ui.review_model import percent
+
+    threshold = PRESETS["balanced"].as_table()["match_threshold"]
+    assert threshold == 0.85 and percent(threshold) == "85 %"
+    assert f"at least {percent(threshold)} sure" in preset_summary("balanced")
+    assert dict(preset_rows("balanced"))["Match when at least this sure"] == "85 %"
+    for value in (0.8449, 0.8493, 0.84999, 0.85, 0.8501, 0.29, 0.999, 1.0, 0.0):
+        shown = int(percent(value).removesuffix(" %"))
+        assert (shown >= 85) == (value >= threshold), value
+        assert shown <= value * 100 + 1e-9 and shown > value * 100 - 1, value
+    result = make_result(
+        28,
+        "review",
+        0.8493,
+        "Push",
+        "Universal Nation",
+        [Candidate(track(9, "Push", "Universal Nation"), 0.8493, {}, {})],
+    )
+    assert status_line(result).startswith("Now: needs review · 84 % sure")
+    row = dict(zip([c.key for c in COLUMNS], make_row(BATCH, 0, result, "r1").values,
+                   strict=True))  # fmt: skip
+    assert row["confidence"] == "84 %"
+    assert candidate_values(1, result.candidates[0])[4] == "84 %"
+
+
+def test_a_decomposed_title_is_shown_composed(root):
+    """An Exportify CSV stores "ボンボヤージ波止場" decomposed (NFD): each voicing mark
+    is a character of its own, which Tk draws apart ("ホ゛ンホ゛ヤーシ゛"). Shown composed."""
+    import unicodedata
+
+    title = "ボンボヤージ波止場"
+    nfd = unicodedata.normalize("NFD", title)
+    assert nfd != title
+    near = track(1, unicodedata.normalize("NFD", "ジャック"), nfd)
+    result = make_result(
+        7,
+        "review",
+        0.6,
+        unicodedata.normalize("NFD", "ジャック"),
+        nfd,
+        [Candidate(near, 0.6, {"title": 1.0}, {"version": 1.0})],
+    )
+    assert entry_heading(result.entry) == f"ジャック – {title}"
+    assert dict(entry_fields(result.entry))["Title"] == title
+    assert candidate_values(1, result.candidates[0])[1:3] == ("ジャック", title)
+    fake = FakeController(results={KEY: result})
+    dialog = ReviewDialog(root, fake, fake, *KEY)
+    root.update()
+    assert dialog.heading.cget("text") == f"ジャック – {title}"
+    assert dialog.tree.item("0", "values")[2] == title
+    assert dialog.why_title.cget("text").startswith(f"ジャック – {title} (inv-0001)")
+    assert result.entry.title == nfd  # what the reader returned stays as it was
+    dialog.cancel()
+
+
+def test_the_dialog_lists_every_clue_under_a_true_heading(root):
+    """Eleven clues, none left out (the panel had eight fixed slots), under a heading that
+    says what they are (it said "against it and for it" over four that were all against)."""
+    clues = {"title": 1.9, "artists": 1.2, "version": 3.5, "duration": 0.4, "bpm": 0.7,
+             "key": 0.3, "no_version": 0.6, "title_twins": 0.5, "siblings": 0.45,
+             "unstated_remix": 0.8, "no_artist": 0.35}  # fmt: skip
+    against = Candidate(
+        track(1, "Push", "Universal Nation"), 0.8493, {"title": 1.0}, clues, note="best"
+    )
+    result = make_result(7, "review", 0.8493, "Push", "Universal Nation", [against])
+    fake = FakeController(results={KEY: result})
+    dialog = ReviewDialog(root, fake, fake, *KEY)
+    root.update()
+    assert dialog.why_title.cget("text").endswith("84 % sure. What spoke against it:")
+    shown = [name.cget("text") for name, _e, _b in dialog._why if name.winfo_ismapped()]
+    assert sorted(shown) == sorted(w.label for w in why_rows(against)) and len(shown) == 11
+    bottom = max(name.winfo_rooty() + name.winfo_height() for name, _e, _b in dialog._why)
+    buttons = dialog.accept_button.winfo_rooty()
+    assert bottom <= buttons, "the last clues hide under the buttons"
+    screenshot(root, "review_dialog_every_clue.png")
+    dialog.cancel()
+
+
 # -- the real engine ----------------------------------------------------------------
 
 _CATALOG = "\n".join([
@@ -329,3 +441,17 @@ def test_repick_with_the_real_engine_persists(root, tmp_path: Path):
     with History.open() as journal:
         saved = journal.result(*key)
     assert (saved.status, saved.catalog_id) == ("matched", "tw-002")
+
+
+def test_every_clue_the_matcher_can_name_has_words() -> None:
+    """The "why" panel names each clue in words: a clue without them would show as a raw
+    feature name ("Surface")."""
+    from matcher.matching.decide import _CONTEXT, _SUPPORT, SIGNALS
+    from ui.review_model import _CLUES
+
+    named = {*SIGNALS, "no_artist", *_SUPPORT, *_CONTEXT}
+    assert named <= set(_CLUES), sorted(named - set(_CLUES))
+    candidate = Candidate(CatalogTrack("1", "Glass Tide"), 0.9, penalties={"surface": -1.9})
+    assert [(w.label, w.against) for w in why_rows(candidate)] == [
+        ("Title written the same way", False)
+    ]

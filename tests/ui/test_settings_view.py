@@ -183,3 +183,26 @@ def test_a_long_catalog_path_does_not_widen_the_window(make_app, tmp_path: Path)
     right = app.root.winfo_rootx() + app.root.winfo_width()
     for widget in (view.catalog, view.save_button, view.advanced_button):
         assert widget.winfo_rootx() + widget.winfo_width() <= right
+
+
+def test_the_empty_catalog_field_says_what_start_would_use(make_app) -> None:
+    """With no catalog imported, the field read "The imported local catalog" while the
+    line under Start said "Catalog: none yet": both now say the same, either way."""
+    from matcher import default_catalog_path
+    from ui.views.settings_view import catalog_placeholder
+
+    app = make_app()
+    entry = app.settings_view.catalog
+    assert not default_catalog_path().exists()
+    assert app.queue_view.target.cget("text").startswith("Catalog: none yet")
+    assert entry.cget("placeholder_text") == catalog_placeholder(False)
+    assert entry.cget("placeholder_text").startswith("None yet")
+    assert entry._entry.get() == catalog_placeholder(False)  # what the empty field shows
+    default_catalog_path().parent.mkdir(parents=True, exist_ok=True)
+    default_catalog_path().write_bytes(b"")  # `cratematch catalog import` made one
+    app.controller.session.changed()
+    spin(app, 0.1)
+    assert app.queue_view.target.cget("text").startswith("Catalog: the imported one")
+    assert entry.cget("placeholder_text") == catalog_placeholder(True)
+    assert entry._entry.get() == catalog_placeholder(True)
+    assert app.settings_view.values().catalog == ""  # a placeholder, never a value

@@ -1,7 +1,8 @@
 """The dashboard chart: throughput and rates over time (shaded where results were being
-written, which is why tracks/s falls at the end), and where the time goes. The legend
-sits above the plot in as many rows as the width needs; the cache line and its legend
-entry show only for online catalogs (a local catalog has no cache).
+written, which is why tracks/s falls at the end; hatched, with the lines broken, where
+the batch was paused), and where the time goes. The legend sits above the plot in as
+many rows as the width needs; the cache line and its legend entry show only for online
+catalogs (a local catalog has no cache), "Paused" only once there was a pause.
 
 matplotlib's `Figure` embedded with `FigureCanvasTkAgg` (pyplot is never used: it keeps
 global figures and may pick its own GUI backend).
@@ -58,6 +59,7 @@ _TICKS = 6  # at most this many dynamic ticks per axis
 _MARGINS = {"left": 74, "right": 52, "top": 14, "bottom": 26, "gap": 74}  # pixels at 96 dpi
 _LEGEND_ROW = 17  # pixels per row of legend above the plot, at 96 dpi
 _TICK_PX = 11  # the tick labels' size, pixels at 96 dpi
+_PAUSED = ("#9e9e9e", "#8c8c8c")  # (light, dark): the paused stretches' hatching
 TIME_TITLE = "Where the time goes (% of all work)"
 
 
@@ -113,12 +115,17 @@ class ChartView(ctk.CTkFrame):
         axes.set_xlabel("elapsed (s)", labelpad=16)
         self.titles: list[Any] = []
         below = blended_transform_factory(axes.transData, axes.transAxes)
-        self.writing_spans = [
-            self._animate(axes.add_patch(Rectangle((0, 0), 0, 1, transform=below, linewidth=0,
-                                                   visible=False)))
-            for _ in range(MAX_SPANS)
-        ]  # fmt: skip
+
+        def spans(**style: Any) -> list[Rectangle]:  # MAX_SPANS stretches, hidden till used
+            return [self._animate(axes.add_patch(Rectangle((0, 0), 0, 1, transform=below,
+                                                           linewidth=0, visible=False, **style)))
+                    for _ in range(MAX_SPANS)]  # fmt: skip
+
+        self.writing_spans = spans()
         self.writing_key = Patch(label="Writing results")
+        self.paused_spans = spans(fill=False, hatch="///", alpha=0.7)
+        self.paused_key = Patch(label="Paused", fill=False, hatch="///", alpha=0.7, linewidth=0)
+        self._paused_shown = False  # the legend has the "Paused" entry
         self.previous_line = self._animate(
             axes.plot([], [], linewidth=1.6, linestyle=(0, (5, 3)), label="Previous run")[0]
         )
@@ -172,8 +179,8 @@ class ChartView(ctk.CTkFrame):
 
     def _legend_handles(self) -> list[Any]:
         lines = (self.tps_line, self.match_line, self.cache_line, self.writing_key,
-                 self.previous_line)  # fmt: skip
-        shown = (True, True, self.online, True, self.model.previous_shown)
+                 self.paused_key, self.previous_line)  # fmt: skip
+        shown = (True, True, self.online, True, self._paused_shown, self.model.previous_shown)
         return [line for line, show in zip(lines, shown, strict=True) if show]
 
     def _fit_legend(self, width: float, left: float) -> None:
@@ -228,11 +235,20 @@ class ChartView(ctk.CTkFrame):
 
     def reset(self) -> None:
         self.model.reset()
-        self.request_draw()
+        self._data_changed()
 
-    def add(self, metrics: dict[str, float]) -> None:
-        self.model.add(metrics)
-        self.request_draw()
+    def add(self, metrics: dict[str, float], paused_s: float = 0.0) -> None:
+        """A snapshot; `paused_s`: how long the batch had been paused by then, in all."""
+        self.model.add(metrics, paused_s)
+        self._data_changed()
+
+    def _data_changed(self) -> None:
+        """Draw the new data; the legend names "Paused" once there is a pause to see."""
+        if bool(self.model.paused) != self._paused_shown:
+            self._paused_shown = not self._paused_shown
+            self._legend_changed()
+        else:
+            self.request_draw()
 
     def request_draw(self) -> None:
         """Draw now if the model allows, else once when it does (never twice)."""
@@ -290,21 +306,22 @@ class ChartView(ctk.CTkFrame):
             draw(artist)
 
     def _update_artists(self, series: ChartSeries) -> None:
-        t = series.t
         right, top = series.limits()
         self.rates_axes.set_xlim(0, right)
         self.rates_axes.set_ylim(0, top)
         self.previous_line.set_data(series.previous_t, series.previous_tps)
-        self.tps_line.set_data(t, series.tracks_per_second)
-        self.match_line.set_data(t, series.match_rate)
-        self.cache_line.set_data(t, series.cache_hit_rate)
-        for n, span in enumerate(self.writing_spans):
-            shown = n < len(series.writing)
-            span.set_visible(shown)
-            if shown:
-                start, end = series.writing[n]
-                span.set_x(start)
-                span.set_width(max(end - start, right / 400))  # a short one still shows
+        self.tps_line.set_data(*series.broken(series.tracks_per_second))
+        self.match_line.set_data(*series.broken(series.match_rate))
+        self.cache_line.set_data(*series.broken(series.cache_hit_rate))
+        for spans, stretches in ((self.writing_spans, series.writing),
+                                 (self.paused_spans, series.paused)):  # fmt: skip
+            for n, span in enumerate(spans):
+                shown = n < len(stretches)
+                span.set_visible(shown)
+                if shown:
+                    start, end = stretches[n]
+                    span.set_x(start)
+                    span.set_width(max(end - start, right / 400))  # a short one still shows
         self._place_grid("x", self.x_grid, right)
         self._place_grid("y", self.y_grid, top)
         values = [v for _label, v in series.breakdown]
@@ -372,6 +389,8 @@ class ChartView(ctk.CTkFrame):
         for patch in (*self.writing_spans, self.writing_key):
             patch.set_facecolor(CHART_WRITING[pick])
             patch.set_alpha(0.35)
+        for patch in (*self.paused_spans, self.paused_key):
+            patch.set_edgecolor(_PAUSED[pick])
         self._fit_margins()  # the legend, made after the lines are coloured: it copies them
         self.canvas.get_tk_widget().configure(background=background)
         self.redraw_all()  # the background changed

@@ -49,6 +49,7 @@ from ui.performance_model import (
     memory_rows,
     slowest_rows,
 )
+from ui.progress_model import paused_seconds
 from ui.report_export import ExportOutcome, export_report
 from ui.tally import Tally
 from ui.theme import GAP, MUTED, SECONDARY, font
@@ -133,9 +134,9 @@ class Dashboard(ctk.CTkFrame):
         bar.grid_columnconfigure(1, weight=1)
         self.switch = ctk.CTkSegmentedButton(bar, values=list(PANELS), command=self.show_panel)
         self.switch.grid(row=0, column=0, sticky="w")
-        self.previous_shown = ctk.BooleanVar(value=True)
+        self.previous_shown = ctk.BooleanVar(value=False)  # no run yet: nothing to overlay
         self.wants_previous = True  # the user's choice, kept while there is none to show
-        self.previous_box = ctk.CTkCheckBox(bar, text="Previous run", state="disabled",
+        self.previous_box = ctk.CTkCheckBox(bar, text="No previous run", state="disabled",
                                             variable=self.previous_shown, checkbox_width=20,
                                             checkbox_height=20,
                                             command=self._toggle_previous)  # fmt: skip
@@ -208,7 +209,7 @@ class Dashboard(ctk.CTkFrame):
         self._metrics = metrics
         merged = self._with_counts(metrics)
         self.metrics_table.update_metrics(merged)
-        self.chart.add(merged)
+        self.chart.add(merged, paused_seconds(metrics, self.state.already_done))
         self.tips.update_tips(merged, self.state.queries)
 
     def refresh_counts(self) -> None:

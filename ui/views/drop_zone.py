@@ -9,11 +9,13 @@ managers may send percent-encoded `file://` URIs, so the data is split with
 from __future__ import annotations
 
 import sys
+import tkinter.font as tkfont
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import customtkinter as ctk
+from customtkinter.windows.widgets.scaling import ScalingTracker
 from tkinterdnd2 import COPY, DND_FILES
 
 from ui.theme import ACCENT, BORDER, GAP, MUTED, PAD, PANEL, SECONDARY, WARN, font
@@ -136,37 +138,63 @@ class DropZone(ctk.CTkFrame):
 
 
 class NoticeArea(ctk.CTkFrame):
-    """Up to a few one-line messages (a file that is not a playlist, an engine error),
-    with one Dismiss for all of them. Hidden when there is nothing to say."""
+    """Up to a few messages (a file that is not a playlist, an engine error), with one
+    ✕ that dismisses them all. Hidden when there is nothing to say.
+
+    The messages wrap to the width there is and take at most `MAX_LINES` lines; more
+    scroll. The left column is shared with the banners and the queue: four messages of
+    two or three wrapped lines each left the queue one card tall.
+    """
+
+    MAX_LINES = 4
 
     def __init__(self, master: ctk.CTkBaseClass, on_dismiss: Callable[[], None]) -> None:
         super().__init__(master, fg_color="transparent")
         self.columnconfigure(0, weight=1)
-        self.text = ctk.CTkLabel(
-            self,
-            text="",
-            font=font("small"),
-            text_color=WARN,
-            justify="left",
-            anchor="w",
-            wraplength=340,
-        )
-        self.text.grid(row=0, column=0, sticky="ew")
-        self.dismiss = ctk.CTkButton(
-            self,
-            text="Dismiss",
-            width=70,
-            height=24,
-            font=font("small"),
-            command=on_dismiss,
-            **SECONDARY,
-        )
-        self.dismiss.grid(row=0, column=1, sticky="ne", padx=(GAP, 0))
+        self.text = ctk.CTkTextbox(
+            self, height=20, wrap="word", font=font("small"), text_color=WARN,
+            fg_color="transparent", border_width=0, corner_radius=0, border_spacing=0,
+        )  # fmt: skip
+        self.text.grid(row=0, column=0, sticky="new")
+        self.text.configure(state="disabled")
+        # a small ✕ (as on the queue cards), so the messages have the width to stay short
+        self.dismiss = ctk.CTkButton(self, text="✕", width=26, height=24, font=font("small"),
+                                     command=on_dismiss, **SECONDARY)  # fmt: skip
+        self.dismiss.grid(row=0, column=1, sticky="ne", padx=(GAP // 2, 0))
         self.lines: list[str] = []
+        self._width = 0
+        self.text.bind("<Configure>", self._on_resize, add="+")
+
+    @property
+    def shown(self) -> str:
+        """The text as shown (every message, one "• " each)."""
+        return self.text.get("1.0", "end-1c")
 
     def show(self, lines: Sequence[str]) -> None:
         lines = list(lines)
         if lines == self.lines:
             return
         self.lines = lines
-        self.text.configure(text="\n".join(f"• {line}" for line in lines))
+        self.text.configure(state="normal")
+        self.text.delete("1.0", "end")
+        self.text.insert("1.0", "\n".join(f"• {line}" for line in lines))
+        self.text.configure(state="disabled")
+        self.after_idle(self._fit)
+
+    def _on_resize(self, event: object) -> None:
+        width = getattr(event, "width", 0)
+        if width != self._width:  # wrapped anew: as many lines as that takes
+            self._width = width
+            self.after_idle(self._fit)
+
+    def _fit(self) -> None:
+        """As tall as the wrapped messages, up to MAX_LINES lines (the rest scrolls)."""
+        if not self.winfo_exists():
+            return
+        inner = self.text._textbox  # the tk Text: it alone counts wrapped lines
+        count = inner.count("1.0", "end", "displaylines") or (1,)
+        lines = max(1, min(self.MAX_LINES, int(count[0] if isinstance(count, tuple) else count)))
+        pixels = lines * tkfont.Font(font=inner.cget("font")).metrics("linespace") + 2
+        height = round(pixels / ScalingTracker.get_widget_scaling(self))
+        if self.text.cget("height") != height:
+            self.text.configure(height=height)

@@ -133,10 +133,12 @@ class ResultsView(ctk.CTkFrame):
         self.count_label.grid(row=0, column=0, sticky="w")
         self.message_label = ctk.CTkLabel(bar, text="", anchor="w", justify="left",
                                           wraplength=FOOTER_WRAP, height=20)  # fmt: skip
-        self.review_button = ctk.CTkButton(bar, text="Review…", width=92,
+        # Review… and Export… act on the rows shown: off while there are none
+        self.review_button = ctk.CTkButton(bar, text="Review…", width=92, state="disabled",
                                            command=self.review_selected)  # fmt: skip
         self.review_button.grid(row=0, column=1, rowspan=2, padx=(12, 6))
-        self.export_button = ctk.CTkButton(bar, text="Export…", width=92, command=self.export)
+        self.export_button = ctk.CTkButton(bar, text="Export…", width=92, state="disabled",
+                                           command=self.export)  # fmt: skip
         self.export_button.grid(row=0, column=2, rowspan=2, padx=(0, 6))
         self.write_button = ctk.CTkButton(bar, text="Write tags…", width=106, state="disabled",
                                           command=lambda: self.on_write_tags())  # fmt: skip
@@ -316,6 +318,10 @@ class ResultsView(ctk.CTkFrame):
         self._show_playlist_column(len(pairs) <= 1)
         counts = self.tally.counts(pairs, with_prior=False).as_dict()  # the cards' count
         total = sum(counts.values())
+        state = "normal" if self._shown else "disabled"
+        for button in (self.review_button, self.export_button):
+            if button.cget("state") != state:
+                button.configure(state=state)
         if not total:
             self.count_label.configure(text="No results yet")
             return

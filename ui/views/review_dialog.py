@@ -25,10 +25,10 @@ from ui.review_model import (
     candidate_values,
     entry_fields,
     entry_heading,
-    percent,
     shortlist,
     status_line,
     why_rows,
+    why_title,
 )
 from ui.theme import CHART_MATCH, REVIEW_NOTICE, WARN
 from ui.views.table_style import current_mode, style_table
@@ -37,7 +37,7 @@ from ui.window_fit import logical_size
 __all__ = ["ReviewDialog"]
 
 STYLE = "Review.Treeview"
-MAX_WHY = 8  # clues shown for the selected candidate
+WHY_ROWS = 4  # the "why" panel's clues fill two columns of at least this many rows
 HEADING_PAD = 16  # a column's width beyond its heading's text (the heading's padding)
 SIZE = (1180, 660)  # at 96 dpi; less on a smaller screen
 SCREEN_ROOM = (16, 64)  # left around the dialog on a small screen: borders, title bar
@@ -168,17 +168,28 @@ class ReviewDialog(ctk.CTkToplevel):
         self.why_title = ctk.CTkLabel(frame, text="", anchor="w",
                                       font=ctk.CTkFont(weight="bold"))  # fmt: skip
         self.why_title.grid(row=0, column=0, columnspan=6, sticky="w", padx=10, pady=(6, 2))
+        self.why_frame = frame
         self._why: list[tuple[ctk.CTkLabel, ctk.CTkLabel, ctk.CTkProgressBar]] = []
-        for n in range(MAX_WHY):
-            row, col = 1 + n % 4, (n // 4) * 3
-            name = ctk.CTkLabel(frame, text="", anchor="w")
-            effect = ctk.CTkLabel(frame, text="", anchor="w")
-            bar = ctk.CTkProgressBar(frame, width=90, height=8)
+        frame.grid_columnconfigure(5, weight=1)
+
+    def _why_slots(self, count: int) -> None:
+        """Room for `count` clues, every one of them (the panel grows; the candidates
+        table gives up the height): two columns, filled top to bottom."""
+        frame = self.why_frame
+        while len(self._why) < count:
+            self._why.append((ctk.CTkLabel(frame, text="", anchor="w"),
+                              ctk.CTkLabel(frame, text="", anchor="w"),
+                              ctk.CTkProgressBar(frame, width=90, height=8)))  # fmt: skip
+        per_column = max(WHY_ROWS, -(-count // 2))
+        for n, (name, effect, bar) in enumerate(self._why):
+            if n >= count:
+                for widget in (name, effect, bar):
+                    widget.grid_remove()
+                continue
+            row, col = 1 + n % per_column, (n // per_column) * 3
             name.grid(row=row, column=col, sticky="w", padx=(10, 8))
             effect.grid(row=row, column=col + 1, sticky="w", padx=(0, 8))
             bar.grid(row=row, column=col + 2, sticky="w", padx=(0, 24))
-            self._why.append((name, effect, bar))
-        frame.grid_columnconfigure(5, weight=1)
 
     def _build_buttons(self) -> None:
         bar = ctk.CTkFrame(self, fg_color="transparent")
@@ -229,27 +240,16 @@ class ReviewDialog(ctk.CTkToplevel):
             self.why_title.configure(text="No candidate selected")
             rows = []
         else:
-            track = candidate.track
-            who = " – ".join(part for part in (", ".join(track.artists), track.title) if part)
-            self.why_title.configure(
-                text=f"{who} ({track.catalog_id}): {percent(candidate.confidence)} sure."
-                " What spoke against it and for it:"
-            )
             rows = why_rows(candidate)
+            self.why_title.configure(text=why_title(candidate, rows))
+        self._why_slots(len(rows))
         top = max((abs(w.value) for w in rows), default=0.0)
         pick = 1 if current_mode() == "dark" else 0
-        for n, (name_label, effect_label, bar) in enumerate(self._why):
-            if n < len(rows):
-                why = rows[n]
-                name_label.configure(text=why.label)
-                effect_label.configure(text=why.effect)
-                bar.configure(progress_color=WARN[pick] if why.against else CHART_MATCH[pick])
-                bar.set(abs(why.value) / top if top > 0 else 0.0)
-                bar.grid()
-            else:
-                name_label.configure(text="")
-                effect_label.configure(text="")
-                bar.grid_remove()
+        for why, (name_label, effect_label, bar) in zip(rows, self._why, strict=False):
+            name_label.configure(text=why.label)
+            effect_label.configure(text=why.effect)
+            bar.configure(progress_color=WARN[pick] if why.against else CHART_MATCH[pick])
+            bar.set(abs(why.value) / top if top > 0 else 0.0)
 
     def _take_focus(self) -> None:
         if not self.winfo_exists():

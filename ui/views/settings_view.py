@@ -17,7 +17,7 @@ from tkinter import filedialog, ttk
 import customtkinter as ctk
 from customtkinter.windows.widgets.scaling import ScalingTracker
 
-from matcher import PRESETS, PROVIDERS, default_out_dir
+from matcher import PRESETS, PROVIDERS, default_catalog_path, default_out_dir
 from ui.controller import Controller
 from ui.preset_words import PRESET_NAMES, WEIGHTS_HEADING, preset_rows, preset_summary
 from ui.settings import MAX_ADDRESS, MAX_CACHE_MB, PROVIDER_NAMES, TOKEN_PROVIDERS, Settings
@@ -25,7 +25,7 @@ from ui.theme import BORDER, GAP, MUTED, PAD, SECONDARY, WARN, font
 from ui.views.libraries_view import LibrariesView
 from ui.views.table_style import style_table
 
-__all__ = ["SettingsView"]
+__all__ = ["SettingsView", "catalog_placeholder"]
 
 STYLE = "Preset.Treeview"
 AUTO = "Auto"
@@ -33,6 +33,14 @@ HINT_WIDTH = 440  # hints wrap at this width (96 dpi), less when the form is nar
 _ADVANCED = ("Advanced ▸", "Advanced ▾")
 _TABLE_ROWS = 12  # the numbers table shows this many rows and scrolls
 _LABEL_WIDTH, _VALUE_WIDTH = 300, 90  # the numbers table's columns, at 96 dpi
+
+
+def catalog_placeholder(imported: bool) -> str:
+    """What the empty catalog field stands for, as the line under Start says it
+    (ui/catalog_choice.describe_target): the imported catalog, or none yet."""
+    if imported:
+        return "The imported catalog (cratematch catalog import)"
+    return "None yet: choose a catalog file (Start asks for one)"
 
 
 def _shown(names: dict[str, str], key: str) -> str:
@@ -68,7 +76,7 @@ class SettingsView(ctk.CTkFrame):
             form, values=providers, command=lambda _v: self._provider_changed()
         )
         self._field(form, "Match against", self.provider, sticky="w")
-        self.catalog = ctk.CTkEntry(form, placeholder_text="The imported local catalog")
+        self.catalog = ctk.CTkEntry(form, placeholder_text=catalog_placeholder(False))
         self._field(
             form, "Catalog file", self.catalog, _flat_button(form, "Browse…", self._browse_catalog)
         )
@@ -190,12 +198,27 @@ class SettingsView(ctk.CTkFrame):
         so that Save does not put back what the form showed before."""
         if self.controller.settings is not self._loaded:
             self.load(self.controller.settings)
+        self._show_catalog_placeholder()
+
+    def _show_catalog_placeholder(self) -> None:
+        """Whether a catalog is imported can change (a batch, `cratematch catalog import`);
+        the disk is asked only while the field is empty, as the line under Start does."""
+        entry = self.catalog
+        if entry.get() or _has_focus(entry):  # typed in, or being typed in
+            return
+        text = catalog_placeholder(default_catalog_path().exists())
+        if entry.cget("placeholder_text") != text:
+            state = entry.cget("state")
+            entry.configure(state="normal")  # a disabled entry takes no new text
+            entry.configure(placeholder_text=text)
+            entry.configure(state=state)
 
     def load(self, settings: Settings) -> None:
         self._loaded = settings
         self.provider.set(_shown(PROVIDER_NAMES, settings.provider))
         self.preset.set(_shown(PRESET_NAMES, settings.preset))
         _set_entry(self.catalog, settings.catalog)
+        self._show_catalog_placeholder()
         _set_entry(self.out_dir, settings.out_dir)
         _set_entry(self.cluster, settings.cluster)
         values = self.workers.cget("values")
@@ -330,6 +353,14 @@ class SettingsView(ctk.CTkFrame):
         path = filedialog.askdirectory(parent=self, title="Choose the output folder")
         if path:
             _set_entry(self.out_dir, path)
+
+
+def _has_focus(entry: ctk.CTkEntry) -> bool:
+    try:
+        focus = entry.focus_get()
+    except KeyError:  # tkinter cannot name some focused widgets (a menu's popdown)
+        return False
+    return focus is not None and str(focus).startswith(str(entry))
 
 
 def _set_entry(entry: ctk.CTkEntry, text: str) -> None:

@@ -1,31 +1,61 @@
 """The bottom line: what the batch is doing, its progress (the tally's tracks done, as on
-the cards), the engine's elapsed time and speed (the dashboard's figures), the time
-left, and the one "Open results folder" button. Redrawn when the controller changes and
-twice a second."""
+the cards), the engine's elapsed time and speed (the dashboard's figures: how much of it
+was paused, and for a resumed batch that they are this run's), the time left, and the
+one "Open results folder" button. Redrawn when the controller changes and twice a
+second; `on_event` hears BatchStarted, which says what earlier runs already did.
+
+Between Start and BatchStarted nothing arrives from the engine: an engine started for
+the batch is preparing its catalog then (the seconds a catalog file's import takes), so
+that is what the bar says, rather than "Reading playlists…".
+
+The folder opens with the controller's `open_folder`; where the OS has no program to
+open folders with (a server, a container: no xdg-open), the bar says so and where the
+folder is, instead of the launch failure's "No such file or directory" that read as if
+the folder were missing.
+"""
 
 from __future__ import annotations
 
+import shutil
+import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import customtkinter as ctk
 
+from matcher import BatchStarted, Event
 from ui.controller import Controller
+from ui.progress_model import starting_text
 from ui.queue_model import ItemStatus, Phase
 from ui.theme import GAP, MUTED, PAD, SECONDARY, font, set_progress
 
-__all__ = ["StatusBar"]
+__all__ = ["StatusBar", "no_folder_opener"]
 
 TICK_MS = 500
 _PHASE_TEXT = {
     Phase.IDLE: "Ready",
-    Phase.STARTING: "Reading playlists…",
+    Phase.STARTING: "Reading playlists…",  # or what starting_text() says
     Phase.RUNNING: "Matching",
     Phase.PAUSING: "Pausing…",
     Phase.PAUSED: "Paused",
     Phase.RESUMING: "Resuming…",
     Phase.CANCELLING: "Cancelling…",
 }
+
+
+def no_folder_opener(
+    folder: Path, platform: str = sys.platform, which: Callable[[str], str | None] = shutil.which
+) -> str:
+    """Why the OS cannot show `folder`, in one line with the folder's path (so it can be
+    opened by hand), or "" when it can try. Linux and the BSDs open folders with xdg-open,
+    which servers and containers often lack; Windows and macOS always have a way."""
+    if platform.startswith(("win", "cygwin", "darwin")) or which("xdg-open"):
+        return ""
+    return (
+        "No program to open folders with is installed (xdg-open, from xdg-utils): "
+        f"the results are in {Path(folder).absolute()}"
+    )
 
 
 class StatusBar(ctk.CTkFrame):
@@ -55,18 +85,33 @@ class StatusBar(ctk.CTkFrame):
         self.timing.grid(row=0, column=3, sticky="e", padx=(GAP, PAD))
         self.open_button.grid(row=0, column=4, sticky="e", padx=(0, PAD))
         self._after: str | None = None
+        self._already: tuple[str, int] = ("", 0)  # (batch id, tracks earlier runs did)
+        self._ready_engine: object = None  # the engine that has run a batch: catalog ready
+        self.opener_missing = no_folder_opener  # replaced in tests
         controller.session.watch(self.refresh)
         self.refresh()
         self._tick()
+
+    def on_event(self, event: Event) -> None:
+        """A batch started (or resumed): what its earlier runs did is not in its figures."""
+        if isinstance(event, BatchStarted):
+            self._already = (event.batch_id, event.already_done)
+            self.refresh()
 
     def refresh(self) -> None:
         c = self.controller
         done, total = c.model.progress()
         phase = c.model.phase
-        line = c.figures.line(done, total, running=phase is Phase.RUNNING)
+        batch, already = self._already
+        already = already if batch == c.model.batch_id else 0
+        line = c.figures.line(done, total, running=phase is Phase.RUNNING, already_done=already)
         if c.model.batch_id is None:
             line = replace(line, tracks="No batch yet")
         text = _PHASE_TEXT[phase]
+        if phase is Phase.STARTING:
+            text = starting_text(c.engine is not self._ready_engine, c.provider)
+        else:
+            self._ready_engine = c.engine
         if phase is Phase.IDLE and c.model.batch_id is not None:
             items = c.model.batch_items()
             if items and all(i.status is ItemStatus.DONE for i in items):
@@ -101,7 +146,12 @@ class StatusBar(ctk.CTkFrame):
 
     def _open(self) -> None:
         folder = self._folder()
-        if folder is not None:
+        if folder is None:
+            return
+        problem = self.opener_missing(folder)
+        if problem:
+            self.controller.session.notice(problem)
+        else:
             self.controller.open_folder(folder)
 
     def destroy(self) -> None:
