@@ -43,6 +43,7 @@ from matcher import (
     default_out_dir,
 )
 from ui.catalog_choice import CatalogChoice
+from ui.folder_opener import no_folder_opener
 from ui.history import BatchHistory
 from ui.intake import Intake
 from ui.progress_model import RunFigures
@@ -68,6 +69,7 @@ class Controller:
     ) -> None:
         self.session = Session(settings, post=post, tokens=tokens, clock=clock)
         self.figures = RunFigures()  # the current batch's time and speed
+        self.opener_missing = no_folder_opener  # asked before showing a folder (tests swap it)
         self.provider = self.settings.provider  # the current (or last) batch's provider
         self.engine: Engine | None = None
         self.batch: Batch | None = None
@@ -230,6 +232,10 @@ class Controller:
         """Show `path` in the OS file manager (an argument list, never a shell string;
         absolute, so a folder named "-x" cannot pass for an option)."""
         path = Path(path).absolute()
+        problem = self.opener_missing(path)
+        if problem:  # say where it is rather than "No such file or directory"
+            self.session.notice(problem)
+            return
         try:
             if sys.platform == "win32":
                 os.startfile(str(path))  # type: ignore[attr-defined]  # noqa: S606

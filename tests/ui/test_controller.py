@@ -23,6 +23,7 @@ from matcher import (
 from matcher.engine.journal import Journal
 from tests.ui.controller_fixtures import B, FakeEngine, Harness, m3u
 from tests.ui.gui_helpers import rekordbox_two_playlists
+from ui.folder_opener import no_folder_opener
 from ui.queue_model import ItemStatus, Phase
 from ui.settings import Settings, load_settings
 
@@ -181,8 +182,28 @@ def test_open_folder_passes_an_argument_list(monkeypatch: pytest.MonkeyPatch) ->
     calls: list[object] = []
     monkeypatch.setattr("ui.controller.subprocess.Popen", lambda args: calls.append(args))
     monkeypatch.setattr("ui.controller.sys.platform", "linux")
-    Harness().c.open_folder(Path("/music/out dir"))
+    c = Harness().c
+    c.opener_missing = lambda _folder: ""  # as on a desktop with xdg-open
+    c.open_folder(Path("/music/out dir"))
     assert calls == [["xdg-open", "/music/out dir"]]
+
+
+def test_without_a_program_to_open_folders_the_window_says_where_the_folder_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every "Open … folder" button (status bar, Writes tab, write dialog) goes through
+    `open_folder`: without xdg-open it said "No such file or directory" of a folder that
+    was there."""
+    calls: list[object] = []
+    monkeypatch.setattr("ui.controller.subprocess.Popen", lambda args: calls.append(args))
+    c = Harness().c
+    c.opener_missing = lambda folder: no_folder_opener(folder, "linux", lambda _name: None)
+    c.open_folder(Path("/music/out dir"))
+    assert calls == []
+    assert c.session.notices == [
+        "No program to open folders with is installed (xdg-open, from xdg-utils): "
+        "the folder is /music/out dir"
+    ]
 
 
 def test_the_output_folder_is_the_setting_or_the_default(tmp_path: Path) -> None:

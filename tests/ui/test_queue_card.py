@@ -98,3 +98,22 @@ def test_a_card_made_for_a_running_playlist_keeps_its_bar_width(make_app, tmp_pa
     assert (card.bar.winfo_width(), card.label.winfo_width()) == during
     assert card.label.cget("text") == "m3u8_open_format_party"
     assert card.label.winfo_reqwidth() <= card.label.winfo_width() + 1
+
+
+def test_a_queue_emptied_from_far_down_shows_its_empty_text(make_app, tmp_path: Path) -> None:
+    """Scrolled to its last cards, then emptied: the list kept its scroll offset, so
+    "Nothing queued yet" sat out of view and the scrollbar's thumb stuck mid-track."""
+    app = make_app()
+    app.controller.intake.add_paths([_playlist(tmp_path / f"set {n}.m3u8", 3) for n in range(9)])
+    pump_until(app, lambda: len(app.controller.model.waiting()) == 9, "nine playlists queued")
+    spin(app, 0.3)
+    canvas = app.queue_view.list._parent_canvas
+    canvas.yview_moveto(1.0)
+    spin(app, 0.1)
+    assert canvas.yview()[0] > 0  # scrolled down: there was more than one screen of cards
+    for item in list(app.controller.model.items):
+        app.controller.model.remove(item.item_id)
+    app.controller.session.changed()
+    spin(app, 0.3)
+    assert canvas.yview()[0] == 0.0
+    assert app.queue_view.empty.winfo_ismapped()

@@ -131,7 +131,7 @@ def test_status_filter_and_confidence_slider(root, view):
     shown = [view.model.row_by_iid(i) for i in view.shown_iids()]
     assert shown and all(r.confidence >= 0.8 for r in shown)
     assert len(shown) == sum(1 for r in view.model.rows() if r.confidence >= 0.8)
-    assert view.filters.confidence_label.cget("text") == "0.80"
+    assert view.filters.confidence_label.cget("text") == "80 %"  # as the Conf. column says
 
 
 def test_search_typed_in_the_entry_filters_after_a_pause(root, view):

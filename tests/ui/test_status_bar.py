@@ -11,7 +11,7 @@ import pytest
 
 from tests.matcher.engine.engine_fixtures import write_catalog, write_m3u8
 from tests.ui.gui_helpers import pump_until, screenshot, spin
-from ui.views.status_bar import no_folder_opener
+from ui.folder_opener import no_folder_opener
 
 LONG = 12_000  # entries: long enough that pause and cancel land mid-batch
 _SECONDS = r"([\d.]+) s"
@@ -90,18 +90,18 @@ def test_no_program_to_open_folders_says_so_and_where_the_folder_is(
     out.mkdir()
     app = make_app(["--out", str(out)])
     opened: list[Path] = []
-    monkeypatch.setattr(app.controller, "open_folder", opened.append)
-    app.status_bar.opener_missing = lambda f: no_folder_opener(f, "linux", lambda _n: None)
+    monkeypatch.setattr("ui.controller.subprocess.Popen", lambda args: opened.append(args[-1]))
+    app.controller.opener_missing = lambda f: no_folder_opener(f, "linux", lambda _n: None)
     spin(app, 0.1)
     app.status_bar.open_button.invoke()
     spin(app, 0.1)
     (said,) = app.controller.session.notices
     assert said.startswith("No program to open folders with is installed (xdg-open")
-    assert said.endswith(f"the results are in {out}") and "No such file" not in said
+    assert said.endswith(f"the folder is {out}") and "No such file" not in said
     assert opened == []
-    app.status_bar.opener_missing = lambda f: no_folder_opener(f, "linux", lambda n: f"/bin/{n}")
+    app.controller.opener_missing = lambda f: no_folder_opener(f, "linux", lambda n: f"/bin/{n}")
     app.status_bar.open_button.invoke()
-    assert opened == [out]  # with one, the controller opens it as before
+    assert opened == [str(out)]  # with one, it is launched as before
 
 
 @pytest.mark.parametrize(

@@ -269,8 +269,11 @@ class QueueView(ctk.CTkFrame):
         model = self.controller.model
         items = model.items
         ids = [i.item_id for i in items]
-        for gone in set(self.rows) - set(ids):
-            self.rows.pop(gone).destroy()
+        gone = set(self.rows) - set(ids)
+        for item_id in gone:
+            self.rows.pop(item_id).destroy()
+        if gone and not ids:  # the list's scroll offset would keep its empty text out of view
+            self.list._parent_canvas.yview_moveto(0)
         for item in items:
             row = self.rows.get(item.item_id)
             if row is None:

@@ -12,6 +12,7 @@ from dataclasses import replace
 import customtkinter as ctk
 
 from ui.results_model import ALL, STATUSES, ResultsModel, RowFilter
+from ui.review_model import percent
 from ui.views.after_jobs import AfterJobs
 
 __all__ = ["TYPING_DELAY_MS", "FilterBar"]
@@ -21,7 +22,7 @@ _STATUS_LABELS = {"All": ALL, **{s.capitalize(): s for s in STATUSES}}
 
 
 class FilterBar(ctk.CTkFrame):
-    """[All|Matched|Review|Unmatched|Error]  Min. confidence ──●── 0.00  [Search (Ctrl+F)]"""
+    """[All|Matched|Review|Unmatched|Error]  Min. confidence ──●── 0 %  [Search (Ctrl+F)]"""
 
     def __init__(
         self, master: ctk.CTkBaseClass, model: ResultsModel, on_change: Callable[[], None]
@@ -42,7 +43,7 @@ class FilterBar(ctk.CTkFrame):
         )
         self.confidence_slider.set(0)
         self.confidence_slider.grid(row=0, column=2)
-        self.confidence_label = ctk.CTkLabel(self, text="0.00", width=40)
+        self.confidence_label = ctk.CTkLabel(self, text=percent(0.0), width=48)
         self.confidence_label.grid(row=0, column=3, padx=(4, 12))
         self.search_entry = ctk.CTkEntry(self, placeholder_text="Search (Ctrl+F)")
         self.search_entry.grid(row=0, column=4, sticky="ew")
@@ -59,7 +60,7 @@ class FilterBar(ctk.CTkFrame):
     def set_min_confidence(self, value: float) -> None:
         value = round(max(0.0, min(1.0, value)), 2)
         self.model.filter = replace(self.model.filter, min_confidence=value)
-        self.confidence_label.configure(text=f"{value:.2f}")
+        self.confidence_label.configure(text=percent(value))
         if abs(self.confidence_slider.get() - value) > 1e-6:
             self.confidence_slider.set(value)
         self.on_change()
@@ -77,7 +78,7 @@ class FilterBar(ctk.CTkFrame):
         self.model.filter = RowFilter()
         self.status_filter.set("All")
         self.confidence_slider.set(0)
-        self.confidence_label.configure(text="0.00")
+        self.confidence_label.configure(text=percent(0.0))
         self.search_entry.delete(0, "end")
         self._jobs.cancel_all()
         self.on_change()
@@ -90,7 +91,7 @@ class FilterBar(ctk.CTkFrame):
         self.set_status(_STATUS_LABELS.get(label, ALL))
 
     def _on_slider(self, value: float) -> None:
-        self.confidence_label.configure(text=f"{value:.2f}")
+        self.confidence_label.configure(text=percent(value))
         self._jobs.schedule("slider", TYPING_DELAY_MS, lambda: self.set_min_confidence(value))
 
     def _on_search_key(self, _event: tk.Event) -> None:

@@ -8,17 +8,12 @@ Between Start and BatchStarted nothing arrives from the engine: an engine starte
 the batch is preparing its catalog then (the seconds a catalog file's import takes), so
 that is what the bar says, rather than "Reading playlists…".
 
-The folder opens with the controller's `open_folder`; where the OS has no program to
-open folders with (a server, a container: no xdg-open), the bar says so and where the
-folder is, instead of the launch failure's "No such file or directory" that read as if
-the folder were missing.
+The folder opens with the controller's `open_folder` (which says where the folder is
+when the OS has no program to open folders with).
 """
 
 from __future__ import annotations
 
-import shutil
-import sys
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,7 +25,7 @@ from ui.progress_model import starting_text
 from ui.queue_model import ItemStatus, Phase
 from ui.theme import GAP, MUTED, PAD, SECONDARY, font, set_progress
 
-__all__ = ["StatusBar", "no_folder_opener"]
+__all__ = ["StatusBar"]
 
 TICK_MS = 500
 _PHASE_TEXT = {
@@ -42,20 +37,6 @@ _PHASE_TEXT = {
     Phase.RESUMING: "Resuming…",
     Phase.CANCELLING: "Cancelling…",
 }
-
-
-def no_folder_opener(
-    folder: Path, platform: str = sys.platform, which: Callable[[str], str | None] = shutil.which
-) -> str:
-    """Why the OS cannot show `folder`, in one line with the folder's path (so it can be
-    opened by hand), or "" when it can try. Linux and the BSDs open folders with xdg-open,
-    which servers and containers often lack; Windows and macOS always have a way."""
-    if platform.startswith(("win", "cygwin", "darwin")) or which("xdg-open"):
-        return ""
-    return (
-        "No program to open folders with is installed (xdg-open, from xdg-utils): "
-        f"the results are in {Path(folder).absolute()}"
-    )
 
 
 class StatusBar(ctk.CTkFrame):
@@ -87,7 +68,6 @@ class StatusBar(ctk.CTkFrame):
         self._after: str | None = None
         self._already: tuple[str, int] = ("", 0)  # (batch id, tracks earlier runs did)
         self._ready_engine: object = None  # the engine that has run a batch: catalog ready
-        self.opener_missing = no_folder_opener  # replaced in tests
         controller.session.watch(self.refresh)
         self.refresh()
         self._tick()
@@ -148,11 +128,7 @@ class StatusBar(ctk.CTkFrame):
         folder = self._folder()
         if folder is None:
             return
-        problem = self.opener_missing(folder)
-        if problem:
-            self.controller.session.notice(problem)
-        else:
-            self.controller.open_folder(folder)
+        self.controller.open_folder(folder)
 
     def destroy(self) -> None:
         if self._after is not None:
