@@ -324,6 +324,7 @@ def test_open_folder_passes_an_absolute_path_as_one_argument(tmp_path: Path, mon
     monkeypatch.setattr(controller_module.subprocess, "Popen", lambda argv: started.append(argv))
     monkeypatch.chdir(tmp_path)
     controller = Controller(Settings(), post=lambda fn: fn())
+    controller.opener_missing = lambda _folder: ""  # a desktop, with xdg-open
     for name in ("-rf", "--help", "$(touch pwned); x", "a b"):
         controller.open_folder(Path(name))
     if sys.platform.startswith("linux"):
