@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ui.progress_model import MIN_PAUSE_S
+from ui.progress_model import MIN_PAUSE_S, metric
 
 if TYPE_CHECKING:
     from matcher import RunSeries
@@ -93,14 +93,6 @@ class ChartSeries:
         return nice_ceiling(end * 1.05 if end else 1.0), nice_ceiling(top * 1.15)
 
 
-def _number(metrics: Mapping[str, float], key: str) -> float:
-    try:
-        value = float(metrics.get(key, 0.0))
-    except (TypeError, ValueError):
-        return 0.0
-    return value if math.isfinite(value) and value > 0 else 0.0
-
-
 class ChartModel:
     def __init__(self, max_points: int = 400, min_interval_s: float = 0.4) -> None:
         if max_points < 4:
@@ -139,14 +131,14 @@ class ChartModel:
     def add(self, metrics: Mapping[str, float], paused_s: float = 0.0) -> None:
         """A snapshot; `paused_s`: how long the batch had been paused by then, in all."""
         point = ChartPoint(
-            t=_number(metrics, "total_time"),
-            tracks_per_second=_number(metrics, "tracks_per_second"),
-            match_rate=100 * min(1.0, _number(metrics, "match_rate")),
-            cache_hit_rate=100 * min(1.0, _number(metrics, "cache_hit_rate")),
+            t=metric(metrics, "total_time"),
+            tracks_per_second=metric(metrics, "tracks_per_second"),
+            match_rate=100 * min(1.0, metric(metrics, "match_rate")),
+            cache_hit_rate=100 * min(1.0, metric(metrics, "cache_hit_rate")),
         )
         if self._points and point.t < self._points[-1].t:  # the clock went back: a new run
             self.reset()
-        self._note_writing(point.t, _number(metrics, "time_write"))
+        self._note_writing(point.t, metric(metrics, "time_write"))
         self._note_pause(point.t, paused_s)
         if self._points and point.t == self._points[-1].t:
             self._points[-1] = point
@@ -154,7 +146,7 @@ class ChartModel:
             self._points.append(point)
         if len(self._points) > self.max_points:
             self._points = self._downsampled()
-        self._breakdown = tuple((label, _number(metrics, key)) for key, label in BREAKDOWN)
+        self._breakdown = tuple((label, metric(metrics, key)) for key, label in BREAKDOWN)
         self._dirty = True
 
     def set_previous(self, previous: RunSeries | None) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "format_count",
     "format_duration",
     "format_left",
+    "metric",
     "paused_seconds",
     "starting_text",
 ]
@@ -60,7 +61,8 @@ def format_count(n: int) -> str:
     return f"{n:,}"
 
 
-def _metric(metrics: Mapping[str, float], key: str) -> float:
+def metric(metrics: Mapping[str, float], key: str) -> float:
+    """A snapshot's figure, 0 when it is missing, not a number, or not positive."""
     try:
         value = float(metrics.get(key, 0.0))
     except (TypeError, ValueError):
@@ -73,11 +75,11 @@ def paused_seconds(metrics: Mapping[str, float], already_done: int = 0) -> float
     the time this run's tracks took at its `tracks_per_second` (which leaves pauses out).
     0 while nothing of this run is matched (no speed to tell it by). `already_done`: the
     tracks earlier runs of a resumed batch did (BatchStarted.already_done)."""
-    rate = _metric(metrics, "tracks_per_second")
-    run = _metric(metrics, "done_tracks") - max(0, already_done)
+    rate = metric(metrics, "tracks_per_second")
+    run = metric(metrics, "done_tracks") - max(0, already_done)
     if rate <= 0 or run <= 0:
         return 0.0
-    return max(0.0, _metric(metrics, "total_time") - run / rate)
+    return max(0.0, metric(metrics, "total_time") - run / rate)
 
 
 def _duration(seconds: float) -> str:
@@ -197,13 +199,13 @@ class RunFigures:
         paused = paused_seconds(self.metrics, already_done)
         if paused >= MIN_PAUSE_S:
             elapsed += f" ({_duration(paused)} paused)"
-        run = round(_metric(self.metrics, "done_tracks")) - already_done
+        run = round(metric(self.metrics, "done_tracks")) - already_done
         if already_done > 0:  # a resumed batch: the engine timed and counted this run
             what = f"{format_count(run)} tracks in " if run > 0 else ""
             parts = [f"This run: {what}{elapsed}"]
         else:
             parts = [f"Elapsed {elapsed}"]
-        rate = _metric(self.metrics, "tracks_per_second")
+        rate = metric(self.metrics, "tracks_per_second")
         if running and rate > 0 and total > done:
             parts.append(format_left((total - done) / rate))
         if rate > 0:

@@ -141,10 +141,12 @@ class PreviewCounts:
     def files(self) -> int:
         return self.to_change + self.same + self.refused
 
-    def headline(self, noun: str = "file") -> str:
-        """ "21 files to change (168 fields) · 3 already up to date · 5 refused" """
-        parts = [f"{plural(self.to_change, noun)} to change ({plural(self.changes, 'field')})"]
-        if self.same:
+    def headline(self, noun: str = "file", first: str = "") -> str:
+        """ "21 files to change (168 fields) · 3 already up to date · 5 refused" (`first`
+        in place of what changes: what a crate adds)"""
+        parts = [first or f"{plural(self.to_change, noun)} to change "
+                          f"({plural(self.changes, 'field')})"]  # fmt: skip
+        if self.same and not first:
             parts.append(f"{self.same:,} already up to date")
         if self.refused:
             parts.append(f"{self.refused:,} refused")
@@ -333,14 +335,9 @@ class WritePreview:
         if not self.crate or self.library is None:
             return counts.headline(self.noun)
         found, name = len(self.library.found), self.library.playlist
-        parts = [f"Adds crate “{name}” with {plural(found, 'track')}" if found
-                 else "No crate to add: no track of the results is in this library"]  # fmt: skip
-        if counts.refused:
-            parts.append(f"{counts.refused:,} refused")
-        left = sum(n for _w, n in counts.left_out)
-        if left:
-            parts.append(f"{plural(left, 'row')} left out")
-        return " · ".join(parts)
+        adds = (f"Adds crate “{name}” with {plural(found, 'track')}" if found
+                else "No crate to add: no track of the results is in this library")  # fmt: skip
+        return counts.headline(self.noun, first=adds)
 
     @property
     def noun(self) -> str:

@@ -39,6 +39,14 @@ def _held(library: WriteLibrary) -> list[str]:
     return [str(p) for p in library.files if p.name != LEFT_OUT]
 
 
+def _write_through(app, dialog) -> None:  # noqa: ANN001
+    """Press Write in `dialog` and wait for its result."""
+    writes = app.controller.writes
+    dialog.write()
+    pump_until(app, lambda: writes.run.kind is RunKind.WRITE and writes.run.over
+               and dialog.stage is Stage.RESULT, "the write")  # fmt: skip
+
+
 def _undo_from_the_writes_tab(app, write_id: str) -> None:  # noqa: ANN001
     writes, tab = app.controller.writes, app.writes_view
     app.tabs.set("Writes")
@@ -165,9 +173,7 @@ def test_traktor_found_where_traktor_keeps_it_written_and_undone(make_app, libra
         preview_ready(app)
         assert dialog.preview.library_path.cget("text") == str(nml)
         assert dialog.preview.notation.winfo_ismapped()  # Traktor shows the text written
-        dialog.write()
-        pump_until(app, lambda: writes.run.kind is RunKind.WRITE and writes.run.over
-                   and dialog.stage is Stage.RESULT, "the write")  # fmt: skip
+        _write_through(app, dialog)
         assert writes.run.phase is RunPhase.FINISHED, writes.run.error
         text = nml.read_text(encoding="utf-8")
         playlist = writes.run.playlist
@@ -228,9 +234,7 @@ def test_an_undo_refused_because_traktor_saved_can_be_forced(make_app, library, 
     writes = app.controller.writes
     dialog = app.write_actions.write_library("traktor", str(nml))
     preview_ready(app)
-    dialog.write()
-    pump_until(app, lambda: writes.run.kind is RunKind.WRITE and writes.run.over
-               and dialog.stage is Stage.RESULT, "the write")  # fmt: skip
+    _write_through(app, dialog)
     assert writes.run.phase is RunPhase.FINISHED, writes.run.error
     nml.write_text(nml.read_text(encoding="utf-8").replace('GENRE="Dub"', 'GENRE="Dubby"'),
                    encoding="utf-8")  # what Traktor would save  # fmt: skip
@@ -310,9 +314,7 @@ def test_a_serato_crate_says_it_adds_a_crate_and_the_writes_tab_agrees(make_app,
     assert rows[0] == ("01 Ember Glass.mp3", "Crate", "—", crate, "added to the crate")
     assert preview.note.cget("text") == ""
     screenshot(app, "library-8-serato-preview")
-    dialog.write()
-    pump_until(app, lambda: writes.run.kind is RunKind.WRITE and writes.run.over
-               and dialog.stage is Stage.RESULT, "the write")  # fmt: skip
+    _write_through(app, dialog)
     spin(app, 0.2)
     write_id = writes.run.write_id
     assert dialog.result.headline.cget("text") == f"✓ Added crate “{crate}” with 6 tracks"
@@ -332,9 +334,7 @@ def test_the_writes_tab_keeps_what_a_traktor_write_wrote_after_its_undo(make_app
     writes = app.controller.writes
     dialog = app.write_actions.write_library("traktor", str(nml))
     preview_ready(app)
-    dialog.write()
-    pump_until(app, lambda: writes.run.kind is RunKind.WRITE and writes.run.over
-               and dialog.stage is Stage.RESULT, "the write")  # fmt: skip
+    _write_through(app, dialog)
     write_id, playlist = writes.run.write_id, writes.run.playlist
     assert dialog.result.detail.cget("text") == f"5 written · 1 refused · write {write_id}"
     dialog.close()
