@@ -61,6 +61,12 @@ class Session:
         self.notices = [*kept, text][-MAX_NOTICES:]
         self.changed()
 
+    def withdraw(self, text: str) -> None:
+        """Take back a notice that is no longer true (nothing when it is not shown)."""
+        if text in self.notices:
+            self.notices = [n for n in self.notices if n != text]
+            self.changed()
+
     def dismiss_notices(self) -> None:
         self.notices = []
         self.changed()

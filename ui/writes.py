@@ -130,9 +130,7 @@ class Writes:
         """A batch ended with outputs: "Write tags…" now writes its results."""
         if out_dir:
             self.source = Source(batch_id, out_dir)
-            if NEED_RESULTS in self.session.notices:  # it said so before: not true any more
-                self.session.notices = [n for n in self.session.notices if n != NEED_RESULTS]
-                self.session.changed()
+            self.session.withdraw(NEED_RESULTS)  # said before the results came: not true now
             self.changed()
 
     def blocked(self) -> str:

@@ -188,6 +188,7 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
         version = Version("named", " ".join(remixers), version.kind, version.length)
 
     unique = tuple(_unique([_without_repeats(r) for r in readings]))
+    read_core = fold(core)  # the title as read: a tag it dropped is worth a look (`_tagged`)
     return EntryReading(
         readings=unique or (Reading(fold(raw_title), artists),),
         version=version,
@@ -202,7 +203,7 @@ def _read_entry(entry: PlaylistEntry) -> EntryReading:
         album=fold(entry.album),
         surface=surface_form(entry.title),
         file_size=entry.file_size if entry.file_size and entry.file_size > 0 else None,
-        tagged=_tagged(written, fold(core)) if as_written != fold(core) else (),
+        tagged=_tagged(written, read_core) if read_core != as_written else (),
     )
 
 

@@ -126,9 +126,8 @@ class StatusBar(ctk.CTkFrame):
 
     def _open(self) -> None:
         folder = self._folder()
-        if folder is None:
-            return
-        self.controller.open_folder(folder)
+        if folder is not None:
+            self.controller.open_folder(folder)
 
     def destroy(self) -> None:
         if self._after is not None:
