@@ -222,6 +222,7 @@ class Controller:
         engine = self._ensure_engine()
         if engine is not None:
             engine.review(batch_id, playlist_id, entry_index, catalog_id)
+            self.writes.results_edited(batch_id)  # a write preview read before is outdated
 
     @property
     def out_dir(self) -> Path:

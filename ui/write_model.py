@@ -11,7 +11,9 @@ says so, and the caller starts a new plan run.
 
 A preview shown again (or re-planned) must say what the files are now, not what they
 were when read: the caller looks whether any changed (`checking`, FilePlan.stale on a
-thread) and reads them again if one did; the preview is not `ready` meanwhile.
+thread) and reads them again if one did; the preview is not `ready` meanwhile. Nor when
+the results changed after the read (`outdated`: a review decision): the plans follow the
+old decisions, so it is read again before anything is written.
 
 A write into a DJ library previews the same way: its plans are the library's entries
 (one per track, `library` holds the rest of the LibraryPlan: the library's path, the
@@ -230,6 +232,8 @@ class WritePreview:
         self._next = 0  # plans before this index are re-planned under `options`
         self._counts: PreviewCounts | None = None
         self.checking = False  # the files are being looked at: did any change since read?
+        self.outdated = False  # the results changed after the read began (a review decision)
+        self.note = ""  # why it was read again, when the user did not ask for it
 
     def __len__(self) -> int:
         return len(self._read)
@@ -241,9 +245,9 @@ class WritePreview:
 
     @property
     def ready(self) -> bool:
-        """True when the plans shown can be counted and written: re-planned, and the
-        files known to be as they were read."""
-        return self.replanned and not self.checking
+        """True when the plans shown can be counted and written: re-planned, the files
+        known to be as they were read, and the results as they were then."""
+        return self.replanned and not self.checking and not self.outdated
 
     @property
     def plans(self) -> list[FilePlan]:

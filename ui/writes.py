@@ -3,6 +3,7 @@ write the tags the user approved, undo a write, list the writes. No Tk here.
 
     "Write tags…" ── read() ──▶ engine.plan_tags(out_dir) ── FilesPlanned ──▶ preview
     shown again ── open_preview() ──▶ check_files(): a file changed since? read again
+    a review decision ── results_edited() ──▶ the preview is outdated: read again
     options changed ── set_options() ──▶ re-plan and check (or read again: review rows)
     Write ── write() ──▶ engine.write_tags(plans) ── FilesWritten ──▶ run, row marks
     Undo ── undo(id) ──▶ engine.undo_write(id) ── FilesWritten (restored) ──▶ run, marks
@@ -18,10 +19,12 @@ events of the runs this part started: `owns`). One run at a time, and none while
 is matching: the engine host runs one thing at a time, and a queued write would look
 stuck. Listeners (`watch`) hear about every change; views coalesce their redraws.
 
-A preview is kept while it is true: of the same batch's results, and of files as they
-are now. Reading 10,000 small files again took 2.8 s here (real files and slow disks
-take longer); looking whether any of them changed (FilePlan.stale: a stat and two access
-checks each) took 60 ms, on a thread, so only a change pays for a new read.
+A preview is kept while it is true: of the same batch's results as the user last decided
+them, and of files as they are now. A review decision sent after its read began outdates
+it (the engine applies a decision before any read asked for after it): it is never
+written, and is read again when shown, when Write is pressed or an option changes.
+Whether a file changed is looked at on a thread (ui/preview_check.py), so only a change
+pays for reading every file again.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from matcher import (
     list_writes,
 )
 from ui.history import BatchHistory
+from ui.preview_check import PreviewCheck, any_stale
 from ui.session import Session
 from ui.write_model import TAGS, WritePreview, default_options
 from ui.write_run import RunKind, RunPhase, WriteRun
@@ -54,11 +58,7 @@ __all__ = ["NEED_RESULTS", "Source", "Writes", "any_stale"]
 
 UNDOABLE = frozenset({"finished", "running", "partly undone"})  # WriteSummary.state
 NEED_RESULTS = "Match some playlists first: tags come from their results."
-
-
-def any_stale(plans: Iterable[FilePlan]) -> bool:
-    """Whether any file changed since its plan was read (stops at the first)."""
-    return any(plan.stale() for plan in plans)
+REREAD = "Read again: your review changed the results since the last preview."
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +90,7 @@ class Writes:
         self.source: Source | None = None
         self.preview: WritePreview | None = None
         self.preview_source: Source | None = None  # the batch the preview was read from
-        self._stale = stale  # runs on a thread: FilePlan.stale, or a test's stand-in
-        self._checking = False  # a look at the files is running
-        self._check_again = False  # and another was asked for meanwhile
+        self.check = PreviewCheck(session, lambda: self.preview, self._checked, stale)
         self.refused_before: list[tuple[str, str]] = []  # the write's files refused when read
         self.run: WriteRun | None = None
         self.batch: Batch | None = None
@@ -180,6 +178,7 @@ class Writes:
         if self.source is None:
             self.session.notice(NEED_RESULTS)
             return False
+        old = self.preview
         if options is not None:
             self._keep_options(options)
         if self.run is not None and self.run.kind is RunKind.READ and not self.run.over:
@@ -201,6 +200,8 @@ class Writes:
         ids = [r.playlist_id for r in self._history.playlists(source.batch_id)]
         self._playlist_ids[batch.batch_id] = ids
         self.preview = WritePreview(options, target)
+        if old is not None and old.outdated and old.target == target:
+            self.preview.note = REREAD  # the user did not ask for it: say why
         self.preview_source = source
         self._start(RunKind.READ, batch, target=target)
         return True
@@ -210,9 +211,9 @@ class Writes:
         now: a read going for it is shown as it is; a tag preview read for this batch is
         kept unless a file changed since (check_files); anything else is read again (a
         library is one file: it is read again rather than looked at)."""
-        run = self.run
-        if (run is not None and run.kind is RunKind.READ and self.preview is not None
-                and run.target == target and library is None
+        run, preview = self.run, self.preview
+        if (run is not None and run.kind is RunKind.READ and preview is not None
+                and run.target == target and library is None and not preview.outdated
                 and self.preview_source == self.source):  # fmt: skip
             if not run.over:
                 return True
@@ -226,11 +227,31 @@ class Writes:
         was read), or read again for include_review."""
         self._keep_options(options)
         preview = self.preview
-        if preview is not None and preview.set_options(options):
+        if preview is not None and (preview.set_options(options) or preview.outdated):
             self.read()
         elif preview is not None and self._read_over() and preview.target == TAGS:
             self.check_files()
         self.changed()
+
+    def results_edited(self, batch_id: str) -> None:
+        """A review decision on `batch_id`'s results was sent: a preview read from them
+        follows the old decisions. It is outdated (not `ready`, never written) and read
+        again when shown; a read going is started again at once."""
+        preview, source, run = self.preview, self.preview_source, self.run
+        if preview is None or source is None or source.batch_id != batch_id:
+            return
+        preview.outdated = True
+        if run is not None and run.kind is RunKind.READ and not run.over:
+            self.read()
+        self.changed()
+
+    def refresh_preview(self) -> bool:
+        """Read the preview the dialog shows again if it is outdated (True when a read
+        started). Not while a batch matches: it stays outdated, unwritable, until then."""
+        preview = self.preview
+        if preview is None or not preview.outdated or self._batch_active():
+            return False
+        return self._read_over() and self.read()  # else a write or an undo is on show
 
     def _read_over(self) -> bool:
         run = self.run
@@ -240,36 +261,12 @@ class Writes:
         """Look, on a thread, whether any file of the preview changed since it was read
         (made writable, written by another program...); read them all again if one did.
         The preview is not ready meanwhile, so Write waits for the answer."""
-        if self.preview is None:
-            return
-        self.preview.checking = True
-        self._check_again = self._checking  # one is looking: look again once it answers
-        if not self._checking:
-            self._spawn_check(self.preview)
-        self.changed()
-
-    def _spawn_check(self, preview: WritePreview) -> None:
-        self._checking, self._check_again = True, False
-        plans, stale, post = preview.as_read(), self._stale, self.session.post
-
-        def look() -> None:
-            try:
-                changed = stale(plans)
-            except Exception:  # noqa: BLE001 - unsure is changed: the files are read again
-                changed = True
-            post(lambda: self._checked(preview, changed))
-
-        self.session.spawn(look, name="cratematch-check-files")
+        if self.preview is not None:
+            self.check.ask(self.preview)
+            self.changed()
 
     def _checked(self, preview: WritePreview, changed: bool) -> None:
-        self._checking = False
-        again, self._check_again = self._check_again, False
-        current = self.preview
-        if current is not preview or (again and not changed):  # its answer is not the last
-            if current is not None and current.checking:
-                self._spawn_check(current)
-            return
-        preview.checking = False
+        """The last look's answer about the preview on show: read again if one changed."""
         if changed and self._read_over():
             self.read()  # refused (a batch started meanwhile): the notice says why
         self.changed()
@@ -277,6 +274,10 @@ class Writes:
     def write(self) -> bool:
         """Write the preview's plans under the chosen options."""
         preview = self.preview
+        if preview is not None and preview.outdated:  # decided after the read: read again
+            if not self.refresh_preview():
+                self._refused()  # says why not now
+            return False
         if preview is None or not preview.writable:
             return False
         if self._refused():

@@ -1,7 +1,9 @@
 """`cratematch write`, `undo` and `writes`: the matched metadata into the DJ's own files.
 
     write OUT...   plan (read every file on the worker pool; tag_changes.csv in each OUT
-                   folder), show the summary, ask on a terminal (or --yes), then write
+                   folder), show the summary, ask on a terminal (or --yes), then write;
+                   a review decision made meanwhile (the results no longer decide as
+                   planned) plans again and asks again rather than write the old plan
     undo [ID]      restore every file of a write, byte for byte (default: the last one);
                    a library write (--to traktor|rekordbox) from its backup, a new Serato
                    crate deleted; --force if it changed since
@@ -24,7 +26,9 @@ from matcher.config import EngineConfig
 from matcher.engine.client import Engine
 from matcher.engine.events import BatchCancelled, Event, FilesPlanned, FilesWritten
 from matcher.engine.file_run import LEFT_OUT
+from matcher.engine.history import History
 from matcher.errors import InputError
+from matcher.writeback.decisions import results_changed
 from matcher.writeback.fields import parse_fields
 from matcher.writeback.libraries import LIBRARY_TARGETS, WRITABLE
 from matcher.writeback.plan import FilePlan, PlanStatus, summary_lines
@@ -38,6 +42,11 @@ _LATER = "writing into the {} library is not in this version yet; use --to tags"
 # The key as each target's app shows it by default (Traktor writes Open Key: "8m").
 _NOTATION = {"tags": "musical", "traktor": "openkey", "rekordbox": "musical", "serato": "musical"}
 _NO_TERMINAL = "not asking on a non-terminal: add --yes to write, or --dry-run to preview"
+CHANGED = ("cratematch: the results changed since this preview (a review decision); "
+           "nothing written, planning again")  # fmt: skip
+PLANS = 3  # plans made before giving up on results that keep changing
+KEPT_CHANGING = ("the results kept changing while planning (review decisions); nothing "
+                 "written: run it again once the review is done")  # fmt: skip
 
 
 def _options(args: argparse.Namespace) -> WriteOptions:
@@ -73,30 +82,44 @@ def run_write(args: argparse.Namespace, *, ask: Callable[[str], str] = input) ->
 
         return run_library_write(args, options, ask)
     with Engine(EngineConfig(workers=args.workers), prepare=False) as engine:
-        plans: list[FilePlan] = []
-        batch = engine.plan_tags(args.out_dirs, options)
-        final, error, _ = follow(batch, quiet=args.quiet, unit="file",
-                                 on_event=_collect(plans, FilesPlanned, "plans"))  # fmt: skip
-        if isinstance(final, BatchCancelled):
-            print("cratematch: cancelled while reading the files; nothing written",
-                  file=sys.stderr)  # fmt: skip
-            return EXIT_CANCELLED
-        if not final.ok:
-            return failed(error, "the files could not be read")
-        skipped = {k[len(LEFT_OUT) :]: n for k, n in final.counts.items() if k.startswith(LEFT_OUT)}
-        for line in summary_lines(plans, skipped):
-            print(line)
-        print(f"Planned changes: {one_line(final.summary_path or 'none')}")
-        refused = any(p.status is PlanStatus.REFUSED for p in plans)
-        to_write = [p for p in plans if p.status is PlanStatus.CHANGE]
-        if args.dry_run or not to_write:
-            if not to_write and not args.dry_run:
-                print("Nothing to write.")
-            return EXIT_TRACK_ERRORS if refused else EXIT_OK
-        if not args.yes and not _confirmed(to_write, ask):
-            print("Nothing written.")
-            return EXIT_OK
-        return _write(engine, plans, options, args.quiet)
+        for _attempt in range(PLANS):
+            plans = _plan(engine, args, options)
+            if isinstance(plans, int):
+                return plans
+            refused = any(p.status is PlanStatus.REFUSED for p in plans)
+            to_write = [p for p in plans if p.status is PlanStatus.CHANGE]
+            if args.dry_run or not to_write:
+                if not to_write and not args.dry_run:
+                    print("Nothing to write.")
+                return EXIT_TRACK_ERRORS if refused else EXIT_OK
+            if not args.yes and not _confirmed(to_write, ask):
+                print("Nothing written.")
+                return EXIT_OK
+            with History.open() as history:  # decided since? (the journal, no file read)
+                changed = results_changed(history, args.out_dirs, options, plans)
+            if not changed:
+                return _write(engine, plans, options, args.quiet)
+            print(CHANGED, file=sys.stderr)
+    raise InputError(KEPT_CHANGING)
+
+
+def _plan(engine: Engine, args: argparse.Namespace, options: WriteOptions) -> list[FilePlan] | int:
+    """Read the files for a plan and print its summary; an exit code when it stopped."""
+    plans: list[FilePlan] = []
+    batch = engine.plan_tags(args.out_dirs, options)
+    final, error, _ = follow(batch, quiet=args.quiet, unit="file",
+                             on_event=_collect(plans, FilesPlanned, "plans"))  # fmt: skip
+    if isinstance(final, BatchCancelled):
+        print("cratematch: cancelled while reading the files; nothing written",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_CANCELLED
+    if not final.ok:
+        return failed(error, "the files could not be read")
+    skipped = {k[len(LEFT_OUT) :]: n for k, n in final.counts.items() if k.startswith(LEFT_OUT)}
+    for line in summary_lines(plans, skipped):
+        print(line)
+    print(f"Planned changes: {one_line(final.summary_path or 'none')}")
+    return plans
 
 
 def _confirmed(to_write: list[FilePlan], ask: Callable[[str], str]) -> bool:

@@ -5,7 +5,7 @@ it hands the results table, and the list of writes read on a thread."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 
@@ -17,7 +17,15 @@ from matcher import (
     WriteOptions,
     WriteSummary,
 )
-from tests.ui.write_fixtures import finished, outcome, plan, refused_plan, started, written
+from tests.ui.write_fixtures import (
+    FakeEngine,
+    finished,
+    outcome,
+    plan,
+    refused_plan,
+    started,
+    written,
+)
 from ui.session import Session
 from ui.settings import Settings
 from ui.views.writes_view import write_detail, write_row
@@ -28,52 +36,6 @@ from ui.written_rows import REFUSED, WRITTEN
 
 MATCH = "20260101-000000-match0"
 OUT = "/music/out"
-
-
-@dataclass
-class FakeBatch:
-    batch_id: str
-    calls: list[str] = field(default_factory=list)
-
-    def pause(self) -> None:
-        self.calls.append("pause")
-
-    def resume(self) -> None:
-        self.calls.append("resume")
-
-    def cancel(self) -> None:
-        self.calls.append("cancel")
-
-
-class FakeEngine:
-    def __init__(self) -> None:
-        self.calls: list[tuple] = []
-        self.batches: list[FakeBatch] = []
-
-    def _batch(self) -> FakeBatch:
-        batch = FakeBatch(f"run-{len(self.batches)}")
-        self.batches.append(batch)
-        return batch
-
-    def plan_tags(self, out_dirs, options):  # noqa: ANN001, ANN201
-        self.calls.append(("plan", tuple(out_dirs), options))
-        return self._batch()
-
-    def write_tags(self, plans, options):  # noqa: ANN001, ANN201
-        self.calls.append(("write", tuple(plans), options))
-        return self._batch()
-
-    def undo_write(self, write_id="", *, force=False):  # noqa: ANN001, ANN201
-        self.calls.append(("undo", write_id, "force") if force else ("undo", write_id))
-        return self._batch()
-
-    def plan_library(self, app, out_dirs, options, library=""):  # noqa: ANN001, ANN201
-        self.calls.append(("plan_library", app, tuple(out_dirs), options, library))
-        return self._batch()
-
-    def write_library(self, plan, options):  # noqa: ANN001, ANN201
-        self.calls.append(("write_library", plan, options))
-        return self._batch()
 
 
 @dataclass

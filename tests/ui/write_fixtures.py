@@ -5,6 +5,7 @@ Built with the engine's own records and plan_file, so they behave like real ones
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from matcher import (
     BatchFinished,
@@ -20,7 +21,17 @@ from matcher.writeback.plan import plan_file
 from matcher.writeback.records import FileStamp, FileState, StreamInfo
 from matcher.writeback.targets import FileTarget
 
-__all__ = ["PROPOSED", "finished", "outcome", "plan", "refused_plan", "started", "written"]
+__all__ = [
+    "PROPOSED",
+    "FakeBatch",
+    "FakeEngine",
+    "finished",
+    "outcome",
+    "plan",
+    "refused_plan",
+    "started",
+    "written",
+]
 
 PROPOSED = {
     "genre": "Deep House", "label": "Quarrystone", "key": "A Minor", "bpm": "124",
@@ -78,3 +89,51 @@ def written(batch_id: str, seq: int, outcomes: Sequence[FileOutcome], done: int,
 def finished(batch_id: str, counts: dict[str, int], total: int, ok: bool = True) -> BatchFinished:
     summary = "/out/tag_changes.csv"
     return BatchFinished(batch_id, 99, ok, total, total, counts, 1.0, "/out", summary)
+
+
+@dataclass
+class FakeBatch:
+    batch_id: str
+    calls: list[str] = field(default_factory=list)
+
+    def pause(self) -> None:
+        self.calls.append("pause")
+
+    def resume(self) -> None:
+        self.calls.append("resume")
+
+    def cancel(self) -> None:
+        self.calls.append("cancel")
+
+
+class FakeEngine:
+    """The engine's write-back calls, recorded; each run a FakeBatch named run-N."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+        self.batches: list[FakeBatch] = []
+
+    def _batch(self) -> FakeBatch:
+        batch = FakeBatch(f"run-{len(self.batches)}")
+        self.batches.append(batch)
+        return batch
+
+    def plan_tags(self, out_dirs, options):  # noqa: ANN001, ANN201
+        self.calls.append(("plan", tuple(out_dirs), options))
+        return self._batch()
+
+    def write_tags(self, plans, options):  # noqa: ANN001, ANN201
+        self.calls.append(("write", tuple(plans), options))
+        return self._batch()
+
+    def undo_write(self, write_id="", *, force=False):  # noqa: ANN001, ANN201
+        self.calls.append(("undo", write_id, "force") if force else ("undo", write_id))
+        return self._batch()
+
+    def plan_library(self, app, out_dirs, options, library=""):  # noqa: ANN001, ANN201
+        self.calls.append(("plan_library", app, tuple(out_dirs), options, library))
+        return self._batch()
+
+    def write_library(self, plan, options):  # noqa: ANN001, ANN201
+        self.calls.append(("write_library", plan, options))
+        return self._batch()

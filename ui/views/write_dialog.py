@@ -152,6 +152,7 @@ class WriteDialog(ctk.CTkToplevel):
 
     def refresh(self) -> None:
         self._jobs.cancel("refresh")
+        self.writes.refresh_preview()  # a review decision since its read: read it again
         writes, run = self.writes, self.writes.run
         if run is None:
             return

@@ -49,6 +49,8 @@ PREVIEW_COLUMNS = (("file", "File", 250), ("field", "Field", 84), ("now", "Now",
 FILL_BUDGET_S = 0.008  # table rows inserted per tick stay under this
 _OVERWRITE = "overwrite"
 _POLICY = {"fill": "Fill empty fields only", _OVERWRITE: "Overwrite values that differ"}
+OUTDATED = ("Your review changed the results after this preview was read: it is read "
+            "again before anything is written.")  # fmt: skip
 
 
 class PreviewPanel(ctk.CTkFrame):
@@ -227,7 +229,9 @@ class PreviewPanel(ctk.CTkFrame):
         self.show_options(preview.options)
         if not preview.ready:
             waiting = "Updating the preview…"
-            if preview.replanned:  # only the look at the files is left
+            if preview.outdated:  # read again as soon as no batch is matching
+                waiting = OUTDATED
+            elif preview.replanned:  # only the look at the files is left
                 waiting = "Checking the files…"
             self.headline.configure(text=waiting)
             if not preview.replanned and "step" not in self._jobs:
@@ -242,7 +246,8 @@ class PreviewPanel(ctk.CTkFrame):
             return
         self._shown = shown
         extra = library_lines(library) if library is not None else []
-        self.details.configure(text="\n".join([*counts.detail_lines(), *extra]))
+        notes = [preview.note] if preview.note else []
+        self.details.configure(text="\n".join([*notes, *counts.detail_lines(), *extra]))
         rows, total = preview.rows()
         self.tree.delete(*self.tree.get_children(""))
         self._pending = rows[::-1]  # popped from the end: first rows first

@@ -37,7 +37,14 @@ from matcher.writeback.plan import PlanStatus
 from matcher.writeback.targets import Results, WriteOptions, gather
 from matcher.writeback.undo_journal import WriteJournal
 
-__all__ = ["WRITABLE", "plan_write", "read_only_reason", "tracks_record", "write_plan"]
+__all__ = [
+    "WRITABLE",
+    "gathered_with",
+    "plan_write",
+    "read_only_reason",
+    "tracks_record",
+    "write_plan",
+]
 
 WRITABLE = ("traktor", "rekordbox", "serato")
 
@@ -125,10 +132,15 @@ def plan_write(
     the app runs (it would overwrite the library when it quits)."""
     refuse_while_running(app)
     document: LibraryDocument = _document(app, library)
-    wanted = replace(options, include_review=True) if app == "rekordbox" else options
-    gathered = gather(results, out_dirs, wanted, catalog_files=True)
+    gathered = gather(results, out_dirs, gathered_with(app, options), catalog_files=True)
     return plan_library(app, library, document, gathered, options,
                         taken_names=document.playlist_names)  # type: ignore[attr-defined]  # fmt: skip
+
+
+def gathered_with(app: str, options: WriteOptions) -> WriteOptions:
+    """The options `app`'s plan gathers the results with: Rekordbox marks the review rows
+    (a MyTag) even when their values are not written, so it always gathers them."""
+    return replace(options, include_review=True) if app == "rekordbox" else options
 
 
 def tracks_record(plan: LibraryPlan) -> dict[str, object]:
