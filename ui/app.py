@@ -16,17 +16,16 @@ intake, the banners the history and the repair, the queue the intake and batch c
 The window never waits on the engine: commands go out at once and the pump brings
 events back on `after()`; the events of tag writes go to the write-back views only.
 Closing during a batch or a tag write asks first, then cancels, waits (bounded) for
-BatchCancelled so the batch stays resumable, and closes the engine.
+BatchCancelled so the batch stays resumable, and closes the engine. What the command
+line asks of the window (files, a session's catalog) is ui/launch_options.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
 import time
 import tkinter as tk
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from tkinter import filedialog
@@ -34,11 +33,12 @@ from tkinter import filedialog
 import customtkinter as ctk
 from tkinterdnd2 import TkinterDnD
 
-from matcher import PROVIDERS, PlaylistInfo
+from matcher import PlaylistInfo
 from ui import tk_gc
 from ui.bridge import EventPump
 from ui.controller import Controller
-from ui.settings import Settings, TokenStore, load_settings
+from ui.launch_options import LaunchOptions, parse_options, with_overrides
+from ui.settings import TokenStore, load_settings
 from ui.theme import GAP, MUTED, PAD, apply_scaling, font, setup_appearance
 from ui.views.banner import Banner
 from ui.views.catalog_prompt import CatalogPrompt
@@ -70,26 +70,6 @@ _ROW = {"repair": 1, "resume": 2, "catalog": 3, "drop": 4, "notices": 5, "queue"
 _TYPING = ("Entry", "TEntry", "Text", "Spinbox", "TSpinbox", "TCombobox")
 
 
-@dataclass(frozen=True, slots=True)
-class LaunchOptions:
-    files: tuple[Path, ...] = ()
-    catalog: str | None = None
-    provider: str | None = None
-    out: str | None = None
-    start: bool = False
-
-
-def parse_options(argv: Sequence[str] | None = None) -> LaunchOptions:
-    parser = argparse.ArgumentParser(prog="cratematch-gui", description="The CrateMatch window.")
-    parser.add_argument("files", nargs="*", type=Path, help="playlist files or folders to queue")
-    parser.add_argument("--catalog", help="catalog file for this session")
-    parser.add_argument("--provider", choices=PROVIDERS, help="provider for this session")
-    parser.add_argument("--out", help="output folder for this session")
-    parser.add_argument("--start", action="store_true", help="start the batch at once")
-    args = parser.parse_args(argv)
-    return LaunchOptions(tuple(args.files), args.catalog, args.provider, args.out, args.start)
-
-
 class Root(ctk.CTk, TkinterDnD.DnDWrapper):
     """A customtkinter window that takes file drops."""
 
@@ -116,7 +96,7 @@ class App:
         settings, problem = load_settings()
         place_window(root, settings.window)
         apply_scaling(root)  # after the size: customtkinter rescales the size it knows
-        settings = _with_overrides(settings, options)
+        settings = with_overrides(settings, options)
         self.pump = EventPump(root, lambda: self.controller.poll_events())
         self.controller = Controller(settings, post=self.pump.call_soon, tokens=tokens)
         self.controller.intake.chooser = self._choose
@@ -390,18 +370,6 @@ class App:
 
     def run(self) -> None:
         self.root.mainloop()
-
-
-def _with_overrides(settings: Settings, options: LaunchOptions) -> Settings:
-    """Command-line choices apply to this session only (saved only if the user saves)."""
-    changes = {}
-    if options.catalog:
-        changes.update(catalog=str(Path(options.catalog).expanduser().absolute()), provider="local")
-    if options.provider:
-        changes["provider"] = options.provider
-    if options.out:
-        changes["out_dir"] = str(Path(options.out).expanduser().absolute())
-    return replace(settings, **changes)
 
 
 def build_app(options: LaunchOptions | Sequence[str] | None = None, **kwargs: object) -> App:

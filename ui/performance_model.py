@@ -2,6 +2,7 @@
 and the query chart show, what an exported report is called, and which batch it is of.
 
     MetricsSnapshot ──PerformanceState.observe()──▶ the newest snapshot of the batch
+        .metrics ──metrics_rows()────────────────▶ the Overview's metrics table
         .queries ──query_rows() / query_bars()──▶ the Queries table and its bar chart
         .slowest ──slowest_rows()────────────────▶ the Slowest table (+ each row's entry)
         .memory  ──memory_rows()─────────────────▶ the Memory table
@@ -9,13 +10,15 @@ and the query chart show, what an exported report is called, and which batch it 
 
 The wording of every cell is the engine's (matcher's format_* helpers, which the CLI
 words the same way); what is decided here is what the window adds: which rows are
-tinted, which entry a slowest row stands for, and the bars' shares. Nothing here reads a
-clock, a file or Tk, so all of it is tested without a display.
+tinted, which entry a slowest row stands for, the bars' shares, and the metrics table's
+time, which leaves pauses out as its Tracks/s does and as the status bar says it
+(progress_model.run_time), with the pause a row of its own. Nothing here reads a clock,
+a file or Tk, so all of it is tested without a display.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,9 +31,11 @@ from matcher import (
     QueryKindStats,
     SlowTrack,
     format_memory,
+    format_metrics,
     format_query_kinds,
     format_slowest,
 )
+from ui.progress_model import run_time
 
 __all__ = [
     "PANELS",
@@ -39,6 +44,7 @@ __all__ = [
     "QueryBar",
     "SlowRow",
     "memory_rows",
+    "metrics_rows",
     "query_bars",
     "query_rows",
     "report_paths",
@@ -73,6 +79,20 @@ class SlowRow:
     values: tuple[str, ...]  # SLOWEST_COLUMNS, as format_slowest words them
     tag: str  # the row tint: the entry's status
     entry: EntryRef  # where it is in the results
+
+
+def metrics_rows(metrics: Mapping[str, float], paused_s: float) -> list[tuple[str, str]]:
+    """The metrics table: format_metrics' rows, "Elapsed" the time the batch ran (the time
+    Tracks/s divides by) and "Paused" after it, always there so the rows stay put.
+    `paused_s`: progress_model.paused_seconds of the engine's own snapshot."""
+    elapsed, paused = run_time(metrics, paused_s)
+    rows = []
+    for label, value in format_metrics(metrics):
+        if label == "Elapsed":
+            rows += [(label, elapsed), ("Paused", paused or "none")]
+        else:
+            rows.append((label, value))
+    return rows
 
 
 def query_rows(queries: Sequence[QueryKindStats], provider: str) -> list[tuple[str, ...]]:

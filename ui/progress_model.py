@@ -8,10 +8,12 @@ it here (pauses stop the clock; only files of this run count towards the speed).
 
 The engine's `total_time` is wall time, pauses included, while its `tracks_per_second`
 divides this run's tracks by the time it ran, pauses left out; and a resumed batch's
-snapshots time and count only this run. So the line says both what was paused
-(`paused_seconds`, what the two figures leave between them) and, for a resumed batch,
-that the figures are this run's ("This run: 4,099 tracks in 6.8 s"): otherwise
-"5,901 tracks · Elapsed 16 s · 1,202 tracks/s" reads as a contradiction.
+snapshots time and count only this run. So the elapsed time the window shows is the time
+the batch ran (`run_time`: the wall time less `paused_seconds`, what the two figures leave
+between them), the pause said apart: "Elapsed 4.9 s (+11 s paused) · 1,202 tracks/s", the
+tracks at that speed took that time. The status bar and the dashboard's table both word
+it with `run_time` (a tag write's ProgressClock leaves pauses out too), and a resumed
+batch says its figures are this run's ("This run: 4,099 tracks in 6.8 s").
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ __all__ = [
     "format_left",
     "metric",
     "paused_seconds",
+    "run_time",
     "starting_text",
 ]
 
@@ -80,6 +83,14 @@ def paused_seconds(metrics: Mapping[str, float], already_done: int = 0) -> float
     if rate <= 0 or run <= 0:
         return 0.0
     return max(0.0, metric(metrics, "total_time") - run / rate)
+
+
+def run_time(metrics: Mapping[str, float], paused_s: float) -> tuple[str, str]:
+    """(elapsed, paused) of a snapshot in the dashboard's words: how long the batch ran,
+    its pauses left out (the time its tracks per second divides by), and how long it was
+    paused ("" below MIN_PAUSE_S: not worth a word). `paused_s`: `paused_seconds`."""
+    elapsed = max(0.0, metric(metrics, "total_time") - paused_s)
+    return _duration(elapsed), _duration(paused_s) if paused_s >= MIN_PAUSE_S else ""
 
 
 def _duration(seconds: float) -> str:
@@ -195,10 +206,9 @@ class RunFigures:
         if not self.metrics:
             return ProgressLine(fraction, tracks, "")
         rows = dict(format_metrics(self.metrics))
-        elapsed = rows.get("Elapsed", "")
-        paused = paused_seconds(self.metrics, already_done)
-        if paused >= MIN_PAUSE_S:
-            elapsed += f" ({_duration(paused)} paused)"
+        elapsed, paused = run_time(self.metrics, paused_seconds(self.metrics, already_done))
+        if paused:
+            elapsed += f" (+{paused} paused)"
         run = round(metric(self.metrics, "done_tracks")) - already_done
         if already_done > 0:  # a resumed batch: the engine timed and counted this run
             what = f"{format_count(run)} tracks in " if run > 0 else ""

@@ -49,6 +49,7 @@ from ui.tally import Counts, Tally
 
 __all__ = [
     "NOT_RUN",
+    "STOPPED",
     "Counts",
     "ItemStatus",
     "Phase",
@@ -85,6 +86,7 @@ class Phase(StrEnum):
 ACTIVE = frozenset(Phase) - {Phase.IDLE}
 
 NOT_RUN = "Not run: "  # the message of a playlist its failed batch gave back to the queue
+STOPPED = "stopped by an error"  # the message when the batch's end said no more than that
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,7 +334,7 @@ class QueueModel:
             return self._failed(event.batch_id, event.message) if event.fatal else False
         self.phase = Phase.IDLE
         if isinstance(event, BatchFinished) and not event.ok:
-            self._failed(event.batch_id, "stopped by an error")
+            self._failed(event.batch_id, STOPPED)
             return True
         status = ItemStatus.CANCELLED if isinstance(event, BatchCancelled) else ItemStatus.DONE
         self._update(self._open(event.batch_id), lambda i: replace(i, status=status))

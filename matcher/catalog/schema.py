@@ -96,8 +96,19 @@ MMAP_BYTES = 0
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """`mode=ro` URI; if the db is in a folder we cannot write (no -shm possible) and no
-    writer has left a WAL behind, `immutable=1` is the only way SQLite will read it."""
+    writer has left a WAL behind, `immutable=1` is the only way SQLite will read it.
+
+    A file that only starts like SQLite (junk after the magic, a file picked by mistake)
+    is first asked with `immutable=1`, which never opens side files: SQLite opens the -wal
+    and -shm of a file whose header says WAL before it checks the rest of that header, so
+    even a read-only open left both beside the user's file (1 random header in 256)."""
     uri = path.resolve().as_uri()
+    if not _plausible_header(path):  # SQLite's own verdict, without files beside it
+        probe = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+        try:
+            probe.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # raises, or reads
+        finally:
+            probe.close()
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None,
                            check_same_thread=False)  # fmt: skip
     try:
@@ -109,3 +120,24 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None,
                                check_same_thread=False)  # fmt: skip
     return conn
+
+
+def _plausible_header(path: Path) -> bool:
+    """Whether the file's first 100 bytes pass the checks SQLite makes of a database
+    header (its file format: payload fractions 64/32/32, a known read version, a page size
+    of 512 to 65536 that is a power of two); an unreadable file is SQLite's to report."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(100)
+    except OSError:
+        return True
+    if len(head) < 100:
+        return False
+    size = 65536 if head[16:18] == b"\x00\x01" else int.from_bytes(head[16:18], "big")
+    return (
+        head[19] in (1, 2)
+        and head[21:24] == b"\x40\x20\x20"
+        and 512 <= size <= 65536
+        and size & (size - 1) == 0
+        and size - head[20] >= 480
+    )

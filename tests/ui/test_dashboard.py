@@ -17,6 +17,7 @@ from tests.ui.results_fixtures import (
     screenshot,
     settle,
 )
+from ui.performance_model import metrics_rows
 from ui.views.dashboard import WEB_ROWS
 
 BATCH = "20260101-000000-dddddd"
@@ -98,7 +99,7 @@ def _table(board) -> list[tuple[str, ...]]:  # noqa: ANN001
 def test_metrics_table_shows_format_metrics_rows_less_the_web_ones(root, dashboard):
     metrics = _snapshots(5)[-1].metrics
     dashboard.on_metrics(metrics)
-    expected = [row for row in format_metrics(metrics) if row[0] not in WEB_ROWS]
+    expected = [row for row in metrics_rows(metrics, 0.0) if row[0] not in WEB_ROWS]
     assert _table(dashboard) == expected  # a local catalog has no cache, no web requests
     assert dashboard.metrics_table.values()["Tracks done"] == "200 of 4,000"
     assert {label for label, _v in format_metrics(metrics)} >= WEB_ROWS  # the labels exist
@@ -113,7 +114,7 @@ def test_an_online_catalog_shows_every_row_and_the_cache_line(root):
     board.on_event(BatchStarted(BATCH, 0, 4000, ((0, "invented.xml", "Invented", 4000),), 2))
     metrics = _snapshots(5)[-1].metrics
     board.on_metrics(metrics)
-    assert _table(board) == format_metrics(metrics)
+    assert _table(board) == metrics_rows(metrics, 0.0)
     assert board.chart.cache_line.get_visible()
     labels = [t.get_text() for t in board.chart.legend.get_texts()]
     assert labels == ["Tracks/s", "Match rate %", "Cache hits %", "Writing results"]
@@ -450,6 +451,21 @@ def test_a_pause_is_a_marked_gap_not_a_straight_line(root, dashboard):
     dashboard.on_event(BatchStarted("20260101-000000-eeeeee", 0, 10, ((0, "x.xml", "X", 10),), 2))
     run_until(root, lambda: not chart.model.dirty, what="the reset drawn")
     assert "Paused" not in [t.get_text() for t in chart.legend.get_texts()]
+
+
+def test_the_metrics_table_leaves_the_pause_out_of_elapsed_and_shows_it(root, dashboard):
+    """The table said "Elapsed 13 s" beside a speed that left the 10 s pause out, so its
+    figures did not add up (and the status bar says the pause apart)."""
+    last = _paused_snapshots()[-1].metrics
+    for snapshot in _paused_snapshots():
+        dashboard.on_snapshot(snapshot)
+    values = dashboard.metrics_table.values()
+    assert dict(format_metrics(last))["Elapsed"] == "13 s"  # the engine's wall time
+    assert (values["Elapsed"], values["Paused"]) == ("3.0 s", "10 s")
+    labels = list(values)
+    assert labels[labels.index("Elapsed") + 1] == "Paused"
+    # the figures add up: the tracks at that speed took the elapsed time
+    assert float(values["Tracks/s"]) * 3.0 == pytest.approx(last["done_tracks"], rel=0.02)
 
 
 def test_the_users_choice_outlives_a_run_without_a_previous_one(root):

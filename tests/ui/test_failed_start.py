@@ -67,3 +67,36 @@ def test_playlists_of_a_batch_that_failed_at_start_run_again_after_the_fix(
     assert items[0].counts.matched > 0 and items[1].counts.matched > 0
     for folder in ("Warm Up", "Peak Time"):
         assert (tmp_path / "out" / folder / "matches.csv").is_file()
+
+
+def test_the_status_bar_says_the_batch_could_not_start_and_why(make_app, tmp_path: Path) -> None:
+    """The cards went back to the queue saying "Not run: …", while the status bar said
+    "Ready" beside "0 of 50 tracks · 0%", as if nothing had happened. It says the batch
+    could not start, why, and where its playlists are, in one line that fits the bar."""
+    write_m3u8(tmp_path / "Warm Up.m3u8", 30)
+    write_m3u8(tmp_path / "Peak Time.m3u8", 20, seed=1)
+    (tmp_path / "MANIFEST.csv").write_text(NOT_A_CATALOG, encoding="utf-8")
+    inputs = [str(tmp_path / n) for n in ("Warm Up.m3u8", "Peak Time.m3u8")]
+    app = make_app([*inputs, "--catalog", str(tmp_path / "MANIFEST.csv"),
+                    "--out", str(tmp_path / "out")])  # fmt: skip
+    c, bar = app.controller, app.status_bar
+    pump_until(app, lambda: len(c.model.waiting()) == 2, "two playlists queued")
+    app.queue_view.start_button.invoke()
+    pump_until(app, lambda: c.model.batch_id and not c.model.active, "the batch to fail")
+    spin(app, 0.2)
+
+    assert bar.phase.cget("text") == "Could not start"
+    line = bar.tracks.cget("text")
+    assert line == (
+        "MANIFEST.csv: missing catalog column(s): catalog_id, title, artists"
+        " · 2 playlists back in the queue"
+    )
+    assert bar.tracks.winfo_reqwidth() <= bar._room()  # one line, within the bar
+    screenshot(app, "failed-start-status-bar")
+
+    app.root.geometry("900x640")  # narrower: the reason gives way, the rest stays whole
+    pump_until(app, lambda: "…" in bar.tracks.cget("text"), "the reason shortened")
+    line = bar.tracks.cget("text")
+    assert line.startswith("MANIFEST.csv") and line.endswith(" · 2 playlists back in the queue")
+    app.root.update_idletasks()  # the label's size follows its new text when idle
+    assert bar.tracks.winfo_reqwidth() <= bar._room()

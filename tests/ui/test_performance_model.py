@@ -151,3 +151,32 @@ def test_an_export_uses_the_snapshot_while_running_and_the_batchs_own_report_aft
     state.end(event)
     assert state.ended and state.out_dir == "/music/out"
     assert state.export_snapshot() is None  # the engine wrote the batch's report at its end
+
+
+@pytest.mark.parametrize(
+    ("paused_s", "elapsed", "paused"),
+    [
+        pytest.param(11.0, "5.0 s", "11 s", id="paused-left-out-and-said"),
+        pytest.param(0.2, "16 s", "none", id="too-short-to-say"),
+        pytest.param(0.0, "16 s", "none", id="never-paused"),
+    ],
+)
+def test_metrics_rows_time_the_run_without_its_pauses(
+    paused_s: float, elapsed: str, paused: str
+) -> None:
+    """Elapsed is the time Tracks/s divides by (5,000 tracks at 1,000/s: 5 s of the 16),
+    the pause a row of its own right after it, always there so the table stays put."""
+    from matcher import format_metrics
+    from ui.performance_model import metrics_rows
+
+    metrics = {"total_time": 16.0, "tracks_per_second": 1000.0, "done_tracks": 5000}
+    rows = metrics_rows(metrics, paused_s)
+    labels = [label for label, _value in rows]
+    engine = format_metrics(metrics)
+    assert labels == [*[lb for lb, _v in engine][:6], "Paused", *[lb for lb, _v in engine][6:]]
+    assert labels[labels.index("Elapsed") + 1] == "Paused"
+    values = dict(rows)
+    assert (values["Elapsed"], values["Paused"]) == (elapsed, paused)
+    assert {k: v for k, v in values.items() if k not in ("Elapsed", "Paused")} == {
+        k: v for k, v in engine if k != "Elapsed"
+    }  # every other figure is the engine's, as it words it

@@ -75,17 +75,20 @@ def test_run_figures_are_the_engines_in_the_dashboards_words() -> None:
     assert figures.line(0, 10, running=True).timing == ""
 
 
-def test_elapsed_says_what_was_paused_so_the_speed_adds_up() -> None:
+def test_elapsed_leaves_the_pause_out_and_says_it_so_the_speed_adds_up() -> None:
     """The engine's elapsed time counts a pause, its speed does not: 5,901 tracks at
-    1,202 tracks/s took 4.9 s of the 16, so the line says the other 11 s were paused."""
-    from ui.progress_model import RunFigures, paused_seconds
+    1,202 tracks/s took 4.9 s of the 16, so the line says 4.9 s, and the other 11 s
+    apart, as paused (the dashboard's table says the same: run_time)."""
+    from ui.progress_model import RunFigures, paused_seconds, run_time
 
     metrics = {"total_time": 16.0, "tracks_per_second": 1202.0, "done_tracks": 5901}
     assert paused_seconds(metrics) == pytest.approx(16.0 - 5901 / 1202)
+    assert run_time(metrics, paused_seconds(metrics)) == ("4.9 s", "11 s")
+    assert run_time(metrics, 0.4) == ("16 s", "")  # too short a pause to mention
     figures = RunFigures()
     figures.observe(metrics)
     assert figures.line(5901, 10_000, running=False).timing == (
-        "Elapsed 16 s (11 s paused) · 1,202 tracks/s"
+        "Elapsed 4.9 s (+11 s paused) · 1,202 tracks/s"
     )
     # no pause: nothing to say (the two figures agree on their own)
     figures.observe({"total_time": 10.0, "tracks_per_second": 400.0, "done_tracks": 4000})
@@ -107,7 +110,7 @@ def test_a_resumed_batch_says_its_figures_are_this_runs() -> None:
     # paused in the resumed run as well: 2,000 tracks at 500/s is 4 s of its 9.5
     figures.observe({"total_time": 9.5, "tracks_per_second": 500.0, "done_tracks": 7901})
     assert figures.line(7901, 10_000, running=True, already_done=5901).timing == (
-        "This run: 2,000 tracks in 9.5 s (5.5 s paused) · about 4 s left · 500 tracks/s"
+        "This run: 2,000 tracks in 4.0 s (+5.5 s paused) · about 4 s left · 500 tracks/s"
     )
 
 

@@ -58,13 +58,16 @@ def test_time_and_speed_agree_after_a_pause_and_a_resume_says_this_run(
     pump_until(app, lambda: bar.phase.cget("text") == "Cancelled", "the cancel")
     spin(app, 0.3)
     timing = bar.timing.cget("text")
-    found = re.fullmatch(r"Elapsed (.+) \((.+) paused\) · ([\d,]+) tracks/s", timing)
+    found = re.fullmatch(r"Elapsed (.+) \(\+(.+) paused\) · ([\d,]+) tracks/s", timing)
     assert found, timing
     elapsed, paused, rate = seconds(found[1]), seconds(found[2]), float(found[3].replace(",", ""))
     assert paused >= 1.5, timing
     done = c.figures.metrics["done_tracks"]
-    # the figures add up: the tracks at that speed took the time that was not paused
-    assert done / rate == pytest.approx(elapsed - paused, abs=1.0, rel=0.05), (timing, done)
+    # the figures add up: the tracks at that speed took the elapsed time, the pause apart
+    assert done / rate == pytest.approx(elapsed, abs=1.0, rel=0.05), (timing, done)
+    # and the dashboard's table says the same time, and the same pause
+    table = app.dashboard.metrics_table.values()
+    assert (table["Elapsed"], table["Paused"]) == (found[1], found[2]), (timing, table)
     screenshot(app, "status-bar-paused")
     cut_at = int(done)
 

@@ -13,9 +13,10 @@ busy. So the chart is blitted: what never changes during a run (frame, titles, l
 the fixed 0-100 % axes) is drawn once into a background, again only on a resize or a
 theme change. Updates draw no text at all: the data (lines, bars, grid lines) are
 "animated" artists drawn over the background, and the time and tracks/s tick labels are
-Tk canvas texts laid over the figure (microseconds to move, where a matplotlib text costs
-milliseconds). An update restores the background, draws those artists and blits, at
-most once per ChartModel.min_interval_s, and not at all while the chart is hidden.
+Tk canvas texts laid over the figure (ui/views/chart_ticks.py: microseconds to move,
+where a matplotlib text costs milliseconds). An update restores the background, draws
+those artists and blits, at most once per ChartModel.min_interval_s, and not at all
+while the chart is hidden.
 
 The previous run of the same playlists lies under the tracks/s line, dashed, with its
 own legend entry, while it is shown (`set_previous`, `show_previous`). An exported
@@ -33,7 +34,6 @@ from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
 from ui.chart_model import MAX_SPANS, ChartModel, ChartSeries
@@ -47,6 +47,7 @@ from ui.theme import (
     CHART_WRITING,
     chart_colours,
 )
+from ui.views.chart_ticks import TICK_PX, TICKS, place_grid, place_tick_labels
 from ui.views.table_style import current_mode
 
 if TYPE_CHECKING:
@@ -55,10 +56,8 @@ if TYPE_CHECKING:
 __all__ = ["ChartView"]
 
 _DPI = 96
-_TICKS = 6  # at most this many dynamic ticks per axis
 _MARGINS = {"left": 74, "right": 52, "top": 14, "bottom": 26, "gap": 74}  # pixels at 96 dpi
 _LEGEND_ROW = 17  # pixels per row of legend above the plot, at 96 dpi
-_TICK_PX = 11  # the tick labels' size, pixels at 96 dpi
 _PAUSED = ("#9e9e9e", "#8c8c8c")  # (light, dark): the paused stretches' hatching
 TIME_TITLE = "Where the time goes (% of all work)"
 
@@ -112,7 +111,7 @@ class ChartView(ctk.CTkFrame):
         self.share_axes.set_ylim(0, 100)
         self.share_axes.set_ylabel("%")
         axes.set_ylabel("tracks/s", labelpad=34)
-        axes.set_xlabel("elapsed (s)", labelpad=16)
+        axes.set_xlabel("time since start (s)", labelpad=16)  # pauses in it, hatched
         self.titles: list[Any] = []
         below = blended_transform_factory(axes.transData, axes.transAxes)
 
@@ -138,8 +137,8 @@ class ChartView(ctk.CTkFrame):
         )
         self.cache_line.set_visible(False)
         beside = blended_transform_factory(axes.transAxes, axes.transData)
-        self.x_grid = [self._grid_line(axes, below) for _ in range(_TICKS)]
-        self.y_grid = [self._grid_line(axes, beside) for _ in range(_TICKS)]
+        self.x_grid = [self._grid_line(axes, below) for _ in range(TICKS)]
+        self.y_grid = [self._grid_line(axes, beside) for _ in range(TICKS)]
         self.tick_values: dict[str, list[float]] = {"x": [], "y": []}
 
     def _grid_line(self, axes: Any, transform: Any) -> Line2D:
@@ -330,33 +329,14 @@ class ChartView(ctk.CTkFrame):
             bar.set_width(100 * value / total if total > 0 else 0.0)
 
     def _place_grid(self, axis: str, lines: list[Line2D], limit: float) -> None:
-        values = [v for v in MaxNLocator(_TICKS - 1).tick_values(0, limit) if 0 <= v <= limit]
-        self.tick_values[axis] = values[: len(lines)]
-        for n, line in enumerate(lines):
-            line.set_visible(n < len(values))
-            if n < len(values):
-                value = values[n]
-                line.set_data(([value, value], [0, 1]) if axis == "x" else ([0, 1], [value, value]))
+        self.tick_values[axis] = place_grid(axis, lines, limit)
 
     def _place_tick_labels(self) -> None:
         """The time and tracks/s tick labels as Tk canvas texts over the figure."""
-        canvas = self.canvas.get_tk_widget()
-        canvas.delete("tick")
-        height = self.figure.bbox.height
         ratio = self._ratio()
-        font = (self._tick_family, -round(_TICK_PX * ratio))
-        to_pixels = self.rates_axes.transData.transform
-        for axis, values in self.tick_values.items():
-            for value in values:
-                text = f"{value:g}" if value < 10_000 else f"{value / 1000:g}k"
-                if axis == "x":
-                    x, y = to_pixels((value, self.rates_axes.get_ylim()[0]))
-                    x, y, anchor = x, height - y + 4 * ratio, "n"
-                else:
-                    x, y = to_pixels((self.rates_axes.get_xlim()[0], value))
-                    x, y, anchor = x - 6 * ratio, height - y, "e"
-                canvas.create_text(x, y, text=text, anchor=anchor, font=font,
-                                   fill=self._tick_colour, tags=("tick",))  # fmt: skip
+        place_tick_labels(self.canvas.get_tk_widget(), self.rates_axes, self.figure.bbox.height,
+                          ratio, self.tick_values, (self._tick_family, -round(TICK_PX * ratio)),
+                          self._tick_colour)  # fmt: skip
 
     # -- appearance ----------------------------------------------------------------
 

@@ -208,14 +208,20 @@ class Dashboard(ctk.CTkFrame):
     def on_metrics(self, metrics: dict[str, float]) -> None:
         self._metrics = metrics
         merged = self._with_counts(metrics)
-        self.metrics_table.update_metrics(merged)
-        self.chart.add(merged, paused_seconds(metrics, self.state.already_done))
+        paused = self._paused()
+        self.metrics_table.update_metrics(merged, paused)
+        self.chart.add(merged, paused)
         self.tips.update_tips(merged, self.state.queries)
 
     def refresh_counts(self) -> None:
         """The tally moved: the table's counts follow at once."""
         if self._metrics and self.tally is not None:
-            self.metrics_table.update_metrics(self._with_counts(self._metrics))
+            self.metrics_table.update_metrics(self._with_counts(self._metrics), self._paused())
+
+    def _paused(self) -> float:
+        """How long the batch was paused, from the engine's own figures (the tally's
+        counts are not what its speed divides)."""
+        return paused_seconds(self._metrics, self.state.already_done)
 
     def _render_panel(self) -> None:
         state = self.state

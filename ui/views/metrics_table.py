@@ -1,8 +1,9 @@
 """The dashboard's metrics table: the snapshot as fixed (label, value) rows.
 
-`matcher.metrics.format_metrics` returns the same labels in the same order every time, so
-the rows are made once and only changed values are written (a snapshot every 250 ms
-costs a handful of Tk calls). Rows that cannot apply to the batch's catalog (the web
+`performance_model.metrics_rows` (format_metrics' rows, the time the batch ran and how
+long it was paused) returns the same labels in the same order every time, so the rows
+are made once and only changed values are written (a snapshot every 250 ms costs a
+handful of Tk calls). Rows that cannot apply to the batch's catalog (the web
 cache and requests of online catalogs, for a local one) are left out: `hide()`.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 import customtkinter as ctk
 from customtkinter.windows.widgets.scaling import ScalingTracker
 
-from matcher import format_metrics
+from ui.performance_model import metrics_rows
 from ui.views.table_style import current_mode, style_table
 
 __all__ = ["MetricsTable"]
@@ -41,6 +42,7 @@ class MetricsTable(ctk.CTkFrame):
         self.tree.column("value", width=round(120 * scale), anchor="e", stretch=False)
         self._hidden: frozenset[str] = frozenset()
         self._metrics: Mapping[str, float] = {}
+        self._paused_s = 0.0
         self._values: list[tuple[str, str]] = []
         self.update_metrics({})
         self._apply_style()
@@ -51,11 +53,13 @@ class MetricsTable(ctk.CTkFrame):
             self._hidden = labels
             self.tree.delete(*self.tree.get_children())
             self._values = []
-            self.update_metrics(self._metrics)
+            self.update_metrics(self._metrics, self._paused_s)
 
-    def update_metrics(self, metrics: Mapping[str, float]) -> None:
-        self._metrics = metrics
-        rows = [row for row in format_metrics(metrics) if row[0] not in self._hidden]
+    def update_metrics(self, metrics: Mapping[str, float], paused_s: float = 0.0) -> None:
+        """Show a snapshot; `paused_s`: how long the batch was paused (paused_seconds of
+        the engine's snapshot), left out of Elapsed and shown as a row of its own."""
+        self._metrics, self._paused_s = metrics, paused_s
+        rows = [row for row in metrics_rows(metrics, paused_s) if row[0] not in self._hidden]
         for n, row in enumerate(rows):
             if n >= len(self._values):
                 self.tree.insert("", "end", iid=str(n), values=row)

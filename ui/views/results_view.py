@@ -15,7 +15,8 @@ more than one playlist (with one, it would repeat the same name on every row).
 `on_write_library` with itself (the window opens the libraries' menu under it and turns
 both buttons on and off); `mark_rows` tints the rows whose files write-back wrote and
 fills their "File tags" cell. The results folder opens from the status bar. `show_row`
-selects one row and scrolls to it (a slowest track picked on the dashboard).
+selects one row and scrolls to it (a slowest track picked on the dashboard). The footer
+(count, message, buttons) is ui/views/results_footer.py.
 """
 
 from __future__ import annotations
@@ -41,10 +42,11 @@ from matcher import (
     TracksMatched,
     atomic_write_text,
 )
-from ui.results_model import COLUMNS, STATUSES, ResultRow, ResultsModel, RowKey, export_csv
+from ui.results_model import COLUMNS, ResultRow, ResultsModel, RowKey, export_csv
 from ui.tally import Tally
 from ui.views.after_jobs import AfterJobs, ThrottledScroll
 from ui.views.results_filter import FilterBar
+from ui.views.results_footer import ResultsFooter
 from ui.views.review_dialog import ReviewDialog
 from ui.views.row_marks import RowMarks
 from ui.views.table_style import STATUS_TAGS, current_mode, style_table
@@ -56,7 +58,6 @@ INSERT_BUDGET_S = 0.008  # rows built and inserted per tick stay under this (~15
 INSERT_INTERVAL_MS = 40  # each tick costs a Treeview redraw (~10 ms): few, fuller ticks
 RELAYOUT_DELAY_MS = 250  # while rows stream in under a sort or filter, re-order this often
 SCROLLBAR_DELAY_MS = 100
-FOOTER_WRAP = 480  # the footer's labels wrap at this width at most (96 dpi)
 RESEQUENCE_MOVES = 20_000  # a longer out-of-order tail is re-set in one call (30 ms/100k)
 
 
@@ -123,50 +124,20 @@ class ResultsView(ctk.CTkFrame):
         self.tree.bind("<Control-f>", lambda _e: self.focus_search())
 
     def _build_footer(self) -> None:
-        bar = ctk.CTkFrame(self, fg_color="transparent")
-        bar.grid(row=2, column=0, sticky="ew", pady=(6, 0))
-        bar.grid_columnconfigure(0, weight=1)
-        # the count wraps in the room the buttons leave (at 1280 pixels and 100 dpi, a line
-        # with every status counted would push them out); a message goes below it
-        self.count_label = ctk.CTkLabel(bar, text="No results yet", anchor="w", justify="left",
-                                        wraplength=FOOTER_WRAP)  # fmt: skip
-        self.count_label.grid(row=0, column=0, sticky="w")
-        self.message_label = ctk.CTkLabel(bar, text="", anchor="w", justify="left",
-                                          wraplength=FOOTER_WRAP, height=20)  # fmt: skip
-        # Review… and Export… act on the rows shown: off while there are none
-        self.review_button = ctk.CTkButton(bar, text="Review…", width=92, state="disabled",
-                                           command=self.review_selected)  # fmt: skip
-        self.review_button.grid(row=0, column=1, rowspan=2, padx=(12, 6))
-        self.export_button = ctk.CTkButton(bar, text="Export…", width=92, state="disabled",
-                                           command=self.export)  # fmt: skip
-        self.export_button.grid(row=0, column=2, rowspan=2, padx=(0, 6))
-        self.write_button = ctk.CTkButton(bar, text="Write tags…", width=106, state="disabled",
-                                          command=lambda: self.on_write_tags())  # fmt: skip
-        self.write_button.grid(row=0, column=3, rowspan=2)
-        self.library_button = ctk.CTkButton(
-            bar, text="To library ▾", width=104, state="disabled",
-            command=lambda: self.on_write_library(self.library_button),
+        self.footer = ResultsFooter(
+            self, review=self.review_selected, export=self.export,
+            write_tags=lambda: self.on_write_tags(),
+            write_library=lambda: self.on_write_library(self.library_button),
         )  # fmt: skip
-        self.library_button.grid(row=0, column=4, rowspan=2, padx=(6, 0))
-        bar.bind("<Configure>", lambda e: self._fit_footer(e.width), add="+")
-
-    def _fit_footer(self, width: int) -> None:
-        """The labels wrap in what the buttons leave of the footer's width."""
-        scale = ScalingTracker.get_widget_scaling(self)
-        buttons = (self.review_button, self.export_button, self.write_button, self.library_button)
-        taken = sum(b.winfo_reqwidth() for b in buttons) + round(30 * scale)
-        wrap = max(160, min(FOOTER_WRAP, round((width - taken) / scale)))
-        for label in (self.count_label, self.message_label):
-            if label.winfo_exists() and label.cget("wraplength") != wrap:
-                label.configure(wraplength=wrap)
+        self.footer.grid(row=2, column=0, sticky="ew", pady=(6, 0))
+        footer = self.footer  # its parts, under the names the window and tests use
+        self.count_label, self.message_label = footer.count_label, footer.message_label
+        self.review_button, self.export_button = footer.review_button, footer.export_button
+        self.write_button, self.library_button = footer.write_button, footer.library_button
 
     def say(self, text: str) -> None:
         """A line under the count (an export's result, a hint); "" removes it."""
-        self.message_label.configure(text=text)
-        if text:
-            self.message_label.grid(row=1, column=0, sticky="w")
-        else:
-            self.message_label.grid_remove()
+        self.footer.say(text)
 
     def _apply_style(self) -> None:
         colours = style_table(self, STYLE, current_mode())
@@ -316,17 +287,7 @@ class ResultsView(ctk.CTkFrame):
     def _update_count(self) -> None:
         pairs = self.model.pairs()
         self._show_playlist_column(len(pairs) <= 1)
-        counts = self.tally.counts(pairs, with_prior=False).as_dict()  # the cards' count
-        total = sum(counts.values())
-        state = "normal" if self._shown else "disabled"
-        for button in (self.review_button, self.export_button):
-            if button.cget("state") != state:
-                button.configure(state=state)
-        if not total:
-            self.count_label.configure(text="No results yet")
-            return
-        parts = " · ".join(f"{counts[s]:,} {s}" for s in STATUSES if counts.get(s))
-        self.count_label.configure(text=f"Showing {self._shown:,} of {total:,}  ({parts})")
+        self.footer.show_count(self._shown, self.tally.counts(pairs, with_prior=False).as_dict())
 
     def _show_playlist_column(self, one: bool) -> None:
         """The Playlist column only when rows come from more than one playlist, as wide as

@@ -1,8 +1,11 @@
 """The bottom line: what the batch is doing, its progress (the tally's tracks done, as on
-the cards), the engine's elapsed time and speed (the dashboard's figures: how much of it
-was paused, and for a resumed batch that they are this run's), the time left, and the
-one "Open results folder" button. Redrawn when the controller changes and twice a
-second; `on_event` hears BatchStarted, which says what earlier runs already did.
+the cards), the engine's elapsed time and speed (the dashboard's figures: the time the
+batch ran, its pauses said apart, and for a resumed batch that they are this run's), the
+time left, and the one "Open results folder" button. Redrawn when the controller changes,
+when resized, and twice a second; `on_event` hears BatchStarted, which says what earlier
+runs already did.
+Once the batch is over it says how it ended and why (ui/batch_outcome.py): a batch that
+could not start gave its playlists back to the queue, which left the bar at "Ready".
 
 Between Start and BatchStarted nothing arrives from the engine: an engine started for
 the batch is preparing its catalog then (the seconds a catalog file's import takes), so
@@ -20,9 +23,10 @@ from pathlib import Path
 import customtkinter as ctk
 
 from matcher import BatchStarted, Event
+from ui.batch_outcome import outcome
 from ui.controller import Controller
 from ui.progress_model import starting_text
-from ui.queue_model import ItemStatus, Phase
+from ui.queue_model import Phase
 from ui.theme import GAP, MUTED, PAD, SECONDARY, font, set_progress
 
 __all__ = ["StatusBar"]
@@ -69,6 +73,7 @@ class StatusBar(ctk.CTkFrame):
         self._already: tuple[str, int] = ("", 0)  # (batch id, tracks earlier runs did)
         self._ready_engine: object = None  # the engine that has run a batch: catalog ready
         controller.session.watch(self.refresh)
+        self.bind("<Configure>", lambda _e: self.refresh(), add="+")  # the reason's room
         self.refresh()
         self._tick()
 
@@ -87,27 +92,34 @@ class StatusBar(ctk.CTkFrame):
         line = c.figures.line(done, total, running=phase is Phase.RUNNING, already_done=already)
         if c.model.batch_id is None:
             line = replace(line, tracks="No batch yet")
-        text = _PHASE_TEXT[phase]
+        text, tracks = _PHASE_TEXT[phase], line.tracks
         if phase is Phase.STARTING:
             text = starting_text(c.engine is not self._ready_engine, c.provider)
         else:
             self._ready_engine = c.engine
         if phase is Phase.IDLE and c.model.batch_id is not None:
-            items = c.model.batch_items()
-            if items and all(i.status is ItemStatus.DONE for i in items):
-                text = "Finished"
-            elif any(i.status is ItemStatus.CANCELLED for i in items):
-                text = "Cancelled"
-            elif any(i.status is ItemStatus.FAILED for i in items):
-                text = "Stopped by an error"
+            ended = outcome(c.model.batch_items())
+            text, tracks = ended.phase, ended.text(line.tracks, self._room(), self._measure)
         self._set(self.phase, text)
-        self._set(self.tracks, line.tracks)
+        self._set(self.tracks, tracks)
         self._set(self.timing, line.timing)
         if abs(self.bar.get() - line.fraction) > 1e-4 or line.fraction == 0:
             set_progress(self.bar, line.fraction)
         state = "normal" if self._folder() is not None else "disabled"
         if self.open_button.cget("state") != state:
             self.open_button.configure(state=state)
+
+    def _room(self) -> int | None:
+        """The pixels the tracks line has before the timing and the button; None until
+        the bar is laid out."""
+        width = self.winfo_width()
+        if width <= 1:
+            return None
+        right = self.timing.winfo_reqwidth() + self.open_button.winfo_reqwidth()
+        return width - self.tracks.winfo_x() - right - GAP - 2 * PAD
+
+    def _measure(self, text: str) -> int:
+        return int(self.tk.call("font", "measure", self.tracks._label.cget("font"), text))
 
     def _set(self, label: ctk.CTkLabel, text: str) -> None:
         if label.cget("text") != text:
