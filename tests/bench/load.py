@@ -292,7 +292,10 @@ def _window_main(playlist: str, db: str, out: str) -> None:
         phase = app.status_bar.phase.cget("text")
         (launch if phase == "Ready" and not gaps else gaps).append(now - state["last"])
         state["last"] = now
-        if phase in ("Finished", "Stopped by an error", "Could not start") and state["finished_at"] is None:
+        if (
+            phase in ("Finished", "Stopped by an error", "Could not start")
+            and state["finished_at"] is None
+        ):
             state["finished_at"] = now
         if state["finished_at"] is not None and now - state["finished_at"] > 1.0:
             app.root.quit()
