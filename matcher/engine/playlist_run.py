@@ -11,8 +11,10 @@ kept for writing, and its output files.
     PlaylistRun.record()  a journalled chunk: counts, and its brief results and rendered
                           CSV rows kept for writing (the rows spooled, see rendered.py)
     PlaylistRun.write()   the playlist's outputs, from what was kept (the reports' rows
-                          joined as the workers rendered them, no result decoded) or
-                          streamed from the journal, and what `ahead` made
+                          joined as the workers rendered them, no result decoded; a
+                          resumed playlist's earlier results read beside the matching,
+                          see earlier.py) or streamed from the journal, and what `ahead`
+                          made
 
 Only `BatchRun` (batch_run.py) uses these: it decides when a chunk goes out, when a
 playlist is complete, and when outputs are written; this module keeps the per-playlist
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from matcher.catalog.hashing import content_hash
 from matcher.engine.batch_spec import BatchSpec, config_record
+from matcher.engine.earlier import EarlierRead
 from matcher.engine.journal import EncodedResult, Journal
 from matcher.engine.rendered import RenderedRows
 from matcher.model import MatchResult, Playlist, PlaylistEntry
@@ -55,10 +58,12 @@ class PlaylistRun:
     # what writing the outputs takes without reading results back from the journal:
     # the brief results (entry index -> result; the writer holds them all at the end
     # whichever way it reads) and the CSV reports' rows as workers rendered them; None
-    # for a playlist resumed with results from an earlier run, or (for `rendered`) once
-    # a chunk came without them or a review changed a result
+    # once a chunk came without them or a review changed a result (`rendered`), or an
+    # earlier run's results could not be read for them (both)
     memory: dict[int, MatchResult] | None = field(default_factory=dict)
     rendered: RenderedRows | None = field(default_factory=RenderedRows)
+    # a resumed playlist's results from the runs before, being read for the above
+    earlier: EarlierRead | None = None
     # a Rekordbox playlist's enriched.xml, as far as it goes without results (`ahead`)
     prepared: Future[PreparedRewrite | None] | None = None
 
@@ -99,7 +104,12 @@ class PlaylistRun:
 
     def reviewed(self, result: MatchResult) -> None:
         """A user's decision replaced one result: keep the counts and memory in step
-        (the rendered rows are stale now: the outputs are read from the journal)."""
+        (the rendered rows are stale now: the outputs are read from the journal). An
+        earlier run's results still being read may hold the decision or not: let them go."""
+        if self.earlier is not None:
+            self.earlier.drop()
+            self.earlier = self.memory = None
+            self._drop_rendered()
         if self.memory is not None and result.entry_index in self.memory:
             old = self.memory[result.entry_index]
             self.counts[str(old.status)] -= 1
@@ -114,6 +124,23 @@ class PlaylistRun:
             return None
         return self.rendered.bodies(self.done)
 
+    def _take_earlier(self, *, wait: bool) -> None:
+        """Take in the earlier run's results (waiting for them when `wait`); without
+        them the outputs are written from the journal."""
+        read, self.earlier = self.earlier, None
+        if read is None:
+            return
+        got = read.take(wait=wait)
+        if got is None or self.memory is None or self.rendered is None:
+            self.memory = None
+            self._drop_rendered()
+        else:
+            self.memory.update(got.briefs)
+            if not self.rendered.absorb(got.rendered):
+                self._drop_rendered()
+        if got is not None:
+            got.rendered.close()
+
     def _drop_rendered(self) -> None:
         if self.rendered is not None:
             self.rendered.close()
@@ -121,6 +148,9 @@ class PlaylistRun:
 
     def forget(self) -> None:
         """Drop what was kept for writing (the outputs are written)."""
+        if self.earlier is not None:
+            self.earlier.drop()
+            self.earlier = None
         self.memory = None
         self.prepared = None
         self._drop_rendered()
@@ -146,6 +176,8 @@ class PlaylistRun:
         """Write the outputs of every result so far (`since`: when the batch began, for a
         playlist that never started)."""
         results: Results
+        if self.earlier is not None:  # a cut-off write does not wait for them
+            self._take_earlier(wait=not partial)
         bodies = self._bodies()
         if bodies is not None and self.memory is not None:
             results = [self.memory[i] for i in sorted(self.memory)]
@@ -212,8 +244,7 @@ def journal_batch(
         if done:
             run.counts.update(journal.counts(spec.batch_id, playlist_id))
             already.update(run.counts)
-        if done:
-            run.forget()
+            run.earlier = EarlierRead(journal.path, spec.batch_id, playlist_id, frozenset(done))
         runs.append(run)
     return runs, already
 

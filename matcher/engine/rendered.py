@@ -46,6 +46,16 @@ class RenderedRows:
         self._end += sum(map(len, reports))
         return True
 
+    def absorb(self, other: RenderedRows) -> bool:
+        """Keep `other`'s chunks too (a resumed playlist's earlier rows: earlier.py);
+        False when one of them cannot be kept."""
+        source = other._spool
+        for first, (size, offset, lengths) in sorted(other._chunks.items()):
+            source.seek(offset)
+            if not self.add(first, size, tuple(source.read(n) for n in lengths)):
+                return False
+        return True
+
     def bodies(self, entries: int) -> dict[str, Iterator[bytes]] | None:
         """Each report's rows in entry order, read from the spool as they are written;
         None unless the chunks cover `entries` entries without overlapping."""
