@@ -264,9 +264,15 @@ class BatchRun(ChunkedRun):
                 self.emit(EngineError, message=f"could not keep online tracks offline: {err}")
 
     def reviewed(self, playlist_id: int, result: MatchResult) -> None:
-        """A user's decision arrived while this batch runs: keep memory and counts in step
-        (the journal row and any written outputs were updated by `review.apply_review`)."""
-        self.playlists[playlist_id].reviewed(result)
+        """A user's decision arrived while this batch runs: keep memory, counts and the
+        rows kept for writing in step (the journal row and any written outputs were
+        updated by `review.apply_review`)."""
+        journal, batch_id = self.journal, self.batch_id
+
+        def chunk(first: int, count: int) -> list[MatchResult]:
+            return journal.results_between(batch_id, playlist_id, first, count)
+
+        self.playlists[playlist_id].reviewed(result, chunk)
 
     def _finish_playlist(self, p: PlaylistRun) -> None:
         self._write_outputs(p, partial=False)

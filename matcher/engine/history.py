@@ -127,6 +127,17 @@ class History:
                 return
             after = page[-1][0]
 
+    def results_between(
+        self, batch_id: str, playlist_id: int, first: int, count: int
+    ) -> list[MatchResult]:
+        """The results of entries `first` to `first + count - 1` there are, in entry order."""
+        rows = self._read(
+            "SELECT data FROM results WHERE batch_id = ? AND playlist_id = ? "
+            "AND entry_index >= ? AND entry_index < ? ORDER BY entry_index",
+            (batch_id, playlist_id, first, first + count),
+        )
+        return [loads_result(data) for (data,) in rows]
+
     def done_indices(self, batch_id: str, playlist_id: int) -> set[int]:
         rows = self._read(
             "SELECT entry_index FROM results WHERE batch_id = ? AND playlist_id = ?",

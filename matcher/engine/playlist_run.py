@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import Counter, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
@@ -40,6 +40,7 @@ from matcher.engine.rendered import RenderedRows
 from matcher.model import MatchResult, Playlist, PlaylistEntry
 from matcher.outputs import PlaylistOutputs, Results, playlist_folder, write_playlist_outputs
 from matcher.outputs.rekordbox_ahead import PreparedRewrite, prepare_rewrite
+from matcher.outputs.reports import render_bodies
 
 __all__ = ["PlaylistRun", "ahead", "journal_batch"]
 
@@ -102,19 +103,30 @@ class PlaylistRun:
             if not (reports and in_order and self.rendered.add(first, len(rows), reports)):
                 self._drop_rendered()  # written from the journal instead
 
-    def reviewed(self, result: MatchResult) -> None:
-        """A user's decision replaced one result: keep the counts and memory in step
-        (the rendered rows are stale now: the outputs are read from the journal). An
-        earlier run's results still being read may hold the decision or not: let them go."""
+    def reviewed(self, result: MatchResult, chunk: Callable[[int, int], list[MatchResult]]) -> None:
+        """A user's decision replaced one result (the journal holds it): keep the counts
+        and memory in step, and render the rows of its chunk again from `chunk(first,
+        count)`, the journal's results (without them the outputs are read from the
+        journal). An earlier run's results still being read may hold the decision or not:
+        let them go."""
         if self.earlier is not None:
             self.earlier.drop()
             self.earlier = self.memory = None
             self._drop_rendered()
-        if self.memory is not None and result.entry_index in self.memory:
-            old = self.memory[result.entry_index]
-            self.counts[str(old.status)] -= 1
-            self.counts[str(result.status)] += 1
-            self.memory[result.entry_index] = result.brief()
+        index = result.entry_index
+        if self.memory is None or index not in self.memory:
+            return
+        old = self.memory[index]
+        self.counts[str(old.status)] -= 1
+        self.counts[str(result.status)] += 1
+        self.memory[index] = result.brief()
+        span = self.rendered.chunk_of(index) if self.rendered is not None else None
+        if span is None:
+            self._drop_rendered()
+            return
+        results = chunk(*span)
+        whole = [r.entry_index for r in results] == list(range(span[0], span[0] + span[1]))
+        if not (whole and self.rendered and self.rendered.replace(span[0], render_bodies(results))):
             self._drop_rendered()
 
     def _bodies(self) -> dict[str, Iterator[bytes]] | None:

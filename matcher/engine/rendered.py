@@ -46,6 +46,21 @@ class RenderedRows:
         self._end += sum(map(len, reports))
         return True
 
+    def chunk_of(self, index: int) -> tuple[int, int] | None:
+        """(first entry, entry count) of the chunk holding entry `index`, if one does."""
+        for first, (size, _, _) in self._chunks.items():
+            if first <= index < first + size:
+                return first, size
+        return None
+
+    def replace(self, first: int, reports: tuple[bytes, ...]) -> bool:
+        """Render one kept chunk again (a review changed one of its results): its new
+        bodies go to the end of the spool; False when there is no such chunk."""
+        if first not in self._chunks or len(reports) != len(REPORT_ORDER):
+            return False
+        size = self._chunks.pop(first)[0]
+        return self.add(first, size, reports)
+
     def absorb(self, other: RenderedRows) -> bool:
         """Keep `other`'s chunks too (a resumed playlist's earlier rows: earlier.py);
         False when one of them cannot be kept."""

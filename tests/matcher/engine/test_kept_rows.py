@@ -1,6 +1,7 @@
-"""A resumed playlist's earlier results, read beside the matching (earlier.py): its outputs
-are the files a batch matched in one run writes, without reading the journal at the end;
-a review or a cancel while they are read still writes what the journal holds."""
+"""What a playlist keeps for writing its outputs without reading the journal at the end:
+a resumed playlist's earlier results, read beside the matching (earlier.py), and the rows
+of a chunk a review changed, rendered again. The files are the ones the journal gives;
+a review or a cancel while earlier results are read still writes what the journal holds."""
 
 from __future__ import annotations
 
@@ -144,3 +145,32 @@ def test_rendered_rows_take_in_another_spools_chunks(tmp_path: Path, journal: Jo
     assert not mine.absorb(other)  # the same chunks twice
     mine.close()
     other.close()
+
+
+def test_a_review_while_running_renders_its_chunk_again_and_the_files_hold_it(
+    tmp_path: Path, journal: Journal, out_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = []
+    for render, folder in ((True, out_dir), (False, tmp_path / "from-journal")):
+        own = journal if render else Journal.open(tmp_path / "other.sqlite")
+        reads = reads_of(monkeypatch)
+        run, _emit = new_run(own, folder, FakePool(render=render))
+        run.begin([make_playlist(tmp_path, "alpha", 12), make_playlist(tmp_path, "beta", 8)])
+        run.step(0)  # alpha 0-4 done
+        for index in (2, 3):  # two decisions in one chunk
+            result = own.result(BATCH_ID, 0, index)
+            assert result is not None
+            decided = MatchResult(result.entry, MatchStatus.REVIEW, 0.5, "local", f"r{index}")
+            own.update_result(BATCH_ID, 0, decided)
+            run.reviewed(0, decided)
+        drive(run)
+        monkeypatch.undo()
+        assert (reads == []) is render  # rows rendered again, not the journal read
+        outputs.append(_files(folder))
+    assert outputs[0] == outputs[1]
+    rows = {int(r["entry_index"]): r for r in matches_rows(out_dir / "alpha")}
+    assert [(rows[i]["status"], rows[i]["reason"]) for i in (2, 3)] == [
+        ("review", "r2"),
+        ("review", "r3"),
+    ]
+    assert read_summary(out_dir / "alpha")["counts"]["review"] == 2
