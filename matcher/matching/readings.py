@@ -215,8 +215,10 @@ def _tagged(part: str, core: str) -> tuple[str, ...]:
     that reading it dropped (`core`, folded): a catalog row that writes the same tag
     ("[FULL]", "[M]") agrees with more of the entry than its sibling without it. A bracket
     the reading keeps ("9 PM (Till I Come)") is the title itself, which both siblings
-    write."""
-    if not any(fold(tag) not in core for tag in _BRACKETED.findall(part)):
+    write; kept means each of its words is a word of `core` ("[M]" in "Mountain [M]" was
+    dropped, even though "mountain" holds an "m")."""
+    words = set(core.split())
+    if all(set(fold(tag).split()) <= words for tag in _BRACKETED.findall(part)):
         return ()
     split = split_dash(part)
     return (surface_form(part), surface_form(split[1])) if split else (surface_form(part),)

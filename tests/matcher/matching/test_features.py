@@ -463,6 +463,7 @@ def test_the_reading_that_fits_best_is_the_one_weighed(
 BLADE = CatalogTrack("bare", "The Blade", artists=("Zork",), duration_s=274.0)
 BLADE_FULL = CatalogTrack("full", "The Blade [FULL]", mix="Original Mix", artists=("Zork",),
                           duration_s=274.0)  # fmt: skip
+MOUNTAIN_M = CatalogTrack("m", "Mountain [M]", artists=("Zork",), duration_s=274.0)
 WIZARD_VIP = CatalogTrack("vip", "Slouching Wizard [SCORTCH]", mix="Secret VIP",
                           artists=("Warlord",), remixers=("Secret",), duration_s=276.0)  # fmt: skip
 
@@ -480,6 +481,8 @@ WIZARD_VIP = CatalogTrack("vip", "Slouching Wizard [SCORTCH]", mix="Secret VIP",
                      WIZARD_VIP, 0.0, id="not-for-a-remix-the-entry-does-not-name"),
         pytest.param({"title": "Glass Tide (Club Edit)", "mix": ""}, TRACK, 0.0,
                      id="a-version-is-no-tag"),
+        pytest.param({"title": "Mountain [M]", "artist": "Zork", "mix": ""}, MOUNTAIN_M, 1.0,
+                     id="a-one-letter-tag-though-the-title-holds-the-letter"),
     ],
 )  # fmt: skip
 def test_a_tag_the_reading_drops_agrees_when_the_row_writes_it(
