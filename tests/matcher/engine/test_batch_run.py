@@ -8,7 +8,6 @@ step and exactly, against a real Journal and real output files in tmp_path.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -168,17 +167,6 @@ def make_playlist(folder: Path, name: str, count: int) -> Playlist:
         for i in range(count)
     )
     return Playlist(source, name, "m3u", entries)
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    with Journal.open(tmp_path / "journal.sqlite") as j:
-        yield j
-
-
-@pytest.fixture
-def out_dir(tmp_path: Path) -> Path:
-    return tmp_path / "out"
 
 
 def new_run(

@@ -31,17 +31,6 @@ from tests.matcher.engine.test_batch_run import (
 )
 
 
-@pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    with Journal.open(tmp_path / "journal.sqlite") as j:
-        yield j
-
-
-@pytest.fixture
-def out_dir(tmp_path: Path) -> Path:
-    return tmp_path / "out"
-
-
 def one_run(tmp_path: Path, folder: Path) -> dict[str, bytes]:
     """The files of the same batch matched in one run, in a journal of its own."""
     with Journal.open(tmp_path / f"{folder.name}.sqlite") as own:
