@@ -272,7 +272,10 @@ class BatchRun(ChunkedRun):
         def chunk(first: int, count: int) -> list[MatchResult]:
             return journal.results_between(batch_id, playlist_id, first, count)
 
-        self.playlists[playlist_id].reviewed(result, chunk)
+        p = self.playlists[playlist_id]
+        p.reviewed(result, chunk)
+        if p.memory is None:  # no results kept to count from: the journal holds the decision
+            p.counts = Counter(journal.counts(batch_id, playlist_id))
 
     def _finish_playlist(self, p: PlaylistRun) -> None:
         self._write_outputs(p, partial=False)

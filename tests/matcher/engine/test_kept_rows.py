@@ -13,7 +13,7 @@ import pytest
 
 import matcher.engine.chunked_run as chunked_run_module
 from matcher.engine.earlier import read_earlier
-from matcher.engine.events import BatchState
+from matcher.engine.events import BatchState, PlaylistFinished
 from matcher.engine.journal import Journal
 from matcher.engine.rendered import RenderedRows
 from matcher.model import MatchResult, MatchStatus
@@ -66,11 +66,11 @@ def test_a_resumed_batch_writes_what_one_run_writes_without_reading_the_journal(
     assert _files(out_dir) == one_run(tmp_path, tmp_path / "one-run")
 
 
-def test_a_review_of_an_earlier_entry_while_they_are_read_is_written(
+def test_a_review_of_an_earlier_entry_while_they_are_read_is_written_and_counted(
     tmp_path: Path, journal: Journal, out_dir: Path
 ) -> None:
     cut_off_batch(tmp_path, journal, out_dir, {0: 7, 1: 3})
-    run, _emit = resumed_run(tmp_path, journal, out_dir)
+    run, emit = resumed_run(tmp_path, journal, out_dir)
     result = journal.result(BATCH_ID, 0, 2)  # matched by the run before
     assert result is not None and result.status is MatchStatus.UNMATCHED
     decided = MatchResult(result.entry, MatchStatus.REVIEW, 0.5, "local", "reviewed")
@@ -80,6 +80,12 @@ def test_a_review_of_an_earlier_entry_while_they_are_read_is_written(
     rows = {int(r["entry_index"]): r for r in matches_rows(out_dir / "alpha")}
     assert sorted(rows) == list(range(12))
     assert (rows[2]["status"], rows[2]["reason"]) == ("review", "reviewed")
+    alpha = next(f for f in emit.of(PlaylistFinished) if f.name == "alpha")
+    assert {k: n for k, n in alpha.counts.items() if n} == {
+        "matched": 8,
+        "review": 1,
+        "unmatched": 3,
+    }  # counted with the decision, as the journal holds it
 
 
 def test_a_resumed_batch_cancelled_writes_the_earlier_and_the_new_results(
