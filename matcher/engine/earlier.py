@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,15 +83,17 @@ def _keep(earlier: Earlier, group: Iterable[MatchResult]) -> None:
 
 
 class EarlierRead:
-    """`read_earlier` on a thread of its own: `take()` waits for it, `drop()` stops it."""
+    """`read_earlier` as a task of `reader`, the batch's one thread for these reads (the
+    playlists' in turn, not a thread each beside the host): `take()` waits for it,
+    `drop()` stops it."""
 
-    def __init__(self, path: Path, batch_id: str, playlist_id: int, done: frozenset[int]):
+    def __init__(
+        self, reader: Executor, path: Path, batch_id: str, playlist_id: int, done: frozenset[int]
+    ) -> None:
         self._stop = threading.Event()
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cratematch-earlier")
-        self._future: Future[Earlier | None] = executor.submit(
+        self._future: Future[Earlier | None] = reader.submit(
             read_earlier, path, batch_id, playlist_id, done, self._stop
         )
-        executor.shutdown(wait=False)  # the thread ends with its one task
 
     def take(self, *, wait: bool = True) -> Earlier | None:
         """What was read (waiting for the rest unless not `wait`: then only what is
@@ -105,8 +107,10 @@ class EarlierRead:
             return None
 
     def drop(self) -> None:
-        """Stop reading and let go of what was read (a cancelled batch writes now)."""
+        """Stop reading (or never start) and let go of what was read (a cancelled batch
+        writes now)."""
         self._stop.set()
+        self._future.cancel()  # still waiting for the thread: it never runs
         self._future.add_done_callback(_close)
 
 

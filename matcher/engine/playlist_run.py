@@ -229,6 +229,7 @@ def journal_batch(
             out_dir=str(out_dir),
         )
     runs: list[PlaylistRun] = []
+    reader: ThreadPoolExecutor | None = None  # reads resumed playlists' earlier results
     taken: set[str] = set()
     hashes: dict[Path, str] = {}
     already: Counter[str] = Counter()
@@ -256,8 +257,15 @@ def journal_batch(
         if done:
             run.counts.update(journal.counts(spec.batch_id, playlist_id))
             already.update(run.counts)
-            run.earlier = EarlierRead(journal.path, spec.batch_id, playlist_id, frozenset(done))
+        if done and run.pending:  # the rest is matched now: its earlier results read beside
+            reader = reader or ThreadPoolExecutor(1, thread_name_prefix="cratematch-earlier")
+            run.earlier = EarlierRead(reader, journal.path, spec.batch_id, playlist_id,
+                                      frozenset(done))  # fmt: skip
+        elif done:
+            run.forget()  # complete: BatchRun.begin writes it from the journal at once
         runs.append(run)
+    if reader is not None:
+        reader.shutdown(wait=False)  # its thread ends once the last read is done
     return runs, already
 
 
