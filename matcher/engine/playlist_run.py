@@ -120,13 +120,14 @@ class PlaylistRun:
         self.counts[str(old.status)] -= 1
         self.counts[str(result.status)] += 1
         self.memory[index] = result.brief()
-        span = self.rendered.chunk_of(index) if self.rendered is not None else None
-        if span is None:
+        rendered = self.rendered
+        if rendered is None or (span := rendered.chunk_of(index)) is None:
             self._drop_rendered()
             return
-        results = chunk(*span)
-        whole = [r.entry_index for r in results] == list(range(span[0], span[0] + span[1]))
-        if not (whole and self.rendered and self.rendered.replace(span[0], render_bodies(results))):
+        first, count = span
+        results = chunk(first, count)
+        whole = [r.entry_index for r in results] == list(range(first, first + count))
+        if not (whole and rendered.replace(first, render_bodies(results))):
             self._drop_rendered()
 
     def _bodies(self) -> dict[str, Iterator[bytes]] | None:
