@@ -19,6 +19,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from matcher.cli.follow import failed, follow
 from matcher.cli.output import EXIT_CANCELLED, EXIT_OK, EXIT_TRACK_ERRORS, one_line
@@ -82,29 +83,35 @@ def run_write(args: argparse.Namespace, *, ask: Callable[[str], str] = input) ->
 
         return run_library_write(args, options, ask)
     with Engine(EngineConfig(workers=args.workers), prepare=False) as engine:
-        for _attempt in range(PLANS):
-            plans = _plan(engine, args, options)
-            if isinstance(plans, int):
-                return plans
-            refused = any(p.status is PlanStatus.REFUSED for p in plans)
-            to_write = [p for p in plans if p.status is PlanStatus.CHANGE]
-            if args.dry_run or not to_write:
-                if not to_write and not args.dry_run:
-                    print("Nothing to write.")
-                return EXIT_TRACK_ERRORS if refused else EXIT_OK
-            if not args.yes and not _confirmed(to_write, ask):
-                print("Nothing written.")
-                return EXIT_OK
-            with History.open() as history:  # decided since? (the journal, no file read)
-                changed = results_changed(history, args.out_dirs, options, plans)
-            if not changed:
-                return _write(engine, plans, options, args.quiet)
-            print(CHANGED, file=sys.stderr)
+
+        def changed(plans: list[FilePlan]) -> bool:
+            with History.open() as history:  # the journal only: no file is read
+                return results_changed(history, args.out_dirs, options, plans)
+
+        plans = settled(lambda: _approved(engine, args, options, ask), changed)
+        return plans if isinstance(plans, int) else _write(engine, plans, options, args.quiet)
+
+
+P = TypeVar("P")
+
+
+def settled(approved: Callable[[], P | int], changed: Callable[[P], bool]) -> P | int:
+    """A plan the user approved (`approved()`: plan, show and ask; an exit code when it
+    ends there) whose results still decide what they did when it was made: after a review
+    decision made meanwhile (`changed`), it plans and asks again, PLANS times at most."""
+    for _attempt in range(PLANS):
+        plan = approved()
+        if isinstance(plan, int) or not changed(plan):
+            return plan
+        print(CHANGED, file=sys.stderr)
     raise InputError(KEPT_CHANGING)
 
 
-def _plan(engine: Engine, args: argparse.Namespace, options: WriteOptions) -> list[FilePlan] | int:
-    """Read the files for a plan and print its summary; an exit code when it stopped."""
+def _approved(
+    engine: Engine, args: argparse.Namespace, options: WriteOptions, ask: Callable[[str], str]
+) -> list[FilePlan] | int:
+    """Read the files for a plan, print its summary and ask: the plans to write, or the
+    exit code when it ends here (stopped, --dry-run, nothing to write, a "no")."""
     plans: list[FilePlan] = []
     batch = engine.plan_tags(args.out_dirs, options)
     final, error, _ = follow(batch, quiet=args.quiet, unit="file",
@@ -119,6 +126,15 @@ def _plan(engine: Engine, args: argparse.Namespace, options: WriteOptions) -> li
     for line in summary_lines(plans, skipped):
         print(line)
     print(f"Planned changes: {one_line(final.summary_path or 'none')}")
+    refused = any(p.status is PlanStatus.REFUSED for p in plans)
+    to_write = [p for p in plans if p.status is PlanStatus.CHANGE]
+    if args.dry_run or not to_write:
+        if not to_write and not args.dry_run:
+            print("Nothing to write.")
+        return EXIT_TRACK_ERRORS if refused else EXIT_OK
+    if not args.yes and not _confirmed(to_write, ask):
+        print("Nothing written.")
+        return EXIT_OK
     return plans
 
 

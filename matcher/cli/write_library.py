@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from matcher.cli.output import EXIT_OK, EXIT_TRACK_ERRORS, one_line
-from matcher.cli.write import CHANGED, KEPT_CHANGING, PLANS
+from matcher.cli.write import settled
 from matcher.engine.history import History
 from matcher.errors import InputError
 from matcher.writeback.decisions import results_changed
@@ -36,20 +36,25 @@ def run_library_write(
     args: argparse.Namespace, options: WriteOptions, ask: Callable[[str], str]
 ) -> int:
     library = Path(args.library).expanduser() if args.library else default_library(args.to)
-    for _attempt in range(PLANS):
+
+    def approved() -> LibraryPlan | int:
         with History.open() as history:
             plan = plan_write(args.to, library.absolute(), history, args.out_dirs, options)
+        if _asked(args, plan, ask):
+            return plan
         refused = any(p.status is PlanStatus.REFUSED for p in plan.plans)
-        if not _asked(args, plan, ask):
-            return EXIT_TRACK_ERRORS if refused and (args.dry_run or not plan.to_write) else EXIT_OK
-        # decided since? (the journal; write_plan refuses a library changed since: its sha)
+        return EXIT_TRACK_ERRORS if refused and (args.dry_run or not plan.to_write) else EXIT_OK
+
+    def changed(plan: LibraryPlan) -> bool:
+        # the journal; write_plan refuses a library changed since (its sha)
         with History.open() as history:
-            changed = results_changed(history, args.out_dirs, gathered_with(args.to, options),
-                                      plan.plans, catalog_files=True)  # fmt: skip
-        if not changed:
-            return _write(args, plan, options, refused)
-        print(CHANGED, file=sys.stderr)
-    raise InputError(KEPT_CHANGING)
+            return results_changed(history, args.out_dirs, gathered_with(args.to, options),
+                                   plan.plans, catalog_files=True)  # fmt: skip
+
+    plan = settled(approved, changed)
+    if isinstance(plan, int):
+        return plan
+    return _write(args, plan, options, any(p.status is PlanStatus.REFUSED for p in plan.plans))
 
 
 def _asked(args: argparse.Namespace, plan: LibraryPlan, ask: Callable[[str], str]) -> bool:
