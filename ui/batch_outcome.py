@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ui.progress_model import plural
 from ui.queue_model import NOT_RUN, STOPPED, ItemStatus, QueueItem
 from ui.text_fit import elide_middle
 
@@ -56,7 +57,7 @@ def outcome(items: Sequence[QueueItem]) -> Outcome:
     statuses = {i.status for i in items}
     if statuses == {ItemStatus.DONE}:
         errors = sum(i.counts.error for i in items)
-        return Outcome("Finished", note=_count(errors, "error") if errors else "")
+        return Outcome("Finished", note=plural(errors, "error") if errors else "")
     if ItemStatus.CANCELLED in statuses:
         return Outcome("Cancelled")
     if ItemStatus.FAILED in statuses:
@@ -64,7 +65,7 @@ def outcome(items: Sequence[QueueItem]) -> Outcome:
         return Outcome("Stopped by an error", why=_why(failed.message))
     back = [i for i in items if i.waiting and i.message.startswith(NOT_RUN)]
     if back:
-        where = f"{_count(len(back), 'playlist')} back in the queue"
+        where = f"{plural(len(back), 'playlist')} back in the queue"
         return Outcome("Could not start", why=_why(back[0].message), note=where, progress=False)
     return Outcome("Ready")
 
@@ -73,7 +74,3 @@ def _why(message: str) -> str:
     """The engine's reason, without the card's prefix; "" when it adds nothing."""
     reason = " ".join(message.removeprefix(NOT_RUN).split())
     return "" if reason == STOPPED else reason
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")

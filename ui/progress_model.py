@@ -34,6 +34,7 @@ __all__ = [
     "format_left",
     "metric",
     "paused_seconds",
+    "plural",
     "run_time",
     "starting_text",
 ]
@@ -62,6 +63,11 @@ def format_left(seconds: float) -> str:
 
 def format_count(n: int) -> str:
     return f"{n:,}"
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """ "1 file", "2,000 files" """
+    return f"{format_count(n)} {word if n == 1 else words or word + 's'}"
 
 
 def metric(metrics: Mapping[str, float], key: str) -> float:

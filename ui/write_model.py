@@ -42,6 +42,7 @@ from matcher import (
     WriteOptions,
     replan,
 )
+from ui.progress_model import plural
 
 __all__ = [
     "FIELD_LABELS",
@@ -57,7 +58,6 @@ __all__ = [
     "fields_of",
     "left_out_of",
     "library_lines",
-    "plural",
     "preview_rows",
 ]
 
@@ -77,11 +77,6 @@ NOTATION_LABELS: dict[str, str] = {  # the default, musical, is what Rekordbox s
     "camelot": "8A (Camelot)",
     "openkey": "1m (Open Key)",
 }
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """ "1 file", "2,000 files" """
-    return f"{n:,} {word if n == 1 else words or word + 's'}"
 
 
 def fields_of(target: str) -> tuple[str, ...]:

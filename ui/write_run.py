@@ -36,8 +36,8 @@ from matcher import (
     PlaylistProgress,
     PlaylistStarted,
 )
-from ui.progress_model import ProgressClock, ProgressLine
-from ui.write_model import LIBRARY_TITLES, TAGS, plural
+from ui.progress_model import ProgressClock, ProgressLine, plural
+from ui.write_model import LIBRARY_TITLES, TAGS
 
 __all__ = ["GroupProgress", "RunKind", "RunPhase", "Stage", "WriteRun"]
 

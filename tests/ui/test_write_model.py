@@ -7,12 +7,12 @@ import pytest
 
 from matcher import DEFAULT_WRITE_FIELDS, PlanStatus, WriteOptions
 from tests.ui.write_fixtures import plan, refused_plan
+from ui.progress_model import plural
 from ui.write_model import (
     LEFT_OUT,
     PreviewCounts,
     WritePreview,
     left_out_of,
-    plural,
     preview_rows,
 )
 

@@ -16,7 +16,7 @@ from customtkinter.windows.widgets.scaling import ScalingTracker
 
 from ui.controller import Controller
 from ui.intake import Intake
-from ui.progress_model import format_count
+from ui.progress_model import format_count, plural
 from ui.queue_model import ItemStatus, Phase, QueueItem
 from ui.text_fit import elide_middle, fit_parts
 from ui.theme import (
@@ -49,10 +49,7 @@ def subtitle_parts(item: QueueItem) -> tuple[str, str]:
     parts = [item.path.name]
     if item.name and "/" in item.name:
         parts.append(item.name.rsplit("/", 1)[0])
-    if item.entries is None:
-        count = "… tracks"
-    else:
-        count = f"{format_count(item.entries)} track{'' if item.entries == 1 else 's'}"
+    count = "… tracks" if item.entries is None else plural(item.entries, "track")
     return " · ".join(parts), count
 
 

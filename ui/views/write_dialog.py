@@ -26,12 +26,13 @@ from typing import Any
 import customtkinter as ctk
 from customtkinter.windows.widgets.scaling import ScalingTracker
 
+from ui.progress_model import plural
 from ui.theme import GAP, MUTED, PAD, SECONDARY, WARN, font
 from ui.views.after_jobs import AfterJobs
 from ui.views.confirm import ConfirmDialog, center_over
 from ui.views.write_preview import PreviewPanel
 from ui.views.write_progress import ProgressPanel, ResultPanel
-from ui.write_model import LIBRARY_TITLES, TAGS, plural
+from ui.write_model import LIBRARY_TITLES, TAGS
 from ui.write_run import RunKind, RunPhase, Stage, WriteRun
 
 __all__ = ["WriteDialog", "force_undo_text", "library_undo_text", "undo_confirm_text"]

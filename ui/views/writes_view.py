@@ -23,12 +23,13 @@ import customtkinter as ctk
 from customtkinter.windows.widgets.scaling import ScalingTracker
 
 from matcher import WriteSummary
+from ui.progress_model import plural
 from ui.theme import BORDER, GAP, MUTED, SECONDARY, WARN, font
 from ui.views.after_jobs import AfterJobs
 from ui.views.confirm import ConfirmDialog
 from ui.views.table_style import current_mode, make_table, style_table
 from ui.views.write_dialog import undo_confirm_text
-from ui.write_model import FIELD_LABELS, LIBRARY_TITLES, NOTATION_LABELS, TAGS, plural
+from ui.write_model import FIELD_LABELS, LIBRARY_TITLES, NOTATION_LABELS, TAGS
 
 __all__ = ["WRITE_COLUMNS", "WritesView", "write_detail", "write_row"]
 
