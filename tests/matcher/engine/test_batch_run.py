@@ -189,6 +189,17 @@ def drive(run: BatchRun, max_steps: int = 500) -> None:
     raise AssertionError(f"the batch did not end in {max_steps} steps (state {run.state})")
 
 
+def decide(journal: Journal, run: BatchRun, index: int, reason: str = "reviewed") -> MatchResult:
+    """A user's decision on alpha's entry `index` (review, `reason`), journalled and then
+    told to the run, as the host does; the result it replaced."""
+    result = journal.result(BATCH_ID, 0, index)
+    assert result is not None
+    decided = MatchResult(result.entry, MatchStatus.REVIEW, 0.5, "local", reason)
+    journal.update_result(BATCH_ID, 0, decided)
+    run.reviewed(0, decided)
+    return result
+
+
 def journal_statuses(journal: Journal, playlist_id: int) -> dict[int, str]:
     return {r.entry_index: str(r.status) for r in journal.results(BATCH_ID, playlist_id)}
 
@@ -642,11 +653,7 @@ def test_a_review_while_running_writes_the_reviewed_result(
     run, _emit = new_run(journal, out_dir, pool)
     run.begin([make_playlist(tmp_path, "alpha", 12)])
     run.step(0)  # entries 0-4 done
-    result = journal.result(BATCH_ID, 0, 2)
-    assert result is not None and result.status is MatchStatus.UNMATCHED
-    reviewed = MatchResult(result.entry, MatchStatus.REVIEW, 0.5, "local", "reviewed")
-    journal.update_result(BATCH_ID, 0, reviewed)
-    run.reviewed(0, reviewed)
+    assert decide(journal, run, 2).status is MatchStatus.UNMATCHED
     drive(run)
     rows = {int(r["entry_index"]): r for r in matches_rows(out_dir / "alpha")}
     assert len(rows) == 12 and rows[2]["status"] == "review"

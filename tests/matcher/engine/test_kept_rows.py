@@ -24,6 +24,7 @@ from tests.matcher.engine.test_batch_run import (
     FakePool,
     _files,
     cut_off_batch,
+    decide,
     drive,
     make_playlist,
     new_run,
@@ -71,11 +72,7 @@ def test_a_review_of_an_earlier_entry_while_they_are_read_is_written_and_counted
 ) -> None:
     cut_off_batch(tmp_path, journal, out_dir, {0: 7, 1: 3})
     run, emit = resumed_run(tmp_path, journal, out_dir)
-    result = journal.result(BATCH_ID, 0, 2)  # matched by the run before
-    assert result is not None and result.status is MatchStatus.UNMATCHED
-    decided = MatchResult(result.entry, MatchStatus.REVIEW, 0.5, "local", "reviewed")
-    journal.update_result(BATCH_ID, 0, decided)
-    run.reviewed(0, decided)
+    assert decide(journal, run, 2).status is MatchStatus.UNMATCHED  # by the run before
     drive(run)
     rows = {int(r["entry_index"]): r for r in matches_rows(out_dir / "alpha")}
     assert sorted(rows) == list(range(12))
@@ -153,11 +150,7 @@ def test_a_review_while_running_renders_its_chunk_again_and_the_files_hold_it(
         run.begin([make_playlist(tmp_path, "alpha", 12), make_playlist(tmp_path, "beta", 8)])
         run.step(0)  # alpha 0-4 done
         for index in (2, 3):  # two decisions in one chunk
-            result = own.result(BATCH_ID, 0, index)
-            assert result is not None
-            decided = MatchResult(result.entry, MatchStatus.REVIEW, 0.5, "local", f"r{index}")
-            own.update_result(BATCH_ID, 0, decided)
-            run.reviewed(0, decided)
+            decide(own, run, index, f"r{index}")
         drive(run)
         monkeypatch.undo()
         assert (reads == []) is render  # rows rendered again, not the journal read
