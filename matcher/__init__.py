@@ -84,6 +84,7 @@ if TYPE_CHECKING:
     from matcher.playlists import list_playlists
     from matcher.playlists.libraries import folder_format as library_folder_format
     from matcher.playlists.libraries import found_libraries
+    from matcher.writeback.decisions import CHANGED_SINCE_PLAN
     from matcher.writeback.fields import DEFAULT_FIELDS as DEFAULT_WRITE_FIELDS
     from matcher.writeback.fields import KEY_NOTATIONS, WRITE_FIELDS
     from matcher.writeback.libraries.apps import default_traktor_collection
@@ -137,6 +138,7 @@ _LAZY = {
     "PERFORMANCE_REPORT": ("matcher.performance.report", "REPORT_FILE"),
     "fold": ("matcher.matching.text", "fold"),
     "WriteOptions": ("matcher.writeback.targets", "WriteOptions"),
+    "CHANGED_SINCE_PLAN": ("matcher.writeback.decisions", "CHANGED_SINCE_PLAN"),
     "FilePlan": ("matcher.writeback.plan", "FilePlan"),
     "PlanStatus": ("matcher.writeback.plan", "PlanStatus"),
     "replan": ("matcher.writeback.plan", "replan"),
@@ -169,6 +171,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     *EVENT_NAMES,
+    "CHANGED_SINCE_PLAN",
     "DEFAULT_WRITE_FIELDS",
     "KEY_NOTATIONS",
     "LIBRARY_APPS",

@@ -6,6 +6,7 @@ write the tags the user approved, undo a write, list the writes. No Tk here.
     a review decision ── results_edited() ──▶ the preview is outdated: read again
     options changed ── set_options() ──▶ re-plan and check (or read again: review rows)
     Write ── write() ──▶ engine.write_tags(plans) ── FilesWritten ──▶ run, row marks
+        (refused as a whole when the results were decided otherwise since: read again)
     Undo ── undo(id) ──▶ engine.undo_write(id) ── FilesWritten (restored) ──▶ run, marks
     list_writes() on a thread ──▶ `writes`, newest first (the Writes tab)
 
@@ -33,6 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from matcher import (
+    CHANGED_SINCE_PLAN,
     Batch,
     BatchFinished,
     Engine,
@@ -59,6 +61,9 @@ __all__ = ["NEED_RESULTS", "Source", "Writes", "any_stale"]
 UNDOABLE = frozenset({"finished", "running", "partly undone"})  # WriteSummary.state
 NEED_RESULTS = "Match some playlists first: tags come from their results."
 REREAD = "Read again: your review changed the results since the last preview."
+# the engine refused a write whose results were decided otherwise since (another window)
+REREAD_REFUSED = ("Nothing was written: a review decision changed the results after the "
+                  "preview was read. Here it is read again: check it, then write.")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,16 +292,18 @@ class Writes:
             return False
         self.refused_before = preview.refused()
         self.preview = None  # a new "Write tags…" reads the files again; let the plans go
+        # the engine checks the decisions of the folder read once more (another window)
+        folders = [self.preview_source.out_dir] if self.preview_source else []
         library = preview.library_plan()
         if library is not None:
             self.refused_before = []  # its outcomes list them: the engine planned them
-            batch = engine.write_library(library, preview.options)
+            batch = engine.write_library(library, preview.options, folders)
             self._library_ids.add(batch.batch_id)
             self._start(RunKind.WRITE, batch, target=library.app, playlist=library.playlist,
                         listed=len(library.found))  # fmt: skip
             return True  # its rows are not marked: no audio file is written
         plans = preview.to_write()
-        self._start(RunKind.WRITE, engine.write_tags(plans, preview.options))
+        self._start(RunKind.WRITE, engine.write_tags(plans, preview.options, folders))
         refused = [FileOutcome(path, FileStatus.REFUSED, why) for path, why in self.refused_before]
         marks = self.rows.marks(refused)  # no event comes for them: mark them now
         if marks:
@@ -375,6 +382,9 @@ class Writes:
             if run.kind is RunKind.READ and self.preview is not None:
                 if isinstance(event, BatchFinished):
                     self.preview.finish(event.counts)
+            elif run.kind is RunKind.WRITE and run.error == CHANGED_SINCE_PLAN:
+                if self.read() and self.preview is not None:  # as a review made here does
+                    self.preview.note = REREAD_REFUSED
             else:
                 self.refresh_writes()
         self.changed()

@@ -89,7 +89,7 @@ def run_write(args: argparse.Namespace, *, ask: Callable[[str], str] = input) ->
                 return results_changed(history, args.out_dirs, options, plans)
 
         plans = settled(lambda: _approved(engine, args, options, ask), changed)
-        return plans if isinstance(plans, int) else _write(engine, plans, options, args.quiet)
+        return plans if isinstance(plans, int) else _write(engine, plans, options, args)
 
 
 P = TypeVar("P")
@@ -149,10 +149,11 @@ def _confirmed(to_write: list[FilePlan], ask: Callable[[str], str]) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _write(engine: Engine, plans: list[FilePlan], options: WriteOptions, quiet: bool) -> int:
+def _write(engine: Engine, plans: list[FilePlan], options: WriteOptions,
+           args: argparse.Namespace) -> int:  # fmt: skip
     outcomes: list[FileOutcome] = []
-    batch = engine.write_tags(plans, options)
-    final, error, _ = follow(batch, quiet=quiet, unit="file",
+    batch = engine.write_tags(plans, options, args.out_dirs)
+    final, error, _ = follow(batch, quiet=args.quiet, unit="file",
                              on_event=_collect(outcomes, FilesWritten, "outcomes"))  # fmt: skip
     written = [o for o in outcomes if o.status is FileStatus.WRITTEN]
     undo = f"undo with: cratematch undo {batch.batch_id}"

@@ -61,6 +61,11 @@ def new_batch_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
+def _absolute(out_dirs: Iterable[str | Path]) -> tuple[str, ...]:
+    """Output folders as the engine's runs name them (absolute, `~` expanded)."""
+    return tuple(str(Path(d).expanduser().absolute()) for d in out_dirs)
+
+
 class Engine:
     """Owns one engine host (a process, or a thread with `in_process`). Close it (or use
     `with`) when done."""
@@ -173,13 +178,20 @@ class Engine:
         from matcher.writeback.jobs import Action
         from matcher.writeback.targets import WriteOptions
 
-        folders = tuple(str(Path(d).expanduser().absolute()) for d in out_dirs)
-        spec = FileRunSpec(new_batch_id(), Action.READ, folders, options or WriteOptions())
+        spec = FileRunSpec(new_batch_id(), Action.READ, _absolute(out_dirs),
+                           options or WriteOptions())  # fmt: skip
         return self._start_files(spec)
 
-    def write_tags(self, plans: Sequence[FilePlan], options: WriteOptions | None = None) -> Batch:
+    def write_tags(
+        self,
+        plans: Sequence[FilePlan],
+        options: WriteOptions | None = None,
+        out_dirs: Iterable[str | Path] = (),
+    ) -> Batch:
         """Write the changes of `plans` (a plan run's, as approved) into the files. The
-        batch id is the write's id: `undo_write(batch.batch_id)` puts every file back."""
+        batch id is the write's id: `undo_write(batch.batch_id)` puts every file back.
+        `out_dirs`, the folders the plans were read from: a review decision that changed
+        their results since then fails the write (DecisionsChanged) before any file."""
         from matcher.engine.file_run import FileRunSpec
         from matcher.writeback.jobs import Action
         from matcher.writeback.targets import WriteOptions
@@ -187,6 +199,7 @@ class Engine:
         spec = FileRunSpec(
             new_batch_id(),
             Action.WRITE,
+            _absolute(out_dirs),
             options=options or WriteOptions(),
             plans=tuple(p.slim() for p in plans),
         )
@@ -216,21 +229,26 @@ class Engine:
         from matcher.engine.library_run import LibraryAction, LibraryRunSpec
         from matcher.writeback.targets import WriteOptions
 
-        folders = tuple(str(Path(d).expanduser().absolute()) for d in out_dirs)
         where = str(Path(library).expanduser().absolute()) if library else ""
-        spec = LibraryRunSpec(new_batch_id(), LibraryAction.READ, app, where, folders,
-                              options or WriteOptions())  # fmt: skip
+        spec = LibraryRunSpec(new_batch_id(), LibraryAction.READ, app, where,
+                              _absolute(out_dirs), options or WriteOptions())  # fmt: skip
         return self._start_library(spec)
 
-    def write_library(self, plan: LibraryPlan, options: WriteOptions | None = None) -> Batch:
+    def write_library(
+        self,
+        plan: LibraryPlan,
+        options: WriteOptions | None = None,
+        out_dirs: Iterable[str | Path] = (),
+    ) -> Batch:
         """Write `plan` (a LibraryPlanned's, its FilePlans re-planned as approved) into its
-        library, after a backup. The batch id is the write's id, for `undo_write`."""
+        library, after a backup. The batch id is the write's id, for `undo_write`.
+        `out_dirs` as for `write_tags`."""
         from matcher.engine.library_run import LibraryAction, LibraryRunSpec
         from matcher.writeback.targets import WriteOptions
 
         slim = tuple(p.slim() for p in plan.plans)
         spec = LibraryRunSpec(
-            new_batch_id(), LibraryAction.WRITE, plan.app, plan.library,
+            new_batch_id(), LibraryAction.WRITE, plan.app, plan.library, _absolute(out_dirs),
             options=options or WriteOptions(), plan=replace(plan, plans=slim),
         )  # fmt: skip
         return self._start_library(spec)

@@ -2,7 +2,8 @@
 planned changes, or restore them (undo).
 
     FileRun.begin()   read: gather the files from the batch journal (the output folders'
-                      results); write: the plans the caller approved; restore: the
+                      results); write: the plans the caller approved, once the results
+                      are seen to decide as they did for the plan; restore: the
                       write's files from the writes journal. BatchStarted, with the
                       files as its tracks, grouped by the playlist they came from
     FileRun.step()    (ChunkedRun) chunks of files to idle workers; each FilesDone turns
@@ -40,6 +41,7 @@ from matcher.engine.events import (
 )
 from matcher.engine.messages import FileChunk, FilesDone
 from matcher.engine.pool import WorkerPool
+from matcher.writeback.decisions import check_decisions
 from matcher.writeback.jobs import Action, FileJob, JobDone
 from matcher.writeback.plan import TAG_CHANGES, FilePlan, PlanStatus, plan_file, write_tag_changes
 from matcher.writeback.records import (
@@ -70,7 +72,9 @@ _DIED = "a worker died twice on this file (exit code {})"
 class FileRunSpec:
     run_id: str  # the run's batch_id in events; a write's id is its run's
     action: Action
-    out_dirs: tuple[str, ...] = ()  # read: the output folders whose results to write
+    # read: the output folders whose results to write; write: the folders the plans were
+    # read from, whose results must still decide the same (not checked when empty)
+    out_dirs: tuple[str, ...] = ()
     options: WriteOptions = field(default_factory=WriteOptions)
     plans: tuple[FilePlan, ...] = ()  # write: the approved plans (a read run's)
     write_id: str = ""  # restore: the write to undo ("" = the newest not undone)
@@ -162,6 +166,8 @@ class FileRun(ChunkedRun):
         return jobs
 
     def _write_jobs(self) -> dict[int, list[FileJob]]:
+        if self.spec.out_dirs and self.results is not None:  # nothing begun, nothing written
+            check_decisions(self.results, self.spec.out_dirs, self.spec.options, self.spec.plans)
         seen = {p.target.group: p.target for p in self.spec.plans}
         self.groups = [_Group(g, t.playlist, t.out_dir, deque()) for g, t in sorted(seen.items())]
         self.journal.begin(

@@ -48,6 +48,7 @@ from matcher.engine.events import (
 )
 from matcher.engine.library_steps import Cancelled, Control, StepJournal
 from matcher.errors import CrateMatchError
+from matcher.writeback.decisions import check_decisions
 from matcher.writeback.errors import LibraryBusy, LibraryChanged, LibraryWriteError
 from matcher.writeback.libraries import (
     LIBRARY_TARGETS,
@@ -60,6 +61,7 @@ from matcher.writeback.libraries import (
 )
 from matcher.writeback.libraries.apps import default_library, running_process
 from matcher.writeback.libraries.rekordbox import REKORDBOX_FIELDS
+from matcher.writeback.libraries.targets import gathered_with
 from matcher.writeback.libraries.traktor import TRAKTOR_FIELDS
 from matcher.writeback.records import FileOutcome, FileStatus
 from matcher.writeback.targets import WriteOptions
@@ -98,7 +100,9 @@ class LibraryRunSpec:
     action: LibraryAction
     app: str = ""  # "rekordbox", "traktor", "serato" (read, write)
     library: str = ""  # read: the library ("" = where the app keeps it on this computer)
-    out_dirs: tuple[str, ...] = ()  # read: the output folders whose results to write
+    # read: the output folders whose results to write; write: the folders the plan was
+    # read from, whose results must still decide the same (not checked when empty)
+    out_dirs: tuple[str, ...] = ()
     options: WriteOptions = field(default_factory=WriteOptions)
     plan: LibraryPlan | None = None  # write: the plan as approved (re-planned by the caller)
     write_id: str = ""  # restore: the write to undo
@@ -211,6 +215,12 @@ class LibraryRun:
         if plan.app == "serato":
             names = ("Writing the crate", "Writing the crate", "Adding it to Serato's crates")
         self.control.checkpoint(f"Checking that {app} is not running", 0, may_stop=True)
+        if spec.out_dirs:  # before the backup: nothing begun, nothing written
+            from matcher.engine.history import History
+
+            options = gathered_with(plan.app, replace(spec.options, target=plan.app))
+            with History.open() as history:
+                check_decisions(history, spec.out_dirs, options, plan.plans, catalog_files=True)
         stoppable = plan.app != "serato"
         with StepJournal(self._journal(), self.batch_id, self.control, names, stoppable) as journal:
             write_id = write_plan(plan, spec.options, journal)

@@ -3,6 +3,7 @@
     CrateMatchError (matcher.errors)
      ├── WriteError                  tags could not be written as asked
      │    ├── FileRefused            one file was left as it was: `reason` says why
+     │    ├── DecisionsChanged       a review decision changed the results after the plan
      │    ├── WriteJournalError      the writes journal cannot be used
      │    │    └── WriteJournalDamaged  damaged or not a journal: `rebuild_write_journal`
      │    └── LibraryWriteError      a DJ library (collection.nml, master.db, crates) was
@@ -23,6 +24,7 @@ from pathlib import Path
 from matcher.errors import CrateMatchError, StoreDamaged
 
 __all__ = [
+    "DecisionsChanged",
     "FileRefused",
     "LibraryBusy",
     "LibraryChanged",
@@ -51,6 +53,11 @@ class FileRefused(WriteError):
 
     def __reduce__(self) -> tuple[type, tuple[str, str]]:
         return (type(self), (self.path, self.reason))
+
+
+class DecisionsChanged(WriteError):
+    """The results decide otherwise than when the write was planned (a review decision
+    made since, in this window or another): nothing was written, the plan is read again."""
 
 
 class WriteJournalError(WriteError):

@@ -127,8 +127,9 @@ def test_write_sends_the_replanned_plan_and_marks_no_rows(parts):
     writes.set_options(chosen)
     writes.preview.step()
     assert writes.write()
-    kind, sent, options = engine.calls[-1]
+    kind, sent, options, folders = engine.calls[-1]
     assert kind == "write_library" and options == chosen and sent.library == DB
+    assert folders == (OUT,)  # whose decisions the engine checks once more
     assert [c.field for c in sent.plans[0].changes] == ["genre"]
     assert writes.library_options["rekordbox"] == chosen and writes.options == WriteOptions()
     run = writes.run

@@ -93,7 +93,7 @@ def test_a_review_after_the_preview_is_never_written_from_the_old_plans(parts: P
     assert writes.run.kind is RunKind.READ and writes.preview.note == REREAD
     _planned(writes, engine, [A])  # the engine read the results as decided
     assert writes.preview.writable and writes.write()
-    kind, plans, _options = engine.calls[-1]
+    kind, plans, _options, _folders = engine.calls[-1]
     assert kind == "write" and [p.path for p in plans] == ["/m/a.mp3"]
 
 

@@ -130,8 +130,9 @@ def test_write_sends_the_replanned_plans_and_marks_refused_rows(parts):
     assert not writes.write()  # nor before the files are known to be as they were read
     settle(session, posted)
     assert writes.write()
-    kind, plans, options = engine.calls[-1]
+    kind, plans, options, folders = engine.calls[-1]
     assert kind == "write" and options == WriteOptions(overwrite=True, key_notation="camelot")
+    assert folders == (OUT,)  # whose decisions the engine checks once more
     assert [p.status for p in plans] == [PlanStatus.CHANGE, PlanStatus.REFUSED]
     assert ("genre", "Techno", "Deep House") in [(c.field, c.old, c.new) for c in plans[0].changes]
     assert ("key", "", "8A") in [(c.field, c.old, c.new) for c in plans[0].changes]

@@ -122,8 +122,8 @@ class FakeEngine:
         self.calls.append(("plan", tuple(out_dirs), options))
         return self._batch()
 
-    def write_tags(self, plans, options):  # noqa: ANN001, ANN201
-        self.calls.append(("write", tuple(plans), options))
+    def write_tags(self, plans, options, out_dirs=()):  # noqa: ANN001, ANN201
+        self.calls.append(("write", tuple(plans), options, tuple(out_dirs)))
         return self._batch()
 
     def undo_write(self, write_id="", *, force=False):  # noqa: ANN001, ANN201
@@ -134,6 +134,6 @@ class FakeEngine:
         self.calls.append(("plan_library", app, tuple(out_dirs), options, library))
         return self._batch()
 
-    def write_library(self, plan, options):  # noqa: ANN001, ANN201
-        self.calls.append(("write_library", plan, options))
+    def write_library(self, plan, options, out_dirs=()):  # noqa: ANN001, ANN201
+        self.calls.append(("write_library", plan, options, tuple(out_dirs)))
         return self._batch()

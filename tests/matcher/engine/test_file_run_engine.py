@@ -31,13 +31,16 @@ from matcher.engine.events import (
     FilesPlanned,
     FilesWritten,
     PlaylistProgress,
+    ResultEdited,
 )
+from matcher.engine.history import History
 from matcher.writeback import FileStatus, WriteJournal
+from matcher.writeback.decisions import CHANGED_SINCE_PLAN
 from matcher.writeback.jobs import CHANGED_SINCE_MATCH
 from matcher.writeback.plan import FilePlan, PlanStatus
 from matcher.writeback.records import FileOutcome
 from matcher.writeback.tagfile import read_values
-from matcher.writeback.targets import WriteOptions
+from matcher.writeback.targets import WriteOptions, resolve_sources
 from tests.matcher.engine.engine_fixtures import (
     alive,
     collect,
@@ -202,6 +205,39 @@ def test_stale_files_are_refused_at_each_step(matched):
                                                         FileStatus.REFUSED: 1}  # fmt: skip
     for path in (edited_after_match, edited_after_plan):
         assert snapshot([path]) == {path: before[path]}
+
+
+def test_a_review_decision_made_after_the_plan_stops_the_write(matched):
+    """Another window (or a decision sent after Write was pressed) told the batch that a
+    planned file's row is not in the catalog: the write refuses as a whole, before any
+    file or undo record, and the same plans written from unchanged results go through."""
+    library, out, engine = matched(6, broken=False)
+    plans = plan(engine, out)
+    with History.open() as history:
+        (source,) = resolve_sources(history, [out])
+    _group, entry_index = plans[0].target.rows[0]
+    before = snapshot(library.files)
+
+    engine.review(source.batch_id, source.playlist_id, entry_index, None)
+    edited: list[Event] = []  # the batch has ended: its news comes on the engine's pump
+    wait_for(lambda: edited.extend(engine.events(timeout=0.1)) or edited, 30.0,
+             "the decision to be saved")  # fmt: skip
+    assert [type(e) for e in edited] == [ResultEdited]
+    assert edited[0].result.status == "unmatched"
+    events = collect(engine.write_tags(plans, OVERWRITE, [out]))
+    error, final = events[-2:]
+    assert isinstance(error, EngineError) and error.message == CHANGED_SINCE_PLAN
+    assert isinstance(final, BatchFinished) and not final.ok
+    assert outcomes(events) == []
+    assert snapshot(library.files) == before
+    with WriteJournal() as journal:
+        assert journal.writes() == ()  # not even begun: nothing to undo
+
+    replanned = plan(engine, out)  # as the window does: read again, then write
+    assert len(replanned) == len(plans) - 1
+    final = collect(engine.write_tags(replanned, OVERWRITE, [out]))[-1]
+    assert isinstance(final, BatchFinished) and final.ok
+    assert final.counts == {"written": len(plans) - 1}
 
 
 def test_an_unknown_write_id_is_one_line(tmp_path):

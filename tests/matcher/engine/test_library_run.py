@@ -26,13 +26,16 @@ from matcher.engine.events import (
     FilesWritten,
     LibraryPlanned,
     LibraryStep,
+    ResultEdited,
 )
+from matcher.engine.history import History
 from matcher.engine.journal import Journal
 from matcher.engine.journal_db import default_journal_path
 from matcher.playlists.nml import iter_collection
 from matcher.writeback import FileStatus, WriteJournal
+from matcher.writeback.decisions import CHANGED_SINCE_PLAN
 from matcher.writeback.plan import PlanStatus
-from matcher.writeback.targets import WriteOptions
+from matcher.writeback.targets import WriteOptions, resolve_sources
 from tests.matcher.engine.library_fixtures import (
     OTHER,
     read_master_db,
@@ -141,6 +144,41 @@ def test_traktor_write_and_undo_byte_identical(tmp_path, out, engine) -> None:
     events = drain(engine.undo_write())  # the newest write not undone
     assert isinstance(events[-1], BatchFinished) and events[-1].ok, events
     assert sha256(nml) == original
+
+
+def test_a_review_decision_made_after_the_plan_stops_the_library_write(
+    tmp_path, out, engine
+) -> None:
+    """A row of the plan was decided "not in the catalog" since (in another window): the
+    write fails before the backup, and the library and the writes journal are as they
+    were."""
+    nml = traktor_collection(tmp_path / "traktor", PATHS)
+    original = sha256(nml)
+    plan = plan_of(engine, "traktor", out, nml, WriteOptions())
+    with History.open() as history:
+        (source,) = resolve_sources(history, [out])
+    lines = [f"#EXTINF:300,Pell Ardent - Song {n}\n{p}" for n, p in enumerate(PATHS + [MISSING])]
+    Path(source.source).parent.mkdir(parents=True, exist_ok=True)  # the outputs are re-made
+    Path(source.source).write_text("#EXTM3U\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    engine.review(source.batch_id, source.playlist_id, 0, None)  # PATHS[0]'s row
+    edited: list[Event] = []
+    deadline = time.monotonic() + 30.0
+    while not only(edited, ResultEdited):
+        assert time.monotonic() < deadline, f"the decision was not saved: {edited}"
+        edited += engine.events(timeout=0.1)
+
+    events = drain(engine.write_library(plan, WriteOptions(), [out]))
+    (error,) = only(events, EngineError)
+    assert error.fatal and error.message == CHANGED_SINCE_PLAN
+    assert isinstance(events[-1], BatchFinished) and not events[-1].ok
+    assert not only(events, LibraryStep)[1:]  # no step past the check of the app
+    assert sha256(nml) == original
+    with WriteJournal() as journal:
+        assert journal.writes() == ()
+    replanned = plan_of(engine, "traktor", out, nml, WriteOptions())
+    assert len(replanned.found) == len(plan.found) - 1
+    events = drain(engine.write_library(replanned, WriteOptions(), [out]))
+    assert isinstance(events[-1], BatchFinished) and events[-1].ok, events
 
 
 def test_an_undo_of_a_changed_library_is_refused_until_forced(tmp_path, out, engine) -> None:
