@@ -118,7 +118,7 @@ class App:
         self.pump.subscribe_metrics(self.controller.on_metrics, lambda b: not writes.owns(b))
         writes.on_marks = self.results_view.mark_rows
         writes.watch(self.write_actions.refresh)
-        writes.refresh_writes()
+        writes.listed.refresh()
         session = self.controller.session
         session.watch(self._on_change)
         session.watch(self.dashboard.refresh_counts)

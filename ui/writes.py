@@ -8,7 +8,7 @@ write the tags the user approved, undo a write, list the writes. No Tk here.
     Write ── write() ──▶ engine.write_tags(plans) ── FilesWritten ──▶ run, row marks
         (refused as a whole when the results were decided otherwise since: read again)
     Undo ── undo(id) ──▶ engine.undo_write(id) ── FilesWritten (restored) ──▶ run, marks
-    list_writes() on a thread ──▶ `writes`, newest first (the Writes tab)
+    list_writes() on a thread ──▶ `listed` (ui/write_list.py), newest first (Writes tab)
 
     "Write to Rekordbox library…" ── read_into("rekordbox") ──▶ engine.plan_library
         ── LibraryPlanned ──▶ the same preview (the library's entries, a track each)
@@ -46,19 +46,17 @@ from matcher import (
     FilesWritten,
     LibraryPlanned,
     WriteOptions,
-    WriteSummary,
-    list_writes,
 )
 from ui.history import BatchHistory
 from ui.preview_check import PreviewCheck, any_stale
 from ui.session import Session
+from ui.write_list import WriteList
 from ui.write_model import TAGS, WritePreview, default_options
 from ui.write_run import RunKind, RunPhase, WriteRun
 from ui.written_rows import RowKey, WrittenRows
 
 __all__ = ["NEED_RESULTS", "Source", "Writes", "any_stale"]
 
-UNDOABLE = frozenset({"finished", "running", "partly undone"})  # WriteSummary.state
 NEED_RESULTS = "Match some playlists first: tags come from their results."
 REREAD = "Read again: your review changed the results since the last preview."
 # the engine refused a write whose results were decided otherwise since (another window)
@@ -100,9 +98,7 @@ class Writes:
         self.run: WriteRun | None = None
         self.batch: Batch | None = None
         self.rows = WrittenRows()
-        self.writes: tuple[WriteSummary, ...] = ()  # the history, newest first
-        self.writes_error = ""
-        self.loading = False
+        self.listed = WriteList(session, self.changed)  # the history, newest first
         self.on_marks: Callable[[list[tuple[RowKey, str]]], None] = lambda marks: None
         self._ids: set[str] = set()  # every run this part started
         self._library_ids: set[str] = set()  # those over a library (they mark no rows)
@@ -150,10 +146,6 @@ class Writes:
         if reason:
             self.session.notice(reason)
         return bool(reason)
-
-    def last_undoable(self) -> WriteSummary | None:
-        """The newest write with files to put back (as last listed)."""
-        return next((w for w in self.writes if _undoable(w)), None)
 
     # -- runs ------------------------------------------------------------------------
 
@@ -318,9 +310,9 @@ class Writes:
         engine = self._engine()
         if engine is None:
             return False
-        if not write_id and (last := self.last_undoable()) is not None:
+        if not write_id and (last := self.listed.last_undoable()) is not None:
             write_id = last.write_id
-        summary = next((w for w in self.writes if w.write_id == write_id), None)
+        summary = self.listed.find(write_id)
         target = summary.target if summary is not None and summary.target != TAGS else TAGS
         if write_id and summary is None and self.run is not None and self.run.write_id == write_id:
             target = self.run.target  # a write of this session, not listed yet
@@ -386,7 +378,7 @@ class Writes:
                 if self.read() and self.preview is not None:  # as a review made here does
                     self.preview.note = REREAD_REFUSED
             else:
-                self.refresh_writes()
+                self.listed.refresh()
         self.changed()
 
     def _planned(self, event: FilesPlanned) -> None:
@@ -396,34 +388,3 @@ class Writes:
         run, preview = self.run, self.preview
         if run is not None and event.batch_id == run.batch_id and preview is not None:
             preview.add(event.plans)
-
-    # -- the history of writes -------------------------------------------------------
-
-    def refresh_writes(self) -> None:
-        """List the writes on a thread (the writes journal is a file)."""
-        if self.loading:
-            return
-        self.loading = True
-        post = self.session.post
-
-        def load() -> None:
-            try:
-                found, problem = list_writes(), ""
-            except Exception as err:  # noqa: BLE001 - one line for the user, never a crash
-                found, problem = (), f"The writes could not be listed: {err}"
-            post(lambda: self._listed(found, problem))
-
-        self.session.spawn(load, name="cratematch-list-writes")
-        self.changed()
-
-    def _listed(self, found: tuple[WriteSummary, ...], problem: str) -> None:
-        self.loading = False
-        self.writes, self.writes_error = tuple(found), problem
-        self.changed()
-
-
-def _undoable(summary: WriteSummary) -> bool:
-    return (
-        summary.state in UNDOABLE
-        and summary.counts.get("written", 0) + summary.counts.get("pending", 0) > 0
-    )

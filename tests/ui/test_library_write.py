@@ -288,8 +288,8 @@ def _writes_row(app, write_id: str) -> tuple[str, ...]:  # noqa: ANN001
     """The Writes tab's row of a write, once listed (Into, Written, Refused, ..., From)."""
     tab = app.writes_view
     app.tabs.set("Writes")
-    app.controller.writes.refresh_writes()
-    pump_until(app, lambda: tab.tree.exists(write_id) and not app.controller.writes.loading,
+    app.controller.writes.listed.refresh()
+    pump_until(app, lambda: tab.tree.exists(write_id) and not app.controller.writes.listed.loading,
                "the write listed")  # fmt: skip
     spin(app, 0.2)
     return tuple(tab.tree.item(write_id, "values"))[1:]

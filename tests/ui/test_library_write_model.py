@@ -152,7 +152,7 @@ def test_write_sends_the_replanned_plan_and_marks_no_rows(parts):
 
 def test_undo_of_a_library_write_and_its_refusal(parts):
     writes, engine, _marks = parts
-    writes.writes = (WriteSummary("w9", time.time(), "traktor", {"library": "/t/c.nml"},
+    writes.listed.writes = (WriteSummary("w9", time.time(), "traktor", {"library": "/t/c.nml"},
                                   (OUT,), "finished", {"written": 1}),)  # fmt: skip
     assert writes.undo()
     assert engine.calls[-1] == ("undo", "w9")

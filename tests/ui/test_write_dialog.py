@@ -297,7 +297,7 @@ def test_the_writes_tab_messages_fit(make_app, library) -> None:
     app = make_app()
     tab = app.writes_view
     app.tabs.set("Writes")
-    pump_until(app, lambda: not app.controller.writes.loading, "the writes listed")
+    pump_until(app, lambda: not app.controller.writes.listed.loading, "the writes listed")
     spin(app, 0.3)
     assert tab.message.cget("text").startswith("Nothing written yet")
     assert _fits(tab.message), tab.message.cget("text")

@@ -142,7 +142,7 @@ def test_write_sends_the_replanned_plans_and_marks_refused_rows(parts):
 def test_write_events_mark_rows_and_list_the_writes(parts, monkeypatch):
     writes, engine, session, posted, marks, _st = parts
     summary = WriteSummary("w1", time.time(), "tags", {}, (OUT,), "finished", {"written": 1})
-    monkeypatch.setattr("ui.writes.list_writes", lambda: (summary,))
+    monkeypatch.setattr("ui.write_list.list_writes", lambda: (summary,))
     _read(writes, engine, [plan("/m/a.mp3", rows=((0, 1),))])
     writes.write()
     write_id = engine.batches[-1].batch_id
@@ -152,13 +152,13 @@ def test_write_events_mark_rows_and_list_the_writes(parts, monkeypatch):
     assert marks == [((MATCH, 3, 1), WRITTEN)]
     writes.on_event(finished(write_id, {"written": 1}, 1))
     assert writes.run.stage is Stage.RESULT and writes.run.write_id == write_id
-    assert writes.loading  # the list of writes is being read again
+    assert writes.listed.loading  # the list of writes is being read again
     for thread in session.threads:
         thread.join(5)
     for call in posted:
         call()
-    assert writes.writes == (summary,) and not writes.loading
-    assert writes.last_undoable() is summary
+    assert writes.listed.writes == (summary,) and not writes.listed.loading
+    assert writes.listed.last_undoable() is summary
 
 
 def test_a_preview_shown_again_is_read_again_only_when_a_file_changed(parts):
@@ -247,12 +247,12 @@ def test_nothing_starts_while_a_batch_matches_or_a_write_runs(parts):
 def test_undo_last_names_the_newest_write_with_files_to_put_back(parts):
     writes, engine, *_ = parts
     stamp = time.time()
-    writes.writes = (
+    writes.listed.writes = (
         WriteSummary("w3", stamp, "tags", {}, (OUT,), "undone", {"restored": 2}),
         WriteSummary("w2", stamp, "tags", {}, (OUT,), "finished", {"refused": 1}),
         WriteSummary("w1", stamp, "tags", {}, (OUT,), "running", {"pending": 1}),
     )
-    assert writes.last_undoable().write_id == "w1"  # killed mid-write: still undoable
+    assert writes.listed.last_undoable().write_id == "w1"  # killed mid-write: still undoable
     assert writes.undo()
     assert engine.calls[-1] == ("undo", "w1")
     assert writes.run.kind is RunKind.UNDO and writes.run.write_id == "w1"

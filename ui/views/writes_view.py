@@ -8,7 +8,7 @@ A row says what the write did and whether it still holds (`WriteSummary.did` and
 `holds`, which `cratematch writes` prints too), "—" for a library write recorded before
 the journal kept its tracks.
 
-It renders `writes.writes` (listed on a thread by ui/writes.py); Undo asks first, then
+It renders `writes.listed` (listed on a thread by ui/write_list.py); Undo asks first, then
 starts the undo and opens the dialog that shows its progress and result.
 """
 
@@ -118,7 +118,7 @@ class WritesView(ctk.CTkFrame):
             font=font("small"), text_color=MUTED, anchor="w",
         ).grid(row=0, column=1, sticky="ew", padx=GAP)  # fmt: skip
         self.refresh_button = ctk.CTkButton(head, text="Refresh", width=90, height=28,
-                                            command=writes.refresh_writes, **SECONDARY)  # fmt: skip
+                                            command=writes.listed.refresh, **SECONDARY)  # fmt: skip
         self.refresh_button.grid(row=0, column=2)
         self.running = ctk.CTkFrame(self, corner_radius=8)
         self.running.grid_columnconfigure(0, weight=1)
@@ -172,36 +172,37 @@ class WritesView(ctk.CTkFrame):
             self.running.grid(row=1, column=0, sticky="ew", pady=(GAP, 0))
         else:
             self.running.grid_remove()
-        if writes.writes is not self._listed:
-            self._listed = writes.writes
+        listed = writes.listed
+        if listed.writes is not self._listed:
+            self._listed = listed.writes
             selected = self.tree.selection()
             self.tree.delete(*self.tree.get_children(""))
             going = run.write_id if run is not None and not run.over else ""
-            for summary in writes.writes:
+            for summary in listed.writes:
                 values = write_row(summary, running=summary.write_id == going)
                 self.tree.insert("", "end", iid=summary.write_id, values=values)
             keep = [iid for iid in selected if self.tree.exists(iid)]
-            if not keep and writes.writes:
-                keep = [writes.writes[0].write_id]  # the newest, so its details show
+            if not keep and listed.writes:
+                keep = [listed.writes[0].write_id]  # the newest, so its details show
             if keep:
                 self.tree.selection_set(keep)
             self._show_detail()
-        if writes.writes_error:
-            self.message.configure(text=writes.writes_error, text_color=WARN)
-        elif writes.loading and not writes.writes:
+        if listed.error:
+            self.message.configure(text=listed.error, text_color=WARN)
+        elif listed.loading and not listed.writes:
             self.message.configure(text="Reading the writes…", text_color=MUTED)
-        elif not writes.writes:
+        elif not listed.writes:
             self.message.configure(text="Nothing written yet: after a batch, use Write tags… "
                                    "(Ctrl+T) or To library ▾ under the results.",
                                    text_color=MUTED)  # fmt: skip
         else:
-            self.message.configure(text=f"{plural(len(writes.writes), 'write')}",
+            self.message.configure(text=f"{plural(len(listed.writes), 'write')}",
                                    text_color=MUTED)  # fmt: skip
         idle = not writes.blocked()
-        last = writes.last_undoable()
+        last = listed.last_undoable()
         self._enable(self.undo_last_button, idle and last is not None)
-        self._enable(self.undo_selected_button, idle and bool(writes.writes))
-        self._enable(self.folder_button, bool(writes.writes))
+        self._enable(self.undo_selected_button, idle and bool(listed.writes))
+        self._enable(self.folder_button, bool(listed.writes))
 
     def _rewrap(self, event: Any) -> None:
         # wraplength is in unscaled units (customtkinter scales it), event.width in pixels
@@ -227,10 +228,10 @@ class WritesView(ctk.CTkFrame):
         selection = self.tree.selection()
         if not selection:
             return None
-        return next((w for w in self.writes.writes if w.write_id == selection[0]), None)
+        return self.writes.listed.find(selection[0])
 
     def ask_undo_last(self) -> None:
-        self.ask_undo(self.writes.last_undoable())
+        self.ask_undo(self.writes.listed.last_undoable())
 
     def ask_undo(self, summary: WriteSummary | None) -> None:
         if summary is None:
@@ -263,7 +264,8 @@ class WritesView(ctk.CTkFrame):
             self.show_run()
 
     def _open_folder(self) -> None:
-        summary = self.selected() or (self.writes.writes[0] if self.writes.writes else None)
+        listed = self.writes.listed.writes
+        summary = self.selected() or (listed[0] if listed else None)
         if summary is not None and summary.target != TAGS and summary.options.get("library"):
             self.open_folder(Path(str(summary.options["library"])).parent)  # the library's
         elif summary is not None and summary.sources:
