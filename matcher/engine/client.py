@@ -15,13 +15,13 @@
 Each method sends one typed command (matcher.engine.messages: `start` sends Start,
 `resume_batch` ResumeFromJournal, `Batch.pause/resume/cancel` Pause/Continue/Cancel,
 `review` Review, `plan_tags/write_tags/undo_write` StartFiles, `plan_library/
-write_library` StartLibrary, `close` Shutdown) and the host answers with events. The host is spawned
-(never forked) when the Engine is made, so parsing, writing and matching never run in
-the caller; a window stays responsive by draining `events()` with a small timeout. The
-command line, which only follows its batch, runs the same host on a thread of its own
-process instead (`in_process`); its workers are processes either way.
-Events are routed to their batch's inbox, so several `Batch` objects can share one
-engine.
+write_library` StartLibrary (those five in engine/write_calls.py), `close` Shutdown)
+and the host answers with events. The host is spawned (never forked) when the Engine
+is made, so parsing, writing and matching never run in the caller; a window stays
+responsive by draining `events()` with a small timeout. The command line, which only
+follows its batch, runs the same host on a thread of its own process instead
+(`in_process`); its workers are processes either way. Events are routed to their
+batch's inbox, so several `Batch` objects can share one engine.
 """
 
 from __future__ import annotations
@@ -33,23 +33,16 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from matcher.config import EngineConfig
 from matcher.engine import messages
 from matcher.engine.batch_spec import BatchSpec
 from matcher.engine.events import BatchCancelled, BatchFinished, EngineError, Event
 from matcher.engine.processes import HostThread, host_process
+from matcher.engine.write_calls import WriteBackCalls
 from matcher.model import PlaylistRef
-
-if TYPE_CHECKING:  # write-back loads on first use: a matching caller never needs it
-    from matcher.engine.file_run import FileRunSpec
-    from matcher.engine.library_run import LibraryRunSpec
-    from matcher.writeback.libraries.plan import LibraryPlan
-    from matcher.writeback.plan import FilePlan
-    from matcher.writeback.targets import WriteOptions
 
 __all__ = ["Batch", "Engine", "new_batch_id"]
 
@@ -61,12 +54,7 @@ def new_batch_id() -> str:
     return time.strftime("%Y%m%d-%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
-def _absolute(out_dirs: Iterable[str | Path]) -> tuple[str, ...]:
-    """Output folders as the engine's runs name them (absolute, `~` expanded)."""
-    return tuple(str(Path(d).expanduser().absolute()) for d in out_dirs)
-
-
-class Engine:
+class Engine(WriteBackCalls):
     """Owns one engine host (a process, or a thread with `in_process`). Close it (or use
     `with`) when done."""
 
@@ -166,103 +154,11 @@ class Engine:
             self._batches[batch_id] = Batch(self, batch_id)
         self._send(messages.Review(batch_id, playlist_id, entry_index, catalog_id))
 
-    # -- write-back --------------------------------------------------------------------
-
-    def plan_tags(
-        self, out_dirs: Iterable[str | Path], options: WriteOptions | None = None
-    ) -> Batch:
-        """Read the audio files that the results in `out_dirs` (batches' or playlists'
-        output folders) propose values for. FilesPlanned events carry each file's plan;
-        `tag_changes.csv` lands in each folder (the final event's summary_path)."""
-        from matcher.engine.file_run import FileRunSpec
-        from matcher.writeback.jobs import Action
-        from matcher.writeback.targets import WriteOptions
-
-        spec = FileRunSpec(new_batch_id(), Action.READ, _absolute(out_dirs),
-                           options or WriteOptions())  # fmt: skip
-        return self._start_files(spec)
-
-    def write_tags(
-        self,
-        plans: Sequence[FilePlan],
-        options: WriteOptions | None = None,
-        out_dirs: Iterable[str | Path] = (),
-    ) -> Batch:
-        """Write the changes of `plans` (a plan run's, as approved) into the files. The
-        batch id is the write's id: `undo_write(batch.batch_id)` puts every file back.
-        `out_dirs`, the folders the plans were read from: a review decision that changed
-        their results since then fails the write (DecisionsChanged) before any file."""
-        from matcher.engine.file_run import FileRunSpec
-        from matcher.writeback.jobs import Action
-        from matcher.writeback.targets import WriteOptions
-
-        spec = FileRunSpec(
-            new_batch_id(),
-            Action.WRITE,
-            _absolute(out_dirs),
-            options=options or WriteOptions(),
-            plans=tuple(p.slim() for p in plans),
-        )
-        return self._start_files(spec)
-
-    def undo_write(self, write_id: str = "", *, force: bool = False) -> Batch:
-        """Restore every file of a write (by default the newest one not undone yet) byte
-        for byte; FilesWritten events carry each file's outcome. A write into a DJ
-        library is undone from its backup (refused while the app runs, and when the
-        library changed since the write, EngineError.may_force, unless `force`)."""
-        from matcher.engine.file_run import FileRunSpec
-        from matcher.writeback.jobs import Action
-
-        spec = FileRunSpec(new_batch_id(), Action.RESTORE, write_id=write_id, force=force)
-        return self._start_files(spec)
-
-    def plan_library(
-        self,
-        app: str,
-        out_dirs: Iterable[str | Path],
-        options: WriteOptions | None = None,
-        library: str | Path = "",
-    ) -> Batch:
-        """Plan writing the results in `out_dirs` into `app`'s library ("rekordbox",
-        "traktor", "serato"): `library` (by default, where the app keeps it on this
-        computer) is read and nothing is written. LibraryPlanned carries the plan."""
-        from matcher.engine.library_run import LibraryAction, LibraryRunSpec
-        from matcher.writeback.targets import WriteOptions
-
-        where = str(Path(library).expanduser().absolute()) if library else ""
-        spec = LibraryRunSpec(new_batch_id(), LibraryAction.READ, app, where,
-                              _absolute(out_dirs), options or WriteOptions())  # fmt: skip
-        return self._start_library(spec)
-
-    def write_library(
-        self,
-        plan: LibraryPlan,
-        options: WriteOptions | None = None,
-        out_dirs: Iterable[str | Path] = (),
-    ) -> Batch:
-        """Write `plan` (a LibraryPlanned's, its FilePlans re-planned as approved) into its
-        library, after a backup. The batch id is the write's id, for `undo_write`.
-        `out_dirs` as for `write_tags`."""
-        from matcher.engine.library_run import LibraryAction, LibraryRunSpec
-        from matcher.writeback.targets import WriteOptions
-
-        slim = tuple(p.slim() for p in plan.plans)
-        spec = LibraryRunSpec(
-            new_batch_id(), LibraryAction.WRITE, plan.app, plan.library, _absolute(out_dirs),
-            options=options or WriteOptions(), plan=replace(plan, plans=slim),
-        )  # fmt: skip
-        return self._start_library(spec)
-
-    def _start_files(self, spec: FileRunSpec) -> Batch:
-        batch = Batch(self, spec.run_id)
-        self._batches[spec.run_id] = batch
-        self._commands.put(messages.StartFiles(spec))
-        return batch
-
-    def _start_library(self, spec: LibraryRunSpec) -> Batch:
-        batch = Batch(self, spec.run_id)
-        self._batches[spec.run_id] = batch
-        self._commands.put(messages.StartLibrary(spec))
+    def _start_run(self, run_id: str, command: messages.Command) -> Batch:
+        """A write-back run's Batch (`WriteBackCalls`), its command sent."""
+        batch = Batch(self, run_id)
+        self._batches[run_id] = batch
+        self._commands.put(command)
         return batch
 
     def batch(self, batch_id: str) -> Batch:
