@@ -41,7 +41,8 @@ from matcher.engine.events import (
 )
 from matcher.engine.messages import FileChunk, FilesDone
 from matcher.engine.pool import WorkerPool
-from matcher.writeback.decisions import check_decisions
+from matcher.writeback.decisions import CHANGED_SINCE_PLAN, results_changed
+from matcher.writeback.errors import DecisionsChanged
 from matcher.writeback.jobs import Action, FileJob, JobDone
 from matcher.writeback.plan import TAG_CHANGES, FilePlan, PlanStatus, plan_file, write_tag_changes
 from matcher.writeback.records import (
@@ -166,8 +167,13 @@ class FileRun(ChunkedRun):
         return jobs
 
     def _write_jobs(self) -> dict[int, list[FileJob]]:
-        if self.spec.out_dirs and self.results is not None:  # nothing begun, nothing written
-            check_decisions(self.results, self.spec.out_dirs, self.spec.options, self.spec.plans)
+        spec, results = self.spec, self.results
+        if (
+            spec.out_dirs
+            and results is not None
+            and results_changed(results, spec.out_dirs, spec.options, spec.plans)
+        ):  # nothing begun, nothing written
+            raise DecisionsChanged(CHANGED_SINCE_PLAN)
         seen = {p.target.group: p.target for p in self.spec.plans}
         self.groups = [_Group(g, t.playlist, t.out_dir, deque()) for g, t in sorted(seen.items())]
         self.journal.begin(

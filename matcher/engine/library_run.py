@@ -48,8 +48,13 @@ from matcher.engine.events import (
 )
 from matcher.engine.library_steps import Cancelled, Control, StepJournal
 from matcher.errors import CrateMatchError
-from matcher.writeback.decisions import check_decisions
-from matcher.writeback.errors import LibraryBusy, LibraryChanged, LibraryWriteError
+from matcher.writeback.decisions import CHANGED_SINCE_PLAN, results_changed
+from matcher.writeback.errors import (
+    DecisionsChanged,
+    LibraryBusy,
+    LibraryChanged,
+    LibraryWriteError,
+)
 from matcher.writeback.libraries import (
     LIBRARY_TARGETS,
     LibraryPlan,
@@ -220,7 +225,9 @@ class LibraryRun:
 
             options = gathered_with(plan.app, replace(spec.options, target=plan.app))
             with History.open() as history:
-                check_decisions(history, spec.out_dirs, options, plan.plans, catalog_files=True)
+                if results_changed(history, spec.out_dirs, options, plan.plans,
+                                   catalog_files=True):  # fmt: skip
+                    raise DecisionsChanged(CHANGED_SINCE_PLAN)
         stoppable = plan.app != "serato"
         with StepJournal(self._journal(), self.batch_id, self.control, names, stoppable) as journal:
             write_id = write_plan(plan, spec.options, journal)

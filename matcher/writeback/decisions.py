@@ -7,7 +7,7 @@ row stands for, or whether it is written at all; the plan would write the old de
 So before writing, the caller gathers again (the journal only: no audio file is read, a
 fraction of a plan run) and compares what each file is decided to be: if anything
 differs, it plans again rather than write. The engine's write runs check once more as
-they begin (`check_decisions`), so a decision sent after Write was pressed is not
+they begin (DecisionsChanged), so a decision sent after Write was pressed is not
 written over either.
 
     plans ──decisions()──▶ {(file, track, status, rows, conflict)} ◀── gather() now
@@ -18,11 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from matcher.writeback.errors import DecisionsChanged
 from matcher.writeback.plan import FilePlan
 from matcher.writeback.targets import FileTarget, Results, WriteOptions, gather
 
-__all__ = ["CHANGED_SINCE_PLAN", "Decision", "check_decisions", "decisions", "results_changed"]
+__all__ = ["CHANGED_SINCE_PLAN", "Decision", "decisions", "results_changed"]
 
 CHANGED_SINCE_PLAN = (
     "a review decision changed these results after the files were planned: nothing "
@@ -53,16 +52,3 @@ def results_changed(
     made (gathered as the plan was: the same options, `catalog_files` for a library)."""
     now = gather(results, out_dirs, options, catalog_files=catalog_files)
     return decisions(now.targets) != decisions(p.target for p in planned)
-
-
-def check_decisions(
-    results: Results,
-    out_dirs: Sequence[str | Path],
-    options: WriteOptions,
-    planned: Iterable[FilePlan],
-    *,
-    catalog_files: bool = False,
-) -> None:
-    """Raise DecisionsChanged when `results_changed`: a write about to begin."""
-    if results_changed(results, out_dirs, options, planned, catalog_files=catalog_files):
-        raise DecisionsChanged(CHANGED_SINCE_PLAN)
