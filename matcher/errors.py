@@ -28,6 +28,8 @@ CrateMatchError
  │    └── ProviderResponseError an answer we cannot use (malformed JSON, odd status)
  ├── WriteError                 tags could not be written as asked (writeback/errors.py)
  │    ├── FileRefused           one file was left as it was: `reason` says why
+ │    ├── DecisionsChanged      a review decision changed the results after the plan:
+ │    │                         nothing written (writeback/decisions.py)
  │    ├── WriteJournalError     the writes journal cannot be used
  │    │    └── WriteJournalDamaged  damaged or not a journal: rebuild it
  │    └── LibraryWriteError     a DJ library was not written or restored (one line why)
