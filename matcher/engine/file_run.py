@@ -41,6 +41,7 @@ from matcher.engine.events import (
 )
 from matcher.engine.messages import FileChunk, FilesDone
 from matcher.engine.pool import WorkerPool
+from matcher.model import MatchResult, MatchStatus
 from matcher.writeback.decisions import CHANGED_SINCE_PLAN, results_changed
 from matcher.writeback.errors import DecisionsChanged
 from matcher.writeback.jobs import Action, FileJob, JobDone
@@ -60,12 +61,15 @@ from matcher.writeback.targets import (
     Results,
     WriteOptions,
     gather,
+    resolve_sources,
 )
 from matcher.writeback.undo_journal import WriteJournal
 
-__all__ = ["LEFT_OUT", "FileRun", "FileRunSpec"]
+__all__ = ["DECIDED_DURING_WRITE", "LEFT_OUT", "FileRun", "FileRunSpec"]
 
 LEFT_OUT = "left out: "  # BatchFinished.counts keys for rows a plan left out, by why
+# why a file a review decision changed during its write was left as it was
+DECIDED_DURING_WRITE = "a review decision changed its row during the write: left as it was"
 _DIED = "a worker died twice on this file (exit code {})"
 
 
@@ -113,6 +117,7 @@ class FileRun(ChunkedRun):
         self.skipped: dict[str, int] = {}
         self._by_id: dict[int, _Group] = {}
         self._decided: list[FilePlan] = []  # read: refused before reading (conflicts)
+        self._sources: dict[tuple[str, int], int] = {}  # write: (batch, playlist) -> group
         self._busy_s = 0.0
 
     # -- beginning -------------------------------------------------------------------
@@ -174,6 +179,9 @@ class FileRun(ChunkedRun):
             and results_changed(results, spec.out_dirs, spec.options, spec.plans)
         ):  # nothing begun, nothing written
             raise DecisionsChanged(CHANGED_SINCE_PLAN)
+        if spec.out_dirs and results is not None:  # groups as the plan run numbered them
+            sources = resolve_sources(results, spec.out_dirs)
+            self._sources = {(s.batch_id, s.playlist_id): g for g, s in enumerate(sources)}
         seen = {p.target.group: p.target for p in self.spec.plans}
         self.groups = [_Group(g, t.playlist, t.out_dir, deque()) for g, t in sorted(seen.items())]
         self.journal.begin(
@@ -235,6 +243,39 @@ class FileRun(ChunkedRun):
             group.started = True
             self.emit(PlaylistStarted, playlist_id=group.group_id, name=group.name,
                       total=group.total)  # fmt: skip
+
+    def decided(self, batch_id: str, playlist_id: int, result: MatchResult) -> None:
+        """A review decision (`result`, as decided) on a row of the results this write
+        came from: a file the row names that no worker has been sent yet, and that it no
+        longer matches to the planned track, is left as it is (refused, saying why); one
+        being written meanwhile is written, and the write's undo puts it back."""
+        group_id = self._sources.get((batch_id, playlist_id))
+        if self.spec.action is not Action.WRITE or self.over or group_id is None:
+            return
+        row = (group_id, result.entry.entry_index)
+        now = (
+            result.best.track.catalog_id
+            if result.status is MatchStatus.MATCHED and result.best
+            else ""
+        )
+
+        def changed(job: FileJob) -> bool:
+            target = self.plans[job.index].target
+            return row in target.rows and target.catalog_id != now
+
+        for group in self.groups:
+            dropped = [j for j in group.pending if changed(j)]
+            if not dropped:
+                continue
+            group.pending = deque(j for j in group.pending if j not in dropped)
+            why, done = DECIDED_DURING_WRITE, []
+            for job in dropped:
+                self.journal.record_other(self.write_id, path=job.path, state=RecordState.REFUSED,
+                                          reason=why, changes=job.changes)  # fmt: skip
+                outcome = FileOutcome(job.path, FileStatus.REFUSED, why, job.changes)
+                done.append(JobDone(job.index, outcome=outcome))
+            self._record(group, done)
+        self._maybe_finish()
 
     def _message(self, chunk: OpenChunk) -> FileChunk:
         return FileChunk(chunk.chunk_id, self.spec.action, chunk.items, self.write_id,

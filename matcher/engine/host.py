@@ -215,6 +215,9 @@ class _Host:
             )
             if run is not None:
                 run.reviewed(playlist_id, result)
+            decided = getattr(self.current, "decided", None)  # a FileRun: a write going on
+            if decided is not None:
+                decided(batch_id, playlist_id, result)
             emit(ResultEdited, playlist_id=playlist_id, result=result, out_dir=str(folder or ""))
         except CrateMatchError as err:
             emit(EngineError, message=f"could not save the review: {err}")

@@ -33,6 +33,7 @@ from matcher.engine.events import (
     PlaylistProgress,
     ResultEdited,
 )
+from matcher.engine.file_run import DECIDED_DURING_WRITE
 from matcher.engine.history import History
 from matcher.writeback import FileStatus, WriteJournal
 from matcher.writeback.decisions import CHANGED_SINCE_PLAN
@@ -270,6 +271,40 @@ def test_pause_holds_back_writes_until_resume(matched):
     assert any(isinstance(e, BatchResumed) for e in events[paused_at:])
     final = events[-1]
     assert isinstance(final, BatchFinished) and final.counts == {"written": 800}
+
+
+def test_a_decision_during_a_write_leaves_the_files_not_yet_written(matched):
+    """While a write is paused, the user marks the last planned file's row "not in the
+    catalog" and confirms another row's match as it is: the first file is left as it is
+    (refused, saying why, recorded); the confirmed one and all others are written."""
+    library, out, engine = matched(400, broken=False)
+    plans = plan(engine, out)
+    with History.open() as history:
+        (source,) = resolve_sources(history, [out])
+    rejected, confirmed = plans[-1], plans[-2]
+    before = snapshot([Path(rejected.path)])
+    batch = engine.write_tags(plans, OVERWRITE, [out])
+    events: list[Event] = []
+    collect_until(batch, lambda ev: written(ev) >= 1, into=events)
+    batch.pause()
+    collect_until(batch, lambda ev: any(isinstance(e, BatchPaused) for e in ev), into=events)
+    assert batch.final is None, "the write ended before it could be paused"
+    engine.review(source.batch_id, source.playlist_id, rejected.target.rows[0][1], None)
+    engine.review(source.batch_id, source.playlist_id, confirmed.target.rows[0][1],
+                  confirmed.target.catalog_id)  # fmt: skip
+    batch.resume()  # the host takes the decisions first: commands go in order
+    collect(batch, into=events)
+
+    final = events[-1]
+    assert isinstance(final, BatchFinished) and final.ok
+    assert final.counts == {"written": 399, "refused": 1}
+    by_path = {o.path: o for o in outcomes(events)}
+    assert by_path[rejected.path].status is FileStatus.REFUSED
+    assert by_path[rejected.path].reason == DECIDED_DURING_WRITE
+    assert by_path[confirmed.path].status is FileStatus.WRITTEN
+    assert snapshot([Path(rejected.path)]) == before
+    with WriteJournal() as journal:
+        assert journal.write(batch.batch_id).counts == counted(written=399, refused=1)
 
 
 def test_cancel_of_a_2000_file_write_lands_and_undo_restores_all(matched):
