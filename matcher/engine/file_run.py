@@ -173,14 +173,10 @@ class FileRun(ChunkedRun):
 
     def _write_jobs(self) -> dict[int, list[FileJob]]:
         spec, results = self.spec, self.results
-        if (
-            spec.out_dirs
-            and results is not None
-            and results_changed(results, spec.out_dirs, spec.options, spec.plans)
-        ):  # nothing begun, nothing written
-            raise DecisionsChanged(CHANGED_SINCE_PLAN)
-        if spec.out_dirs and results is not None:  # groups as the plan run numbered them
-            sources = resolve_sources(results, spec.out_dirs)
+        if spec.out_dirs and results is not None:
+            if results_changed(results, spec.out_dirs, spec.options, spec.plans):
+                raise DecisionsChanged(CHANGED_SINCE_PLAN)  # nothing begun, nothing written
+            sources = resolve_sources(results, spec.out_dirs)  # numbered as the plan run did
             self._sources = {(s.batch_id, s.playlist_id): g for g, s in enumerate(sources)}
         seen = {p.target.group: p.target for p in self.spec.plans}
         self.groups = [_Group(g, t.playlist, t.out_dir, deque()) for g, t in sorted(seen.items())]
