@@ -42,7 +42,7 @@ from matcher.engine.events import (
 from matcher.engine.messages import FileChunk, FilesDone
 from matcher.engine.pool import WorkerPool
 from matcher.model import MatchResult, MatchStatus
-from matcher.writeback.decisions import CHANGED_SINCE_PLAN, results_changed
+from matcher.writeback.decisions import CHANGED_SINCE_PLAN, decided_otherwise
 from matcher.writeback.errors import DecisionsChanged
 from matcher.writeback.jobs import Action, FileJob, JobDone
 from matcher.writeback.plan import TAG_CHANGES, FilePlan, PlanStatus, plan_file, write_tag_changes
@@ -61,7 +61,6 @@ from matcher.writeback.targets import (
     Results,
     WriteOptions,
     gather,
-    resolve_sources,
 )
 from matcher.writeback.undo_journal import WriteJournal
 
@@ -173,11 +172,12 @@ class FileRun(ChunkedRun):
 
     def _write_jobs(self) -> dict[int, list[FileJob]]:
         spec, results = self.spec, self.results
-        if spec.out_dirs and results is not None:
-            if results_changed(results, spec.out_dirs, spec.options, spec.plans):
+        if spec.out_dirs and results is not None:  # gathered once: decisions and groups
+            now = gather(results, spec.out_dirs, spec.options)
+            if decided_otherwise(now, spec.plans):
                 raise DecisionsChanged(CHANGED_SINCE_PLAN)  # nothing begun, nothing written
-            sources = resolve_sources(results, spec.out_dirs)  # numbered as the plan run did
-            self._sources = {(s.batch_id, s.playlist_id): g for g, s in enumerate(sources)}
+            self._sources = {(s.batch_id, s.playlist_id): g  # numbered as the plan run did
+                             for g, s in enumerate(now.playlists)}  # fmt: skip
         seen = {p.target.group: p.target for p in self.spec.plans}
         self.groups = [_Group(g, t.playlist, t.out_dir, deque()) for g, t in sorted(seen.items())]
         self.journal.begin(
@@ -260,10 +260,13 @@ class FileRun(ChunkedRun):
             return row in target.rows and target.catalog_id != now
 
         for group in self.groups:
-            dropped = [j for j in group.pending if changed(j)]
+            kept: deque[FileJob] = deque()
+            dropped: list[FileJob] = []
+            for job in group.pending:
+                (dropped if changed(job) else kept).append(job)
             if not dropped:
                 continue
-            group.pending = deque(j for j in group.pending if j not in dropped)
+            group.pending = kept
             why, done = DECIDED_DURING_WRITE, []
             for job in dropped:
                 self.journal.record_other(self.write_id, path=job.path, state=RecordState.REFUSED,

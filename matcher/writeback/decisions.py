@@ -19,9 +19,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from matcher.writeback.plan import FilePlan
-from matcher.writeback.targets import FileTarget, Results, WriteOptions, gather
+from matcher.writeback.targets import FileTarget, Gathered, Results, WriteOptions, gather
 
-__all__ = ["CHANGED_SINCE_PLAN", "Decision", "decisions", "results_changed"]
+__all__ = ["CHANGED_SINCE_PLAN", "Decision", "decided_otherwise", "decisions", "results_changed"]
 
 CHANGED_SINCE_PLAN = (
     "a review decision changed these results after the files were planned: nothing "
@@ -50,5 +50,10 @@ def results_changed(
 ) -> bool:
     """Whether the results of `out_dirs` now decide otherwise than when `planned` was
     made (gathered as the plan was: the same options, `catalog_files` for a library)."""
-    now = gather(results, out_dirs, options, catalog_files=catalog_files)
+    return decided_otherwise(gather(results, out_dirs, options, catalog_files=catalog_files),
+                             planned)  # fmt: skip
+
+
+def decided_otherwise(now: Gathered, planned: Iterable[FilePlan]) -> bool:
+    """Whether results gathered now decide otherwise than when `planned` was made."""
     return decisions(now.targets) != decisions(p.target for p in planned)
