@@ -12,6 +12,7 @@ lookups at all: "not applicable", never 0 %.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, TypeVar
 
 from matcher.matching.provider import Provider, Query
@@ -63,6 +64,9 @@ class MeteredProvider(Provider):
 
     def plan(self, reading: EntryReading, preset: Preset) -> tuple[Query, ...]:
         return self.inner.plan(reading, preset)
+
+    def reading(self) -> AbstractContextManager[None]:
+        return self.inner.reading()
 
     def close(self) -> None:
         self.inner.close()

@@ -31,6 +31,7 @@ import os
 import signal
 import time
 import traceback
+from contextlib import nullcontext
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -135,15 +136,16 @@ def worker_main(
 def _match_chunk(message: Chunk, provider: MeteredProvider | None, preset: Preset) -> ChunkDone:
     started = time.perf_counter()
     results = []
-    for entry in message.entries:
-        try:
-            if provider is None:
-                raise CrateMatchError("this worker has no catalog open")
-            result = match_entry(entry, provider, preset)
-        except Exception as err:  # noqa: BLE001 - one bad entry must not stop the batch
-            result = _error_result(entry, provider.name if provider else "", err)
-        stamp = file_stamp(entry) if entry.location else None
-        results.append(replace(result, file_stamp=stamp) if stamp else result)
+    with provider.reading() if provider is not None else nullcontext():
+        for entry in message.entries:
+            try:
+                if provider is None:
+                    raise CrateMatchError("this worker has no catalog open")
+                result = match_entry(entry, provider, preset)
+            except Exception as err:  # noqa: BLE001 - one bad entry must not stop the batch
+                result = _error_result(entry, provider.name if provider else "", err)
+            stamp = file_stamp(entry) if entry.location else None
+            results.append(replace(result, file_stamp=stamp) if stamp else result)
     busy = time.perf_counter() - started
     counters = provider.counters.take() if provider is not None else {}
     cache = provider.take_cache() if provider is not None else {}

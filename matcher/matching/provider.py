@@ -8,6 +8,7 @@ not a query language), so each provider turns them into what its backend underst
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -97,6 +98,11 @@ class Provider(ABC):
         from matcher.matching.query import plan  # matcher.matching.query imports this module
 
         return plan(reading, preset)
+
+    def reading(self) -> AbstractContextManager[None]:
+        """A run of lookups (a worker's chunk) that may share one view of the catalog: a
+        local catalog then locks its file once for the run instead of once per query."""
+        return nullcontext()
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

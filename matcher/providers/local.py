@@ -11,6 +11,7 @@ only the others are looked up.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 
@@ -123,6 +124,9 @@ class LocalCatalog(Provider):
     def by_isrc(self, isrc: str) -> list[CatalogTrack]:
         self.counters.queries += 1
         return self.store.by_isrc(isrc)
+
+    def reading(self) -> AbstractContextManager[None]:
+        return self.store.reading()
 
     def close(self) -> None:
         self.store.close()
