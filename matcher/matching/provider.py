@@ -8,6 +8,7 @@ not a query language), so each provider turns them into what its backend underst
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -92,12 +93,13 @@ class Provider(ABC):
     @abstractmethod
     def by_isrc(self, isrc: str) -> list[CatalogTrack]: ...
 
-    def plan(self, reading: EntryReading, preset: Preset) -> tuple[Query, ...]:
-        """The text queries to run for an entry, most specific first. Online catalogs
-        override this: each request costs time and rate limit, so they ask less."""
-        from matcher.matching.query import plan  # matcher.matching.query imports this module
+    def plan(self, reading: EntryReading, preset: Preset) -> Iterable[Query]:
+        """The text queries to run for an entry, most specific first, built as they are
+        asked for. Online catalogs override this: each request costs time and rate limit,
+        so they ask less."""
+        from matcher.matching.query import planned  # matcher.matching.query imports this module
 
-        return plan(reading, preset)
+        return planned(reading, preset)
 
     def reading(self) -> AbstractContextManager[None]:
         """A run of lookups (a worker's chunk) that may share one view of the catalog: a

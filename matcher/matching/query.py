@@ -18,14 +18,14 @@ answers a trigram query with nothing; online catalogs take the first few word qu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from matcher.matching.normalize import GENERIC_ARTISTS
 from matcher.matching.presets import Preset
 from matcher.matching.provider import Query
 from matcher.matching.readings import EntryReading
 
-__all__ = ["TYPO_QUERY_FROM", "plan"]
+__all__ = ["TYPO_QUERY_FROM", "plan", "planned"]
 
 # Presets allowing this many word queries also get the trigram query, after them (`fast`,
 # which stops at two, goes without). It comes on top of `max_queries`, as identifier
@@ -48,35 +48,47 @@ def _significant(words: Sequence[str]) -> tuple[str, ...]:
 def plan(entry: EntryReading, preset: Preset) -> tuple[Query, ...]:
     """The text queries for an entry, in the order to run them: at most `max_queries`
     word queries, then the trigram query (see `TYPO_QUERY_FROM`)."""
-    queries: list[Query] = []
+    return tuple(planned(entry, preset))
+
+
+def planned(entry: EntryReading, preset: Preset) -> Iterator[Query]:
+    """`plan`, one query at a time: seven entries in ten of the stress playlist are
+    settled by their first query, and building only that one costs 5 µs against 26 µs
+    for the whole plan."""
     primary = entry.primary
     title_words = tuple(primary.title.split())
-    artist_words = tuple([w for a in primary.artists[:2] for w in a.split()])
+    seen: set[Query] = set()
+    for query in _word_queries(entry, title_words):
+        if len(seen) >= preset.max_queries:
+            break
+        if query not in seen:
+            seen.add(query)
+            yield query
+    if title_words and preset.max_queries >= TYPO_QUERY_FROM:
+        artist_words = tuple([w for a in primary.artists[:2] for w in a.split()])
+        yield Query("trigram", title_words, artist_words, mode="trigram")
+
+
+def _word_queries(entry: EntryReading, title_words: tuple[str, ...]) -> Iterator[Query]:
+    primary = entry.primary
     for reading in entry.readings[:2]:
         if reading.artists and reading.title and reading.artists[0] not in GENERIC_ARTISTS:
-            queries.append(
-                Query(
-                    "title+artist", tuple(reading.title.split()), tuple(reading.artists[0].split())
-                )
+            yield Query(
+                "title+artist", tuple(reading.title.split()), tuple(reading.artists[0].split())
             )
     if title_words:
-        queries.append(Query("title", title_words))
+        yield Query("title", title_words)
     if primary.artists and title_words and primary.artists[0] not in GENERIC_ARTISTS:
-        queries.append(
-            Query(
-                "artist+any-title",
-                _significant(title_words),
-                tuple(primary.artists[0].split()),
-                mode="artist+any",
-            )
+        yield Query(
+            "artist+any-title",
+            _significant(title_words),
+            tuple(primary.artists[0].split()),
+            mode="artist+any",
         )
     for reading in entry.readings[1:2]:
         if reading.title and reading.title != primary.title:
-            queries.append(Query("title", tuple(reading.title.split())))
+            yield Query("title", tuple(reading.title.split()))
+    artist_words = tuple([w for a in primary.artists[:2] for w in a.split()])
     loose = _significant(title_words + artist_words)
     if loose:
-        queries.append(Query("any-word", loose, mode="any"))
-    unique = list(dict.fromkeys(queries))[: preset.max_queries]
-    if title_words and preset.max_queries >= TYPO_QUERY_FROM:
-        unique.append(Query("trigram", title_words, artist_words, mode="trigram"))
-    return tuple(unique)
+        yield Query("any-word", loose, mode="any")

@@ -78,7 +78,7 @@ def test_the_default_plan_is_the_local_plan():
             return []
 
     for preset in PRESETS.values():
-        assert Plain().plan(DASHED, preset) == plan(DASHED, preset)
+        assert tuple(Plain().plan(DASHED, preset)) == plan(DASHED, preset)
 
 
 @pytest.mark.parametrize(
