@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from matcher.engine.client import Batch, Engine
 from matcher.engine.events import (
@@ -273,3 +274,24 @@ def assert_every_entry_once(folder: Path, tracks: list[Track]) -> list[dict[str,
     assert [int(r["entry_index"]) for r in rows] == list(range(len(tracks)))
     assert [r["source_title"] for r in rows] == [t.title for t in tracks]
     return rows
+
+
+class Recorder:
+    """A run's emit() as the host gives it (BatchRun, FileRun): builds each event with
+    the run's id and a running seq, and keeps them."""
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+        self.events: list[Event] = []
+
+    def __call__(self, kind: type, **fields: Any) -> None:
+        self.events.append(kind(batch_id=self.run_id, seq=len(self.events) + 1, **fields))
+
+    def of(self, kind: type) -> list[Any]:
+        return [e for e in self.events if isinstance(e, kind)]
+
+    def since(self, mark: int) -> list[Event]:
+        return self.events[mark:]
+
+    def kinds(self) -> list[str]:
+        return [type(e).__name__ for e in self.events]

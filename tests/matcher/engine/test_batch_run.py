@@ -28,7 +28,6 @@ from matcher.engine.events import (
     BatchStarted,
     BatchState,
     EngineError,
-    Event,
     MetricsSnapshot,
     PlaylistFinished,
     PlaylistStarted,
@@ -46,7 +45,7 @@ from matcher.model import (
     PlaylistEntry,
 )
 from matcher.outputs.reports import render_bodies
-from tests.matcher.engine.engine_fixtures import matches_rows, read_summary
+from tests.matcher.engine.engine_fixtures import Recorder, matches_rows, read_summary
 
 CHUNK = 5  # every chunk holds this many entries (the sizer is pinned)
 BATCH_ID = "20260101-000000-abcdef"
@@ -133,22 +132,6 @@ class FakePool:
         return [i for _chunk, indices in self.submitted for i in indices]
 
 
-class Recorder:
-    """The host's emit(): builds each event with the batch id and a running seq."""
-
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-
-    def __call__(self, kind: type, **fields: Any) -> None:
-        self.events.append(kind(batch_id=BATCH_ID, seq=len(self.events) + 1, **fields))
-
-    def of(self, kind: type) -> list[Any]:
-        return [e for e in self.events if isinstance(e, kind)]
-
-    def since(self, mark: int) -> list[Event]:
-        return self.events[mark:]
-
-
 # -- fixtures ----------------------------------------------------------------------------
 
 
@@ -175,7 +158,7 @@ def new_run(
     if spec is None:
         config = EngineConfig(catalog=None, workers=pool.size, out_dir=out_dir).checked()
         spec = BatchSpec(BATCH_ID, (("alpha.m3u8", None), ("beta.m3u8", None)), config=config)
-    emit = Recorder()
+    emit = Recorder(BATCH_ID)
     run = BatchRun(spec, journal, pool, emit, catalog=None)  # type: ignore[arg-type]
     run.sizer = ChunkSizer(first=CHUNK, minimum=CHUNK, maximum=CHUNK)
     return run, emit

@@ -26,7 +26,6 @@ from matcher.engine.events import (
     BatchStarted,
     BatchState,
     EngineError,
-    Event,
     FilesPlanned,
     FilesWritten,
     PlaylistFinished,
@@ -41,6 +40,7 @@ from matcher.writeback import FileStatus, UndoError, WriteJournal
 from matcher.writeback.jobs import CHANGED_SINCE_MATCH, Action, run_jobs
 from matcher.writeback.plan import TAG_CHANGES, FilePlan, PlanStatus
 from matcher.writeback.targets import WriteOptions
+from tests.matcher.engine.engine_fixtures import Recorder
 from tests.matcher.writeback.batches import REVIEW, Batches, result
 from tests.matcher.writeback.conftest import sha
 from tests.matcher.writeback.synth import make_flac, make_mp3
@@ -120,20 +120,6 @@ class FakePool:
         return [Path(job.path).name for message in self.sent for job in message.jobs]
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-
-    def __call__(self, kind: type, **fields: Any) -> None:
-        self.events.append(kind(batch_id=RUN_ID, seq=len(self.events) + 1, **fields))
-
-    def of(self, kind: type) -> list[Any]:
-        return [e for e in self.events if isinstance(e, kind)]
-
-    def kinds(self) -> list[str]:
-        return [type(e).__name__ for e in self.events]
-
-
 @pytest.fixture
 def batches(tmp_path: Path) -> Iterator[Batches]:
     with Journal.open(tmp_path / "journal.sqlite") as journal:
@@ -158,7 +144,7 @@ def music(tmp_path: Path) -> Path:
 
 
 def start(spec: FileRunSpec, pool: FakePool, batches: Batches | None = None):  # noqa: ANN201
-    emit = Recorder()
+    emit = Recorder(RUN_ID)
     run = FileRun(spec, pool, emit, results=batches.journal if batches else None)  # type: ignore[arg-type]
     run.sizer = ChunkSizer(first=CHUNK, minimum=CHUNK, maximum=CHUNK)
     run.begin()
