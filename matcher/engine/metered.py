@@ -32,6 +32,7 @@ class MeteredProvider(Provider):
         self.inner = inner
         self.name = inner.name
         self.accepts_store_ids = inner.accepts_store_ids
+        self.budget_clock = inner.budget_clock
         self.counters = inner.counters
         self._cache: dict[str, list[int]] = {}  # kind -> [hits, misses]
 

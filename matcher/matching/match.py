@@ -3,7 +3,9 @@ score every candidate, decide.
 
 `match_entry` is the per-track function the worker processes run. It holds no state of
 its own: the provider (a catalog connection) and the preset come in as arguments, so the
-same entry, catalog and preset always give the same result.
+same entry, catalog and preset always give the same result. Against a local catalog that
+holds under load too: the preset's time budget counts the provider's `budget_clock`,
+which is CPU time there, so a worker kept waiting for a core runs the same queries.
 """
 
 from __future__ import annotations
@@ -49,8 +51,11 @@ def match_entry(
     clock: Callable[[], float] = time.perf_counter,
 ) -> MatchResult:
     """Match one playlist entry against a provider. Never raises for a provider failure:
-    the entry becomes an `error` result with the reason."""
+    the entry becomes an `error` result with the reason. `clock` times the result
+    (`elapsed_ms`, the queries' times); the time budget counts `provider.budget_clock`."""
     started = clock()
+    budget = provider.budget_clock
+    spending = budget()
     log: list[QueryRecord] = []
     pool: dict[str, Scored] = {}
     found: dict[str, list[str]] = {}  # catalog id -> the query kinds that returned it
@@ -59,7 +64,7 @@ def match_entry(
         _identify(reading, provider, entry.location, preset.model, pool, log, clock, found)
         if not _certain(pool, preset):
             for query in provider.plan(reading, preset):
-                if (clock() - started) * 1000 > preset.time_budget_ms and pool:
+                if (budget() - spending) * 1000 > preset.time_budget_ms and pool:
                     break
                 if query.mode == "any" and pool:
                     continue  # the entry's words found it rivals: "any word" adds only noise

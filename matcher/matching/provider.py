@@ -7,8 +7,9 @@ not a query language), so each provider turns them into what its backend underst
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -80,6 +81,10 @@ class Provider(ABC):
     name: str = "provider"
     #: whether catalog ids are store ids (so a numeric id in a file name can be looked up)
     accepts_store_ids: bool = False
+    #: the clock a preset's time budget per track counts by (`match_entry`): wall time,
+    #: since an online lookup costs its wait on the network; a local catalog counts its
+    #: own work only (CPU time), so a loaded machine cannot cut a search short
+    budget_clock: Callable[[], float] = staticmethod(time.perf_counter)
 
     def __init__(self) -> None:
         self.counters = ProviderCounters()

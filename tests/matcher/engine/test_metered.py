@@ -3,6 +3,7 @@ against a real HTTP stand-in with the real on-disk cache; a local catalog makes 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,7 @@ def test_cache_lookups_go_to_the_kind_that_made_them(beatport: MeteredProvider) 
 def test_the_matcher_sees_the_wrapped_provider(beatport: MeteredProvider) -> None:
     with beatport:
         assert beatport.name == "beatport" and beatport.counters is beatport.inner.counters
+        assert beatport.budget_clock is time.perf_counter  # its wait on the network counts
         result = match_entry(GLASS_TIDE, beatport, get_preset("balanced"))
         by_kind = beatport.take_cache()
     assert result.best is not None and result.best.track.catalog_id == "30001"
@@ -61,4 +63,5 @@ def test_a_local_catalog_makes_no_cache_lookups(tmp_path: Path) -> None:
         tracks = local.search(Query("title", ("brven",)), 10)
         local.by_isrc("QZINV2300000")
         assert local.take_cache() == {}  # "not applicable": no lookups, not 0 %
+        assert local.budget_clock is time.thread_time  # its own work only, not the load
     assert isinstance(tracks, list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -406,17 +407,62 @@ def test_early_exit_threshold_takes_effect(catalog: LocalCatalog) -> None:
     assert eager.status == patient.status == MatchStatus.MATCHED
 
 
-def test_time_budget_takes_effect(catalog: LocalCatalog) -> None:
+def test_time_budget_takes_effect(catalog: LocalCatalog, monkeypatch: pytest.MonkeyPatch) -> None:
     ticks = iter(range(1000))
 
     def slow_clock() -> float:  # every reading of the clock is one second later
         return float(next(ticks))
 
     e = entry(title="Glass Tide")  # ambiguous: would run its whole plan
-    result = match_entry(e, catalog, PRESETS["thorough"], clock=slow_clock)
+    monkeypatch.setattr(catalog, "budget_clock", slow_clock)
+    result = match_entry(e, catalog, PRESETS["thorough"], clock=fixed_clock)
     assert len(result.query_log) == 1
+    monkeypatch.undo()
     unhurried = match_entry(e, catalog, PRESETS["thorough"], clock=fixed_clock)
     assert len(unhurried.query_log) > 1
+
+
+class Stalling(Provider):
+    """`inner`, each search first waiting `wait_s` (a core busy elsewhere, a slow network),
+    on the budget clock of the catalog it stands for."""
+
+    def __init__(self, inner: LocalCatalog, wait_s: float, budget_clock=None) -> None:  # noqa: ANN001
+        super().__init__()
+        self.inner, self.wait_s = inner, wait_s
+        self.budget_clock = budget_clock or inner.budget_clock
+
+    def search(self, query: Query, limit: int) -> list[CatalogTrack]:
+        time.sleep(self.wait_s)
+        return self.inner.search(query, limit)
+
+    def by_id(self, catalog_id: str) -> CatalogTrack | None:
+        return self.inner.by_id(catalog_id)
+
+    def by_isrc(self, isrc: str) -> list[CatalogTrack]:
+        return self.inner.by_isrc(isrc)
+
+
+def test_a_local_search_kept_waiting_runs_its_whole_plan(catalog: LocalCatalog) -> None:
+    """A worker kept waiting for a core (a loaded machine) past the preset's time budget
+    still runs every query of its plan: the same entry gives the same result under load."""
+    balanced = PRESETS["balanced"]
+    e = entry(title="Glass Tide")
+    at_ease = match_entry(e, catalog, balanced)
+    kept_waiting = match_entry(e, Stalling(catalog, balanced.time_budget_ms / 1000 + 0.02),
+                               balanced)  # fmt: skip
+    assert len(at_ease.query_log) > 1
+    assert [q.text for q in kept_waiting.query_log] == [q.text for q in at_ease.query_log]
+    assert (kept_waiting.status, best_id(kept_waiting)) == (at_ease.status, best_id(at_ease))
+    assert kept_waiting.elapsed_ms > balanced.time_budget_ms  # the wait is in its time
+
+
+def test_an_online_lookup_s_wait_counts_against_the_budget(catalog: LocalCatalog) -> None:
+    """An online catalog's lookups cost their wait on the network: the budget counts wall
+    time there, and stops planning once it is spent."""
+    balanced = PRESETS["balanced"]
+    slow = Stalling(catalog, balanced.time_budget_ms / 1000 + 0.02, budget_clock=time.perf_counter)
+    assert Provider.budget_clock is time.perf_counter
+    assert len(match_entry(entry(title="Glass Tide"), slow, balanced).query_log) == 1
 
 
 @pytest.mark.parametrize(
