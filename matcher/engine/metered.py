@@ -11,7 +11,7 @@ lookups at all: "not applicable", never 0 %.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, TypeVar
 
@@ -63,7 +63,7 @@ class MeteredProvider(Provider):
     def by_id(self, catalog_id: str) -> CatalogTrack | None:
         return self._metered("store-id", lambda: self.inner.by_id(catalog_id))
 
-    def plan(self, reading: EntryReading, preset: Preset) -> tuple[Query, ...]:
+    def plan(self, reading: EntryReading, preset: Preset) -> Iterable[Query]:
         return self.inner.plan(reading, preset)
 
     def reading(self) -> AbstractContextManager[None]:

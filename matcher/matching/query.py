@@ -57,19 +57,21 @@ def planned(entry: EntryReading, preset: Preset) -> Iterator[Query]:
     for the whole plan."""
     primary = entry.primary
     title_words = tuple(primary.title.split())
+    artist_words = tuple([w for a in primary.artists[:2] for w in a.split()])
     seen: set[Query] = set()
-    for query in _word_queries(entry, title_words):
+    for query in _word_queries(entry, title_words, artist_words):
         if len(seen) >= preset.max_queries:
             break
         if query not in seen:
             seen.add(query)
             yield query
     if title_words and preset.max_queries >= TYPO_QUERY_FROM:
-        artist_words = tuple([w for a in primary.artists[:2] for w in a.split()])
         yield Query("trigram", title_words, artist_words, mode="trigram")
 
 
-def _word_queries(entry: EntryReading, title_words: tuple[str, ...]) -> Iterator[Query]:
+def _word_queries(
+    entry: EntryReading, title_words: tuple[str, ...], artist_words: tuple[str, ...]
+) -> Iterator[Query]:
     primary = entry.primary
     for reading in entry.readings[:2]:
         if reading.artists and reading.title and reading.artists[0] not in GENERIC_ARTISTS:
@@ -88,7 +90,6 @@ def _word_queries(entry: EntryReading, title_words: tuple[str, ...]) -> Iterator
     for reading in entry.readings[1:2]:
         if reading.title and reading.title != primary.title:
             yield Query("title", tuple(reading.title.split()))
-    artist_words = tuple([w for a in primary.artists[:2] for w in a.split()])
     loose = _significant(title_words + artist_words)
     if loose:
         yield Query("any-word", loose, mode="any")
