@@ -41,7 +41,7 @@ from matcher.engine.events import (
 )
 from matcher.engine.messages import FileChunk, FilesDone
 from matcher.engine.pool import WorkerPool
-from matcher.model import MatchResult, MatchStatus
+from matcher.model import MatchResult
 from matcher.writeback.decisions import CHANGED_SINCE_PLAN, decided_otherwise
 from matcher.writeback.errors import DecisionsChanged
 from matcher.writeback.jobs import Action, FileJob, JobDone
@@ -249,11 +249,7 @@ class FileRun(ChunkedRun):
         if self.spec.action is not Action.WRITE or self.over or group_id is None:
             return
         row = (group_id, result.entry.entry_index)
-        now = (
-            result.best.track.catalog_id
-            if result.status is MatchStatus.MATCHED and result.best
-            else ""
-        )
+        now = result.track.catalog_id if result.track else ""  # "": no longer written
 
         def changed(job: FileJob) -> bool:
             target = self.plans[job.index].target
